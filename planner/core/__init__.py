@@ -1,0 +1,1 @@
+"""The planning domain: pure Python, never imports Qt (a test enforces it)."""

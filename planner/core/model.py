@@ -1,0 +1,214 @@
+"""The domain objects every other module speaks in.
+
+They are plain frozen dataclasses so that the optimiser, the exporters, the CLI
+and the Qt models can share them without copying and without any of them
+being able to change an event behind the others' backs. All datetimes are
+timezone-aware: a naive datetime anywhere in the core is a bug.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where something happens, as precisely as the source says.
+
+    ``lat``/``lon`` are ``None`` when the position is not known yet; ``virtual``
+    marks online events, which need no travel at all.
+    """
+
+    name: str = ""
+    address: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    virtual: bool = False
+    approximate: bool = False
+
+    @property
+    def has_position(self) -> bool:
+        """True when the place can be used to compute a distance."""
+        return self.lat is not None and self.lon is not None
+
+    @property
+    def label(self) -> str:
+        """The shortest name a person recognises the place by."""
+        if self.virtual:
+            return "online"
+        return self.name or self.address or "unknown place"
+
+
+class Status(enum.Enum):
+    """iCalendar STATUS, reduced to what changes the plan."""
+
+    CONFIRMED = "CONFIRMED"
+    TENTATIVE = "TENTATIVE"
+    CANCELLED = "CANCELLED"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One occurrence of a calendar event (a recurring series is expanded).
+
+    The same class holds commitments (what the user already has) and
+    candidates (what they might attend); the role is given by the list an
+    event is in, not by the event itself.
+    """
+
+    uid: str
+    summary: str
+    start: datetime
+    end: datetime
+    all_day: bool = False
+    place: Place = field(default_factory=Place)
+    url: str = ""
+    description: str = ""
+    categories: tuple[str, ...] = ()
+    priority: int = 0
+    cost: float | None = None
+    status: Status = Status.CONFIRMED
+    transparent: bool = False
+    recurrence_id: str = ""
+    source: str = ""
+
+    @property
+    def key(self) -> str:
+        """Identity of this occurrence: the UID plus the occurrence start.
+
+        Decisions (pin, refuse, stars) attach to this key, so a recurring
+        series can be attended on one day and refused on another.
+        """
+        return f"{self.uid}@{self.recurrence_id or self.start.isoformat()}"
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+    @property
+    def category(self) -> str:
+        """The first category, which planner uses for weights and quotas."""
+        return self.categories[0].lower() if self.categories else ""
+
+    @property
+    def busy(self) -> bool:
+        """Whether, as a commitment, this event blocks time."""
+        return self.status is not Status.CANCELLED and not self.transparent
+
+
+class TravelMode(enum.Enum):
+    DRIVE = "drive"
+    TRANSIT = "transit"
+    BIKE = "bike"
+    WALK = "walk"
+
+
+@dataclass(frozen=True, slots=True)
+class Trip:
+    """One leg of travel, as estimated for a given departure time."""
+
+    origin: Place
+    destination: Place
+    mode: TravelMode
+    minutes: int
+    distance_km: float
+    rush_hour: bool = False
+    assumed: bool = False
+    """True when a place had no position and the configured assumption was used."""
+
+    @property
+    def label(self) -> str:
+        """E.g. 'drive 65 min' — short enough for a calendar block."""
+        return f"{self.mode.value} {self.minutes} min"
+
+
+class Reason(enum.Enum):
+    """Why a candidate is, or is not, in the plan (the issue's reason codes)."""
+
+    CHOSEN = "chosen"
+    PINNED = "pinned"
+    CONFLICT = "conflict"
+    TRAVEL = "travel"
+    BUDGET = "budget"
+    QUOTA = "quota"
+    PROTECTED = "protected"
+    LATEST_RETURN = "latest_return"
+    EARLIEST_LEAVE = "earliest_leave"
+    MAX_EVENTS = "max_events"
+    MAX_PER_DAY = "max_per_day"
+    EVENINGS = "evenings"
+    MONEY = "money"
+    REFUSED = "refused"
+    CANCELLED = "cancelled"
+    OUTSIDE_WEEK = "outside_week"
+    UNKNOWN_LOCATION = "unknown_location"
+    LOWER_VALUE = "lower_value"
+    NO_VALUE = "no_value"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the optimiser concluded about one candidate occurrence."""
+
+    event: Event
+    chosen: bool
+    reason: Reason
+    explanation: str
+    value: float
+    trip_to: Trip | None
+    trip_from: Trip | None
+    leave_at: datetime
+    back_at: datetime
+    charged_minutes: int
+    what_if: str = ""
+    """For a left-out event: what would have to change for it to fit."""
+
+    @property
+    def travel_minutes(self) -> int:
+        return (self.trip_to.minutes if self.trip_to else 0) + (
+            self.trip_from.minutes if self.trip_from else 0
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetUse:
+    """How much of each weekly/monthly allowance the plan uses."""
+
+    limit_minutes: int
+    used_minutes: int
+    travel_minutes: int
+    events: int
+    max_events: int
+    evenings: int
+    max_evenings: int
+    money: float
+    money_limit: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The optimiser's answer for one week."""
+
+    week_start: datetime
+    timezone: str
+    commitments: tuple[Event, ...]
+    decisions: tuple[Decision, ...]
+    optimal: bool
+    total_value: float
+    budget: BudgetUse
+    solve_seconds: float
+    protected: tuple[tuple[datetime, datetime], ...] = ()
+
+    @property
+    def chosen(self) -> tuple[Decision, ...]:
+        return tuple(d for d in self.decisions if d.chosen)
+
+    @property
+    def left_out(self) -> tuple[Decision, ...]:
+        return tuple(d for d in self.decisions if not d.chosen)
+
+    @property
+    def week_end(self) -> datetime:
+        return self.week_start + timedelta(days=7)

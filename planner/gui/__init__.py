@@ -1,0 +1,1 @@
+"""The PySide6 desktop interface; adapts planner.core objects, decides nothing."""
