@@ -164,6 +164,9 @@ class Decision:
     charged_minutes: int
     what_if: str = ""
     """For a left-out event: what would have to change for it to fit."""
+    origin: str = "home"
+    """Where the user sets off from: "home", a saved place ("office"), an event."""
+    destination: str = "home"
 
     @property
     def travel_minutes(self) -> int:

@@ -1,0 +1,283 @@
+"""Reading commitments and candidate events from iCalendar (.ics) data.
+
+Parsing is icalendar's, Google's X-WR-TIMEZONE is normalised by
+x-wr-timezone and recurrences are expanded by recurring-ical-events: the
+messy parts of RFC 5545 are left to libraries that already handle them. This
+module turns the expanded components into :class:`Event` objects and reduces
+every failure to an :class:`IcsError` that names the file and the problem, so
+that one broken event never costs the user the rest of the calendar.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import icalendar
+import recurring_ical_events
+import x_wr_timezone
+
+from planner.core.model import Event, Place, Status
+
+
+class IcsError(ValueError):
+    """A calendar that cannot be read at all; the message names the source."""
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """The events of one source, plus what was wrong with the ones skipped."""
+
+    source: str
+    events: list[Event] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+_ONLINE = re.compile(
+    r"\b(online|virtual|webinar|livestream|zoom\.us|teams\.microsoft|meet\.google"
+    r"|webex\.com|whereby\.com|gotomeeting|crowdcast|hopin)\b",
+    re.IGNORECASE,
+)
+_COST_LINE = re.compile(
+    r"\b(?:cost|price|tickets?|admission|fee)\s*:?\s*(free|\$\s?\d+(?:\.\d{1,2})?)",
+    re.IGNORECASE,
+)
+_DOLLARS = re.compile(r"\$\s?(\d+(?:\.\d{1,2})?)")
+_MEETUP_VENUE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<address>[^()]+)\)\s*$")
+
+
+def read_file(path: Path | str, zone: ZoneInfo, start: datetime, end: datetime) -> ImportResult:
+    """Read one .ics file and expand the occurrences that touch [start, end)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise IcsError(f"{path}: file not found") from exc
+    except OSError as exc:
+        raise IcsError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    return read_bytes(data, str(path), zone, start, end)
+
+
+def read_bytes(
+    data: bytes, source: str, zone: ZoneInfo, start: datetime, end: datetime
+) -> ImportResult:
+    """Parse iCalendar bytes; ``source`` names them in every message."""
+    calendars = _parse(data, source)
+    result = ImportResult(source)
+    for calendar in calendars:
+        try:
+            calendar = x_wr_timezone.to_standard(calendar)
+        except Exception as exc:  # a library error must not become a traceback
+            result.problems.append(f"{source}: X-WR-TIMEZONE could not be applied ({exc})")
+        _drop_broken(calendar, source, result.problems)
+        try:
+            query = recurring_ical_events.of(calendar, skip_bad_series=True)
+            components = list(query.between(start, end))
+        except Exception as exc:
+            raise IcsError(f"{source}: the events could not be expanded ({exc})") from exc
+        for component in components:
+            try:
+                result.events.append(event_from_component(component, source, zone))
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                summary = str(component.get("SUMMARY", "an event without a title"))
+                result.problems.append(f"{source}: skipped {summary!r}: {exc}")
+    result.events.sort(key=lambda e: (e.start, e.summary))
+    return result
+
+
+def _parse(data: bytes, source: str) -> list[icalendar.Calendar]:
+    if not data.strip():
+        raise IcsError(f"{source}: the file is empty")
+    if b"BEGIN:VCALENDAR" not in data[:4096].upper():
+        raise IcsError(f"{source}: not an iCalendar file (no BEGIN:VCALENDAR)")
+    try:
+        calendars = icalendar.Calendar.from_ical(data, multiple=True)
+    except Exception as exc:
+        raise IcsError(f"{source}: not valid iCalendar data ({exc})") from exc
+    if not calendars:
+        raise IcsError(f"{source}: no calendar found in the file")
+    return list(calendars)
+
+
+def _drop_broken(calendar: icalendar.Calendar, source: str, problems: list[str]) -> None:
+    """Remove events the expander would crash on or skip silently, saying which."""
+    keep = []
+    for component in calendar.subcomponents:
+        if getattr(component, "name", "") == "VEVENT":
+            why = _broken(component)
+            if why:
+                summary = str(component.get("SUMMARY", "an event without a title"))
+                problems.append(f"{source}: skipped {summary!r}: {why}")
+                continue
+        keep.append(component)
+    calendar.subcomponents[:] = keep
+
+
+def _is_date(prop: Any) -> bool:
+    try:
+        return isinstance(prop.dt, date)
+    except Exception:  # icalendar raises its own error for a property it could not parse
+        return False
+
+
+def _broken(component: Any) -> str:
+    if "DTSTART" not in component:
+        return "it has no start time (DTSTART)"
+    if not _is_date(component["DTSTART"]):
+        return f"its start time {str(component['DTSTART'])[:40]!r} is not a date or time"
+    for name in ("DTEND", "RECURRENCE-ID"):
+        if name in component and not _is_date(component[name]):
+            return f"its {name} is not a date or time"
+    if getattr(component, "errors", None):
+        prop, message = component.errors[0]
+        if prop in ("DTSTART", "DTEND", "RRULE", "DURATION"):
+            return f"its {prop} cannot be read ({message})"
+    return ""
+
+
+def _aware(value: date | datetime, zone: ZoneInfo) -> datetime:
+    """Floating times are the user's local time; dates start at local midnight."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
+    return datetime.combine(value, time(0), tzinfo=zone)
+
+
+def _text(component: Any, name: str) -> str:
+    value = component.get(name)
+    return str(value).strip() if value is not None else ""
+
+
+def event_from_component(component: Any, source: str, zone: ZoneInfo) -> Event:
+    """One expanded VEVENT as an Event, in the user's time zone."""
+    dtstart = component.get("DTSTART")
+    if dtstart is None:
+        raise ValueError("it has no start time (DTSTART)")
+    raw_start = dtstart.dt
+    all_day = not isinstance(raw_start, datetime)
+    start = _aware(raw_start, zone)
+    dtend = component.get("DTEND")
+    if dtend is not None:
+        end = _aware(dtend.dt, zone)
+    elif component.get("DURATION") is not None:
+        end = start + component["DURATION"].dt
+    else:
+        # RFC 5545 3.6.1: no DTEND and no DURATION means a day for a date, an instant otherwise.
+        end = start + (timedelta(days=1) if all_day else timedelta(0))
+    if end < start:
+        raise ValueError("it ends before it starts")
+
+    status_text = _text(component, "STATUS").upper()
+    status = Status(status_text) if status_text in Status.__members__ else Status.CONFIRMED
+    categories: list[str] = []
+    for entry in _as_list(component.get("CATEGORIES")):
+        categories.extend(str(c).strip() for c in getattr(entry, "cats", [entry]) if str(c))
+    priority_text = _text(component, "PRIORITY")
+    description = _text(component, "DESCRIPTION")
+    url = _text(component, "URL")
+    recurrence = component.get("RECURRENCE-ID")
+    return Event(
+        uid=_text(component, "UID") or f"{source}#{start.isoformat()}",
+        summary=_text(component, "SUMMARY") or "(no title)",
+        start=start,
+        end=end,
+        all_day=all_day,
+        place=place_from_component(component),
+        url=url,
+        description=description,
+        categories=tuple(categories),
+        priority=int(priority_text) if priority_text.isdigit() else 0,
+        cost=cost_from_text(_text(component, "X-COST"), description),
+        status=status,
+        transparent=_text(component, "TRANSP").upper() == "TRANSPARENT",
+        recurrence_id=_aware(recurrence.dt, zone).isoformat() if recurrence else "",
+        source=source,
+    )
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def place_from_component(component: Any) -> Place:
+    """Venue, address, position and whether the event is online."""
+    location = _text(component, "LOCATION")
+    url = _text(component, "URL")
+    virtual = bool(_ONLINE.search(location)) or (not location and bool(_ONLINE.search(url)))
+    if virtual:
+        return Place(name=location or "online", virtual=True)
+    lat = lon = None
+    geo = component.get("GEO")
+    if geo is not None:
+        lat, lon = _valid_geo(geo.latitude, geo.longitude)
+    name, address = split_location(location)
+    return Place(name=name, address=address, lat=lat, lon=lon)
+
+
+def _valid_geo(lat: Any, lon: Any) -> tuple[float | None, float | None]:
+    try:
+        flat, flon = float(lat), float(lon)
+    except (TypeError, ValueError):
+        return None, None
+    if not (-90 <= flat <= 90 and -180 <= flon <= 180) or (flat == 0 and flon == 0):
+        return None, None
+    return flat, flon
+
+
+def split_location(location: str) -> tuple[str, str]:
+    """Split LOCATION into a venue name and a street address.
+
+    Handles Meetup's ``Venue (street, city)`` and the common
+    ``Venue, 123 Street, City`` forms; a LOCATION that starts with a house
+    number is all address.
+    """
+    location = " ".join(location.split())
+    if not location:
+        return "", ""
+    meetup = _MEETUP_VENUE.match(location)
+    if meetup:
+        return meetup.group("name").strip(), meetup.group("address").strip()
+    head, _, rest = location.partition(",")
+    if head[:1].isdigit():
+        return "", location
+    return head.strip(), rest.strip()
+
+
+def cost_from_text(explicit: str, description: str) -> float | None:
+    """The ticket price in dollars, 0.0 for free, ``None`` when not stated."""
+    for text in (explicit, description):
+        if not text:
+            continue
+        line = _COST_LINE.search(text)
+        if line:
+            token = line.group(1).lower()
+            return 0.0 if token == "free" else float(token.lstrip("$ "))
+        if text is explicit:
+            dollars = _DOLLARS.search(text) or re.search(r"(\d+(?:\.\d{1,2})?)", text)
+            if dollars:
+                return float(dollars.group(1))
+            if "free" in text.lower():
+                return 0.0
+    return None
+
+
+def dedupe(events: Iterable[Event]) -> list[Event]:
+    """The same occurrence arriving from two feeds appears once (first wins)."""
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for event in events:
+        keys = {
+            (event.key,),
+            (event.summary.casefold(), event.start.isoformat(), event.place.label),
+        }
+        if seen & keys:
+            continue
+        seen |= keys
+        out.append(event)
+    return out

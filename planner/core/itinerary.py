@@ -1,0 +1,151 @@
+"""Where the user is before and after an event, and the trips in between.
+
+A networking event at 18:00 downtown is reached from the office the user
+leaves at 17:00, not from home; the trip back goes home, or straight to the
+next commitment when there is no time to go home first. This module answers
+"from where, leaving when, back where, at what time" for one event on its
+own, which the feasibility checks and the explanations both rely on.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from planner.core import travel
+from planner.core.model import Event, Place, Trip
+from planner.core.settings import Settings
+
+# Going home between two places is only worth it with this much time to spare there.
+HOME_SLACK = timedelta(minutes=30)
+
+
+@dataclass(frozen=True, slots=True)
+class Legs:
+    """The trips around one event when it is attended on its own."""
+
+    trip_to: Trip | None
+    trip_from: Trip | None
+    origin: str
+    destination: str
+    leave_at: datetime
+    back_at: datetime
+    came_from: Event | None
+    """The commitment the user leaves to go to the event, when not home."""
+    goes_to: Event | None
+    """The commitment the user goes to after the event, when not home."""
+
+
+class Whereabouts:
+    """The user's busy commitments, indexed by day, with their places."""
+
+    def __init__(self, commitments: list[Event], settings: Settings) -> None:
+        self.settings = settings
+        self.home = settings.home
+        self.busy = [c for c in commitments if c.busy]
+        self._by_day: dict[date, list[Event]] = defaultdict(list)
+        for c in self.busy:
+            if not c.all_day:
+                self._by_day[c.start.date()].append(c)
+        for events in self._by_day.values():
+            events.sort(key=lambda e: e.end)
+        self._all_day = [c for c in self.busy if c.all_day]
+        self._starts = sorted(self.busy, key=lambda e: e.start)
+        self._start_keys = [e.start for e in self._starts]
+        self._longest = max((e.duration for e in self.busy), default=timedelta(0))
+
+    def place_of(self, commitment: Event) -> tuple[Place, str]:
+        """Where a commitment happens and what to call it.
+
+        Saved places (the office) win over the event's own GEO so that trips
+        from work use the user's own coordinates; an online commitment or one
+        without a location is taken to happen at home.
+        """
+        if commitment.place.virtual:
+            return self.home, "home"
+        where = f"{commitment.place.name} {commitment.place.address} {commitment.summary}".lower()
+        for saved in self.settings.places:
+            if any(word.lower() in where for word in saved.match):
+                place = saved.place
+                if not place.has_position and commitment.place.has_position:
+                    place = commitment.place
+                return place, saved.place.name
+        if commitment.place.has_position or commitment.place.address:
+            return commitment.place, commitment.place.name or commitment.summary
+        return self.home, "home"
+
+    def before(self, when: datetime) -> Event | None:
+        """The last timed commitment of that day that ends by ``when``."""
+        events = self._by_day.get(when.date(), [])
+        i = bisect.bisect_right([e.end for e in events], when)
+        return events[i - 1] if i else None
+
+    def after(self, when: datetime) -> Event | None:
+        """The first timed commitment of that day that starts at or after ``when``."""
+        best = None
+        for e in self._by_day.get(when.date(), []):
+            if e.start >= when and (best is None or e.start < best.start):
+                best = e
+        return best
+
+    def clashes(self, start: datetime, end: datetime) -> list[Event]:
+        """Busy commitments overlapping [start, end), earliest first."""
+        lo = bisect.bisect_left(self._start_keys, start - self._longest)
+        hi = bisect.bisect_left(self._start_keys, end)
+        found = [e for e in self._starts[lo:hi] if e.start < end and e.end > start]
+        return sorted(found, key=lambda e: e.start)
+
+    def trip(
+        self, a: Place, b: Place, *, depart: datetime | None = None, arrive: datetime | None = None
+    ) -> Trip:
+        return travel.estimate(
+            a,
+            b,
+            self.settings.travel_mode,
+            depart=depart,
+            arrive=arrive,
+            unknown_minutes=self.settings.unknown_place_minutes,
+        )
+
+    def legs(self, event: Event) -> Legs:
+        """Trips to and from ``event`` attended on its own (origin-aware)."""
+        if event.place.virtual:
+            return Legs(None, None, "online", "online", event.start, event.end, None, None)
+        venue = event.place
+        origin, origin_name, came_from = self.home, "home", None
+        prev = self.before(event.start)
+        if prev is not None:
+            place, name = self.place_of(prev)
+            if place is not self.home:
+                via_home = (
+                    self.trip(place, self.home, depart=prev.end).minutes
+                    + self.trip(self.home, venue, arrive=event.start).minutes
+                )
+                if event.start - prev.end < timedelta(minutes=via_home) + HOME_SLACK:
+                    origin, origin_name, came_from = place, name, prev
+        trip_to = self.trip(origin, venue, arrive=event.start)
+
+        destination, dest_name, goes_to = self.home, "home", None
+        nxt = self.after(event.end)
+        if nxt is not None:
+            place, name = self.place_of(nxt)
+            if place is not self.home:
+                via_home = (
+                    self.trip(venue, self.home, depart=event.end).minutes
+                    + self.trip(self.home, place, arrive=nxt.start).minutes
+                )
+                if nxt.start - event.end < timedelta(minutes=via_home) + HOME_SLACK:
+                    destination, dest_name, goes_to = place, name, nxt
+        trip_from = self.trip(venue, destination, depart=event.end)
+        return Legs(
+            trip_to,
+            trip_from,
+            origin_name,
+            dest_name,
+            event.start - timedelta(minutes=trip_to.minutes),
+            event.end + timedelta(minutes=trip_from.minutes),
+            came_from,
+            goes_to,
+        )

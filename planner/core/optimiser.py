@@ -1,0 +1,250 @@
+"""The exact choice of events: a 0/1 model solved by OR-Tools CP-SAT.
+
+Each candidate that passed the single-event checks is an ``Option``; the
+model picks the set with the most value that keeps every weekly rule.
+Lexicographic objective: value first, then less travel, then less money,
+folded into one integer objective so a single solve decides all three.
+
+Overlaps are stated as one at-most-one constraint per maximal clique of
+mutually overlapping events (found by a sweep, as interval graphs allow),
+which CP-SAT handles far better than one constraint per overlapping pair;
+pairs that do not overlap but are too close to travel between are added as
+pairs. ``ortools`` is imported inside :func:`solve` because importing it
+costs about a third of a second, which must not land on start-up.
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from planner.core.model import Event
+
+VALUE_SCALE = 10
+# Two events further apart than this never need a travel check between them.
+MAX_GAP_CHECK = timedelta(hours=4)
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One candidate the solver may choose, with everything it costs."""
+
+    index: int
+    event: Event
+    value: float
+    charged_minutes: int
+    travel_minutes: int
+    cost: float
+    day: date
+    evening: bool
+    category: str
+    pinned: bool = False
+
+    @property
+    def score(self) -> int:
+        return round(self.value * VALUE_SCALE)
+
+    @property
+    def tiebreak(self) -> int:
+        """Less travel first, then less money: both small next to value."""
+        return self.travel_minutes * 1000 + min(999, round(self.cost))
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The weekly rules; the solver subtracts what pinned events use."""
+
+    minutes: int | None
+    events: int | None
+    per_day: int | None
+    evenings: int | None
+    money: float | None
+    per_category: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Solution:
+    chosen: frozenset[int]
+    optimal: bool
+    seconds: float
+
+
+# travel_between(a, b) -> minutes to go from a's venue to b's venue leaving at a's end.
+TravelFn = Callable[[Event, Event], int]
+
+
+def overlap_cliques(options: Sequence[Option]) -> list[list[int]]:
+    """Maximal cliques of the interval graph of the options' [start, end).
+
+    Sweep the endpoints in time order; each time an end follows a start, the
+    set of open intervals is a maximal clique.
+    """
+    points = []
+    for o in options:
+        points.append((o.event.start, 1, o.index))
+        points.append((o.event.end, 0, o.index))  # ends sort before starts: touching is fine
+    points.sort(key=lambda p: (p[0], p[1]))
+    open_now: set[int] = set()
+    cliques = []
+    last_was_start = False
+    for _, is_start, index in points:
+        if is_start:
+            open_now.add(index)
+            last_was_start = True
+        else:
+            if last_was_start and len(open_now) > 1:
+                cliques.append(sorted(open_now))
+            open_now.discard(index)
+            last_was_start = False
+    return cliques
+
+
+def travel_pairs(options: Sequence[Option], travel_between: TravelFn) -> list[tuple[int, int]]:
+    """Pairs that do not overlap but leave too little time to get between venues."""
+    ordered = sorted(options, key=lambda o: o.event.start)
+    starts = [o.event.start for o in ordered]
+    pairs = []
+    for a in ordered:
+        lo = bisect.bisect_left(starts, a.event.end)
+        hi = bisect.bisect_right(starts, a.event.end + MAX_GAP_CHECK)
+        for b in ordered[lo:hi]:
+            gap = b.event.start - a.event.end
+            if gap < timedelta(minutes=travel_between(a.event, b.event)):
+                pairs.append((a.index, b.index))
+    return pairs
+
+
+def incompatible(a: Option, b: Option, travel_between: TravelFn) -> bool:
+    """Whether two options cannot both be attended (overlap or no time to travel)."""
+    first, second = (a, b) if a.event.start <= b.event.start else (b, a)
+    if first.event.end > second.event.start:
+        return True
+    gap = second.event.start - first.event.end
+    if gap >= MAX_GAP_CHECK:
+        return False
+    return gap < timedelta(minutes=travel_between(first.event, second.event))
+
+
+def solve(
+    options: Sequence[Option],
+    limits: Limits,
+    travel_between: TravelFn,
+    *,
+    time_limit: float = 10.0,
+    workers: int = 1,
+) -> Solution:
+    """Choose the best subset of ``options``; pinned ones are always chosen."""
+    began = time.perf_counter()
+    free = [o for o in options if not o.pinned]
+    pinned = {o.index for o in options if o.pinned}
+    if not free:
+        return Solution(frozenset(pinned), True, time.perf_counter() - began)
+
+    from ortools.sat.python import cp_model  # lazy: ~0.3 s import
+
+    model = cp_model.CpModel()
+    x = {o.index: model.new_bool_var(f"x{o.index}") for o in free}
+    forced_out: set[int] = set()
+
+    def add_conflict_group(group: Sequence[int]) -> None:
+        if any(i in pinned for i in group):
+            forced_out.update(i for i in group if i not in pinned)
+        elif len(group) > 1:
+            model.add_at_most_one(x[i] for i in group)
+
+    for clique in overlap_cliques(options):
+        add_conflict_group(clique)
+    for pair in travel_pairs(options, travel_between):
+        add_conflict_group(pair)
+    for i in forced_out:
+        model.add(x[i] == 0)
+
+    def cap(items: Sequence[Option], limit: int | None, weight: Callable[[Option], int]) -> None:
+        if limit is None:
+            return
+        room = limit - sum(weight(o) for o in items if o.pinned)
+        model.add(sum(weight(o) * x[o.index] for o in items if not o.pinned) <= max(0, room))
+
+    cap(options, limits.minutes, lambda o: o.charged_minutes)
+    cap(options, limits.events, lambda o: 1)
+    if limits.money is not None:
+        # Cents, so that CP-SAT's integer arithmetic is exact for prices like $12.50.
+        cap(options, round(limits.money * 100), lambda o: round(o.cost * 100))
+    by_day: dict[date, list[Option]] = defaultdict(list)
+    by_category: dict[str, list[Option]] = defaultdict(list)
+    for o in options:
+        by_day[o.day].append(o)
+        by_category[o.category].append(o)
+    for items in by_day.values():
+        cap(items, limits.per_day, lambda o: 1)
+    for category, limit in limits.per_category.items():
+        cap(by_category.get(category, []), limit, lambda o: 1)
+    if limits.evenings is not None:
+        busy_evenings = {o.day for o in options if o.pinned and o.evening}
+        out = {}
+        for day, items in by_day.items():
+            evening = [o for o in items if o.evening and not o.pinned]
+            if evening and day not in busy_evenings:
+                out[day] = model.new_bool_var(f"evening{day}")
+                for o in evening:
+                    model.add_implication(x[o.index], out[day])
+        model.add(sum(out.values()) <= max(0, limits.evenings - len(busy_evenings)))
+
+    big = sum(o.tiebreak for o in free) + 1
+    model.maximize(sum((o.score * big - o.tiebreak) * x[o.index] for o in free))
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = workers
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # Cannot happen (choosing nothing is always feasible), but never crash a plan.
+        return Solution(frozenset(pinned), False, time.perf_counter() - began)
+    chosen = {i for i, var in x.items() if solver.boolean_value(var)} | pinned
+    return Solution(frozenset(chosen), status == cp_model.OPTIMAL, time.perf_counter() - began)
+
+
+def greedy(options: Sequence[Option], limits: Limits, travel_between: TravelFn) -> frozenset[int]:
+    """A simple baseline for benchmarks: best value per minute first, take what fits."""
+    chosen: list[Option] = []
+    minutes = events = 0
+    money = 0.0
+    per_day: dict[date, int] = defaultdict(int)
+    per_cat: dict[str, int] = defaultdict(int)
+    evenings: set[date] = set()
+
+    def fits(o: Option) -> bool:
+        if any(incompatible(o, c, travel_between) for c in chosen):
+            return False
+        cat_limit = limits.per_category.get(o.category)
+        new_evening = o.evening and o.day not in evenings
+        return not (
+            (limits.minutes is not None and minutes + o.charged_minutes > limits.minutes)
+            or (limits.events is not None and events + 1 > limits.events)
+            or (limits.money is not None and money + o.cost > limits.money + 1e-9)
+            or (limits.per_day is not None and per_day[o.day] + 1 > limits.per_day)
+            or (cat_limit is not None and per_cat[o.category] + 1 > cat_limit)
+            or (limits.evenings is not None and new_evening and len(evenings) >= limits.evenings)
+        )
+
+    pinned = [o for o in options if o.pinned]
+    rest = sorted(
+        (o for o in options if not o.pinned),
+        key=lambda o: -o.value / max(1, o.charged_minutes),
+    )
+    for o in pinned + rest:
+        if not (o.pinned or fits(o)):
+            continue
+        chosen.append(o)
+        minutes += o.charged_minutes
+        events += 1
+        money += o.cost
+        per_day[o.day] += 1
+        per_cat[o.category] += 1
+        if o.evening:
+            evenings.add(o.day)
+    return frozenset(o.index for o in chosen)

@@ -1,0 +1,455 @@
+"""Planning one week: from commitments, candidates and rules to a Plan.
+
+The steps, each of which an explanation can point back to:
+
+1. every candidate occurrence gets a value (stars x category weight) and its
+   trips as if attended alone (origin-aware, see :mod:`itinerary`);
+2. single-event rules (cancelled, refused, protected time, clashes with a
+   commitment, travel that does not fit, home too late, over the budget on
+   its own...) leave an event out with a reason, before any optimisation;
+3. the optimiser picks the best set of the rest (:mod:`optimiser`);
+4. every event the optimiser left out is explained by the rule the chosen
+   set leaves no room in, or by the better event it clashes with;
+5. chosen events on one evening are chained (office -> event A -> event B ->
+   home) when that is shorter than going home in between.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from planner.core import wording
+from planner.core.itinerary import HOME_SLACK, Legs, Whereabouts
+from planner.core.model import BudgetUse, Decision, Event, Plan, Reason, Status, Trip
+from planner.core.optimiser import Limits, Option, incompatible, solve
+from planner.core.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """The user's own decisions, keyed by :attr:`Event.key`."""
+
+    pinned: frozenset[str] = frozenset()
+    refused: frozenset[str] = frozenset()
+    stars: Mapping[str, int] = field(default_factory=dict)
+
+
+def week_of(day: date, settings: Settings) -> datetime:
+    """Monday 00:00, local time, of the week holding ``day``."""
+    monday = day - timedelta(days=day.weekday())
+    return datetime.combine(monday, time(0), tzinfo=settings.zone)
+
+
+def stars_of(event: Event, settings: Settings, choices: Choices) -> int:
+    """The user's rating, else the feed's PRIORITY (1 = highest), else the default."""
+    if event.key in choices.stars:
+        return choices.stars[event.key]
+    if event.priority:
+        return {1: 5, 2: 5, 3: 4, 4: 4, 5: 3, 6: 2, 7: 2, 8: 1, 9: 1}[min(event.priority, 9)]
+    return settings.default_stars
+
+
+def value_of(event: Event, settings: Settings, choices: Choices) -> float:
+    return stars_of(event, settings, choices) * settings.category(event.category).weight
+
+
+def _is_evening(event: Event, settings: Settings) -> bool:
+    return event.end.timetz().replace(tzinfo=None) > settings.evening_starts or (
+        event.end.date() > event.start.date()
+    )
+
+
+def _charged(event: Event, legs: Legs, settings: Settings) -> tuple[int, int]:
+    travel = (legs.trip_to.minutes if legs.trip_to else 0) + (
+        legs.trip_from.minutes if legs.trip_from else 0
+    )
+    duration = round(event.duration.total_seconds() / 60)
+    return duration + (travel if settings.counts_travel else 0), travel
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    reason: Reason
+    text: str
+    what_if: str = ""
+
+
+def check_alone(
+    event: Event, legs: Legs, where: Whereabouts, settings: Settings, week: datetime
+) -> _Verdict | None:
+    """The first single-event rule that ``event`` breaks, or None."""
+    if event.status is Status.CANCELLED:
+        return _Verdict(Reason.CANCELLED, "the organiser cancelled it")
+    if not week <= event.start < week + timedelta(days=7):
+        return _Verdict(
+            Reason.OUTSIDE_WEEK, f"it is on {event.start:%a %b %d}, outside the week planned"
+        )
+    if settings.protect_weekends and event.start.weekday() >= 5:
+        return _Verdict(
+            Reason.PROTECTED,
+            f"{event.start:%A} is protected: your rules keep weekends free",
+            "fits only if you stop protecting weekends",
+        )
+    clashes = where.clashes(event.start, event.end)
+    if clashes:
+        c = clashes[0]
+        return _Verdict(
+            Reason.CONFLICT,
+            f"clashes with {c.summary} ({wording.span(c)})",
+            f"would fit if you skipped {c.summary} that day",
+        )
+    if legs.trip_to is not None:
+        blocking = where.clashes(legs.leave_at, event.start)
+        if blocking:
+            free_at = max(c.end for c in blocking)
+            arrive = free_at + timedelta(minutes=legs.trip_to.minutes)
+            rush = " in rush hour" if legs.trip_to.rush_hour else ""
+            return _Verdict(
+                Reason.TRAVEL,
+                f"you would arrive at {wording.clock(arrive)} for {wording.a_clock(event.start)} "
+                f"start: {legs.trip_to.minutes} min from {wording.place(legs.origin)}{rush}",
+                f"fits if you could leave {blocking[-1].summary} by {wording.clock(legs.leave_at)}",
+            )
+    if legs.trip_from is not None:
+        blocking = where.clashes(event.end, legs.back_at)
+        if blocking:
+            c = blocking[0]
+            reach = event.end + timedelta(minutes=legs.trip_from.minutes)
+            return _Verdict(
+                Reason.TRAVEL,
+                f"you would reach {c.summary} at {wording.clock(reach)} but it starts at "
+                f"{wording.clock(c.start)} ({legs.trip_from.minutes} min away)",
+                f"fits if you left at {wording.clock(c.start - (reach - event.end))}",
+            )
+        earliest = datetime.combine(event.start.date(), settings.earliest_leave, event.start.tzinfo)
+        if legs.origin == "home" and legs.leave_at < earliest:
+            return _Verdict(
+                Reason.EARLIEST_LEAVE,
+                f"you would have to leave home at {wording.clock(legs.leave_at)}, before your "
+                f"{wording.clock(earliest)} rule",
+            )
+        latest = datetime.combine(event.start.date(), settings.latest_home, event.start.tzinfo)
+        if legs.destination == "home" and legs.back_at > latest:
+            return _Verdict(
+                Reason.LATEST_RETURN,
+                f"you would be home at {wording.clock(legs.back_at)}, after your "
+                f"{wording.clock(latest)} limit ({legs.trip_from.minutes} min back)",
+                f"fits if you left at {wording.clock(event.end - (legs.back_at - latest))}",
+            )
+    charged, _ = _charged(event, legs, settings)
+    if charged > settings.weekly_minutes:
+        return _Verdict(
+            Reason.BUDGET,
+            f"would use {wording.minutes(charged)} of your "
+            f"{wording.minutes(settings.weekly_minutes)}"
+            " week" + (" (travel included)" if settings.counts_travel else ""),
+            f"fits with a weekly budget of {wording.minutes(charged)}",
+        )
+    if settings.monthly_money is not None and (event.cost or 0) > settings.monthly_money:
+        return _Verdict(
+            Reason.MONEY,
+            f"costs {wording.money(event.cost)}, more than your "
+            f"{wording.money(settings.monthly_money)} a month",
+        )
+    rule = settings.category(event.category)
+    caps = [c for c in (rule.max_per_week, rule.max_per_month) if c is not None]
+    if caps and min(caps) == 0:
+        return _Verdict(Reason.QUOTA, f"your rules allow no {event.category} events")
+    return None
+
+
+def _explain_left_out(
+    o: Option,
+    chosen: list[Option],
+    settings: Settings,
+    between: object,
+) -> _Verdict:
+    """Why the optimiser left out an option that breaks no single-event rule."""
+    travel_between = between  # typed as TravelFn by the caller
+    for c in sorted(chosen, key=lambda c: -c.value):
+        if incompatible(o, c, travel_between):  # type: ignore[arg-type]
+            how = (
+                "they overlap"
+                if o.event.start < c.event.end and c.event.start < o.event.end
+                else "there is no time to travel between them"
+            )
+            if c.pinned:
+                return _Verdict(
+                    Reason.CONFLICT,
+                    f"clashes with {c.event.summary} ({wording.span(c.event)}), "
+                    f"which you committed to: {how}",
+                    f"would fit if you dropped {c.event.summary}",
+                )
+            better = "is worth more" if c.value > o.value else "is worth as much for less travel"
+            return _Verdict(
+                Reason.LOWER_VALUE,
+                f"fits, but {c.event.summary} ({wording.day(c.event.start)}) {better} and {how}",
+                f"would be chosen if you rated it above {c.event.summary}",
+            )
+    used = sum(c.charged_minutes for c in chosen)
+    if used + o.charged_minutes > settings.weekly_minutes:
+        return _Verdict(
+            Reason.BUDGET,
+            f"would bring the week to {wording.minutes(used + o.charged_minutes)} of your "
+            f"{wording.minutes(settings.weekly_minutes)} budget; better-valued events use it",
+            f"fits with {wording.minutes(used + o.charged_minutes - settings.weekly_minutes)}"
+            " more in the weekly budget",
+        )
+    if len(chosen) + 1 > settings.max_events_per_week:
+        return _Verdict(
+            Reason.MAX_EVENTS,
+            f"the plan already has {len(chosen)} events, your weekly maximum",
+            "fits if you allowed one more event a week",
+        )
+    same_day = [c for c in chosen if c.day == o.day]
+    if len(same_day) + 1 > settings.max_events_per_day:
+        return _Verdict(
+            Reason.MAX_PER_DAY,
+            f"{same_day[0].event.summary} is already planned that day "
+            f"(at most {settings.max_events_per_day} a day)",
+            "fits if you allowed more events a day",
+        )
+    evenings = {c.day for c in chosen if c.evening}
+    if o.evening and o.day not in evenings and len(evenings) + 1 > settings.max_evenings_out:
+        return _Verdict(
+            Reason.EVENINGS,
+            f"the plan already takes {len(evenings)} evenings out, your weekly maximum",
+            "fits if you allowed one more evening out",
+        )
+    rule = settings.category(o.category)
+    caps = [c for c in (rule.max_per_week, rule.max_per_month) if c is not None]
+    same_cat = [c for c in chosen if c.category == o.category]
+    if caps and len(same_cat) + 1 > min(caps):
+        return _Verdict(
+            Reason.QUOTA,
+            f"already {len(same_cat)} {o.category} event(s) planned, your limit is {min(caps)}",
+            f"fits if you allowed more {o.category} events",
+        )
+    money = sum(c.cost for c in chosen)
+    if settings.monthly_money is not None and money + o.cost > settings.monthly_money:
+        return _Verdict(
+            Reason.MONEY,
+            f"would bring tickets to {wording.money(money + o.cost)}, over your "
+            f"{wording.money(settings.monthly_money)} a month",
+        )
+    if o.value <= 0:
+        return _Verdict(Reason.NO_VALUE, "you gave it no stars")
+    return _Verdict(Reason.LOWER_VALUE, "a combination of other events is worth more")
+
+
+def plan_week(
+    commitments: Iterable[Event],
+    candidates: Iterable[Event],
+    settings: Settings,
+    week_day: date,
+    choices: Choices | None = None,
+    *,
+    time_limit: float = 10.0,
+) -> Plan:
+    """Propose the best set of candidates for the week holding ``week_day``."""
+    choices = choices or Choices()
+    week = week_of(week_day, settings)
+    commitments = sorted(commitments, key=lambda e: e.start)
+    where = Whereabouts(commitments, settings)
+
+    def between(a: Event, b: Event) -> int:
+        if a.place.virtual or b.place.virtual:
+            return 0
+        return where.trip(a.place, b.place, depart=a.end).minutes
+
+    verdicts: dict[int, _Verdict] = {}
+    legs_of: dict[int, Legs] = {}
+    options: list[Option] = []
+    events = sorted(candidates, key=lambda e: (e.start, e.summary))
+    for i, event in enumerate(events):
+        legs = legs_of[i] = where.legs(event)
+        pinned = event.key in choices.pinned
+        verdict = None
+        if event.key in choices.refused:
+            verdict = _Verdict(Reason.REFUSED, "you refused it")
+        else:
+            verdict = check_alone(event, legs, where, settings, week)
+        value = value_of(event, settings, choices)
+        if verdict is not None and not pinned:
+            verdicts[i] = verdict
+            continue
+        if verdict is not None:  # the user's decision wins; the clash is reported
+            verdicts[i] = _Verdict(
+                Reason.PINNED, f"you committed to it, although it {verdict.text}"
+            )
+        if value <= 0 and not pinned:
+            verdicts[i] = _Verdict(Reason.NO_VALUE, "you gave it no stars")
+            continue
+        charged, travel_min = _charged(event, legs, settings)
+        options.append(
+            Option(
+                i,
+                event,
+                value,
+                charged,
+                travel_min,
+                event.cost or 0.0,
+                event.start.date(),
+                _is_evening(event, settings),
+                event.category,
+                pinned,
+            )
+        )
+
+    per_category = {}
+    for name, rule in settings.categories.items():
+        caps = [c for c in (rule.max_per_week, rule.max_per_month) if c is not None]
+        if caps:
+            per_category[name] = min(caps)
+    limits = Limits(
+        minutes=settings.weekly_minutes,
+        events=settings.max_events_per_week,
+        per_day=settings.max_events_per_day,
+        evenings=settings.max_evenings_out,
+        money=settings.monthly_money,
+        per_category=per_category,
+    )
+    solution = solve(options, limits, between, time_limit=time_limit)
+    chosen = [o for o in options if o.index in solution.chosen]
+    for o in options:
+        if o.index not in solution.chosen:
+            verdicts[o.index] = _explain_left_out(o, chosen, settings, between)
+
+    trips = _chain(chosen, legs_of, where)
+    chosen_by_index = {o.index: o for o in chosen}
+    decisions = []
+    used = travel_used = 0
+    for i, event in enumerate(events):
+        value = value_of(event, settings, choices)
+        opt = chosen_by_index.get(i)
+        if opt is None:
+            legs = legs_of[i]
+            decisions.append(
+                _decision(
+                    event, False, verdicts[i], value, legs, _charged(event, legs, settings)[0]
+                )
+            )
+            continue
+        legs = trips[i]
+        # A leg chained to the next chosen event is charged once, to that event.
+        onward = legs.goes_to is not None and legs.goes_to.key in {c.event.key for c in chosen}
+        travel = (legs.trip_to.minutes if legs.trip_to else 0) + (
+            legs.trip_from.minutes if legs.trip_from and not onward else 0
+        )
+        charged = round(event.duration.total_seconds() / 60) + (
+            travel if settings.counts_travel else 0
+        )
+        used += charged
+        travel_used += travel
+        verdict = verdicts.get(i) or _Verdict(
+            Reason.PINNED if opt.pinned else Reason.CHOSEN, _chosen_text(legs, opt.pinned)
+        )
+        decisions.append(_decision(event, True, verdict, value, legs, charged))
+
+    evenings = {o.day for o in chosen if o.evening}
+    protected = tuple(
+        (week + timedelta(days=d), week + timedelta(days=d + 1))
+        for d in (5, 6)
+        if settings.protect_weekends
+    )
+    return Plan(
+        week_start=week,
+        timezone=settings.timezone,
+        commitments=tuple(
+            c for c in commitments if c.end > week and c.start < week + timedelta(days=7)
+        ),
+        decisions=tuple(decisions),
+        optimal=solution.optimal,
+        total_value=sum(o.value for o in chosen),
+        budget=BudgetUse(
+            limit_minutes=settings.weekly_minutes,
+            used_minutes=used,
+            travel_minutes=travel_used,
+            events=len(chosen),
+            max_events=settings.max_events_per_week,
+            evenings=len(evenings),
+            max_evenings=settings.max_evenings_out,
+            money=sum(o.cost for o in chosen),
+            money_limit=settings.monthly_money,
+        ),
+        solve_seconds=solution.seconds,
+        protected=protected,
+    )
+
+
+def _chosen_text(legs: Legs, pinned: bool) -> str:
+    head = "you committed to it" if pinned else "fits"
+    if legs.trip_to is None:
+        return f"{head}: online, no travel"
+    return (
+        f"{head}: leave {wording.place(legs.origin)} at {wording.clock(legs.leave_at)} "
+        f"({legs.trip_to.label}), {_arrival(legs)} by {wording.clock(legs.back_at)}"
+    )
+
+
+def _arrival(legs: Legs) -> str:
+    return "home" if legs.destination == "home" else f"at {wording.place(legs.destination)}"
+
+
+def _decision(
+    event: Event, chosen: bool, verdict: _Verdict, value: float, legs: Legs, charged: int
+) -> Decision:
+    return Decision(
+        event=event,
+        chosen=chosen,
+        reason=verdict.reason,
+        explanation=verdict.text,
+        value=value,
+        trip_to=legs.trip_to,
+        trip_from=legs.trip_from,
+        leave_at=legs.leave_at,
+        back_at=legs.back_at,
+        charged_minutes=charged,
+        what_if=verdict.what_if,
+        origin=legs.origin,
+        destination=legs.destination,
+    )
+
+
+def _chain(chosen: list[Option], legs_of: dict[int, Legs], where: Whereabouts) -> dict[int, Legs]:
+    """Link chosen events of one evening when going straight on beats going home."""
+    trips = {o.index: legs_of[o.index] for o in chosen}
+    by_day: dict[date, list[Option]] = defaultdict(list)
+    for o in chosen:
+        if not o.event.place.virtual:
+            by_day[o.day].append(o)
+    for items in by_day.values():
+        items.sort(key=lambda o: o.event.start)
+        for a, b in itertools.pairwise(items):
+            la, lb = trips[a.index], trips[b.index]
+            direct: Trip = where.trip(a.event.place, b.event.place, depart=a.event.end)
+            via_home = (la.trip_from.minutes if la.trip_from else 0) + (
+                where.trip(where.home, b.event.place, arrive=b.event.start).minutes
+            )
+            gap = b.event.start - a.event.end
+            if gap < timedelta(minutes=via_home) + HOME_SLACK:
+                trips[a.index] = Legs(
+                    la.trip_to,
+                    direct,
+                    la.origin,
+                    b.event.summary,
+                    la.leave_at,
+                    a.event.end + timedelta(minutes=direct.minutes),
+                    la.came_from,
+                    b.event,
+                )
+                trips[b.index] = Legs(
+                    direct,
+                    lb.trip_from,
+                    a.event.summary,
+                    lb.destination,
+                    a.event.end,
+                    lb.back_at,
+                    a.event,
+                    lb.goes_to,
+                )
+    return trips

@@ -1,0 +1,109 @@
+"""A Plan as JSON (the CLI contract) and as a table for the terminal."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from typing import Any
+
+from planner.core import wording
+from planner.core.model import Decision, Plan
+
+
+def decision_json(d: Decision) -> dict[str, Any]:
+    e = d.event
+    return {
+        "uid": e.uid,
+        "key": e.key,
+        "summary": e.summary,
+        "start": e.start.isoformat(),
+        "end": e.end.isoformat(),
+        "all_day": e.all_day,
+        "category": e.category,
+        "venue": e.place.label,
+        "address": e.place.address,
+        "virtual": e.place.virtual,
+        "cost": e.cost,
+        "url": e.url,
+        "status": "chosen" if d.chosen else "left_out",
+        "reason_code": d.reason.value,
+        "reason": d.explanation,
+        "what_if": d.what_if,
+        "value": d.value,
+        "charged_minutes": d.charged_minutes,
+        "travel_to_minutes": d.trip_to.minutes if d.trip_to else 0,
+        "travel_from_minutes": d.trip_from.minutes if d.trip_from else 0,
+        "travel_mode": d.trip_to.mode.value if d.trip_to else None,
+        "travel_assumed": bool(
+            (d.trip_to and d.trip_to.assumed) or (d.trip_from and d.trip_from.assumed)
+        ),
+        "leave_at": d.leave_at.isoformat(),
+        "back_at": d.back_at.isoformat(),
+        "origin": d.origin,
+        "destination": d.destination,
+    }
+
+
+def plan_json(plan: Plan, problems: list[str] | None = None) -> dict[str, Any]:
+    """The ``planner plan --json`` object; its keys are a documented contract."""
+    b = plan.budget
+    return {
+        "week_start": plan.week_start.date().isoformat(),
+        "timezone": plan.timezone,
+        "optimal": plan.optimal,
+        "total_value": plan.total_value,
+        "solve_seconds": round(plan.solve_seconds, 4),
+        "budget": {
+            "limit_minutes": b.limit_minutes,
+            "used_minutes": b.used_minutes,
+            "travel_minutes": b.travel_minutes,
+            "events": b.events,
+            "max_events": b.max_events,
+            "evenings": b.evenings,
+            "max_evenings": b.max_evenings,
+            "money": b.money,
+            "money_limit": b.money_limit,
+        },
+        "candidates": [decision_json(d) for d in plan.decisions],
+        "problems": problems or [],
+    }
+
+
+def summary_line(plan: Plan) -> str:
+    """One sentence on the week: what is proposed and what it uses."""
+    b = plan.budget
+    proof = "optimal" if plan.optimal else "best found, not proven optimal"
+    money = f", {wording.money(b.money)} in tickets" if b.money else ""
+    return (
+        f"{b.events} of {len(plan.decisions)} events proposed ({proof}): "
+        f"{wording.minutes(b.used_minutes)} of your {wording.minutes(b.limit_minutes)} "
+        f"(travel {wording.minutes(b.travel_minutes)}), {b.evenings} of "
+        f"{b.max_evenings} evenings out{money}."
+    )
+
+
+def plan_table(plan: Plan, width: int | None = None) -> str:
+    """A readable table: the proposed events first, then every other one with its reason."""
+    width = width or min(120, shutil.get_terminal_size((100, 20)).columns)
+    lines = [f"Week of {plan.week_start:%A %d %B %Y} ({plan.timezone})", summary_line(plan), ""]
+    lines.append("PROPOSED")
+    for d in plan.chosen:
+        lines.append(f"  {wording.span(d.event):<18} {d.event.summary}")
+        where = d.event.place.label
+        cost = wording.money(d.event.cost)
+        detail = f"{where}; {cost}; {d.explanation}"
+        lines += textwrap.wrap(
+            detail, width - 4, initial_indent=" " * 21, subsequent_indent=" " * 21
+        )
+    if not plan.chosen:
+        lines.append("  nothing fits this week")
+    lines += ["", "LEFT OUT"]
+    for d in plan.left_out:
+        lines.append(f"  {wording.span(d.event):<18} {d.event.summary}")
+        lines += textwrap.wrap(
+            f"[{d.reason.value}] {d.explanation}",
+            width - 4,
+            initial_indent=" " * 21,
+            subsequent_indent=" " * 21,
+        )
+    return "\n".join(lines)

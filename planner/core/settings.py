@@ -1,0 +1,292 @@
+"""The user's rules and places, read from a TOML file.
+
+One typed schema with defaults: every key the settings file may hold is a
+field here, with its TOML section and name, so the file, the docs
+(``planner settings-help``) and the code cannot drift apart. Unknown keys and
+wrong types are reported by name instead of being silently ignored, because a
+misspelt ``weekly_hours`` that quietly falls back to the default would plan a
+different week than the user asked for.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from planner.core.model import Place, TravelMode
+
+SCHEMA_VERSION = 1
+
+
+class SettingsError(ValueError):
+    """A settings file that cannot be used, with the file and key named."""
+
+
+_LATLON = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+
+
+def parse_place(name: str, text: str) -> Place:
+    """A place from settings text: ``"lat, lon"`` or an address.
+
+    An address without coordinates stays unresolved here; resolving it is the
+    travel module's job (with the user's consent for geocoding).
+    """
+    match = _LATLON.match(text)
+    if match:
+        lat, lon = float(match.group(1)), float(match.group(2))
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise SettingsError(f"{name}: {text!r} is not a valid latitude, longitude")
+        return Place(name=name, lat=lat, lon=lon)
+    return Place(name=name, address=text.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class SavedPlace:
+    """A named place (office, campus) with optional coordinates and aliases.
+
+    ``match`` lists words that, found in a commitment's LOCATION, mean the user
+    is at this place (so "Office" or "Allstate Pkwy" both resolve to work).
+    """
+
+    place: Place
+    match: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRule:
+    """Weight and weekly/monthly caps for one event category."""
+
+    weight: float = 1.0
+    max_per_week: int | None = None
+    max_per_month: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the planner needs to know about the user's rules."""
+
+    timezone: str = "America/Toronto"
+    home: Place = field(default_factory=lambda: Place(name="home"))
+    home_text: str = ""
+    places: tuple[SavedPlace, ...] = ()
+    travel_mode: TravelMode = TravelMode.DRIVE
+    unknown_place_minutes: int = 45
+    weekly_hours: float = 3.0
+    counts_travel: bool = True
+    max_events_per_week: int = 3
+    max_events_per_day: int = 1
+    max_evenings_out: int = 3
+    monthly_money: float | None = None
+    earliest_leave: time = time(6, 0)
+    latest_home: time = time(22, 0)
+    protect_weekends: bool = True
+    evening_starts: time = time(17, 0)
+    default_stars: int = 3
+    categories: dict[str, CategoryRule] = field(default_factory=dict)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def weekly_minutes(self) -> int:
+        return round(self.weekly_hours * 60)
+
+    def category(self, name: str) -> CategoryRule:
+        return self.categories.get(name.lower(), CategoryRule())
+
+
+# (section, key, description) for every key the TOML file may hold; the order
+# is the order of `planner settings-help`.
+KEYS: tuple[tuple[str, str, str], ...] = (
+    ("general", "timezone", "IANA time zone of the user; floating times are read in it."),
+    ("home", "location", 'Home, as "lat, lon" or as an address (geocoded only with consent).'),
+    ("places.NAME", "location", 'A saved place (office, campus): "lat, lon" or an address.'),
+    ("places.NAME", "match", "Words in a commitment's LOCATION meaning you are at this place."),
+    ("travel", "mode", "drive, transit, bike or walk."),
+    ("travel", "unknown_place_minutes", "Minutes each way assumed when a venue has no position."),
+    ("budget", "weekly_hours", "Hours a week for events."),
+    ("budget", "counts_travel", "Whether travel time counts against weekly_hours."),
+    ("budget", "max_events_per_week", "At most this many events a week."),
+    ("budget", "max_events_per_day", "At most this many events a day."),
+    ("budget", "max_evenings_out", "At most this many evenings out a week."),
+    ("budget", "monthly_money", "Dollars a month for tickets (omit for no limit)."),
+    ("rules", "earliest_leave", 'Leave home no earlier than this time, "HH:MM".'),
+    ("rules", "latest_home", 'Be home no later than this time, "HH:MM".'),
+    ("rules", "protect_weekends", "Propose nothing on Saturdays and Sundays."),
+    ("rules", "evening_starts", 'An event ending after this time is an evening out, "HH:MM".'),
+    ("rules", "default_stars", "Stars (1-5) of an event with no PRIORITY and no rating."),
+    ("categories.NAME", "weight", "Multiplies the value of events of this category."),
+    ("categories.NAME", "max_per_week", "At most this many events of this category a week."),
+    ("categories.NAME", "max_per_month", "At most this many a calendar month."),
+)
+
+
+_KIND_NAMES = {
+    int: "a whole number",
+    float: "a number",
+    str: "text in quotes",
+    bool: "true or false",
+    dict: "a [table]",
+    list: "a list",
+}
+
+
+def _expect(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
+    numeric = kind in (int, float, (int, float))
+    name = "a number" if kind == (int, float) else _KIND_NAMES.get(kind, str(kind))  # type: ignore[call-overload]
+    if (isinstance(value, bool) and numeric) or not isinstance(value, kind):
+        raise SettingsError(f"{where}: expected {name}, got {value!r}")
+    return value
+
+
+def _clock(value: Any, where: str) -> time:
+    text = _expect(value, str, where)
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise SettingsError(f'{where}: expected a time of day like "22:00", got {text!r}')
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _check_keys(table: dict[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise SettingsError(f"[{where}]: unknown key(s) {', '.join(unknown)}")
+
+
+def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
+    table = data.get(name, {})
+    return dict(_expect(table, dict, f"[{name}]"))
+
+
+def settings_from_dict(data: dict[str, Any]) -> Settings:
+    """Build Settings from parsed TOML, validating every key."""
+    sections = {"schema_version", "general", "home", "places", "travel", "budget", "rules"}
+    _check_keys(data, sections | {"categories"}, "top level")
+    base = Settings()
+    out: dict[str, Any] = {}
+
+    general = _section(data, "general")
+    _check_keys(general, {"timezone"}, "general")
+    if "timezone" in general:
+        tz = _expect(general["timezone"], str, "[general] timezone")
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise SettingsError(f"[general] timezone: unknown time zone {tz!r}") from exc
+        out["timezone"] = tz
+
+    home = _section(data, "home")
+    _check_keys(home, {"location"}, "home")
+    if "location" in home:
+        text = _expect(home["location"], str, "[home] location")
+        out["home"] = parse_place("home", text)
+        out["home_text"] = text
+
+    places = []
+    for name, table in _section(data, "places").items():
+        table = _expect(table, dict, f"[places.{name}]")
+        _check_keys(table, {"location", "match"}, f"places.{name}")
+        text = _expect(table.get("location", ""), str, f"[places.{name}] location")
+        match = tuple(_expect(m, str, f"[places.{name}] match") for m in table.get("match", [name]))
+        places.append(SavedPlace(parse_place(name, text), match))
+    out["places"] = tuple(places)
+
+    travel = _section(data, "travel")
+    _check_keys(travel, {"mode", "unknown_place_minutes"}, "travel")
+    if "mode" in travel:
+        mode = _expect(travel["mode"], str, "[travel] mode")
+        try:
+            out["travel_mode"] = TravelMode(mode.lower())
+        except ValueError as exc:
+            choices = ", ".join(m.value for m in TravelMode)
+            raise SettingsError(f"[travel] mode: {mode!r} is not one of {choices}") from exc
+    if "unknown_place_minutes" in travel:
+        out["unknown_place_minutes"] = _expect(
+            travel["unknown_place_minutes"], int, "[travel] unknown_place_minutes"
+        )
+
+    budget = _section(data, "budget")
+    numbers = {"weekly_hours": (int, float), "monthly_money": (int, float)}
+    ints = ("max_events_per_week", "max_events_per_day", "max_evenings_out")
+    _check_keys(budget, {*numbers, *ints, "counts_travel"}, "budget")
+    for key, kind in numbers.items():
+        if key in budget:
+            value = float(_expect(budget[key], kind, f"[budget] {key}"))
+            if value < 0:
+                raise SettingsError(f"[budget] {key}: must not be negative, got {value}")
+            out[key] = value
+    for key in ints:
+        if key in budget:
+            value = _expect(budget[key], int, f"[budget] {key}")
+            if value < 0:
+                raise SettingsError(f"[budget] {key}: must not be negative, got {value}")
+            out[key] = value
+    if "counts_travel" in budget:
+        out["counts_travel"] = _expect(budget["counts_travel"], bool, "[budget] counts_travel")
+
+    rules = _section(data, "rules")
+    clocks = ("earliest_leave", "latest_home", "evening_starts")
+    _check_keys(rules, {*clocks, "protect_weekends", "default_stars"}, "rules")
+    for key in clocks:
+        if key in rules:
+            out[key] = _clock(rules[key], f"[rules] {key}")
+    if "protect_weekends" in rules:
+        out["protect_weekends"] = _expect(
+            rules["protect_weekends"], bool, "[rules] protect_weekends"
+        )
+    if "default_stars" in rules:
+        stars = _expect(rules["default_stars"], int, "[rules] default_stars")
+        if not 0 <= stars <= 5:
+            raise SettingsError(f"[rules] default_stars: must be 0 to 5, got {stars}")
+        out["default_stars"] = stars
+
+    categories = {}
+    for name, table in _section(data, "categories").items():
+        where = f"categories.{name}"
+        table = _expect(table, dict, f"[{where}]")
+        _check_keys(table, {"weight", "max_per_week", "max_per_month"}, where)
+        rule = CategoryRule(
+            weight=float(_expect(table.get("weight", 1.0), (int, float), f"[{where}] weight")),
+            max_per_week=table.get("max_per_week"),
+            max_per_month=table.get("max_per_month"),
+        )
+        for key in ("max_per_week", "max_per_month"):
+            if getattr(rule, key) is not None:
+                _expect(getattr(rule, key), int, f"[{where}] {key}")
+        categories[name.lower()] = rule
+    out["categories"] = categories
+
+    return replace(base, **out)
+
+
+def load_settings(path: Path | str) -> Settings:
+    """Read and validate a settings file; errors name the file and the key."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise SettingsError(f"{path}: settings file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: cannot read settings file ({exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML ({exc})") from exc
+    return load_settings_text(data, str(path))
+
+
+def load_settings_text(data: dict[str, Any], origin: str) -> Settings:
+    """Validate already-parsed TOML, prefixing errors with where it came from."""
+    try:
+        return settings_from_dict(data)
+    except SettingsError as exc:
+        raise SettingsError(f"{origin}: {exc}") from exc
+
+
+def field_names() -> list[str]:
+    """The Settings attributes, for tests that check KEYS covers the schema."""
+    return [f.name for f in fields(Settings)]

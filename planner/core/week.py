@@ -1,0 +1,66 @@
+"""Loading everything one week's plan needs, from files or bytes.
+
+Each source is read on its own: a file that cannot be read becomes a problem
+message naming it, and the other sources still load, because one broken feed
+must never cost the user their whole week.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from planner.core.ics_import import IcsError, ImportResult, dedupe, read_bytes, read_file
+from planner.core.model import Event
+from planner.core.planning import week_of
+from planner.core.settings import Settings
+
+# Events that started before the week but run into it still matter (a
+# commitment from Sunday night, a multi-day conference), so read a day early.
+LEAD_IN = timedelta(days=1)
+
+
+@dataclass(slots=True)
+class WeekData:
+    """Commitments and candidates touching one week, plus what went wrong."""
+
+    week_day: date
+    commitments: list[Event] = field(default_factory=list)
+    candidates: list[Event] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+Source = Path | str | tuple[str, bytes]
+"""A path, or ``(name, data)`` for bytes that did not come from a file."""
+
+
+def _read(source: Source, settings: Settings, week_day: date) -> ImportResult:
+    start = week_of(week_day, settings) - LEAD_IN
+    end = start + LEAD_IN + timedelta(days=7)
+    if isinstance(source, tuple):
+        name, data = source
+        return read_bytes(data, name, settings.zone, start, end)
+    return read_file(source, settings.zone, start, end)
+
+
+def load_week(
+    commitments: Iterable[Source],
+    candidates: Iterable[Source],
+    settings: Settings,
+    week_day: date,
+) -> WeekData:
+    """Read every source; problems are collected, never raised."""
+    week = WeekData(week_day)
+    for sources, target in ((commitments, week.commitments), (candidates, week.candidates)):
+        for source in sources:
+            try:
+                result = _read(source, settings, week_day)
+            except IcsError as exc:
+                week.problems.append(str(exc))
+                continue
+            target.extend(result.events)
+            week.problems.extend(result.problems)
+    week.candidates = dedupe(week.candidates)
+    return week

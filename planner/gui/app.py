@@ -1,0 +1,106 @@
+"""Starting the desktop app (and its screenshot mode) from parsed CLI arguments."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, datetime, time
+from pathlib import Path
+
+from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from planner import __version__, resources
+from planner.core.demo import DEMO_WEEK, demo_settings, load_demo
+from planner.core.settings import Settings, SettingsError, load_settings
+from planner.core.week import WeekData, load_week
+from planner.gui.main_window import Loader, MainWindow
+
+SCREENSHOT_TIMEOUT_MS = 60_000
+
+
+def make_loader(args: argparse.Namespace, settings: Settings) -> Loader:
+    """A function reading the week's events for any day (called off the GUI thread)."""
+    if args.demo and not (args.commitments or args.candidates):
+        return lambda day: (settings, load_demo(day, settings))
+
+    def load(day: date) -> tuple[Settings, WeekData]:
+        return settings, load_week(args.commitments, args.candidates, settings, day)
+
+    return load
+
+
+# Harmless notices of Qt's headless platform, which say nothing to a user.
+QUIET_QT_MESSAGES = ("This plugin does not support propagateSizeHints()",)
+
+
+def _qt_messages(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    if kind == QtMsgType.QtDebugMsg or message in QUIET_QT_MESSAGES:
+        return
+    print(f"qt: {message}", file=sys.stderr)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    try:
+        settings = (
+            load_settings(args.settings)
+            if args.settings
+            else demo_settings()
+            if args.demo
+            else Settings()
+        )
+    except SettingsError as exc:
+        print(f"planner: {exc}", file=sys.stderr)
+        return 2
+    qInstallMessageHandler(_qt_messages)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("planner")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("planner")
+    app.setWindowIcon(QIcon(str(resources.path("icons", "planner.svg"))))
+    week_day = args.week or (DEMO_WEEK if args.demo else datetime.now(settings.zone).date())
+    now = None
+    if args.screenshot:
+        # A screenshot shows the week as on its Monday evening, whatever today is,
+        # so the image is the same on every machine.
+        now = datetime.combine(week_day, time(18, 0), tzinfo=settings.zone)
+    window = MainWindow(make_loader(args, settings), week_day, now=now)
+    if args.screenshot:
+        return _screenshot(app, window, args.screenshot)
+    if not (args.demo or args.commitments or args.candidates):
+        window.statusBar().showMessage(
+            "No calendars given: start with `planner --demo` to see an example week, "
+            "or pass --commitments and --candidates .ics files."
+        )
+    window.show()
+    return app.exec()
+
+
+def _screenshot(app: QApplication, window: MainWindow, target: Path) -> int:
+    outcome = {"code": 1}
+
+    def grab() -> None:
+        window.show()
+        app.processEvents()
+        if window.grab().save(str(target)):
+            print(f"planner: screenshot saved to {target}")
+            outcome["code"] = 0
+        else:
+            print(f"planner: could not write {target}", file=sys.stderr)
+        app.quit()
+
+    def failed(message: str) -> None:
+        print(f"planner: planning failed: {message}", file=sys.stderr)
+        app.quit()
+
+    window.planned.connect(lambda: QTimer.singleShot(50, grab))
+    window.planFailed.connect(failed)
+    QTimer.singleShot(
+        SCREENSHOT_TIMEOUT_MS,
+        lambda: (print("planner: timed out waiting for the plan", file=sys.stderr), app.quit()),
+    )
+    window.show()
+    app.exec()
+    return outcome["code"]

@@ -1,0 +1,113 @@
+"""Bars that show at a glance how much of each weekly allowance the plan uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import QWidget
+
+from planner.core import wording
+from planner.core.model import BudgetUse
+
+_TRACK = QColor("#e6e8eb")
+_FILL = QColor("#2e7d32")
+_TRAVEL = QColor("#8fbf8f")
+_OVER = QColor("#c62828")
+_TEXT = QColor("#202124")
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    label: str
+    used: float
+    limit: float
+    text: str
+    part: float = 0.0
+    """A share of ``used`` drawn in a lighter tone (travel inside the hours)."""
+
+
+def bars_for(budget: BudgetUse) -> list[Bar]:
+    b = budget
+    bars = [
+        Bar(
+            "Time",
+            b.used_minutes,
+            b.limit_minutes,
+            f"{wording.minutes(b.used_minutes)} of {wording.minutes(b.limit_minutes)}, "
+            f"{wording.minutes(b.travel_minutes)} of it travel",
+            b.travel_minutes,
+        ),
+        Bar("Events", b.events, b.max_events, f"{b.events} of {b.max_events}"),
+        Bar("Evenings out", b.evenings, b.max_evenings, f"{b.evenings} of {b.max_evenings}"),
+    ]
+    if b.money_limit is not None:
+        bars.append(
+            Bar(
+                "Tickets",
+                b.money,
+                b.money_limit,
+                f"{wording.money(b.money)} of {wording.money(b.money_limit)}",
+            )
+        )
+    return bars
+
+
+class BudgetPanel(QWidget):
+    """One labelled bar per allowance: hours (travel lighter), events, evenings, money."""
+
+    ROW = 22
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._bars: list[Bar] = []
+        self.setMinimumHeight(self.ROW * 4 + 8)
+
+    def set_budget(self, budget: BudgetUse | None) -> None:
+        self._bars = bars_for(budget) if budget else []
+        self.setMinimumHeight(self.ROW * max(1, len(self._bars)) + 8)
+        self.update()
+
+    def bars(self) -> list[Bar]:
+        return list(self._bars)
+
+    def sizeHint(self) -> QSize:
+        return QSize(360, self.ROW * max(4, len(self._bars)) + 8)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = p.fontMetrics()
+        label_w = 8.0 + max((metrics.horizontalAdvance(b.label) for b in self._bars), default=0)
+        text_w = 8.0 + max((metrics.horizontalAdvance(b.text) for b in self._bars), default=0)
+        bar_w = max(40.0, self.width() - label_w - text_w - 16)
+        for row, bar in enumerate(self._bars):
+            y = 4 + row * self.ROW
+            p.setPen(_TEXT)
+            p.drawText(QRectF(4, y, label_w, self.ROW), Qt.AlignmentFlag.AlignVCenter, bar.label)
+            track = QRectF(label_w + 4, y + 6, bar_w, self.ROW - 12)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(_TRACK)
+            p.drawRoundedRect(track, 4, 4)
+            limit = bar.limit or 1
+            share = min(1.0, bar.used / limit)
+            fill = QRectF(track.left(), track.top(), track.width() * share, track.height())
+            p.setBrush(_OVER if bar.used > bar.limit else _FILL)
+            p.drawRoundedRect(fill, 4, 4)
+            if bar.part:
+                part = QRectF(
+                    fill.right() - track.width() * min(share, bar.part / limit),
+                    track.top(),
+                    track.width() * min(share, bar.part / limit),
+                    track.height(),
+                )
+                p.setBrush(_TRAVEL)
+                p.drawRoundedRect(part, 4, 4)
+            p.setPen(_TEXT)
+            p.drawText(
+                QRectF(track.right() + 8, y, text_w, self.ROW),
+                Qt.AlignmentFlag.AlignVCenter,
+                bar.text,
+            )
+        p.end()

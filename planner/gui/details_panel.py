@@ -1,0 +1,72 @@
+"""The selected event in full: when, where, how to get there, cost, and why.
+
+Text from feeds is escaped and shown as plain text: a description is never
+rendered as remote HTML, and the link opens only when clicked.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from planner.core import wording
+from planner.core.model import Decision
+
+
+def details_html(d: Decision) -> str:
+    e = d.event
+    esc = html.escape
+    rows = [f"<h3 style='margin:0'>{esc(e.summary)}</h3>", f"<b>{esc(wording.span(e))}</b>"]
+    where = ", ".join(p for p in (e.place.label, e.place.address) if p)
+    rows.append(esc(where))
+    if d.trip_to is not None:
+        back = "home" if d.destination == "home" else "at " + wording.place(d.destination)
+        rows.append(
+            f"Leave {esc(wording.place(d.origin))} at <b>{wording.clock(d.leave_at)}</b> "
+            f"({esc(d.trip_to.label)}{', rush hour' if d.trip_to.rush_hour else ''}); "
+            f"back {esc(back)} "
+            f"by <b>{wording.clock(d.back_at)}</b>"
+            + (" <i>(venue position unknown: travel assumed)</i>" if d.trip_to.assumed else "")
+        )
+    else:
+        rows.append("Online: no travel")
+    rows.append(
+        f"Cost: {esc(wording.money(e.cost))} &middot; value {d.value:g} &middot; "
+        f"uses {esc(wording.minutes(d.charged_minutes))} of the budget"
+    )
+    verdict = "Proposed" if d.chosen else "Left out"
+    rows.append(f"<b>{verdict}:</b> {esc(d.explanation)}")
+    if d.what_if:
+        rows.append(f"<i>What would make it fit:</i> {esc(d.what_if)}")
+    if e.url:
+        rows.append(f"<a href='{esc(e.url, quote=True)}'>{esc(e.url)}</a>")
+    if e.description:
+        rows.append(f"<span style='color:#555'>{esc(e.description)}</span>".replace("\n", "<br>"))
+    return "<br>".join(rows)
+
+
+class DetailsPanel(QLabel):
+    """Shows one decision; the link opens in the browser only on click."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.setOpenExternalLinks(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.setMargin(8)
+        self.show_decision(None)
+
+    def show_decision(self, d: Decision | None) -> None:
+        if d is None:
+            self.setText(
+                "<span style='color:#666'>Select an event in the week or the list "
+                "to see where it is, how to get there and why it was or was not "
+                "chosen.</span>"
+            )
+        else:
+            self.setText(details_html(d))

@@ -1,0 +1,553 @@
+"""A custom-painted Monday-to-Sunday calendar of one week.
+
+Why custom painting: a week can hold a thousand blocks (recurring commitments
+plus every candidate event), and a QWidget or QGraphicsItem per block would be
+slow to build and to relayout. Instead the view keeps two caches:
+
+* segments: each item cut into per-day pieces, clipped to the week and the hour
+  range and packed into side-by-side columns. They depend only on the items, the
+  zone and the hour range, so only ``set_week``/``set_hour_range`` rebuild them.
+* geometry: the pixel rectangles of the segments, rebuilt on resize, zoom and
+  font change; each block's elided text is computed on its first paint and kept.
+
+``paintEvent`` then only draws what intersects the exposed area. The view is
+meant to live in a QScrollArea (``widgetResizable=True``): its minimum height is
+the full day at the current zoom, and a plain wheel is left to the scroll area.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from planner.gui.calendar_item import CalendarItem, ItemKind, Segment, WeekSegments, split_week
+
+K = ItemKind
+_BODY_PAD = 10.0  # room above the first and below the last hour line for their labels
+_RADIUS = 4.0
+_MIN_PPH, _MAX_PPH, _DEFAULT_PPH = 24.0, 120.0, 40.0
+_BG, _GRID, _GRID_HALF = QColor("#ffffff"), QColor("#e3e6ea"), QColor("#f2f3f5")
+_LABEL, _HEADER_TEXT, _ACCENT = QColor("#70757a"), QColor("#3c4043"), QColor("#1a73e8")
+_PROTECTED_FILL, _PROTECTED_HATCH = QColor("#f4f5f7"), QColor("#e1e4e8")
+_SELECT, _NOW, _PIN = QColor("#111418"), QColor("#d93025"), QColor("#ffc940")
+_WHITE = QColor("#ffffff")
+_ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_ELIDE = Qt.TextElideMode.ElideRight
+
+
+@dataclass(frozen=True, slots=True)
+class _Style:
+    fill: QColor
+    border: QColor  # also the accent bar of commitments and the text of travel blocks
+    text: QColor
+    subtext: QColor
+
+
+_STYLES = {
+    K.COMMITMENT: _Style(*map(QColor, ("#e6ecf3", "#8fa3bd", "#34404f", "#5d6b7d"))),
+    K.PROPOSED: _Style(*map(QColor, ("#2e7d32", "#23692a", "#ffffff", "#d7ecd8"))),
+    K.PINNED: _Style(*map(QColor, ("#1f4fa0", "#173d80", "#ffffff", "#d5e1f5"))),
+}
+_PAINT_ORDER = {K.COMMITMENT: 0, K.TRAVEL: 1, K.PROPOSED: 2, K.PINNED: 3}
+
+_Line = tuple[QFont, QColor, QPointF, str]
+
+
+@dataclass(slots=True)
+class _Block:
+    seg: Segment
+    rect: QRectF
+    lines: list[_Line] | None = None  # elided on first paint
+
+
+@dataclass(slots=True)
+class _Geometry:
+    width: int
+    height: int
+    font: QFont
+    bold: QFont
+    small: QFont
+    header_h: float = 0.0
+    chip_h: float = 0.0
+    top: float = 0.0  # y of the first hour line
+    pph: float = _DEFAULT_PPH
+    day_w: float = 0.0
+    gutter: float = 0.0  # width of the hour-label column
+    blocks: list[_Block] = field(default_factory=list)  # timed, in paint order
+    by_day: list[list[_Block]] = field(default_factory=list)
+    chips: list[_Block] = field(default_factory=list)
+
+    def x(self, day: float) -> float:
+        """The left edge of a day column."""
+        return self.gutter + day * self.day_w
+
+
+def _alpha(color: QColor, alpha: int) -> QColor:
+    result = QColor(color)
+    result.setAlpha(alpha)
+    return result
+
+
+class WeekView(QWidget):
+    """Seven day columns of commitments, proposals, pinned events, travel and protected time."""
+
+    itemActivated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        today = datetime.now(UTC).date()
+        self._week_start = today - timedelta(days=today.weekday())
+        self._tz: tzinfo = UTC
+        self._items: tuple[CalendarItem, ...] = ()
+        self._first_hour, self._last_hour = 7, 24
+        self._pph = _DEFAULT_PPH
+        self._selected = ""
+        self._now: datetime | None = None
+        self._pressed: str | None = None
+        self._week: WeekSegments | None = None
+        self._geo: _Geometry | None = None
+        self.setMouseTracking(True)  # for the pointing-hand cursor over items
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._clock = QTimer(self)  # moves the now-line when showing the real time
+        self._clock.timeout.connect(lambda: self._now is None and self.update())
+        self._clock.start(60_000)
+
+    # ---------------------------------------------------------------- public API
+    def set_week(self, week_start: date, tz: ZoneInfo, items: Sequence[CalendarItem]) -> None:
+        """Show the seven days from ``week_start`` (a Monday) in ``tz``."""
+        self._week_start, self._tz, self._items = week_start, tz, tuple(items)
+        self._content_changed(fit=False)
+
+    def items(self) -> tuple[CalendarItem, ...]:
+        """The items given to the last :meth:`set_week`, as given."""
+        return self._items
+
+    def set_hour_range(self, first_hour: int, last_hour: int) -> None:
+        """Show the hours ``first_hour``..``last_hour`` (0..24) of each day."""
+        if not 0 <= first_hour < last_hour <= 24:
+            raise ValueError(f"bad hour range {first_hour}..{last_hour}")
+        self._first_hour, self._last_hour = first_hour, last_hour
+        self._content_changed(fit=True)
+
+    def select(self, key: str) -> None:
+        """Highlight the item(s) with ``key`` and their travel; ``""`` clears."""
+        if key != self._selected:
+            self._selected = key
+            self.update()
+
+    def selected_key(self) -> str:
+        return self._selected
+
+    def set_now(self, now: datetime | None) -> None:
+        """Fix the time of the now-line and today's header (``None``: the real time)."""
+        self._now = now
+        self.update()
+
+    def item_at(self, pos: QPoint) -> CalendarItem | None:
+        """The clickable item under ``pos``; protected time is background, never returned."""
+        block = self._block_at(QPointF(pos))
+        return block.seg.item if block else None
+
+    def item_rect(self, key: str) -> QRectF | None:
+        """The rectangle of the item itself (its first day if it spans several), not its travel."""
+        geo = self._layout()
+        for block in (*geo.chips, *geo.blocks):
+            if block.seg.item.key == key and block.seg.item.kind is not K.TRAVEL:
+                return QRectF(block.rect)
+        return None
+
+    def sizeHint(self) -> QSize:
+        return QSize(900, self._content_height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(60 + 7 * 48, self._content_height())
+
+    # ------------------------------------------------------------------- caches
+    def _content_changed(self, fit: bool) -> None:
+        """Drop the caches; grow the height to the content (or fit it exactly, after a zoom).
+
+        The resize matters when no layout manages the view (zooming out would
+        otherwise be undone by stretching to the old height); in a resizable
+        QScrollArea, the area then resizes the view to fill its viewport.
+        """
+        self._week, self._geo = None, None
+        self.updateGeometry()
+        needed = self._content_height()
+        if self.height() < needed or (fit and self.height() != needed):
+            self.resize(self.width(), needed)
+        self.update()
+
+    def _metrics(self) -> tuple[float, float, float]:
+        """Header height, all-day chip height and all-day strip height, from the font."""
+        rows = self._segments().all_day_rows
+        line = QFontMetricsF(self.font()).height()
+        chip_h = line + 5
+        return line + 22, chip_h, max(1, rows) * (chip_h + 2) + 6
+
+    def _content_height(self) -> int:
+        header_h, _, strip_h = self._metrics()
+        hours = self._last_hour - self._first_hour
+        return int(header_h + strip_h + 2 * _BODY_PAD + hours * self._pph + 0.999)
+
+    def _segments(self) -> WeekSegments:
+        """The week cut into days and packed (cached until the items or hours change)."""
+        if self._week is None:
+            first, last = self._first_hour, self._last_hour
+            self._week = split_week(self._items, self._week_start, self._tz, first, last)
+        return self._week
+
+    def _layout(self) -> _Geometry:
+        """Place every segment in pixels (cached until resize, zoom or new content)."""
+        week = self._segments()
+        geo = self._geo
+        if geo is not None and (geo.width, geo.height) == (self.width(), self.height()):
+            return geo
+        font = QFont(self.font())
+        geo = _Geometry(self.width(), self.height(), font, QFont(font), QFont(font))
+        geo.bold.setBold(True)
+        if font.pointSizeF() > 0:
+            geo.small.setPointSizeF(max(6.5, font.pointSizeF() * 0.86))
+        else:
+            geo.small.setPixelSize(max(9, round(font.pixelSize() * 0.86)))
+        geo.header_h, geo.chip_h, strip_h = self._metrics()
+        geo.top = geo.header_h + strip_h + _BODY_PAD
+        hours = self._last_hour - self._first_hour
+        # Stretch to a taller viewport rather than leave an empty band under the last hour.
+        geo.pph = max(self._pph, (geo.height - geo.top - _BODY_PAD) / hours)
+        fm = QFontMetricsF(geo.small)
+        geo.gutter = round(max(fm.horizontalAdvance(t) for t in ("00:00", "all-day")) + 20)
+        geo.day_w = day_w = max(8.0, (geo.width - geo.gutter) / 7)
+        right_pad = 6.0 if day_w > 60 else 1.0  # leaves room to click the empty day
+        for day in week.timed:
+            placed: list[_Block] = []
+            for seg in sorted(day, key=lambda s: (_PAINT_ORDER[s.item.kind], s.from_hour)):
+                col_w = (day_w - 1 - right_pad) / seg.columns
+                left = geo.x(seg.day) + 1
+                x0, x1 = round(left + seg.column * col_w), round(left + (seg.column + 1) * col_w)
+                x1 -= 2 if seg.column < seg.columns - 1 else 0  # gap between side-by-side blocks
+                y0 = round(self._y(geo, seg.from_hour))
+                y1 = max(y0 + 2, round(self._y(geo, seg.to_hour)) - 1)  # 1px gap to the next block
+                rect = QRectF(x0, y0, max(2, x1 - x0), y1 - y0)
+                if seg.item.kind is K.TRAVEL:
+                    inset = min(6.0, round(rect.width() * 0.12))
+                    rect.adjust(inset, 0, -inset, 0)
+                placed.append(_Block(seg, rect))
+            geo.by_day.append(placed)
+            geo.blocks.extend(placed)
+        geo.blocks.sort(key=lambda b: _PAINT_ORDER[b.seg.item.kind])
+        for chip in week.all_day:
+            x0 = round(geo.x(chip.day) + 2)
+            x1 = round(geo.x(chip.last_day + 1) - 3)
+            top = geo.header_h + 4 + chip.row * (geo.chip_h + 2)
+            geo.chips.append(_Block(chip, QRectF(x0, top, max(2, x1 - x0), geo.chip_h)))
+        self._geo = geo
+        return geo
+
+    def _y(self, geo: _Geometry, hours: float) -> float:
+        return geo.top + (hours - self._first_hour) * geo.pph
+
+    def _day_at(self, geo: _Geometry, pos: QPointF) -> int:
+        return int((pos.x() - geo.gutter) // geo.day_w) if pos.x() >= geo.gutter else -1
+
+    def _block_at(self, pos: QPointF) -> _Block | None:
+        geo = self._layout()
+        day = self._day_at(geo, pos)
+        candidates = [*geo.chips, *(geo.by_day[day] if 0 <= day < 7 else ())]
+        return next((b for b in reversed(candidates) if b.rect.contains(pos)), None)
+
+    def _protected_at(self, pos: QPointF) -> Segment | None:
+        geo = self._layout()
+        day, hours = self._day_at(geo, pos), self._first_hour + (pos.y() - geo.top) / geo.pph
+        spans = self._segments().protected[day] if 0 <= day < 7 and pos.y() >= geo.top else []
+        return next((s for s in spans if s.from_hour <= hours < s.to_hour), None)
+
+    def _today(self) -> tuple[int, float]:
+        """Today's column (outside 0..6 if not in this week) and the current hour."""
+        now = (self._now or datetime.now(self._tz)).astimezone(self._tz)
+        return (now.date() - self._week_start).days, now.hour + now.minute / 60
+
+    # ------------------------------------------------------------------- events
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._geo = None
+        super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._content_changed(fit=True)
+        super().changeEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """Ctrl+wheel zooms the hours; a plain wheel is left to the enclosing scroll area."""
+        steps = event.angleDelta().y() / 120
+        if not event.modifiers() & Qt.KeyboardModifier.ControlModifier or not steps:
+            event.ignore()
+            return
+        pph = min(_MAX_PPH, max(_MIN_PPH, self._pph * 1.15**steps))
+        if pph != self._pph:
+            self._pph = pph
+            self._content_changed(fit=True)
+        event.accept()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            item = self.item_at(event.position().toPoint())
+            self._pressed = item.key if item else ""
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """A click (press and release on the same item) selects it and announces its key."""
+        if event.button() == Qt.MouseButton.LeftButton and self._pressed is not None:
+            item = self.item_at(event.position().toPoint())
+            key = item.key if item else ""
+            if key == self._pressed:
+                self.select(key)
+                self.itemActivated.emit(key)
+            self._pressed = None
+        super().mouseReleaseEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._block_at(event.position()) is not None:
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+        else:
+            self.unsetCursor()
+        super().mouseMoveEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            block = self._block_at(QPointF(event.pos()))
+            seg = block.seg if block else self._protected_at(QPointF(event.pos()))
+            if seg is None:
+                QToolTip.hideText()
+                event.ignore()
+            else:
+                area = block.rect.toAlignedRect() if block else self.rect()
+                QToolTip.showText(event.globalPos(), self._tooltip(seg.item), self, area)
+            return True
+        return super().event(event)
+
+    def _tooltip(self, item: CalendarItem) -> str:
+        if item.tooltip:
+            return item.tooltip
+        if item.all_day:
+            return f"{item.title}\nall day"
+        s, e = item.start.astimezone(self._tz), item.end.astimezone(self._tz)
+        text = f"{item.title}\n{s:%a %d %b} {s:%H:%M}–{e:%H:%M}"
+        return f"{text}\n{item.detail}" if item.detail else text
+
+    # ----------------------------------------------------------------- painting
+    def paintEvent(self, event: QPaintEvent) -> None:
+        geo = self._layout()
+        exposed = QRectF(event.rect())
+        p = QPainter(self)
+        p.fillRect(exposed, _BG)
+        self._paint_grid(p, geo, exposed)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        visible = [b for b in geo.blocks if b.rect.intersects(exposed)]
+        # The selection is drawn last so that no neighbour covers its outline.
+        selected = self._selected
+        for block in sorted(visible, key=lambda b: bool(selected) and b.seg.item.key == selected):
+            self._paint_block(p, block)
+        self._paint_now(p, geo)
+        if exposed.top() < geo.top - _BODY_PAD:
+            self._paint_header(p, geo)
+        p.end()
+
+    def _paint_grid(self, p: QPainter, geo: _Geometry, exposed: QRectF) -> None:
+        """Protected shading, hour and half-hour lines, day separators and hour labels."""
+        fm = QFontMetricsF(geo.small)
+        hatch = QBrush(_PROTECTED_HATCH, Qt.BrushStyle.BDiagPattern)
+        labels: list[tuple[QPointF, str]] = []
+        for day, segs in enumerate(self._segments().protected):
+            x0, x1 = round(geo.x(day)), round(geo.x(day + 1))
+            free_from = float("-inf")  # overlapping protected spans share one label
+            for seg in segs:
+                y0, y1 = round(self._y(geo, seg.from_hour)), round(self._y(geo, seg.to_hour))
+                area = QRectF(x0, y0, x1 - x0, y1 - y0)
+                if area.intersects(exposed):
+                    p.fillRect(area, _PROTECTED_FILL)
+                    p.fillRect(area, hatch)
+                if y1 - y0 > fm.height() + 2 and y0 >= free_from:
+                    title = seg.item.title  # the main window may already call it "protected"
+                    plain = title.lower() in ("", "protected")
+                    text = "protected" if plain else f"protected · {title}"
+                    at = QPointF(x0 + 5, y0 + 3 + fm.ascent())
+                    labels.append((at, fm.elidedText(text, _ELIDE, x1 - x0 - 10)))
+                    free_from = y0 + 3 + fm.height()
+        p.setFont(geo.small)
+        p.setPen(_LABEL)
+        for at, text in labels:
+            p.drawText(at, text)
+
+        def in_view(y: float) -> bool:
+            return exposed.top() - 20 <= y <= exposed.bottom() + 20
+
+        for hour in range(self._first_hour, self._last_hour + 1):
+            y, half = (round(self._y(geo, hour + h)) + 0.5 for h in (0, 0.5))
+            if in_view(y):
+                p.setPen(_GRID)
+                p.drawLine(QPointF(geo.gutter - 6, y), QPointF(geo.width, y))
+            if hour < self._last_hour and in_view(half):
+                p.setPen(_GRID_HALF)
+                p.drawLine(QPointF(geo.gutter, half), QPointF(geo.width, half))
+            if hour < 24 and in_view(y):
+                p.setPen(_LABEL)
+                box = QRectF(0, y - fm.height() / 2, geo.gutter - 10, fm.height())
+                p.drawText(box, _ALIGN_RIGHT, f"{hour:02d}:00")
+        p.setPen(_GRID)
+        bottom = self._y(geo, self._last_hour) + _BODY_PAD
+        for day in range(8):
+            x = round(geo.x(day)) + 0.5
+            p.drawLine(QPointF(x, geo.header_h), QPointF(x, bottom))
+
+    def _paint_header(self, p: QPainter, geo: _Geometry) -> None:
+        """Weekday and date row with today's accent circle, then the all-day strip."""
+        strip_bottom = geo.top - _BODY_PAD
+        p.fillRect(QRectF(0, 0, geo.width, strip_bottom), _BG)
+        today, _ = self._today()
+        fm, fmb = QFontMetricsF(geo.font), QFontMetricsF(geo.bold)
+        diameter, cy = fmb.height() + 6, geo.header_h / 2
+        for day in range(7):
+            when = self._week_start + timedelta(day)
+            name = f"{when:%a}"
+            total = fm.horizontalAdvance(name) + 6 + diameter
+            x = geo.x(day) + (geo.day_w - total) / 2
+            p.setFont(geo.font)
+            p.setPen(_ACCENT if day == today else _LABEL if day >= 5 else _HEADER_TEXT)
+            p.drawText(QPointF(x, cy - fm.height() / 2 + fm.ascent()), name)
+            circle = QRectF(x + total - diameter, cy - diameter / 2, diameter, diameter)
+            if day == today:
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(_ACCENT)
+                p.drawEllipse(circle)
+            p.setFont(geo.bold)
+            p.setPen(_WHITE if day == today else _HEADER_TEXT)
+            p.drawText(circle, Qt.AlignmentFlag.AlignCenter, str(when.day))
+        p.setPen(_GRID)
+        for day in range(8):
+            x = round(geo.x(day)) + 0.5
+            p.drawLine(QPointF(x, geo.header_h), QPointF(x, strip_bottom))
+        p.drawLine(QPointF(0, geo.header_h - 0.5), QPointF(geo.width, geo.header_h - 0.5))
+        p.setPen(QColor("#d4d8dd"))
+        p.drawLine(QPointF(0, strip_bottom - 0.5), QPointF(geo.width, strip_bottom - 0.5))
+        p.setFont(geo.small)
+        p.setPen(_LABEL)
+        p.drawText(
+            QRectF(0, geo.header_h + 4, geo.gutter - 10, geo.chip_h), _ALIGN_RIGHT, "all-day"
+        )
+        for chip in geo.chips:
+            self._paint_block(p, chip)
+
+    def _paint_block(self, p: QPainter, block: _Block) -> None:
+        rect, seg = block.rect, block.seg
+        style, kind = _STYLES.get(seg.look, _STYLES[K.PROPOSED]), seg.item.kind
+        inner = rect.adjusted(0.5, 0.5, -0.5, -0.5)
+        if kind is K.TRAVEL:  # a light, hatched wash of its event's colour
+            p.setPen(QPen(_alpha(style.fill, 150), 1))
+            p.setBrush(_alpha(style.fill, 28))
+            p.drawRoundedRect(inner, _RADIUS, _RADIUS)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QBrush(_alpha(style.fill, 55), Qt.BrushStyle.BDiagPattern))
+            p.drawRoundedRect(rect, _RADIUS, _RADIUS)
+        elif seg.look is K.COMMITMENT and rect.width() > 12:
+            # An accent bar on the left: the muted fill alone would fade into the grid.
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(style.border)
+            p.drawRoundedRect(rect, _RADIUS, _RADIUS)
+            p.setBrush(style.fill)
+            p.drawRoundedRect(rect.adjusted(3, 0, 0, 0), _RADIUS, _RADIUS)
+        else:
+            p.setPen(QPen(style.border, 1))
+            p.setBrush(style.fill)
+            p.drawRoundedRect(inner, _RADIUS, _RADIUS)
+        if self._selected and seg.item.key == self._selected:
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.setPen(QPen(_SELECT, 2))
+            p.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), _RADIUS + 1, _RADIUS + 1)
+            if kind is not K.COMMITMENT:  # a white rim keeps dark fills apart from the outline
+                p.setPen(QPen(_alpha(_WHITE, 200), 1))
+                p.drawRoundedRect(inner, _RADIUS, _RADIUS)
+        if kind is K.PINNED and rect.width() >= 24 and rect.height() >= 14:
+            cx, cy = rect.right() - 8, rect.top() + 6.5  # a drawn pin: no emoji font needed
+            p.setPen(QPen(_WHITE, 1.5))
+            p.drawLine(QPointF(cx, cy + 2), QPointF(cx, cy + 7))
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(_PIN)
+            p.drawEllipse(QPointF(cx, cy), 3.2, 3.2)
+        if block.lines is None:
+            block.lines = self._text_lines(block)
+        for font, color, at, text in block.lines:
+            p.setFont(font)
+            p.setPen(color)
+            p.drawText(at, text)
+
+    def _text_lines(self, block: _Block) -> list[_Line]:
+        """Title, then detail, then time range: as many as fit, each elided to the width.
+
+        Computed on a block's first paint and kept until the next layout, because
+        eliding a thousand labels on every repaint is what would make scrolling stutter.
+        """
+        geo, rect, item, look = self._layout(), block.rect, block.seg.item, block.seg.look
+        style, travel = _STYLES.get(look, _STYLES[K.PROPOSED]), item.kind is K.TRAVEL
+        title_font = geo.small if travel else geo.font if look is K.COMMITMENT else geo.bold
+        sub_color = style.border if travel else style.subtext
+        wanted = [(title_font, style.border if travel else style.text, item.title)]
+        if not item.all_day:
+            if item.detail:
+                wanted.append((geo.small, sub_color, item.detail))
+            if not travel:
+                s, e = item.start.astimezone(self._tz), item.end.astimezone(self._tz)
+                wanted.append((geo.small, sub_color, f"{s:%H:%M}–{e:%H:%M}"))
+        pad = (5.0 if rect.width() > 30 else 2.0) + (3 if look is K.COMMITMENT else 0)
+        chosen: list[tuple[QFont, QColor, QFontMetricsF, str]] = []
+        used = 0.0
+        for font, color, text in wanted:
+            fm = QFontMetricsF(font)
+            if used + fm.height() > rect.height() - 2:
+                if chosen:
+                    break
+                font, fm = geo.small, QFontMetricsF(geo.small)  # a low block keeps its title
+                if fm.height() > rect.height() + 3:
+                    break
+            marker = 12 if item.kind is K.PINNED and not chosen else 0
+            text = fm.elidedText(text, _ELIDE, rect.width() - 2 * pad - marker)
+            if not text:
+                break
+            chosen.append((font, color, fm, text))
+            used += fm.height()
+        # Several lines hang from the top edge; a single line in a low block is centred.
+        y = rect.top() + (2.0 if len(chosen) > 1 else min(2.0, (rect.height() - used) / 2))
+        if item.all_day:
+            y = rect.top() + (rect.height() - used) / 2
+        lines: list[_Line] = []
+        for font, color, fm, text in chosen:
+            lines.append((font, color, QPointF(rect.left() + pad, y + fm.ascent()), text))
+            y += fm.height()
+        return lines
+
+    def _paint_now(self, p: QPainter, geo: _Geometry) -> None:
+        day, hour = self._today()
+        if 0 <= day < 7 and self._first_hour <= hour <= self._last_hour:
+            y, x = self._y(geo, hour), geo.x(day)
+            p.setPen(QPen(_NOW, 2))
+            p.drawLine(QPointF(x, y), QPointF(x + geo.day_w, y))
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(_NOW)
+            p.drawEllipse(QPointF(x + 1, y), 5, 5)

@@ -1,0 +1,218 @@
+"""Planning a week: every reason a candidate is left out, in words, and the user's decisions."""
+
+from datetime import date
+
+from planner.core.model import Reason
+from planner.core.planning import Choices, plan_week
+from planner.core.report import plan_json
+from tests.core.week_builder import (
+    DOWNTOWN,
+    KING_WEST,
+    OFFICE,
+    ONLINE,
+    WHITBY_LIBRARY,
+    event,
+    settings,
+    workweek,
+)
+
+MONDAY = date(2026, 11, 23)
+
+
+def plan(commitments, candidates, s=None, choices=None):
+    return plan_week(commitments, candidates, s or settings(), MONDAY, choices)
+
+
+def decision(p, uid):
+    (d,) = [d for d in p.decisions if d.event.uid == uid]
+    return d
+
+
+def test_evening_event_after_work_travels_from_the_office():
+    p = plan(workweek(), [event("mixer", 23, (18, 0), (20, 0), DOWNTOWN)])
+    d = decision(p, "mixer")
+    assert d.chosen and d.reason is Reason.CHOSEN
+    assert d.origin == "office" and d.destination == "home"
+    assert d.trip_to.rush_hour
+    assert d.leave_at >= workweek()[0].end
+    assert "leave the office at" in d.explanation
+    assert p.optimal
+
+
+def test_clash_with_a_commitment_names_it():
+    course = event("econ", 24, (18, 30), (21, 30), DOWNTOWN, summary="ECON 204")
+    p = plan([*workweek(), course], [event("alumni", 24, (19, 0), (21, 0))])
+    d = decision(p, "alumni")
+    assert d.reason is Reason.CONFLICT
+    assert d.explanation == "clashes with ECON 204 (Tue 18:30-21:30)"
+    assert "ECON 204" in d.what_if
+
+
+def test_no_time_to_get_there_from_work_is_a_travel_reason():
+    p = plan(workweek(), [event("early", 23, (17, 30), (19, 0), DOWNTOWN)])
+    d = decision(p, "early")
+    assert d.reason is Reason.TRAVEL
+    assert d.explanation.startswith("you would arrive at 17:")
+    assert "for a 17:30 start" in d.explanation
+    assert "from the office in rush hour" in d.explanation
+
+
+def test_home_too_late():
+    p = plan(
+        [], [event("late", 25, (20, 0), (22, 30), DOWNTOWN)], settings(rules__latest_home="22:00")
+    )
+    d = decision(p, "late")
+    assert d.reason is Reason.LATEST_RETURN
+    assert "after your 22:00 limit" in d.explanation
+
+
+def test_weekend_is_protected():
+    p = plan([], [event("sat", 28, (10, 0), (12, 0))])
+    assert decision(p, "sat").reason is Reason.PROTECTED
+    assert len(p.protected) == 2
+
+
+def test_budget_reason_for_an_event_too_long_alone():
+    p = plan([], [event("conf", 24, (9, 0), (17, 0))], settings(budget__weekly_hours=3))
+    d = decision(p, "conf")
+    assert d.reason is Reason.BUDGET
+    assert "of your 3 h week" in d.explanation
+
+
+def test_lower_value_names_the_better_event():
+    good = event("good", 23, (18, 0), (20, 0), DOWNTOWN, priority=1, summary="PMI mixer")
+    meh = event("meh", 23, (18, 30), (20, 30), KING_WEST, priority=9, summary="Pub night")
+    p = plan(workweek(), [good, meh])
+    assert decision(p, "good").chosen
+    d = decision(p, "meh")
+    assert d.reason is Reason.LOWER_VALUE
+    assert "PMI mixer (Mon) is worth more" in d.explanation
+
+
+def test_no_time_to_travel_between_two_events():
+    first = event("first", 25, (18, 0), (19, 0), WHITBY_LIBRARY, priority=1)
+    second = event("second", 25, (19, 10), (21, 0), DOWNTOWN, priority=5)
+    p = plan([], [first, second])
+    d = decision(p, "second")
+    assert not d.chosen
+    assert "no time to travel between them" in d.explanation
+
+
+def test_two_events_in_one_evening_chain_without_going_home():
+    first = event("first", 26, (17, 30), (18, 30), DOWNTOWN)
+    second = event("second", 26, (19, 0), (21, 0), KING_WEST)
+    p = plan([], [first, second])
+    a, b = decision(p, "first"), decision(p, "second")
+    assert a.chosen and b.chosen
+    assert a.destination == "second" and b.origin == "first"
+    assert b.leave_at == first.end
+    # The shared leg is charged once, to the later event.
+    assert p.budget.travel_minutes == a.trip_to.minutes + b.trip_to.minutes + b.trip_from.minutes
+
+
+def test_weekly_caps_explained():
+    cands = [event(f"e{d}", d, (18, 0), (19, 0), ONLINE) for d in range(23, 28)]
+    p = plan([], cands, settings(budget__max_events_per_week=2))
+    assert p.budget.events == 2
+    assert {d.reason for d in p.left_out} == {Reason.MAX_EVENTS}
+    p = plan([], cands, settings(budget__max_evenings_out=1))
+    assert {d.reason for d in p.left_out} == {Reason.EVENINGS}
+
+
+def test_category_quota_and_money():
+    jobs = [event(f"j{d}", d, (18, 0), (19, 0), ONLINE, "job-seeker") for d in range(23, 27)]
+    s = settings(**{"categories__job-seeker": {"max_per_month": 2}})
+    p = plan([], jobs, s)
+    assert p.budget.events == 2
+    assert all(d.reason is Reason.QUOTA for d in p.left_out)
+    pricey = [event(f"p{d}", d, (18, 0), (19, 0), ONLINE, cost=30.0) for d in range(23, 27)]
+    p = plan([], pricey, settings(budget__monthly_money=70))
+    assert p.budget.money == 60
+    assert all(d.reason is Reason.MONEY for d in p.left_out)
+
+
+def test_online_event_needs_no_travel():
+    p = plan([], [event("web", 24, (12, 0), (13, 0), ONLINE)])
+    d = decision(p, "web")
+    assert d.chosen and d.trip_to is None and d.travel_minutes == 0
+    assert d.charged_minutes == 60
+
+
+def test_pinned_event_always_in_and_clash_reported():
+    course = event("econ", 24, (18, 30), (21, 30), DOWNTOWN, summary="ECON 204")
+    clash = event("alumni", 24, (19, 0), (21, 0))
+    other = event("other", 24, (19, 0), (20, 0), KING_WEST)
+    p = plan([course], [clash, other], choices=Choices(pinned=frozenset({clash.key})))
+    d = decision(p, "alumni")
+    assert d.chosen and d.reason is Reason.PINNED
+    assert "although it clashes with ECON 204" in d.explanation
+    o = decision(p, "other")
+    assert not o.chosen  # it clashes with the course anyway
+    p = plan([], [clash, other], choices=Choices(pinned=frozenset({clash.key})))
+    assert decision(p, "other").reason is Reason.CONFLICT
+    assert "which you committed to" in decision(p, "other").explanation
+
+
+def test_refused_and_cancelled_never_chosen():
+    from planner.core.model import Status
+
+    a = event("a", 24, (12, 0), (13, 0), ONLINE)
+    b = event("b", 25, (12, 0), (13, 0), ONLINE, status=Status.CANCELLED)
+    p = plan([], [a, b], choices=Choices(refused=frozenset({a.key})))
+    assert decision(p, "a").reason is Reason.REFUSED
+    assert decision(p, "b").reason is Reason.CANCELLED
+    assert not p.chosen
+
+
+def test_stars_change_the_choice():
+    a = event("a", 23, (18, 0), (20, 0), DOWNTOWN)
+    b = event("b", 23, (18, 0), (20, 0), KING_WEST)
+    first = plan([], [a, b])
+    loser = next(d for d in first.decisions if not d.chosen).event
+    p = plan([], [a, b], choices=Choices(stars={loser.key: 5}))
+    assert decision(p, loser.uid).chosen
+
+
+def test_json_contract():
+    p = plan(workweek(), [event("mixer", 23, (18, 0), (20, 0)), event("x", 23, (9, 0), (10, 0))])
+    data = plan_json(p)
+    assert {"week_start", "timezone", "optimal", "total_value", "budget", "candidates"} <= set(data)
+    assert data["week_start"] == "2026-11-23"
+    assert {"limit_minutes", "used_minutes"} <= set(data["budget"])
+    keys = {
+        "uid",
+        "summary",
+        "start",
+        "end",
+        "status",
+        "reason_code",
+        "reason",
+        "value",
+        "charged_minutes",
+        "travel_to_minutes",
+        "travel_from_minutes",
+        "leave_at",
+        "back_at",
+        "origin",
+        "destination",
+    }
+    for c in data["candidates"]:
+        assert keys <= set(c)
+        assert c["status"] in ("chosen", "left_out")
+    left = next(c for c in data["candidates"] if c["uid"] == "x")
+    assert left["reason_code"] == "conflict"
+    assert left["leave_at"] < left["start"]  # as if attended alone
+
+
+def test_budget_counts_travel_only_when_asked():
+    e = event("mixer", 23, (18, 0), (20, 0), DOWNTOWN)
+    with_travel = plan([], [e]).budget
+    without = plan([], [e], settings(budget__counts_travel=False)).budget
+    assert with_travel.used_minutes == 120 + with_travel.travel_minutes
+    assert without.used_minutes == 120
+
+
+def test_office_is_recognised_from_the_commitment_location():
+    meeting = event("client", 23, (15, 0), (17, 0), OFFICE, summary="Client meeting")
+    p = plan([meeting], [event("mixer", 23, (18, 0), (20, 0))])
+    assert decision(p, "mixer").origin == "office"

@@ -1,0 +1,103 @@
+"""The settings schema: defaults, validation messages, and documentation coverage."""
+
+from datetime import time
+
+import pytest
+
+from planner.core.model import TravelMode
+from planner.core.settings import (
+    KEYS,
+    Settings,
+    SettingsError,
+    field_names,
+    load_settings,
+    settings_from_dict,
+)
+
+
+def test_defaults_are_usable():
+    s = Settings()
+    assert s.weekly_minutes == 180
+    assert s.latest_home == time(22, 0)
+    assert s.travel_mode is TravelMode.DRIVE
+
+
+def test_full_file(tmp_path):
+    path = tmp_path / "settings.toml"
+    path.write_text("""
+[general]
+timezone = "America/Toronto"
+[home]
+location = "43.8975, -78.9429"
+[places.office]
+location = "43.8561,-79.3370"
+match = ["Allstate", "Office"]
+[travel]
+mode = "transit"
+[budget]
+weekly_hours = 4.5
+counts_travel = false
+max_events_per_week = 2
+monthly_money = 60
+[rules]
+latest_home = "21:30"
+protect_weekends = false
+[categories.job-seeker]
+weight = 1.5
+max_per_month = 2
+""")
+    s = load_settings(path)
+    assert s.home.lat == 43.8975
+    assert s.places[0].place.name == "office"
+    assert s.places[0].match == ("Allstate", "Office")
+    assert s.travel_mode is TravelMode.TRANSIT
+    assert s.weekly_minutes == 270
+    assert not s.counts_travel
+    assert s.latest_home == time(21, 30)
+    assert s.category("Job-Seeker").max_per_month == 2
+    assert s.category("unknown").weight == 1.0
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"budget": {"weekly_hour": 3}}, r"\[budget\]: unknown key\(s\) weekly_hour"),
+        ({"budget": {"weekly_hours": "three"}}, r"\[budget\] weekly_hours: expected a number"),
+        ({"budget": {"max_events_per_week": True}}, "expected a whole number"),
+        ({"budget": {"weekly_hours": -1}}, "must not be negative"),
+        ({"travel": {"mode": "teleport"}}, "'teleport' is not one of drive, transit"),
+        ({"rules": {"latest_home": "10pm"}}, r'expected a time of day like "22:00"'),
+        ({"general": {"timezone": "Mars/Olympus"}}, "unknown time zone"),
+        ({"home": {"location": "95.0, 10.0"}}, "not a valid latitude"),
+        ({"colours": {}}, "unknown key"),
+    ],
+)
+def test_errors_name_the_key(data, message):
+    with pytest.raises(SettingsError, match=message):
+        settings_from_dict(data)
+
+
+def test_file_errors_name_the_file(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[budget\nweekly_hours = 3")
+    with pytest.raises(SettingsError, match=r"bad\.toml: not valid TOML"):
+        load_settings(bad)
+    with pytest.raises(SettingsError, match=r"nope\.toml: settings file not found"):
+        load_settings(tmp_path / "nope.toml")
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text("[budget]\nweekly_hours = 'x'\n")
+    with pytest.raises(SettingsError, match=r"wrong\.toml: \[budget\] weekly_hours"):
+        load_settings(wrong)
+
+
+def test_every_documented_key_is_read_and_every_setting_documented():
+    documented = {key for _, key, _ in KEYS}
+    settable = set(field_names()) - {"home", "home_text", "places", "categories", "travel_mode"}
+    assert settable <= documented | {"timezone"}
+    assert {
+        "location",
+        "mode",
+        "weekly_hours",
+        "counts_travel",
+        "max_events_per_week",
+    } <= documented

@@ -1,0 +1,140 @@
+"""The installed ``planner`` command, run as a user runs it."""
+
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def planner_command() -> str:
+    beside = Path(sys.executable).with_name("planner")
+    found = str(beside) if beside.exists() else shutil.which("planner")
+    assert found, "the planner command is not installed (pip install .[test])"
+    return found
+
+
+def run(*args: str, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.run(
+        [planner_command(), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
+
+
+def test_version():
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("planner 0.")
+
+
+def test_plan_demo_prints_a_readable_table():
+    result = run("plan", "--demo")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Week of Monday 23 November 2026" in out
+    assert "PROPOSED" in out and "LEFT OUT" in out
+    assert "[conflict] clashes with" in out
+    assert "optimal" in out
+    assert "Traceback" not in result.stderr
+
+
+def test_plan_demo_json_and_exports(tmp_path):
+    ics, csv = tmp_path / "attend.ics", tmp_path / "attend.csv"
+    result = run("plan", "--demo", "--json", "--export", str(ics), "--csv", str(csv))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["week_start"] == "2026-11-23"
+    assert data["optimal"] is True
+    chosen = [c for c in data["candidates"] if c["status"] == "chosen"]
+    assert chosen and len(data["candidates"]) >= 40
+    assert data["budget"]["used_minutes"] <= data["budget"]["limit_minutes"]
+    assert ics.read_bytes().count(b"BEGIN:VEVENT") >= len(chosen)
+    assert len(csv.read_text().splitlines()) == len(chosen) + 1
+
+
+def test_plan_demo_on_another_week_across_dst():
+    result = run("plan", "--demo", "--json", "--week", "2027-03-17")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["week_start"] == "2027-03-15"
+    # The demo moved in wall-clock time: events keep their local start times after DST.
+    starts = {c["start"][11:16] for c in data["candidates"]}
+    assert "18:00" in starts or "18:30" in starts
+    assert all(c["start"].endswith("-04:00") for c in data["candidates"])
+
+
+def test_plan_with_files(tmp_path):
+    commitments = tmp_path / "mine.ics"
+    commitments.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:c\r\n"
+        "SUMMARY:Course\r\nDTSTART;TZID=America/Toronto:20261124T183000\r\n"
+        "DTEND;TZID=America/Toronto:20261124T213000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    candidates = tmp_path / "events.ics"
+    candidates.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:e\r\n"
+        "SUMMARY:Mixer\r\nDTSTART;TZID=America/Toronto:20261124T190000\r\n"
+        "DTEND;TZID=America/Toronto:20261124T200000\r\nLOCATION:Online event\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    settings = tmp_path / "s.toml"
+    settings.write_text('[home]\nlocation = "43.88, -78.95"\n[budget]\nweekly_hours = 3\n')
+    result = run(
+        "plan",
+        "--commitments",
+        str(commitments),
+        "--candidates",
+        str(candidates),
+        "--settings",
+        str(settings),
+        "--week",
+        "2026-11-23",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    (only,) = json.loads(result.stdout)["candidates"]
+    assert only["reason"] == "clashes with Course (Tue 18:30-21:30)"
+
+
+def test_bad_input_gets_a_message_not_a_traceback(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[budget]\nweekly_hours = 'lots'\n")
+    result = run("plan", "--demo", "--settings", str(bad))
+    assert result.returncode == 2
+    assert "bad.toml: [budget] weekly_hours: expected a number" in result.stderr
+    assert "Traceback" not in result.stderr
+    broken = tmp_path / "broken.ics"
+    broken.write_text("garbage")
+    result = run(
+        "plan", "--commitments", str(broken), "--candidates", str(tmp_path / "missing.ics")
+    )
+    assert result.returncode == 2
+    assert "broken.ics: not an iCalendar file" in result.stderr
+    assert "missing.ics: file not found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", header[16:24])
+
+
+def test_demo_screenshot(tmp_path):
+    shot = tmp_path / "shot.png"
+    result = run("--demo", "--screenshot", str(shot))
+    assert result.returncode == 0, result.stderr
+    width, height = png_size(shot)
+    assert width >= 1200 and height >= 800
+    assert shot.stat().st_size > 50_000  # a real, busy window, not a blank image
