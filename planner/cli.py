@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -144,7 +145,12 @@ def run_plan(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "plan":
-        return run_plan(args)
+        try:
+            return run_plan(args)
+        except BrokenPipeError:
+            # `planner plan | head`: the reader left; stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
     from planner.gui.app import run_app  # Qt only on this path
 
     return run_app(args)

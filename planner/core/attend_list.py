@@ -82,7 +82,7 @@ def to_ics(plan: Plan, *, now: datetime | None = None) -> bytes:
                     transp="OPAQUE",
                 )
             )
-    return cal.to_ical()
+    return bytes(cal.to_ical())
 
 
 def _description(d: Decision) -> str:

@@ -139,7 +139,7 @@ _KIND_NAMES = {
 
 def _expect(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
     numeric = kind in (int, float, (int, float))
-    name = "a number" if kind == (int, float) else _KIND_NAMES.get(kind, str(kind))  # type: ignore[call-overload]
+    name = _KIND_NAMES.get(kind, str(kind)) if isinstance(kind, type) else "a number"
     if (isinstance(value, bool) and numeric) or not isinstance(value, kind):
         raise SettingsError(f"{where}: expected {name}, got {value!r}")
     return value

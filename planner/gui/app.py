@@ -82,6 +82,11 @@ def _screenshot(app: QApplication, window: MainWindow, target: Path) -> int:
     outcome = {"code": 1}
 
     def grab() -> None:
+        plan = window.plan
+        if plan is not None and plan.chosen:
+            # Show why the most valuable proposal was chosen, as a user would click it.
+            best = max(plan.chosen, key=lambda d: (d.trip_to is not None, d.value))
+            window.select_event(best.event.key)
         window.show()
         app.processEvents()
         if window.grab().save(str(target)):

@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self.filter = QLineEdit()
         self._build_layout()
         self._build_menus()
-        self.week_view.itemActivated.connect(self._select_key)
+        self.week_view.itemActivated.connect(self.select_event)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.replan()
@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         scroll.setWidget(self.week_view)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.scroll = scroll
+        self.week_scroll = scroll
 
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -272,7 +272,7 @@ class MainWindow(QMainWindow):
             self.statusBar().setToolTip("\n".join(week.problems))
         self.statusBar().showMessage(message)
         self._scroll_to_evening()
-        self._select_key(selected)
+        self.select_event(selected)
         self.planned.emit()
 
     def _scroll_to_evening(self) -> None:
@@ -282,10 +282,13 @@ class MainWindow(QMainWindow):
             else None
         )
         if rect is not None:
-            self.scroll.ensureVisible(0, int(rect.center().y()), 0, int(self.scroll.height() / 2))
+            self.week_scroll.ensureVisible(
+                0, int(rect.center().y()), 0, int(self.week_scroll.height() / 2)
+            )
 
     # --- selection ----------------------------------------------------------------------
-    def _select_key(self, key: str) -> None:
+    def select_event(self, key: str) -> None:
+        """Select one event everywhere: week, table and details ("" clears)."""
         self.week_view.select(key)
         row = self.model.row_of(key) if key else -1
         if row < 0:
@@ -312,32 +315,30 @@ class MainWindow(QMainWindow):
 
     # --- export -------------------------------------------------------------------------
     def export_ics(self, path: str | None = None) -> None:
-        self._export(
-            "attend.ics",
-            "iCalendar (*.ics)",
-            path,
-            lambda p: Path(p).write_bytes(attend_list.to_ics(self._plan)),
-        )  # type: ignore[arg-type]
+        """Write the chosen events, travel and leave-by alarms as .ics."""
+        if self._plan is not None:
+            data = attend_list.to_ics(self._plan)
+            self._export("attend.ics", "iCalendar (*.ics)", path, lambda p: p.write_bytes(data))
 
     def export_csv(self, path: str | None = None) -> None:
-        self._export(
-            "attend.csv",
-            "CSV (*.csv)",
-            path,
-            lambda p: Path(p).write_text(attend_list.to_csv(self._plan), encoding="utf-8"),
-        )  # type: ignore[arg-type]
+        """Write the chosen events as CSV."""
+        if self._plan is not None:
+            text = attend_list.to_csv(self._plan)
+            self._export(
+                "attend.csv", "CSV (*.csv)", path, lambda p: p.write_text(text, encoding="utf-8")
+            )
 
-    def _export(self, name: str, kinds: str, path: str | None, write) -> None:  # type: ignore[no-untyped-def]
-        if self._plan is None:
-            return
+    def _export(
+        self, name: str, kinds: str, path: str | None, write: Callable[[Path], object]
+    ) -> None:
         if not path:
             path, _ = QFileDialog.getSaveFileName(
                 self, "Export attend-list", str(Path.home() / name), kinds
             )
-        if not path:
+        if not path or self._plan is None:
             return
         try:
-            write(path)
+            write(Path(path))
         except OSError as exc:
             QMessageBox.warning(self, "Export failed", f"Could not write {path}:\n{exc}")
             return

@@ -138,3 +138,18 @@ def test_demo_screenshot(tmp_path):
     width, height = png_size(shot)
     assert width >= 1200 and height >= 800
     assert shot.stat().st_size > 50_000  # a real, busy window, not a blank image
+
+
+def test_output_piped_into_head_stops_quietly():
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        f"'{planner_command()}' plan --demo | head -3",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert len(result.stdout.splitlines()) == 3
+    assert "Traceback" not in result.stderr

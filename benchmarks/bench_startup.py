@@ -1,0 +1,122 @@
+"""Wall-clock costs a user feels: the `planner plan` command, and the window's start-up.
+
+* ``planner plan --json`` on 1,000 random candidates written to an .ics file
+  (import, travel, solve, report: the whole command, process start included);
+* ``planner plan --demo``;
+* the desktop window on the demo week: time until the window is shown (usable)
+  and until the first plan is on screen (planning runs in the background).
+
+Run: ``python benchmarks/bench_startup.py [--runs 5]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import icalendar
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_plan import random_candidates
+
+from planner.core.demo import demo_settings
+
+PROBE = """
+import time, sys
+t0 = time.perf_counter()
+from PySide6.QtWidgets import QApplication
+from planner.core.demo import DEMO_WEEK, demo_settings, load_demo
+from planner.gui.main_window import MainWindow
+app = QApplication(sys.argv[:1])
+settings = demo_settings()
+win = MainWindow(lambda d: (settings, load_demo(d, settings)), DEMO_WEEK)
+win.show()
+app.processEvents()
+shown = time.perf_counter() - t0
+def planned():
+    print(f"{shown:.3f} {time.perf_counter() - t0:.3f}")
+    app.quit()
+win.planned.connect(planned)
+app.exec()
+"""
+
+
+def write_candidates(n: int, path: Path) -> None:
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//planner benchmark//EN")
+    cal.add("version", "2.0")
+    for e in random_candidates(n, random.Random(n), demo_settings()):
+        ev = icalendar.Event()
+        ev.add("uid", e.uid)
+        ev.add("dtstamp", e.start)
+        ev.add("summary", e.summary)
+        ev.add("dtstart", e.start)
+        ev.add("dtend", e.end)
+        ev.add("categories", list(e.categories))
+        ev.add("description", f"Cost: ${e.cost:.0f}")
+        if e.place.virtual:
+            ev.add("location", "Online event")
+        else:
+            ev.add("location", f"{e.place.name}, {e.place.address}")
+            ev.add("geo", (e.place.lat, e.place.lon))
+        cal.add_component(ev)
+    path.write_bytes(cal.to_ical())
+
+
+def timed(cmd: list[str], runs: int, env: dict[str, str]) -> list[float]:
+    out = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, env=env)
+        out.append(time.perf_counter() - began)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    planner = str(Path(sys.executable).with_name("planner"))
+    with tempfile.TemporaryDirectory() as tmp:
+        cands = Path(tmp) / "candidates.ics"
+        write_candidates(1000, cands)
+        cmd = [
+            planner,
+            "plan",
+            "--demo",
+            "--candidates",
+            str(cands),
+            "--json",
+            "--week",
+            "2026-11-23",
+        ]
+        # --demo with files given: demo settings, only the files' events.
+        whole = timed(cmd, args.runs, env)
+        print(
+            f"planner plan --json, 1,000 candidates: median {statistics.median(whole):.2f} s "
+            f"(min {min(whole):.2f}, max {max(whole):.2f})"
+        )
+    demo = timed([planner, "plan", "--demo"], args.runs, env)
+    print(f"planner plan --demo (49 candidates):   median {statistics.median(demo):.2f} s")
+    shown, planned = [], []
+    for _ in range(args.runs):
+        result = subprocess.run(
+            [sys.executable, "-c", PROBE], check=True, capture_output=True, text=True, env=env
+        )
+        a, b = result.stdout.split()
+        shown.append(float(a))
+        planned.append(float(b))
+    print(f"window shown (from imports on):        median {statistics.median(shown):.2f} s")
+    print(f"first plan on screen:                  median {statistics.median(planned):.2f} s")
+
+
+if __name__ == "__main__":
+    main()
