@@ -81,7 +81,16 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument(
         "--csv", type=Path, metavar="attend.csv", help="write the chosen events as CSV"
     )
+    sub.add_parser("settings-help", help="list every key the settings file may hold")
     return parser
+
+
+def settings_help() -> int:
+    from planner.core.settings import KEYS
+
+    for section, key, description in KEYS:
+        print(f"[{section}] {key}\n    {description}")
+    return 0
 
 
 def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -144,6 +153,8 @@ def run_plan(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "settings-help":
+        return settings_help()
     if args.command == "plan":
         try:
             return run_plan(args)

@@ -105,8 +105,13 @@ class Settings:
 # is the order of `planner settings-help`.
 KEYS: tuple[tuple[str, str, str], ...] = (
     ("general", "timezone", "IANA time zone of the user; floating times are read in it."),
-    ("home", "location", 'Home, as "lat, lon" or as an address (geocoded only with consent).'),
-    ("places.NAME", "location", 'A saved place (office, campus): "lat, lon" or an address.'),
+    (
+        "home",
+        "location",
+        'Home as "lat, lon"; an address alone cannot be placed offline yet,'
+        " so trips from it use unknown_place_minutes.",
+    ),
+    ("places.NAME", "location", 'A saved place (office, campus) as "lat, lon".'),
     ("places.NAME", "match", "Words in a commitment's LOCATION meaning you are at this place."),
     ("travel", "mode", "drive, transit, bike or walk."),
     ("travel", "unknown_place_minutes", "Minutes each way assumed when a venue has no position."),

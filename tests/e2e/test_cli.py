@@ -153,3 +153,16 @@ def test_output_piped_into_head_stops_quietly():
     )
     assert len(result.stdout.splitlines()) == 3
     assert "Traceback" not in result.stderr
+
+
+def test_settings_help_documents_the_required_keys():
+    result = run("settings-help")
+    assert result.returncode == 0
+    for key in (
+        "[home] location",
+        "[travel] mode",
+        "[budget] weekly_hours",
+        "[budget] counts_travel",
+        "[budget] max_events_per_week",
+    ):
+        assert key in result.stdout
