@@ -16,6 +16,7 @@ from planner.core.demo import DEMO_WEEK, demo_settings, load_demo
 from planner.core.settings import Settings, SettingsError, load_settings
 from planner.core.week import WeekData, load_week
 from planner.gui.main_window import Loader, MainWindow
+from planner.gui.platform_check import missing_window_libraries, window_problem
 
 SCREENSHOT_TIMEOUT_MS = 60_000
 
@@ -52,6 +53,10 @@ def run_app(args: argparse.Namespace) -> int:
         )
     except SettingsError as exc:
         print(f"planner: {exc}", file=sys.stderr)
+        return 2
+    missing = missing_window_libraries()
+    if missing:
+        print(window_problem(missing), file=sys.stderr)
         return 2
     qInstallMessageHandler(_qt_messages)
     app = QApplication.instance() or QApplication(sys.argv[:1])
