@@ -22,7 +22,8 @@ import icalendar
 import recurring_ical_events
 import x_wr_timezone
 
-from planner.core.model import Event, Place, Status
+from planner.core.ics_places import place_from_component
+from planner.core.model import Event, Status
 
 
 class IcsError(ValueError):
@@ -38,17 +39,11 @@ class ImportResult:
     problems: list[str] = field(default_factory=list)
 
 
-_ONLINE = re.compile(
-    r"\b(online|virtual|webinar|livestream|zoom\.us|teams\.microsoft|meet\.google"
-    r"|webex\.com|whereby\.com|gotomeeting|crowdcast|hopin)\b",
-    re.IGNORECASE,
-)
 _COST_LINE = re.compile(
     r"\b(?:cost|price|tickets?|admission|fee)\s*:?\s*(free|\$\s?\d+(?:\.\d{1,2})?)",
     re.IGNORECASE,
 )
 _DOLLARS = re.compile(r"\$\s?(\d+(?:\.\d{1,2})?)")
-_MEETUP_VENUE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<address>[^()]+)\)\s*$")
 
 
 def read_file(path: Path | str, zone: ZoneInfo, start: datetime, end: datetime) -> ImportResult:
@@ -203,50 +198,6 @@ def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return list(value) if isinstance(value, list) else [value]
-
-
-def place_from_component(component: Any) -> Place:
-    """Venue, address, position and whether the event is online."""
-    location = _text(component, "LOCATION")
-    url = _text(component, "URL")
-    virtual = bool(_ONLINE.search(location)) or (not location and bool(_ONLINE.search(url)))
-    if virtual:
-        return Place(name=location or "online", virtual=True)
-    lat = lon = None
-    geo = component.get("GEO")
-    if geo is not None:
-        lat, lon = _valid_geo(geo.latitude, geo.longitude)
-    name, address = split_location(location)
-    return Place(name=name, address=address, lat=lat, lon=lon)
-
-
-def _valid_geo(lat: Any, lon: Any) -> tuple[float | None, float | None]:
-    try:
-        flat, flon = float(lat), float(lon)
-    except (TypeError, ValueError):
-        return None, None
-    if not (-90 <= flat <= 90 and -180 <= flon <= 180) or (flat == 0 and flon == 0):
-        return None, None
-    return flat, flon
-
-
-def split_location(location: str) -> tuple[str, str]:
-    """Split LOCATION into a venue name and a street address.
-
-    Handles Meetup's ``Venue (street, city)`` and the common
-    ``Venue, 123 Street, City`` forms; a LOCATION that starts with a house
-    number is all address.
-    """
-    location = " ".join(location.split())
-    if not location:
-        return "", ""
-    meetup = _MEETUP_VENUE.match(location)
-    if meetup:
-        return meetup.group("name").strip(), meetup.group("address").strip()
-    head, _, rest = location.partition(",")
-    if head[:1].isdigit():
-        return "", location
-    return head.strip(), rest.strip()
 
 
 def cost_from_text(explicit: str, description: str) -> float | None:

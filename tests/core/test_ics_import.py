@@ -11,8 +11,8 @@ from planner.core.ics_import import (
     dedupe,
     read_bytes,
     read_file,
-    split_location,
 )
+from planner.core.ics_places import split_location
 from planner.core.model import Status
 
 TZ = ZoneInfo("America/Toronto")
