@@ -91,11 +91,11 @@ def run(sizes: list[int], seeds: int) -> None:
     settings = demo_settings()
     commitments = load_demo(DEMO_WEEK, settings).commitments
     print(
-        f"{'n':>6} {'solver s (median/max)':>22} {'plan_week s':>12} {'optimal':>8} "
-        f"{'greedy/optimum':>15}"
+        f"{'n':>6} {'to solver':>9} {'solver s (median/max)':>22} {'plan_week s':>12} "
+        f"{'optimal':>8} {'greedy/optimum':>15}"
     )
     for n in sizes:
-        solver_times, plan_times, proven, ratios = [], [], [], []
+        solver_times, plan_times, proven, ratios, sizes_in = [], [], [], [], []
         for seed in range(seeds):
             rng = random.Random(seed * 1000 + n)
             candidates = random_candidates(n, rng, settings)
@@ -114,6 +114,7 @@ def run(sizes: list[int], seeds: int) -> None:
             finally:
                 planning.solve = real_solve  # type: ignore[assignment]
             solver_times.append(plan.solve_seconds)
+            sizes_in.append(len(captured["options"]))  # type: ignore[arg-type]
             proven.append(plan.optimal)
             g = greedy_value(
                 captured["options"],
@@ -122,7 +123,8 @@ def run(sizes: list[int], seeds: int) -> None:
             )
             ratios.append(g / plan.total_value if plan.total_value else 1.0)
         print(
-            f"{n:>6} {statistics.median(solver_times):>12.3f} / {max(solver_times):<7.3f} "
+            f"{n:>6} {statistics.median(sizes_in):>9.0f} "
+            f"{statistics.median(solver_times):>12.3f} / {max(solver_times):<7.3f} "
             f"{statistics.median(plan_times):>12.3f} {all(proven)!s:>8} "
             f"{statistics.mean(ratios):>14.1%}"
         )
