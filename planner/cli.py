@@ -11,7 +11,8 @@ import argparse
 import json
 import os
 import sys
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from planner import __version__
@@ -81,8 +82,64 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument(
         "--csv", type=Path, metavar="attend.csv", help="write the chosen events as CSV"
     )
+    events = sub.add_parser("events", help="list the events of .ics files in a date range")
+    events.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    events.add_argument(
+        "--from",
+        dest="date_from",
+        type=_week,
+        metavar="YYYY-MM-DD",
+        help="first day (default: Monday of this week)",
+    )
+    events.add_argument(
+        "--to",
+        dest="date_to",
+        type=_week,
+        metavar="YYYY-MM-DD",
+        help="day after the last (default: 7 days after --from)",
+    )
+    events.add_argument(
+        "--settings",
+        type=Path,
+        metavar="FILE.toml",
+        help="for the time zone (default: the system's, honouring TZ)",
+    )
+    events.add_argument("--json", action="store_true", help="JSON Lines, one per occurrence")
     sub.add_parser("settings-help", help="list every key the settings file may hold")
     return parser
+
+
+def run_events(args: argparse.Namespace) -> int:
+    """``planner events``: every occurrence in [from, to), one line or JSON object each."""
+    from planner.core.event_listing import list_events, local_zone
+    from planner.core.settings import SettingsError, load_settings
+
+    try:
+        zone = load_settings(args.settings).zone if args.settings else local_zone()
+    except SettingsError as exc:
+        print(f"planner: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    first = args.date_from or (
+        datetime.now(zone).date() - timedelta(days=datetime.now(zone).weekday())
+    )
+    last = args.date_to or first + timedelta(days=7)
+    if last <= first:
+        print("planner events: --to must be after --from", file=sys.stderr)
+        return EXIT_USAGE
+    rejected = False
+    for source, rows, problems, error in list_events(args.files, zone, first, last):
+        for problem in problems:
+            print(f"planner: warning: {problem}", file=sys.stderr)
+        if error:
+            print(error, file=sys.stderr)
+            rejected = True
+            continue
+        for row in rows:
+            if args.json:
+                print(json.dumps(row, ensure_ascii=False))
+            else:
+                print(f"{row['start']:<25} {row['summary']}  [{source}]")
+    return 1 if rejected else 0
 
 
 def settings_help() -> int:
@@ -153,18 +210,21 @@ def run_plan(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "settings-help":
-        return settings_help()
-    if args.command == "plan":
-        try:
-            return run_plan(args)
-        except BrokenPipeError:
-            # `planner plan | head`: the reader left; stop quietly, as Unix tools do.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return 1
-    from planner.gui.app import run_app  # Qt only on this path
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
+        "plan": run_plan,
+        "events": run_events,
+        "settings-help": lambda _args: settings_help(),
+    }
+    if args.command not in commands:
+        from planner.gui.app import run_app  # Qt only on this path
 
-    return run_app(args)
+        return run_app(args)
+    try:
+        return commands[args.command](args)
+    except BrokenPipeError:
+        # `planner plan | head`: the reader left; stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -10,9 +10,10 @@ that one broken event never costs the user the rest of the calendar.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ import icalendar
 import recurring_ical_events
 import x_wr_timezone
 
+from planner.core import ics_stream
 from planner.core.ics_places import place_from_component
 from planner.core.model import Event, Status
 
@@ -46,68 +48,126 @@ _COST_LINE = re.compile(
 _DOLLARS = re.compile(r"\$\s?(\d+(?:\.\d{1,2})?)")
 
 
-def read_file(path: Path | str, zone: ZoneInfo, start: datetime, end: datetime) -> ImportResult:
-    """Read one .ics file and expand the occurrences that touch [start, end)."""
+def read_file(
+    path: Path | str, zone: ZoneInfo, start: datetime, end: datetime, *, prefilter: bool = True
+) -> ImportResult:
+    """Read one .ics file and expand the occurrences that touch [start, end).
+
+    The file is streamed: only what can touch the window is kept in memory
+    (see :mod:`ics_stream`), so even a file of hundreds of MB reads quickly.
+    """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            found = ics_stream.scan(stream, str(path), start, end, prefilter=prefilter)
     except FileNotFoundError as exc:
         raise IcsError(f"{path}: file not found") from exc
+    except IsADirectoryError as exc:
+        raise IcsError(f"{path}: is a folder, not a file") from exc
     except OSError as exc:
         raise IcsError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-    return read_bytes(data, str(path), zone, start, end)
+    return _expand(found, str(path), zone, start, end)
 
 
 def read_bytes(
-    data: bytes, source: str, zone: ZoneInfo, start: datetime, end: datetime
+    data: bytes,
+    source: str,
+    zone: ZoneInfo,
+    start: datetime,
+    end: datetime,
+    *,
+    prefilter: bool = True,
 ) -> ImportResult:
-    """Parse iCalendar bytes; ``source`` names them in every message."""
-    calendars = _parse(data, source)
-    result = ImportResult(source)
-    for calendar in calendars:
+    """Parse iCalendar bytes; ``source`` names them in every message.
+
+    ``prefilter=False`` parses every event (the slow, obviously correct path
+    that tests compare the fast one against).
+    """
+    found = ics_stream.scan(io.BytesIO(data), source, start, end, prefilter=prefilter)
+    return _expand(found, source, zone, start, end)
+
+
+def _expand(
+    found: ics_stream.Scan, source: str, zone: ZoneInfo, start: datetime, end: datetime
+) -> ImportResult:
+    if found.calendars == 0:
+        if found.lines == 0:
+            raise IcsError(f"{source}: the file is empty")
+        raise IcsError(f"{source}: not an iCalendar file (no BEGIN:VCALENDAR)")
+    result = ImportResult(source, problems=list(found.problems))
+    calendar = _parse(found, source, result.problems)
+    try:
+        calendar = x_wr_timezone.to_standard(calendar)
+    except Exception as exc:  # a library error must not become a traceback
+        result.problems.append(f"{source}: X-WR-TIMEZONE could not be applied ({exc})")
+    lines = {b.uid: b.line_number for b in found.events}
+    _drop_broken(calendar, source, lines, result.problems)
+    recurring = {
+        str(c.get("UID", ""))
+        for c in calendar.walk("VEVENT")
+        if any(name in c for name in ("RRULE", "RDATE", "RECURRENCE-ID"))
+    }
+    try:
+        query = recurring_ical_events.of(calendar, skip_bad_series=True)
+        components = list(query.between(start, end))
+    except Exception as exc:
+        raise IcsError(f"{source}: the events could not be expanded ({exc})") from exc
+    for component in components:
         try:
-            calendar = x_wr_timezone.to_standard(calendar)
-        except Exception as exc:  # a library error must not become a traceback
-            result.problems.append(f"{source}: X-WR-TIMEZONE could not be applied ({exc})")
-        _drop_broken(calendar, source, result.problems)
-        try:
-            query = recurring_ical_events.of(calendar, skip_bad_series=True)
-            components = list(query.between(start, end))
-        except Exception as exc:
-            raise IcsError(f"{source}: the events could not be expanded ({exc})") from exc
-        for component in components:
-            try:
-                result.events.append(event_from_component(component, source, zone))
-            except (ValueError, TypeError, KeyError, AttributeError) as exc:
-                summary = str(component.get("SUMMARY", "an event without a title"))
-                result.problems.append(f"{source}: skipped {summary!r}: {exc}")
+            event = event_from_component(component, source, zone)
+            if event.recurrence_id and event.uid not in recurring:
+                # The expander stamps every occurrence; a one-off event has no recurrence.
+                event = replace(event, recurrence_id="")
+            result.events.append(event)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            where = _where(source, lines, component)
+            result.problems.append(f"{where}: skipped {_summary(component)!r}: {exc}")
     result.events.sort(key=lambda e: (e.start, e.summary))
     return result
 
 
-def _parse(data: bytes, source: str) -> list[icalendar.Calendar]:
-    if not data.strip():
-        raise IcsError(f"{source}: the file is empty")
-    if b"BEGIN:VCALENDAR" not in data[:4096].upper():
-        raise IcsError(f"{source}: not an iCalendar file (no BEGIN:VCALENDAR)")
+def _summary(component: Any) -> str:
+    return str(component.get("SUMMARY", "an event without a title"))
+
+
+def _where(source: str, lines: dict[str, int], component: Any) -> str:
+    line = lines.get(str(component.get("UID", "")))
+    return f"{source}:{line}" if line else source
+
+
+def _parse(found: ics_stream.Scan, source: str, problems: list[str]) -> icalendar.Calendar:
+    """Parse the kept blocks at once; if that fails, block by block to skip the bad ones."""
     try:
-        calendars = icalendar.Calendar.from_ical(data, multiple=True)
+        return icalendar.Calendar.from_ical(found.text())
+    except Exception as exc:
+        if not found.events:
+            raise IcsError(f"{source}: not valid iCalendar data ({exc})") from exc
+    good = []
+    for block in found.events:
+        try:
+            icalendar.Calendar.from_ical(found.text([block]))
+        except Exception as exc:
+            summary = ics_stream.property_value(block.lines, "SUMMARY") or "an event"
+            problems.append(f"{source}:{block.line_number}: skipped {summary!r}: {exc}")
+        else:
+            good.append(block)
+    try:
+        return icalendar.Calendar.from_ical(found.text(good))
     except Exception as exc:
         raise IcsError(f"{source}: not valid iCalendar data ({exc})") from exc
-    if not calendars:
-        raise IcsError(f"{source}: no calendar found in the file")
-    return list(calendars)
 
 
-def _drop_broken(calendar: icalendar.Calendar, source: str, problems: list[str]) -> None:
+def _drop_broken(
+    calendar: icalendar.Calendar, source: str, lines: dict[str, int], problems: list[str]
+) -> None:
     """Remove events the expander would crash on or skip silently, saying which."""
     keep = []
     for component in calendar.subcomponents:
         if getattr(component, "name", "") == "VEVENT":
             why = _broken(component)
             if why:
-                summary = str(component.get("SUMMARY", "an event without a title"))
-                problems.append(f"{source}: skipped {summary!r}: {why}")
+                where = _where(source, lines, component)
+                problems.append(f"{where}: skipped {_summary(component)!r}: {why}")
                 continue
         keep.append(component)
     calendar.subcomponents[:] = keep
@@ -140,6 +200,17 @@ def _aware(value: date | datetime, zone: ZoneInfo) -> datetime:
     if isinstance(value, datetime):
         return value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
     return datetime.combine(value, time(0), tzinfo=zone)
+
+
+def _zone_name(value: date | datetime) -> str:
+    """The IANA name (or "UTC") of the zone a source time was given in."""
+    tz = getattr(value, "tzinfo", None)
+    if tz is None:
+        return ""
+    key = getattr(tz, "key", None) or getattr(tz, "zone", None)
+    if key:
+        return str(key)
+    return "UTC" if value.utcoffset() == timedelta(0) else str(tz)  # type: ignore[union-attr]
 
 
 def _text(component: Any, name: str) -> str:
@@ -191,6 +262,7 @@ def event_from_component(component: Any, source: str, zone: ZoneInfo) -> Event:
         transparent=_text(component, "TRANSP").upper() == "TRANSPARENT",
         recurrence_id=_aware(recurrence.dt, zone).isoformat() if recurrence else "",
         source=source,
+        timezone=_zone_name(raw_start),
     )
 
 

@@ -21,8 +21,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, date, datetime, timedelta
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
@@ -46,6 +45,10 @@ class Block:
     lines: list[str]
     line_number: int
 
+    @property
+    def uid(self) -> str:
+        return property_value(self.lines, "UID")
+
 
 @dataclass(slots=True)
 class Scan:
@@ -57,14 +60,15 @@ class Scan:
     problems: list[str] = field(default_factory=list)
     seen_events: int = 0
     calendars: int = 0
+    lines: int = 0
 
-    def text(self) -> str:
-        """The reduced calendar as iCalendar text for icalendar to parse."""
-        tzids = {_property_value(b.lines, "TZID") for b in self.timezones}
+    def text(self, events: list[Block] | None = None) -> str:
+        """The reduced calendar (or only ``events`` of it) as iCalendar text."""
+        tzids = {property_value(b.lines, "TZID") for b in self.timezones}
         out = ["BEGIN:VCALENDAR", *self.header]
         for block in self.timezones:
             out += block.lines
-        for block in self.events:
+        for block in self.events if events is None else events:
             out += [_fix_tzid(line, tzids) for line in block.lines]
         out.append("END:VCALENDAR")
         return "\r\n".join(out) + "\r\n"
@@ -78,14 +82,17 @@ def decode_lines(stream: BinaryIO, source: str, problems: list[str]) -> Iterator
     """
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline=None)
     warned = False
-    for raw in text:
-        line = raw.rstrip("\n")
-        if any("\udc80" <= ch <= "\udcff" for ch in line):
-            line = line.encode("utf-8", "surrogateescape").decode("cp1252", errors="replace")
-            if not warned:
-                problems.append(f"{source}: not UTF-8; read as Latin-1/Windows-1252")
-                warned = True
-        yield line
+    try:
+        for raw in text:
+            line = raw.rstrip("\n")
+            if any("\udc80" <= ch <= "\udcff" for ch in line):
+                line = line.encode("utf-8", "surrogateescape").decode("cp1252", errors="replace")
+                if not warned:
+                    problems.append(f"{source}: not UTF-8; read as Latin-1/Windows-1252")
+                    warned = True
+            yield line
+    finally:
+        text.detach()  # the caller owns (and closes) the binary stream
 
 
 def unfold(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
@@ -111,13 +118,18 @@ def unfold(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
         yield start, "".join(current)
 
 
-def scan(stream: BinaryIO, source: str, start: datetime, end: datetime) -> Scan:
-    """Stream a calendar and keep what can touch [start, end)."""
+def scan(
+    stream: BinaryIO, source: str, start: datetime, end: datetime, *, prefilter: bool = True
+) -> Scan:
+    """Stream a calendar and keep what can touch [start, end) (everything without prefilter)."""
     result = Scan()
     lo, hi = (start - SLACK).date(), (end + SLACK).date()
+    if not prefilter:
+        lo, hi = date.min, date.max
     stack: list[Block] = []
     depth_in_calendar = False
     for number, line in unfold(decode_lines(stream, source, result.problems)):
+        result.lines = number
         upper = line[:16].upper()
         if upper.startswith("BEGIN:"):
             name = line[6:].strip().upper()
@@ -169,7 +181,7 @@ def _keep(block: Block, result: Scan, lo: date, hi: date) -> None:
     # VTODO, VJOURNAL, VFREEBUSY, VAVAILABILITY: not part of a week's plan.
 
 
-def _property_value(lines: list[str], name: str) -> str:
+def property_value(lines: list[str], name: str) -> str:
     for line in lines:
         head, _, value = line.partition(":")
         if head.split(";", 1)[0].upper() == name:
@@ -192,12 +204,17 @@ def _duration(value: str) -> timedelta | None:
     if not match:
         return None
     sign, weeks, days, hours, minutes, seconds = match.groups()
-    total = timedelta(weeks=int(weeks or 0), days=int(days or 0), hours=int(hours or 0),
-                      minutes=int(minutes or 0), seconds=int(seconds or 0))
+    total = timedelta(
+        weeks=int(weeks or 0),
+        days=int(days or 0),
+        hours=int(hours or 0),
+        minutes=int(minutes or 0),
+        seconds=int(seconds or 0),
+    )
     return -total if sign == "-" else total
 
 
-def may_touch(lines: list[str], lo: date, hi: date) -> bool:  # noqa: C901 - one rule per line
+def may_touch(lines: list[str], lo: date, hi: date) -> bool:
     """Whether a VEVENT can have an occurrence between the dates ``lo`` and ``hi``.
 
     Errs on the side of keeping: anything it cannot read cheaply is kept.
@@ -264,7 +281,7 @@ def iana_for_label(tzid: str) -> str | None:
     if tzid in WINDOWS_TO_OLSON:
         return str(WINDOWS_TO_OLSON[tzid])
     label = _UTC_LABEL.match(tzid.strip())
-    rest = tzid[label.end():].strip().lower() if label else tzid.lower()
+    rest = tzid[label.end() :].strip().lower() if label else tzid.lower()
     words = set(re.findall(r"[a-z]+", rest)) - {"time", "standard", "and", "us", "canada"}
     best, best_score = None, 0
     for windows_id, iana in WINDOWS_TO_OLSON.items():
@@ -277,9 +294,9 @@ def iana_for_label(tzid: str) -> str | None:
         sign, hours, minutes = label.groups()
         offset = timedelta(hours=int(hours), minutes=int(minutes or 0))
         offset = -offset if sign == "-" else offset
-        january = datetime(2026, 1, 15, 12)
+        january = datetime(2026, 1, 15, 12, tzinfo=UTC)
         for iana in WINDOWS_TO_OLSON.values():
-            if ZoneInfo(str(iana)).utcoffset(january) == offset:
+            if january.astimezone(ZoneInfo(str(iana))).utcoffset() == offset:
                 return str(iana)
     return None
 
@@ -295,7 +312,7 @@ def _fix_tzid(line: str, defined: set[str]) -> str:
     iana = iana_for_label(tzid)
     if iana is None:
         return line
-    return line[: match.start()] + f";TZID={iana}" + line[match.end():]
+    return line[: match.start()] + f";TZID={iana}" + line[match.end() :]
 
 
 def _is_iana(tzid: str) -> bool:
@@ -304,12 +321,3 @@ def _is_iana(tzid: str) -> bool:
     except (KeyError, ValueError, OSError):
         return False
     return True
-
-
-def scan_file(path: Path, start: datetime, end: datetime) -> Scan:
-    with path.open("rb") as stream:
-        return scan(stream, str(path), start, end)
-
-
-def scan_bytes(data: bytes, source: str, start: datetime, end: datetime) -> Scan:
-    return scan(io.BytesIO(data), source, start, end)

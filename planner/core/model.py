@@ -73,6 +73,8 @@ class Event:
     transparent: bool = False
     recurrence_id: str = ""
     source: str = ""
+    timezone: str = ""
+    """The zone the source gave its times in (IANA name, "UTC"), "" for floating/dates."""
 
     @property
     def key(self) -> str:
