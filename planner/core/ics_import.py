@@ -27,6 +27,9 @@ from planner.core import ics_stream
 from planner.core.ics_places import place_from_component
 from planner.core.model import Event, Status
 
+# Dates outside these years are data errors (Apple writes 1604 for birthdays without a year).
+MIN_YEAR, MAX_YEAR = 1600, 2999
+
 
 class IcsError(ValueError):
     """A calendar that cannot be read at all; the message names the source."""
@@ -107,12 +110,7 @@ def _expand(
         for c in calendar.walk("VEVENT")
         if any(name in c for name in ("RRULE", "RDATE", "RECURRENCE-ID"))
     }
-    try:
-        query = recurring_ical_events.of(calendar, skip_bad_series=True)
-        components = list(query.between(start, end))
-    except Exception as exc:
-        raise IcsError(f"{source}: the events could not be expanded ({exc})") from exc
-    for component in components:
+    for component in _occurrences(calendar, source, lines, start, end, result.problems):
         try:
             event = event_from_component(component, source, zone)
             if event.recurrence_id and event.uid not in recurring:
@@ -124,6 +122,41 @@ def _expand(
             result.problems.append(f"{where}: skipped {_summary(component)!r}: {exc}")
     result.events.sort(key=lambda e: (e.start, e.summary))
     return result
+
+
+def _occurrences(
+    calendar: icalendar.Calendar,
+    source: str,
+    lines: dict[str, int],
+    start: datetime,
+    end: datetime,
+    problems: list[str],
+) -> list[Any]:
+    """Expand the calendar; if that fails, series by series, skipping the failing ones."""
+    try:
+        return list(recurring_ical_events.of(calendar, skip_bad_series=True).between(start, end))
+    except Exception:
+        pass
+    by_uid: dict[str, list[Any]] = {}
+    others = []
+    for component in calendar.subcomponents:
+        if getattr(component, "name", "") == "VEVENT":
+            by_uid.setdefault(str(component.get("UID", "")), []).append(component)
+        else:
+            others.append(component)
+    found = []
+    for members in by_uid.values():
+        single = icalendar.Calendar()
+        for key, value in calendar.property_items(recursive=False)[1:-1]:
+            single.add(key, value)
+        single.subcomponents.extend(others + members)
+        try:
+            query = recurring_ical_events.of(single, skip_bad_series=True)
+            found.extend(query.between(start, end))
+        except Exception as exc:
+            where = _where(source, lines, members[0])
+            problems.append(f"{where}: skipped {_summary(members[0])!r}: cannot expand it ({exc})")
+    return found
 
 
 def _summary(component: Any) -> str:
@@ -185,6 +218,9 @@ def _broken(component: Any) -> str:
         return "it has no start time (DTSTART)"
     if not _is_date(component["DTSTART"]):
         return f"its start time {str(component['DTSTART'])[:40]!r} is not a date or time"
+    year = component["DTSTART"].dt.year
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return f"its start year {year} is outside {MIN_YEAR}-{MAX_YEAR}"
     for name in ("DTEND", "RECURRENCE-ID"):
         if name in component and not _is_date(component[name]):
             return f"its {name} is not a date or time"

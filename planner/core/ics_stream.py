@@ -33,7 +33,7 @@ SLACK = timedelta(days=2)
 _DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _UNTIL = re.compile(r"UNTIL=(\d{8})", re.IGNORECASE)
 _DURATION = re.compile(r"([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
-_TZID = re.compile(r';TZID=("?)([^";:]*)\1', re.IGNORECASE)
+_TZID = re.compile(r';TZID=(?:"([^"]*)"|([^;:]*))', re.IGNORECASE)
 _UTC_LABEL = re.compile(r"^\(?(?:UTC|GMT)\s*([+-])(\d{1,2}):?(\d{2})?\)?")
 
 
@@ -270,35 +270,58 @@ def _span_touches(start: date, props: dict[str, list[str]], lo: date, hi: date) 
     return end is None or end >= lo
 
 
+def _standard_offset(iana: str) -> timedelta | None:
+    """The zone's offset outside daylight time (January or July, whichever has no DST)."""
+    zone = ZoneInfo(iana)
+    for month in (1, 7):
+        local = datetime(2026, month, 15, 12, tzinfo=UTC).astimezone(zone)
+        if not local.dst():
+            return local.utcoffset()
+    return None
+
+
+_STOP_WORDS = {"time", "standard", "and", "us", "canada", "utc", "gmt", "zone"}
+
+
+def _words(text: str, stop: set[str] = _STOP_WORDS) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.lower())) - stop
+
+
 def iana_for_label(tzid: str) -> str | None:
     """An IANA zone for a Windows zone ID or an Exchange label like "(UTC-05:00) Eastern ...".
 
-    Windows IDs use icalendar's CLDR mapping. For display labels the name
-    after the offset is matched against the Windows IDs' words; failing that
-    the offset alone picks a zone with that standard offset (the label says
-    nothing about daylight time, so this is approximate, and marked so).
+    Windows IDs use icalendar's CLDR mapping. An Exchange display label gives
+    the standard offset and some names: among the Windows zones with that
+    standard offset, the one whose ID or IANA city shares the most words with
+    the label wins (ties go to the ID with the fewest other words).
     """
     if tzid in WINDOWS_TO_OLSON:
         return str(WINDOWS_TO_OLSON[tzid])
+    if re.match(r"^\(?(UTC|GMT)\)?(\s|$)", tzid.strip()) or "coordinated universal" in tzid.lower():
+        return "UTC"
     label = _UTC_LABEL.match(tzid.strip())
-    rest = tzid[label.end() :].strip().lower() if label else tzid.lower()
-    words = set(re.findall(r"[a-z]+", rest)) - {"time", "standard", "and", "us", "canada"}
-    best, best_score = None, 0
-    for windows_id, iana in WINDOWS_TO_OLSON.items():
-        score = len(words & set(re.findall(r"[a-z]+", windows_id.lower())))
-        if score > best_score:
-            best, best_score = str(iana), score
-    if best and best_score >= min(2, len(words)):
-        return best
+    words = _words(tzid[label.end() :] if label else tzid)
+    offset = None
     if label:
         sign, hours, minutes = label.groups()
         offset = timedelta(hours=int(hours), minutes=int(minutes or 0))
         offset = -offset if sign == "-" else offset
-        january = datetime(2026, 1, 15, 12, tzinfo=UTC)
-        for iana in WINDOWS_TO_OLSON.values():
-            if january.astimezone(ZoneInfo(str(iana))).utcoffset() == offset:
-                return str(iana)
-    return None
+    best: tuple[int, int, str] | None = None
+    same_offset: str | None = None
+    for windows_id, iana in WINDOWS_TO_OLSON.items():
+        if offset is not None and _standard_offset(str(iana)) != offset:
+            continue
+        if offset is not None:
+            same_offset = same_offset or str(iana)
+        known = _words(windows_id) | _words(str(iana).replace("_", " "))
+        score = len(words & known)
+        # Extra words count country names too: "Canada Central" is not plain "Central".
+        extra = _words(windows_id, {"time", "standard"}) - words
+        candidate = (score, -len(extra), str(iana))
+        if score and (best is None or candidate[:2] > best[:2]):
+            best = candidate
+    # No name matched: the offset alone is still far better than a floating time.
+    return best[2] if best else same_offset
 
 
 def _fix_tzid(line: str, defined: set[str]) -> str:
@@ -306,7 +329,7 @@ def _fix_tzid(line: str, defined: set[str]) -> str:
     match = _TZID.search(line[:200])
     if not match:
         return line
-    tzid = match.group(2)
+    tzid = match.group(1) if match.group(1) is not None else match.group(2)
     if tzid in defined or _is_iana(tzid):
         return line
     iana = iana_for_label(tzid)
