@@ -9,105 +9,152 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import icalendar
 
 from planner import __version__
 from planner.core import wording
-from planner.core.model import Decision, Plan
+from planner.core.model import Event, Plan
 
 PRODID = f"-//planner//planner {__version__}//EN"
 
 
-def _vevent(
-    uid: str, summary: str, start: datetime, end: datetime, stamp: datetime, **extra: str
+def _block(
+    uid: str, summary: str, start: datetime, end: datetime, stamp: datetime, description: str
 ) -> icalendar.Event:
+    """A busy block planner adds (travel), with its own UID."""
     event = icalendar.Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
     event.add("summary", summary)
     event.add("dtstart", start)
     event.add("dtend", end)
-    for key, value in extra.items():
-        if value:
-            event.add(key.replace("_", "-"), value)
+    event.add("description", description)
+    event.add("transp", "OPAQUE")
     return event
 
 
-def to_ics(plan: Plan, *, now: datetime | None = None) -> bytes:
-    """The attend-list as iCalendar bytes, with travel blocks and leave-by alarms."""
-    stamp = (now or datetime.now(UTC)).astimezone(UTC)
+def event_component(event: Event, stamp: datetime) -> icalendar.Event:
+    """One event as a VEVENT that reads back as the same Event.
+
+    It keeps the source's UID, and the RECURRENCE-ID of an occurrence of a
+    series, so that importing the file next to the original feed updates the
+    same occurrence instead of duplicating it.
+    """
+    vevent = icalendar.Event()
+    vevent.add("uid", event.uid)
+    vevent.add("dtstamp", stamp)
+    vevent.add("summary", event.summary)
+    if event.all_day:
+        vevent.add("dtstart", event.start.date())
+        vevent.add("dtend", event.end.date())
+    else:
+        vevent.add("dtstart", event.start)
+        vevent.add("dtend", event.end)
+    if event.recurrence_id:
+        original = datetime.fromisoformat(event.recurrence_id).astimezone(event.start.tzinfo)
+        vevent.add("recurrence-id", original.date() if event.all_day else original)
+    place = event.place
+    location = (
+        place.name if place.virtual else ", ".join(p for p in (place.name, place.address) if p)
+    )
+    optional = {
+        "location": location,
+        "url": event.url,
+        "description": event.description,
+        "priority": event.priority or None,
+        "x-cost": None if event.cost is None else f"{event.cost:.2f}",
+    }
+    for key, value in optional.items():
+        if value:
+            vevent.add(key, value)
+    if place.has_position and not place.virtual:
+        vevent.add("geo", (place.lat, place.lon))
+    if event.categories:
+        vevent.add("categories", list(event.categories))
+    vevent.add("status", event.status.value)
+    vevent.add("transp", "TRANSPARENT" if event.transparent else "OPAQUE")
+    return vevent
+
+
+def _calendar(name: str) -> icalendar.Calendar:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"planner: week of {plan.week_start:%Y-%m-%d}")
-    for d in plan.chosen:
-        event = d.event
-        vevent = _vevent(
-            f"planner-{event.uid}",
-            event.summary,
-            event.start,
-            event.end,
-            stamp,
-            location=", ".join(p for p in (event.place.name, event.place.address) if p),
-            url=event.url,
-            description=_description(d),
-        )
-        if event.place.has_position:
-            vevent.add("geo", (event.place.lat, event.place.lon))
-        if d.trip_to is not None and d.trip_to.minutes:
-            alarm = icalendar.Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("description", f"Leave now for {event.summary} ({d.trip_to.label})")
-            alarm.add("trigger", d.leave_at - event.start, parameters={"RELATED": "START"})
-            vevent.add_component(alarm)
-        cal.add_component(vevent)
-        for trip, start, end, name in (
-            (d.trip_to, d.leave_at, event.start, f"Travel to {event.summary}"),
-            (d.trip_from, event.end, d.back_at, f"Travel to {d.destination}"),
-        ):
-            if trip is None or trip.minutes == 0:
-                continue
-            cal.add_component(
-                _vevent(
-                    f"planner-travel-{'to' if start < event.start else 'from'}-{event.uid}",
-                    name,
-                    start,
-                    end,
-                    stamp,
-                    description=f"{trip.label}, {trip.distance_km:.0f} km (estimated by planner)",
-                    transp="OPAQUE",
-                )
-            )
+    cal.add("x-wr-calname", name)
+    return cal
+
+
+def _finish(cal: icalendar.Calendar) -> bytes:
+    # VTIMEZONE blocks for every TZID used, so that Outlook and others can read the times.
+    cal.add_missing_timezones()
     return bytes(cal.to_ical())
 
 
-def _description(d: Decision) -> str:
-    lines = [d.explanation[:1].upper() + d.explanation[1:] + "."]
-    if d.event.cost is not None:
-        lines.append(f"Cost: {wording.money(d.event.cost)}")
-    if d.event.description:
-        lines += ["", d.event.description]
-    return "\n".join(lines)
+def events_to_ics(events: Iterable[Event], name: str, *, now: datetime | None = None) -> bytes:
+    """A plain calendar of events (used for round trips and the drag-and-drop payload)."""
+    stamp = (now or datetime.now(UTC)).astimezone(UTC)
+    cal = _calendar(name)
+    for event in events:
+        cal.add_component(event_component(event, stamp))
+    return _finish(cal)
+
+
+def to_ics(plan: Plan, *, now: datetime | None = None) -> bytes:
+    """The attend-list: chosen events, a busy block per trip, and a leave-by alarm."""
+    stamp = (now or datetime.now(UTC)).astimezone(UTC)
+    cal = _calendar(f"planner: week of {plan.week_start:%Y-%m-%d}")
+    for d in plan.chosen:
+        event = d.event
+        vevent = event_component(event, stamp)
+        if d.trip_to is not None and d.trip_to.minutes:
+            alarm = icalendar.Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add(
+                "description",
+                f"Leave {wording.place(d.origin)} now for {event.summary} ({d.trip_to.label})",
+            )
+            alarm.add("trigger", d.leave_at - event.start, parameters={"RELATED": "START"})
+            vevent.add_component(alarm)
+        cal.add_component(vevent)
+        legs = (
+            (d.trip_to, d.leave_at, event.start, f"Travel to {event.summary}", "to"),
+            (d.trip_from, event.end, d.back_at, _home_or(d.destination), "from"),
+        )
+        for trip, start, end, name, way in legs:
+            if trip is None or trip.minutes == 0:
+                continue
+            note = f"{trip.label}, {trip.distance_km:.0f} km, estimated by planner" + (
+                " (rush hour)" if trip.rush_hour else ""
+            )
+            cal.add_component(
+                _block(f"planner-travel-{way}-{event.key}", name, start, end, stamp, note)
+            )
+    return _finish(cal)
+
+
+def _home_or(destination: str) -> str:
+    return "Travel home" if destination == "home" else f"Travel to {wording.place(destination)}"
 
 
 CSV_FIELDS = (
-    "day",
+    "date",
     "start",
     "end",
-    "summary",
-    "venue",
-    "address",
     "leave_at",
     "back_at",
-    "travel_to_min",
-    "travel_from_min",
+    "travel_to_minutes",
+    "travel_from_minutes",
+    "title",
+    "venue",
+    "address",
+    "url",
     "cost",
     "category",
-    "url",
 )
 
 
@@ -120,19 +167,19 @@ def to_csv(plan: Plan) -> str:
         e = d.event
         writer.writerow(
             [
-                f"{e.start:%a %Y-%m-%d}",
+                e.start.date().isoformat(),
                 f"{e.start:%H:%M}",
                 f"{e.end:%H:%M}",
-                e.summary,
-                e.place.label,
-                e.place.address,
                 f"{d.leave_at:%H:%M}",
                 f"{d.back_at:%H:%M}",
                 d.trip_to.minutes if d.trip_to else 0,
                 d.trip_from.minutes if d.trip_from else 0,
+                e.summary,
+                e.place.label,
+                e.place.address,
+                e.url,
                 "" if e.cost is None else f"{e.cost:.2f}",
                 e.category,
-                e.url,
             ]
         )
     return out.getvalue()
