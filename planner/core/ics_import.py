@@ -327,14 +327,19 @@ def cost_from_text(explicit: str, description: str) -> float | None:
 
 
 def dedupe(events: Iterable[Event]) -> list[Event]:
-    """The same occurrence arriving from two feeds appears once (first wins)."""
+    """The same occurrence arriving from two feeds appears once (first wins).
+
+    Same means: the same UID and occurrence, or the same URL at the same
+    start (Meetup and Luma list one event under different UIDs), or the same
+    title, start and venue.
+    """
     seen: set[tuple[str, ...]] = set()
     out = []
     for event in events:
-        keys = {
-            (event.key,),
-            (event.summary.casefold(), event.start.isoformat(), event.place.label),
-        }
+        start = event.start.isoformat()
+        keys = {(event.key,), (event.summary.casefold(), start, event.place.label.casefold())}
+        if event.url:
+            keys.add(("url", event.url.rstrip("/").casefold(), start))
         if seen & keys:
             continue
         seen |= keys

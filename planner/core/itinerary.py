@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from planner.core import travel
-from planner.core.model import Event, Place, Trip
+from planner.core.model import Event, Place, Status, Trip
 from planner.core.settings import Settings
 
 # Going home between two places is only worth it with this much time to spare there.
@@ -44,7 +44,11 @@ class Whereabouts:
     def __init__(self, commitments: list[Event], settings: Settings) -> None:
         self.settings = settings
         self.home = settings.home
-        self.busy = [c for c in commitments if c.busy]
+        self.busy = [
+            c
+            for c in commitments
+            if c.busy and (settings.tentative_is_busy or c.status is not Status.TENTATIVE)
+        ]
         self._by_day: dict[date, list[Event]] = defaultdict(list)
         for c in self.busy:
             if not c.all_day:

@@ -85,6 +85,7 @@ class Settings:
     earliest_leave: time = time(6, 0)
     latest_home: time = time(22, 0)
     protect_weekends: bool = True
+    tentative_is_busy: bool = True
     evening_starts: time = time(17, 0)
     default_stars: int = 3
     categories: dict[str, CategoryRule] = field(default_factory=dict)
@@ -124,6 +125,7 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("rules", "earliest_leave", 'Leave home no earlier than this time, "HH:MM".'),
     ("rules", "latest_home", 'Be home no later than this time, "HH:MM".'),
     ("rules", "protect_weekends", "Propose nothing on Saturdays and Sundays."),
+    ("rules", "tentative_is_busy", "Whether a TENTATIVE commitment blocks its time."),
     ("rules", "evening_starts", 'An event ending after this time is an evening out, "HH:MM".'),
     ("rules", "default_stars", "Stars (1-5) of an event with no PRIORITY and no rating."),
     ("categories.NAME", "weight", "Multiplies the value of events of this category."),
@@ -237,10 +239,14 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
 
     rules = _section(data, "rules")
     clocks = ("earliest_leave", "latest_home", "evening_starts")
-    _check_keys(rules, {*clocks, "protect_weekends", "default_stars"}, "rules")
+    _check_keys(rules, {*clocks, "protect_weekends", "tentative_is_busy", "default_stars"}, "rules")
     for key in clocks:
         if key in rules:
             out[key] = _clock(rules[key], f"[rules] {key}")
+    if "tentative_is_busy" in rules:
+        out["tentative_is_busy"] = _expect(
+            rules["tentative_is_busy"], bool, "[rules] tentative_is_busy"
+        )
     if "protect_weekends" in rules:
         out["protect_weekends"] = _expect(
             rules["protect_weekends"], bool, "[rules] protect_weekends"

@@ -338,3 +338,20 @@ END:VEVENT
 """)
     ).events
     assert event.start.date() == date(2026, 11, 24)
+
+
+def test_same_url_at_the_same_time_is_one_event():
+    def feed(uid, title):
+        return read(
+            ics(f"""
+BEGIN:VEVENT
+UID:{uid}
+SUMMARY:{title}
+DTSTART;TZID=America/Toronto:20261124T180000
+DTEND;TZID=America/Toronto:20261124T200000
+URL:https://www.meetup.com/toronto-python/events/123/
+END:VEVENT
+""")
+        ).events
+
+    assert len(dedupe(feed("a@meetup.com", "Python night") + feed("b@lu.ma", "Py Night"))) == 1

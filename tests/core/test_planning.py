@@ -216,3 +216,17 @@ def test_office_is_recognised_from_the_commitment_location():
     meeting = event("client", 23, (15, 0), (17, 0), OFFICE, summary="Client meeting")
     p = plan([meeting], [event("mixer", 23, (18, 0), (20, 0))])
     assert decision(p, "mixer").origin == "office"
+
+
+def test_tentative_commitment_is_busy_unless_the_user_says_otherwise():
+    from dataclasses import replace
+
+    from planner.core.model import Status
+
+    maybe = replace(
+        event("bbq", 25, (18, 0), (21, 0), DOWNTOWN, summary="BBQ"), status=Status.TENTATIVE
+    )
+    mixer = event("mixer", 25, (19, 0), (20, 0))
+    assert decision(plan([maybe], [mixer]), "mixer").reason is Reason.CONFLICT
+    relaxed = settings(rules__tentative_is_busy=False)
+    assert decision(plan([maybe], [mixer], relaxed), "mixer").chosen
