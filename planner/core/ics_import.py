@@ -24,7 +24,7 @@ import recurring_ical_events
 import x_wr_timezone
 
 from planner.core import ics_stream
-from planner.core.ics_places import place_from_component
+from planner.core.ics_places import audit_places, read_place
 from planner.core.model import Event, Status
 
 # Dates outside these years are data errors (Apple writes 1604 for birthdays without a year).
@@ -110,9 +110,10 @@ def _expand(
         for c in calendar.walk("VEVENT")
         if any(name in c for name in ("RRULE", "RDATE", "RECURRENCE-ID"))
     }
+    place_notes: list[str] = []
     for component in _occurrences(calendar, source, lines, start, end, result.problems):
         try:
-            event = event_from_component(component, source, zone)
+            event = event_from_component(component, source, zone, place_notes)
             if event.recurrence_id and event.uid not in recurring:
                 # The expander stamps every occurrence; a one-off event has no recurrence.
                 event = replace(event, recurrence_id="")
@@ -120,6 +121,10 @@ def _expand(
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             where = _where(source, lines, component)
             result.problems.append(f"{where}: skipped {_summary(component)!r}: {exc}")
+    # A series repeats its place's notes for every occurrence: say each once.
+    result.problems += [f"{source}: {note}" for note in dict.fromkeys(place_notes)]
+    result.events, audit = audit_places(result.events)
+    result.problems += audit
     result.events.sort(key=lambda e: (e.start, e.summary))
     return result
 
@@ -254,8 +259,14 @@ def _text(component: Any, name: str) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def event_from_component(component: Any, source: str, zone: ZoneInfo) -> Event:
-    """One expanded VEVENT as an Event, in the user's time zone."""
+def event_from_component(
+    component: Any, source: str, zone: ZoneInfo, notes: list[str] | None = None
+) -> Event:
+    """One expanded VEVENT as an Event, in the user's time zone.
+
+    What was odd about its place (a placeholder GEO, swapped coordinates) is
+    appended to ``notes``.
+    """
     dtstart = component.get("DTSTART")
     if dtstart is None:
         raise ValueError("it has no start time (DTSTART)")
@@ -273,6 +284,9 @@ def event_from_component(component: Any, source: str, zone: ZoneInfo) -> Event:
     if end < start:
         raise ValueError("it ends before it starts")
 
+    place, place_problems = read_place(component)
+    if notes is not None:
+        notes.extend(place_problems)
     status_text = _text(component, "STATUS").upper()
     status = Status(status_text) if status_text in Status.__members__ else Status.CONFIRMED
     categories: list[str] = []
@@ -288,7 +302,7 @@ def event_from_component(component: Any, source: str, zone: ZoneInfo) -> Event:
         start=start,
         end=end,
         all_day=all_day,
-        place=place_from_component(component),
+        place=place,
         url=url,
         description=description,
         categories=tuple(categories),
