@@ -14,7 +14,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -110,10 +110,11 @@ def _expand(
         for c in calendar.walk("VEVENT")
         if any(name in c for name in ("RRULE", "RDATE", "RECURRENCE-ID"))
     }
+    series = SeriesFacts.of(calendar)
     place_notes: list[str] = []
     for component in _occurrences(calendar, source, lines, start, end, result.problems):
         try:
-            event = event_from_component(component, source, zone, place_notes)
+            event = event_from_component(component, source, zone, place_notes, series)
             if event.recurrence_id and event.uid not in recurring:
                 # The expander stamps every occurrence; a one-off event has no recurrence.
                 event = replace(event, recurrence_id="")
@@ -239,8 +240,87 @@ def _broken(component: Any) -> str:
 def _aware(value: date | datetime, zone: ZoneInfo) -> datetime:
     """Floating times are the user's local time; dates start at local midnight."""
     if isinstance(value, datetime):
-        return value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=zone)
+        # Through UTC: astimezone() to the same zone object would keep a wall time that
+        # does not exist (02:30 on the day clocks go forward) instead of normalising it.
+        return value.astimezone(UTC).astimezone(zone)
     return datetime.combine(value, time(0), tzinfo=zone)
+
+
+def exact_end(start: datetime, duration: timedelta) -> datetime:
+    """RFC 5545 3.3.6: days and weeks are nominal (wall clock), hours to seconds exact.
+
+    A PT8H night shift from 22:00 on the night clocks go back ends at 05:00,
+    eight real hours later, not at 06:00.
+    """
+    days = timedelta(days=duration.days)
+    wall = start + days
+    return (wall.astimezone(UTC) + (duration - days)).astimezone(start.tzinfo)
+
+
+@dataclass(slots=True)
+class SeriesFacts:
+    """What the expander's copies of occurrences lose, collected before expansion.
+
+    Copies carry a DTEND computed on the wall clock instead of the DURATION,
+    and every occurrence after a RANGE=THISANDFUTURE override carries that
+    override's RECURRENCE-ID; both are restored from here.
+    """
+
+    durations: dict[tuple[str, Any], timedelta | None] = field(default_factory=dict)
+    shifts: dict[str, list[tuple[Any, timedelta]]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, calendar: icalendar.Calendar) -> SeriesFacts:
+        facts = cls()
+        components: list[Any] = calendar.walk("VEVENT")
+        for c in components:
+            uid = str(c.get("UID", ""))
+            rid_prop = c.get("RECURRENCE-ID")
+            rid = rid_prop.dt if rid_prop is not None else None
+            has_duration = "DURATION" in c and "DTEND" not in c
+            try:
+                facts.durations[(uid, rid)] = c["DURATION"].dt if has_duration else None
+                if (
+                    rid_prop is not None
+                    and str(rid_prop.params.get("RANGE", "")).upper() == "THISANDFUTURE"
+                ):
+                    shift = c["DTSTART"].dt - rid
+                    facts.shifts.setdefault(uid, []).append((rid, shift))
+            except Exception:
+                continue
+        return facts
+
+    def duration(self, uid: str, rid: Any) -> timedelta | None:
+        if (uid, rid) in self.durations:
+            return self.durations[(uid, rid)]
+        return self.durations.get((uid, None))
+
+    def original_slot(self, uid: str, rid: Any, start: datetime) -> datetime | None:
+        """For an occurrence moved by a THISANDFUTURE override, where it was."""
+        for override_rid, shift in self.shifts.get(uid, []):
+            if _same_instant(rid, override_rid):
+                return start - shift
+        return None
+
+
+def _same_instant(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except TypeError:
+        return False
+
+
+def _occurrence_id(
+    start: datetime, rid: Any, uid: str, series: SeriesFacts | None, zone: ZoneInfo
+) -> str:
+    if rid is None:
+        return ""
+    original = series.original_slot(uid, rid, start) if series else None
+    if original is not None:
+        return _aware(original, zone).isoformat()
+    return _aware(rid, zone).isoformat()
 
 
 def _zone_name(value: date | datetime) -> str:
@@ -251,7 +331,17 @@ def _zone_name(value: date | datetime) -> str:
     key = getattr(tz, "key", None) or getattr(tz, "zone", None)
     if key:
         return str(key)
-    return "UTC" if value.utcoffset() == timedelta(0) else str(tz)  # type: ignore[union-attr]
+    # A zone built from the file's VTIMEZONE (dateutil's tzicalvtz) only knows its TZID:
+    # a Windows name, Mozilla's "/mozilla.org/20070129_1/Europe/Berlin", or an IANA name.
+    tzid = str(getattr(tz, "_tzid", "") or "")
+    tail = tzid.rsplit("/", 2)
+    for candidate in (tzid, "/".join(tail[-2:]), tail[-1]):
+        if candidate and ics_stream.is_iana(candidate):
+            return candidate
+    mapped = ics_stream.iana_for_label(tzid) if tzid else None
+    if mapped:
+        return mapped
+    return "UTC" if value.utcoffset() == timedelta(0) else tzid or str(tz)  # type: ignore[union-attr]
 
 
 def _text(component: Any, name: str) -> str:
@@ -260,7 +350,11 @@ def _text(component: Any, name: str) -> str:
 
 
 def event_from_component(
-    component: Any, source: str, zone: ZoneInfo, notes: list[str] | None = None
+    component: Any,
+    source: str,
+    zone: ZoneInfo,
+    notes: list[str] | None = None,
+    series: SeriesFacts | None = None,
 ) -> Event:
     """One expanded VEVENT as an Event, in the user's time zone.
 
@@ -274,10 +368,16 @@ def event_from_component(
     all_day = not isinstance(raw_start, datetime)
     start = _aware(raw_start, zone)
     dtend = component.get("DTEND")
-    if dtend is not None:
+    uid = _text(component, "UID")
+    recurrence = component.get("RECURRENCE-ID")
+    rid = recurrence.dt if recurrence is not None else None
+    duration = series.duration(uid, rid) if series else None
+    if duration is not None:
+        end = exact_end(start, duration)
+    elif dtend is not None:
         end = _aware(dtend.dt, zone)
     elif component.get("DURATION") is not None:
-        end = start + component["DURATION"].dt
+        end = exact_end(start, component["DURATION"].dt)
     else:
         # RFC 5545 3.6.1: no DTEND and no DURATION means a day for a date, an instant otherwise.
         end = start + (timedelta(days=1) if all_day else timedelta(0))
@@ -295,7 +395,6 @@ def event_from_component(
     priority_text = _text(component, "PRIORITY")
     description = _text(component, "DESCRIPTION")
     url = _text(component, "URL")
-    recurrence = component.get("RECURRENCE-ID")
     return Event(
         uid=_text(component, "UID") or f"{source}#{start.isoformat()}",
         summary=_text(component, "SUMMARY") or "(no title)",
@@ -310,7 +409,7 @@ def event_from_component(
         cost=cost_from_text(_text(component, "X-COST"), description),
         status=status,
         transparent=_text(component, "TRANSP").upper() == "TRANSPARENT",
-        recurrence_id=_aware(recurrence.dt, zone).isoformat() if recurrence else "",
+        recurrence_id=_occurrence_id(start, rid, uid, series, zone),
         source=source,
         timezone=_zone_name(raw_start),
     )

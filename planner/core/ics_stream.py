@@ -330,7 +330,7 @@ def _fix_tzid(line: str, defined: set[str]) -> str:
     if not match:
         return line
     tzid = match.group(1) if match.group(1) is not None else match.group(2)
-    if tzid in defined or _is_iana(tzid):
+    if tzid in defined or is_iana(tzid):
         return line
     iana = iana_for_label(tzid)
     if iana is None:
@@ -338,7 +338,7 @@ def _fix_tzid(line: str, defined: set[str]) -> str:
     return line[: match.start()] + f";TZID={iana}" + line[match.end() :]
 
 
-def _is_iana(tzid: str) -> bool:
+def is_iana(tzid: str) -> bool:
     try:
         ZoneInfo(tzid)
     except (KeyError, ValueError, OSError):

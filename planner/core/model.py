@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +87,9 @@ class Event:
 
     @property
     def duration(self) -> timedelta:
-        return self.end - self.start
+        """Elapsed time, exact across a DST change (aware datetimes in one zone
+        subtract as wall clocks, which would make a night shift an hour off)."""
+        return self.end.astimezone(UTC) - self.start.astimezone(UTC)
 
     @property
     def category(self) -> str:
