@@ -17,9 +17,8 @@ cheaply, it is kept and left to icalendar, which reports the problem.
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import BinaryIO
@@ -74,48 +73,326 @@ class Scan:
         return "\r\n".join(out) + "\r\n"
 
 
-def decode_lines(stream: BinaryIO, source: str, problems: list[str]) -> Iterator[str]:
-    """Physical lines as text: any line ending, UTF-8 (with or without BOM) or Latin-1.
+# Bytes read per step: big enough that per-chunk overhead vanishes, small enough that a
+# file of hundreds of MB never sits in memory whole.
+CHUNK_BYTES = 8 << 20
+_TOKEN = re.compile(
+    r"^(BEGIN|END)[ \t]*:[ \t]*([A-Za-z0-9_-]+)[ \t]*$", re.MULTILINE | re.IGNORECASE
+)
+_TOP_BEGIN = re.compile(
+    r"^BEGIN:(?:VEVENT|VTIMEZONE|VTODO|VJOURNAL|VFREEBUSY|VAVAILABILITY)[ \t]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+_FOLD = re.compile(r"\n[ \t]")
+_SURROGATE = re.compile("[\udc80-\udcff]")
+_NOT_UTF8_LINE = re.compile(r"[^\n]*[\udc80-\udcff][^\n]*")
+_ALARM = re.compile(r"^BEGIN:VALARM.*?^END:VALARM[ \t]*$", re.MULTILINE | re.DOTALL | re.IGNORECASE)
+# The properties that decide whether an event can reach a window, with their folded
+# continuation lines (a long TZID can fold DTSTART), matched on the raw block.
+_KEY_PROP = re.compile(
+    r"^(?:DTSTART|DTEND|DURATION|RRULE|RDATE|RECURRENCE-ID)[;:][^\n]*(?:\n[ \t][^\n]*)*",
+    re.MULTILINE | re.IGNORECASE,
+)
+_PROP_PARTS = re.compile(
+    r"^([A-Z-]+)((?:;(?:[^\":;]|\"[^\"]*\")*)*):(.*)$", re.IGNORECASE | re.DOTALL
+)
+_THINNING = re.compile(r"BY(?:MONTH|MONTHDAY|YEARDAY|WEEKNO|SETPOS|EASTER)=", re.IGNORECASE)
+_COUNT = re.compile(r"COUNT=(\d+)", re.IGNORECASE)
+_INTERVAL = re.compile(r"INTERVAL=(\d+)", re.IGNORECASE)
+_FREQ = re.compile(r"FREQ=([A-Z]+)", re.IGNORECASE)
 
-    A line that is not valid UTF-8 is read as Windows-1252 (a superset of
-    Latin-1 for text), which is what old Outlook and Lotus exports use.
+
+def _decode(raw: bytes, source: str, problems: list[str]) -> str:
+    """Bytes to text with one line ending: UTF-8, or Windows-1252 for lines that are not.
+
+    Old Outlook and Lotus exports are Latin-1/Windows-1252; decoding line by
+    line keeps the UTF-8 lines of a mixed file intact.
     """
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline=None)
-    warned = False
     try:
-        for raw in text:
-            line = raw.rstrip("\n")
-            if any("\udc80" <= ch <= "\udcff" for ch in line):
-                line = line.encode("utf-8", "surrogateescape").decode("cp1252", errors="replace")
-                if not warned:
-                    problems.append(f"{source}: not UTF-8; read as Latin-1/Windows-1252")
-                    warned = True
-            yield line
-    finally:
-        text.detach()  # the caller owns (and closes) the binary stream
+        text = raw.decode("utf-8")  # the common case, at C speed
+        mixed = False
+    except UnicodeDecodeError:
+        text = raw.decode("utf-8", errors="surrogateescape")
+        mixed = True
+    if mixed:
+
+        def as_cp1252(match: re.Match[str]) -> str:
+            line = match.group(0).encode("utf-8", "surrogateescape")
+            return line.decode("cp1252", errors="replace")
+
+        text = _NOT_UTF8_LINE.sub(as_cp1252, text)
+        note = f"{source}: not UTF-8; read as Latin-1/Windows-1252"
+        if note not in problems:
+            problems.append(note)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
-def unfold(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
-    """Logical lines with the number of the physical line each starts on.
+def _chunks(stream: BinaryIO, source: str, problems: list[str]) -> Iterator[str]:
+    """Decoded text in pieces that end where a top-level component begins.
 
-    RFC 5545 3.1: a line starting with a space or a tab continues the previous
-    one, minus that one character. Blank lines are skipped (some producers
-    emit them between components).
+    Cutting there means no component is split between two pieces (unless it
+    is longer than a whole chunk, which the scanner reports as never closed).
     """
-    current: list[str] = []
-    start = 0
-    for number, line in enumerate(lines, 1):
-        if line[:1] in (" ", "\t") and current:
-            current.append(line[1:])
+    carry_bytes = b""
+    carry_text = ""
+    first = True
+    while True:
+        raw = stream.read(CHUNK_BYTES)
+        at_end = not raw
+        data = carry_bytes + raw
+        if first:
+            data = data.removeprefix(b"\xef\xbb\xbf")
+            first = False
+        if not at_end:
+            cut = max(data.rfind(b"\n"), data.rfind(b"\r"))
+            if cut < 0:
+                carry_bytes = data
+                continue
+            data, carry_bytes = data[: cut + 1], data[cut + 1 :]
+        text = carry_text + _decode(data, source, problems)
+        if at_end:
+            if text:
+                yield text
+            return
+        last = _last_top_begin(text)
+        if last == 0:
+            carry_text = text
             continue
-        if current:
-            yield start, "".join(current)
-        if line.strip():
-            current, start = [line], number
+        yield text[:last]
+        carry_text = text[last:]
+
+
+def _last_top_begin(text: str) -> int:
+    """Where the last top-level component (not a VALARM inside one) begins; 0 if none."""
+    pos = len(text)
+    while True:
+        pos = text.rfind("\nBEGIN:", 0, pos)
+        if pos < 0:
+            return 0
+        if _TOP_BEGIN.match(text, pos + 1):
+            return pos + 1
+
+
+def _lines(text: str) -> list[str]:
+    """Logical lines of a piece of text: unfolded (RFC 5545 3.1), blank lines dropped."""
+    return [line for line in _FOLD.sub("", text).split("\n") if line.strip()]
+
+
+class _Walker:
+    """Walks the BEGIN/END tokens of the text pieces, keeping what the window needs."""
+
+    def __init__(self, source: str, lo: date, hi: date, result: Scan) -> None:
+        self.source, self.lo, self.hi, self.result = source, lo, hi, result
+        self.prefilter = lo != date.min
+        self.in_calendar = False
+        self.lines_before = 0
+        self.text = ""
+        self.counted_pos = self.counted_lines = 0
+
+    def line_at(self, pos: int) -> int:
+        """Physical line number of a position (positions are asked for in order)."""
+        self.counted_lines += self.text.count("\n", self.counted_pos, pos)
+        self.counted_pos = pos
+        return self.lines_before + self.counted_lines + 1
+
+    def walk(self, text: str) -> None:
+        self.text, self.counted_pos, self.counted_lines = text, 0, 0
+        result = self.result
+        stack: list[tuple[str, int]] = []
+        outside_from = 0  # where text outside any component began
+        for token in _TOKEN.finditer(text):
+            kind, name = token.group(1).upper(), token.group(2).upper()
+            if not stack:
+                self._header(text[outside_from : token.start()])
+            if name == "VCALENDAR" and not stack:
+                self.in_calendar = kind == "BEGIN"
+                result.calendars += kind == "BEGIN"
+                outside_from = token.end()
+            elif kind == "BEGIN":
+                stack.append((name, token.start()))
+            elif not stack or stack[-1][0] != name:
+                opened = f"BEGIN:{stack[-1][0]}" if stack else "anything"
+                where = f" (opened on line {self.line_at(stack[-1][1])})" if stack else ""
+                result.problems.append(
+                    f"{self.source}:{self.line_at(token.start())}: END:{name} does not close "
+                    f"{opened}{where}; skipped"
+                )
+                stack.clear()
+                outside_from = token.end()
+            else:
+                opened_name, opened_pos = stack.pop()
+                if not stack:
+                    self._component(opened_name, text[opened_pos : token.end()], opened_pos)
+                    outside_from = token.end()
+        if stack:
+            result.problems.append(
+                f"{self.source}:{self.line_at(stack[0][1])}: BEGIN:{stack[0][0]} is never "
+                "closed; skipped"
+            )
+        elif self.in_calendar:
+            self._header(text[outside_from:])
+        self.lines_before += text.count("\n")
+
+    def _header(self, segment: str) -> None:
+        if self.in_calendar and segment.strip():
+            self.result.header += _lines(segment)
+
+    def _component(self, name: str, text: str, pos: int) -> None:
+        if name == "VTIMEZONE":
+            self.result.timezones.append(Block(name, _lines(text), self.line_at(pos)))
+        elif name == "VEVENT":
+            self.result.seen_events += 1
+            body = _FOLD.sub("", text)
+            if may_touch(body, self.lo, self.hi):
+                lines = [line for line in body.split("\n") if line.strip()]
+                lines = _trimmed(lines, self.lo) if self.prefilter else lines
+                self.result.events.append(Block(name, lines, self.line_at(pos)))
+        # VTODO, VJOURNAL, VFREEBUSY, VAVAILABILITY: not part of a week's plan.
+
+
+_BEGIN_VEVENT = re.compile("\nBEGIN:VEVENT\n")
+_END_VEVENT = re.compile("\nEND:VEVENT(?=\n|$)")
+_LOWER_START = re.compile("\n[a-z]")
+# DTSTART/DTEND written plainly (a folded one does not match and gets the careful screen).
+_SIMPLE_DATES = re.compile(
+    r"\n(DTSTART|DTEND)(?:;(?:TZID=[^:;\"\n]*|VALUE=DATE(?:-TIME)?))*:(\d{8})"
+)
+
+
+# What planner never reads but icalendar would spend time parsing: alarms, attendee
+# lists, attachments (possibly base64), HTML copies of the description.
+_UNREAD = ("ATTENDEE", "ATTACH", "X-ALT-DESC", "X-MS-OLK-")
+_PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7}
+_DATE_VALUE = re.compile(r"^((?:DTSTART|DTEND)(?:;(?:[^\":;]|\"[^\"]*\")*)*:)(\d{8})", re.I)
+
+
+def _trimmed(lines: list[str], lo: date) -> list[str]:
+    """A kept VEVENT with what cannot matter for the window taken out.
+
+    Besides unread properties and alarms, a long-running simple series
+    (DAILY or WEEKLY, no COUNT, no rule part that depends on where it starts
+    other than BYDAY) has its DTSTART moved forward by whole periods to just
+    before the window, so the expander does not walk years of occurrences to
+    get there. The occurrences in the window are unchanged: EXDATEs,
+    RDATEs and overrides are absolute times, and only occurrences well before
+    the window are skipped (tests compare against the untouched parse).
+    """
+    out: list[str] = []
+    depth = 0
+    for line in lines[:-1] if lines else lines:
+        upper = line[:12].upper()
+        if upper.startswith("BEGIN:VALARM"):
+            depth += 1
+        elif upper.startswith("END:VALARM"):
+            depth -= 1
+        elif depth == 0 and not upper.startswith(_UNREAD):
+            out.append(line)
+    out.append(lines[-1] if lines else "END:VEVENT")
+    rule = next((line for line in out if line[:6].upper() == "RRULE:"), "")
+    if not rule or "RECURRENCE-ID" in "\n".join(out).upper():
+        return out
+    freq = _FREQ.search(rule)
+    period = _PERIOD_DAYS.get(freq.group(1).upper()) if freq else None
+    if period is None or _COUNT.search(rule) or _THINNING.search(rule) or "BYHOUR" in rule:
+        return out
+    interval = _INTERVAL.search(rule)
+    step = period * (int(interval.group(1)) if interval else 1)
+    start_line = next((line for line in out if line[:7].upper() == "DTSTART"), "")
+    match = _DATE_VALUE.match(start_line)
+    # A UTC start is turned into local time by its own date (X-WR-TIMEZONE, DST): keep it.
+    if match is None or start_line.rstrip().upper().endswith("Z"):
+        return out
+    start = _first_date(match.group(2))
+    if start is None:
+        return out
+    skip = ((lo - start).days // step - 1) * step
+    if skip <= 0:
+        return out
+    moved = []
+    for line in out:
+        match = _DATE_VALUE.match(line)
+        if match:
+            day = _first_date(match.group(2))
+            if day is None:
+                return out
+            line = (
+                match.group(1)
+                + (day + timedelta(days=skip)).strftime("%Y%m%d")
+                + line[match.end() :]
+            )
+        moved.append(line)
+    return moved
+
+
+def _lines_starting(text: str, prefix: str) -> int:
+    return text.count("\n" + prefix) + text.startswith(prefix)
+
+
+def _fast_walk(walker: _Walker, text: str) -> bool:
+    """Screen a well-formed piece quickly; False (nothing done) when it needs the careful walk.
+
+    Most events of a long calendar are one-off events far from the window:
+    they are recognised by comparing their DTSTART/DTEND digits as strings,
+    without unfolding or parsing anything. Recurring, overriding or unusual
+    events go through :func:`may_touch`; the text around the events (header,
+    time zones, other components) goes through the careful walk.
+    """
+    starts = [m.start() + 1 for m in _BEGIN_VEVENT.finditer(text)]
+    ends = [m.end() for m in _END_VEVENT.finditer(text)]
+    if text.startswith("BEGIN:VEVENT\n"):
+        starts.insert(0, 0)
+    if (
+        not starts
+        or len(starts) != len(ends)
+        # VCALENDAR opens in the first piece and closes in the last: leave it out.
+        or _lines_starting(text, "BEGIN:") - _lines_starting(text, "BEGIN:VCALENDAR")
+        != _lines_starting(text, "END:") - _lines_starting(text, "END:VCALENDAR")
+        or _LOWER_START.search(text)  # lower-case property names: let the careful walk read them
+        or any(
+            not begin < end <= following
+            for begin, end, following in zip(starts, ends, [*starts[1:], len(text)], strict=True)
+        )
+    ):
+        return False
+    blocks = list(zip(starts, ends, strict=True))
+    lo, hi = walker.lo.strftime("%Y%m%d"), walker.hi.strftime("%Y%m%d")
+    residual, last = [], 0
+    find, dates_in = text.find, _SIMPLE_DATES.findall
+    for begin, end in blocks:
+        if begin > last + 1:
+            residual.append(text[last:begin])
+        last = end
+        dates: dict[str, str] = {}
+        if (
+            find("RRULE", begin, end) < 0
+            and find("RDATE", begin, end) < 0
+            and find("RECURRENCE-ID", begin, end) < 0
+            and find("DURATION", begin, end) < 0
+        ):
+            dates = dict(dates_in(text, begin, end))
+            if "DTEND" not in dates and find("\nDTEND", begin, end) >= 0:
+                dates = {}  # a DTEND written in a way the quick pattern does not read
+        if "DTSTART" in dates:
+            first = dates["DTSTART"]
+            keep = first <= hi and dates.get("DTEND", first) >= lo
         else:
-            current = []
-    if current:
-        yield start, "".join(current)
+            keep = may_touch(_FOLD.sub("", text[begin:end]), walker.lo, walker.hi)
+        if keep:
+            body = _FOLD.sub("", text[begin:end])
+            lines = [line for line in body.split("\n") if line.strip()]
+            walker.text = text
+            lines = _trimmed(lines, walker.lo)
+            walker.result.events.append(Block("VEVENT", lines, walker.line_at(begin)))
+    walker.result.seen_events += len(blocks)
+    residual.append(text[last:])
+    lines_before = walker.lines_before
+    seen = walker.result.seen_events
+    walker.walk("".join(residual))
+    walker.result.seen_events = seen
+    walker.lines_before = lines_before + text.count("\n")
+    return True
 
 
 def scan(
@@ -126,59 +403,15 @@ def scan(
     lo, hi = (start - SLACK).date(), (end + SLACK).date()
     if not prefilter:
         lo, hi = date.min, date.max
-    stack: list[Block] = []
-    depth_in_calendar = False
-    for number, line in unfold(decode_lines(stream, source, result.problems)):
-        result.lines = number
-        upper = line[:16].upper()
-        if upper.startswith("BEGIN:"):
-            name = line[6:].strip().upper()
-            if name == "VCALENDAR" and not stack:
-                depth_in_calendar = True
-                result.calendars += 1
-                continue
-            stack.append(Block(name, [line], number))
-            continue
-        if upper.startswith("END:"):
-            name = line[4:].strip().upper()
-            if name == "VCALENDAR" and not stack:
-                depth_in_calendar = False
-                continue
-            if not stack or stack[-1].name != name:
-                opened = stack[-1] if stack else None
-                where = f" (opened on line {opened.line_number})" if opened else ""
-                result.problems.append(
-                    f"{source}:{number}: END:{name} does not close "
-                    f"{'BEGIN:' + opened.name if opened else 'anything'}{where}; skipped"
-                )
-                stack.clear()
-                continue
-            block = stack.pop()
-            block.lines.append(line)
-            if stack:
-                stack[-1].lines.extend(block.lines)
-            else:
-                _keep(block, result, lo, hi)
-            continue
-        if stack:
-            stack[-1].lines.append(line)
-        elif depth_in_calendar and not upper.startswith(("BEGIN", "END")):
-            result.header.append(line)
-    if stack:
-        result.problems.append(
-            f"{source}:{stack[0].line_number}: BEGIN:{stack[0].name} is never closed; skipped"
-        )
+    walker = _Walker(source, lo, hi, result)
+    has_content = False
+    for text in _chunks(stream, source, result.problems):
+        has_content = has_content or bool(text.strip())
+        walker.text, walker.counted_pos, walker.counted_lines = text, 0, 0
+        if not prefilter or not _fast_walk(walker, text):
+            walker.walk(text)
+    result.lines = walker.lines_before + 1 if has_content else 0
     return result
-
-
-def _keep(block: Block, result: Scan, lo: date, hi: date) -> None:
-    if block.name == "VTIMEZONE":
-        result.timezones.append(block)
-    elif block.name == "VEVENT":
-        result.seen_events += 1
-        if may_touch(block.lines, lo, hi):
-            result.events.append(block)
-    # VTODO, VJOURNAL, VFREEBUSY, VAVAILABILITY: not part of a week's plan.
 
 
 def property_value(lines: list[str], name: str) -> str:
@@ -214,32 +447,29 @@ def _duration(value: str) -> timedelta | None:
     return -total if sign == "-" else total
 
 
-def may_touch(lines: list[str], lo: date, hi: date) -> bool:
+def may_touch(body: str, lo: date, hi: date) -> bool:
     """Whether a VEVENT can have an occurrence between the dates ``lo`` and ``hi``.
 
     Errs on the side of keeping: anything it cannot read cheaply is kept.
     """
     props: dict[str, list[str]] = {}
-    inside_alarm = False
-    for line in lines[1:-1]:
-        upper = line[:12].upper()
-        if upper.startswith("BEGIN:"):
-            inside_alarm = True
-            continue
-        if upper.startswith("END:"):
-            inside_alarm = False
-            continue
-        if inside_alarm:
-            continue
-        head, _, value = line.partition(":")
-        props.setdefault(head.split(";", 1)[0].upper(), []).append(value)
+    params: dict[str, str] = {}
+    for raw in _KEY_PROP.findall(body):
+        parts = _PROP_PARTS.match(_FOLD.sub("", raw) if "\n" in raw else raw)
+        if parts is None:
+            return True
+        key = parts.group(1).upper()
+        props.setdefault(key, []).append(parts.group(3))
+        params.setdefault(key, parts.group(2))
+    if len(props.get("DURATION", ())) > 1 or ("DURATION" in props and "ALARM" in body.upper()):
+        # An alarm may carry its own DURATION: read the event's without the alarms.
+        return may_touch(_ALARM.sub("", body), lo, hi) if "BEGIN:VALARM" in body.upper() else True
     start = _first_date(props.get("DTSTART", [""])[0])
     if start is None:
         return True
     if "RECURRENCE-ID" in props:
-        rid_line = next(line for line in lines if line[:13].upper() == "RECURRENCE-ID")
         rid = _first_date(props["RECURRENCE-ID"][0])
-        if rid is None or "THISANDFUTURE" in rid_line.upper():
+        if rid is None or "THISANDFUTURE" in params["RECURRENCE-ID"].upper():
             return rid is None or rid <= hi
         # An override matters where the occurrence was (it removes it) and where it went.
         return lo <= rid <= hi or _span_touches(start, props, lo, hi)
@@ -248,12 +478,37 @@ def may_touch(lines: list[str], lo: date, hi: date) -> bool:
             return False
         if "RDATE" in props:
             return True
-        until = [_UNTIL.search(rule) for rule in props["RRULE"]]
-        if all(until):
-            last = max(_first_date(m.group(1)) or hi for m in until if m)
-            return last >= lo
+        last = [_last_possible(rule, start) for rule in props["RRULE"]]
+        if all(d is not None for d in last):
+            return max(d for d in last if d is not None) >= lo
         return True
     return _span_touches(start, props, lo, hi)
+
+
+def _last_possible(rule: str, start: date) -> date | None:
+    """A date no occurrence of the rule can be after, or None when there is no cheap bound.
+
+    UNTIL is such a date. With COUNT, each period (day, week, month) of a rule
+    that no BY-part can thin out holds at least one occurrence, so COUNT
+    periods from the start are a bound; rules that can skip periods (BYMONTH,
+    BYSETPOS, a 31st of the month...) get none and are kept.
+    """
+    until = _UNTIL.search(rule)
+    if until:
+        return _first_date(until.group(1))
+    count, freq = _COUNT.search(rule), _FREQ.search(rule)
+    if not count or not freq or _THINNING.search(rule):
+        return None
+    interval = _INTERVAL.search(rule)
+    periods = int(count.group(1)) * (int(interval.group(1)) if interval else 1) + 1
+    kind = freq.group(1).upper()
+    if kind == "DAILY" and "BYDAY" not in rule.upper():
+        return start + timedelta(days=periods)
+    if kind == "WEEKLY":
+        return start + timedelta(weeks=periods)
+    if kind == "MONTHLY" and start.day <= 28 and "BYDAY" not in rule.upper():
+        return start + timedelta(days=31 * periods)
+    return None
 
 
 def _span_touches(start: date, props: dict[str, list[str]], lo: date, hi: date) -> bool:
