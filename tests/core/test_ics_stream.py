@@ -1,6 +1,8 @@
 """The streaming reader: same occurrences as a full parse, and robust to messy bytes."""
 
 from datetime import datetime, timedelta
+from pathlib import Path
+from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -8,10 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner import resources
+from planner.core import ics_stream
 from planner.core.ics_import import IcsError, read_bytes
-from planner.core.ics_stream import iana_for_label, unfold
+from planner.core.ics_stream import CHUNK_BYTES, iana_for_label
 
 TZ = ZoneInfo("America/Toronto")
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "producers"
 WEEK = datetime(2026, 11, 23, tzinfo=TZ)
 
 
@@ -108,11 +112,29 @@ def calendars(draw):
 
 
 @settings(max_examples=120, deadline=None)
-@given(calendars(), st.integers(0, 150), st.sampled_from([1, 7, 31]))
-def test_prefilter_never_changes_the_occurrences(data, day, days):
+@given(
+    calendars(),
+    st.integers(0, 150),
+    st.sampled_from([1, 7, 31]),
+    st.sampled_from([CHUNK_BYTES, 300, 1500]),
+)
+def test_prefilter_never_changes_the_occurrences(data, day, days, chunk):
+    # Small chunks make a few-KB calendar cross many chunk boundaries, as a big file does.
     start = WEEK - timedelta(days=80) + timedelta(days=day)
-    fast, full = both(data, start, days)
+    with patch.object(ics_stream, "CHUNK_BYTES", chunk):
+        fast, full = both(data, start, days)
     assert facts(fast) == facts(full)
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.ics")), ids=lambda p: p.stem)
+def test_producer_files_read_the_same_in_small_chunks(path):
+    data = path.read_bytes()
+    start = datetime(2026, 11, 20, tzinfo=TZ)
+    whole = read_bytes(data, "x.ics", TZ, start, start + timedelta(days=14))
+    with patch.object(ics_stream, "CHUNK_BYTES", 256):
+        chunked = read_bytes(data, "x.ics", TZ, start, start + timedelta(days=14))
+    assert facts(chunked) == facts(whole)
+    assert chunked.problems == whole.problems
 
 
 # --- bytes, encodings, line endings ------------------------------------------------------
@@ -158,10 +180,6 @@ def test_folded_lines_with_tabs_and_odd_whitespace():
     )
     (event,) = read(folded.encode()).events
     assert event.summary == "Caf\u00e9 networking evening"
-
-
-def test_unfold_keeps_physical_line_numbers():
-    assert list(unfold(["A:1", " 2", "", "B:3", "\t4"])) == [(1, "A:12"), (4, "B:34")]
 
 
 def test_structural_errors_name_the_line_and_keep_the_rest():

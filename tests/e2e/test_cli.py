@@ -166,3 +166,85 @@ def test_settings_help_documents_the_required_keys():
         "[budget] max_events_per_week",
     ):
         assert key in result.stdout
+
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "producers"
+
+
+def test_events_json_lines_contract(tmp_path):
+    broken = tmp_path / "broken.ics"
+    broken.write_text("not a calendar")
+    result = run(
+        "events",
+        str(FIXTURES / "google-calendar.ics"),
+        str(broken),
+        str(FIXTURES / "outlook-exchange.ics"),
+        "--from",
+        "2026-11-23",
+        "--json",
+    )
+    assert result.returncode == 1  # one file was rejected; the others still print
+    assert result.stderr.strip().splitlines() == [
+        f"{broken}: not an iCalendar file (no BEGIN:VCALENDAR)"
+    ]
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {r["source"] for r in rows} == {
+        str(FIXTURES / "google-calendar.ics"),
+        str(FIXTURES / "outlook-exchange.ics"),
+    }
+    keys = {
+        "source",
+        "uid",
+        "summary",
+        "start",
+        "end",
+        "all_day",
+        "timezone",
+        "location",
+        "geo",
+        "virtual",
+        "url",
+        "status",
+        "busy",
+        "recurrence_id",
+    }
+    for row in rows:
+        assert keys <= set(row)
+        if row["all_day"]:
+            assert len(row["start"]) == 10
+        else:
+            assert row["start"][19] in "+-"  # ISO 8601 with a UTC offset
+    assert any(r["status"] == "CANCELLED" and not r["busy"] for r in rows)
+
+
+def test_events_honours_tz_and_usage_errors():
+    env_run = subprocess.run(
+        [
+            planner_command(),
+            "events",
+            str(FIXTURES / "google-calendar.ics"),
+            "--from",
+            "2026-11-23",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=dict(os.environ, TZ="Asia/Tokyo"),
+    )
+    assert env_run.returncode == 0
+    timed = [json.loads(line) for line in env_run.stdout.splitlines()]
+    timed = [row for row in timed if not row["all_day"]]
+    assert timed
+    assert all(row["start"].endswith("+09:00") for row in timed)
+    bad = run(
+        "events",
+        str(FIXTURES / "google-calendar.ics"),
+        "--from",
+        "2026-11-23",
+        "--to",
+        "2026-11-20",
+    )
+    assert bad.returncode == 2
+    assert "--to must be after --from" in bad.stderr
