@@ -355,3 +355,20 @@ END:VEVENT
         ).events
 
     assert len(dedupe(feed("a@meetup.com", "Python night") + feed("b@lu.ma", "Py Night"))) == 1
+
+
+@pytest.mark.parametrize(
+    ("lines", "all_day", "start_hour"),
+    [
+        ("DTSTART:20261124\r\nDTEND:20261125", True, 0),  # VALUE=DATE missing
+        ("DTSTART;VALUE=DATE-TIME:20261124\r\nDTEND;VALUE=DATE-TIME:20261125", True, 0),
+        ("DTSTART;VALUE=DATE:20261124T100000\r\nDTEND;VALUE=DATE:20261124T110000", False, 10),
+    ],
+    ids=["value-date-missing", "says-datetime-is-date", "says-date-is-datetime"],
+)
+def test_all_day_by_the_value_not_by_a_wrong_value_parameter(lines, all_day, start_hour):
+    (event,) = read(
+        ics(f"BEGIN:VEVENT\r\nUID:x\r\nSUMMARY:Holiday\r\n{lines}\r\nEND:VEVENT")
+    ).events
+    assert event.all_day is all_day
+    assert event.start == datetime(2026, 11, 24, start_hour, tzinfo=TZ)
