@@ -58,6 +58,48 @@ class SavedPlace:
 
 
 @dataclass(frozen=True, slots=True)
+class GeocodingSettings:
+    """Turning addresses into positions: nothing is sent without ``consent``.
+
+    ``consent`` is None until the user has been asked. ``url`` points at a
+    self-hosted service (e.g. "http://127.0.0.1:8080"); the public Nominatim
+    asks for a real user agent and at most one request a second.
+    """
+
+    consent: bool | None = None
+    provider: str = "nominatim"
+    url: str = ""
+    user_agent: str = "planner/0.1 (desktop time-budget planner)"
+    min_delay_seconds: float = 1.0
+    timeout_seconds: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingSettings:
+    """An optional routing service (OSRM or Valhalla) for real road times; off by default."""
+
+    provider: str = ""
+    url: str = ""
+    timeout_seconds: float = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class TravelOverride:
+    """A trip the user knows: "Whitby to downtown Toronto by GO train: 70 min".
+
+    ``origin`` and ``destination`` are place texts (saved place names,
+    "lat, lon", addresses or city names); a trip matches when both ends are
+    within ``radius_km`` of them and the mode matches (any mode if None).
+    """
+
+    origin: str
+    destination: str
+    minutes: int
+    mode: TravelMode | None = None
+    radius_km: float = 2.0
+
+
+@dataclass(frozen=True, slots=True)
 class CategoryRule:
     """Weight and weekly/monthly caps for one event category."""
 
@@ -76,6 +118,11 @@ class Settings:
     places: tuple[SavedPlace, ...] = ()
     travel_mode: TravelMode = TravelMode.DRIVE
     unknown_place_minutes: int = 45
+    rush_hour: dict[int, float] | None = None
+    """Weekday congestion by local hour of departure; None: the built-in curve."""
+    overrides: tuple[TravelOverride, ...] = ()
+    geocoding: GeocodingSettings = field(default_factory=GeocodingSettings)
+    routing: RoutingSettings = field(default_factory=RoutingSettings)
     weekly_hours: float = 3.0
     counts_travel: bool = True
     max_events_per_week: int = 3
@@ -116,6 +163,21 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("places.NAME", "match", "Words in a commitment's LOCATION meaning you are at this place."),
     ("travel", "mode", "drive, transit, bike or walk."),
     ("travel", "unknown_place_minutes", "Minutes each way assumed when a venue has no position."),
+    ("travel", "rush_hour", 'Weekday traffic by hour of departure, e.g. { "17" = 1.6 }.'),
+    (
+        "travel.override",
+        "from, to, minutes, mode, radius_km",
+        "A trip you know, which wins over estimates (array of tables).",
+    ),
+    ("geocoding", "consent", "Whether addresses may be sent to the geocoder (asked once)."),
+    ("geocoding", "provider", "A geopy geocoder name (default nominatim)."),
+    ("geocoding", "url", "A self-hosted geocoder, e.g. http://127.0.0.1:8080."),
+    ("geocoding", "user_agent", "How planner introduces itself to the geocoder."),
+    ("geocoding", "min_delay_seconds", "Seconds between requests (Nominatim: at least 1)."),
+    ("geocoding", "timeout_seconds", "How long to wait for the geocoder."),
+    ("routing", "provider", 'Real routing: "osrm" or "valhalla" (default off).'),
+    ("routing", "url", "The routing service, e.g. http://127.0.0.1:5000."),
+    ("routing", "timeout_seconds", "How long to wait before falling back to the estimate."),
     ("budget", "weekly_hours", "Hours a week for events."),
     ("budget", "counts_travel", "Whether travel time counts against weekly_hours."),
     ("budget", "max_events_per_week", "At most this many events a week."),
@@ -173,7 +235,17 @@ def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
 
 def settings_from_dict(data: dict[str, Any]) -> Settings:
     """Build Settings from parsed TOML, validating every key."""
-    sections = {"schema_version", "general", "home", "places", "travel", "budget", "rules"}
+    sections = {
+        "schema_version",
+        "general",
+        "home",
+        "places",
+        "travel",
+        "budget",
+        "rules",
+        "geocoding",
+        "routing",
+    }
     _check_keys(data, sections | {"categories"}, "top level")
     base = Settings()
     out: dict[str, Any] = {}
@@ -205,7 +277,15 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     out["places"] = tuple(places)
 
     travel = _section(data, "travel")
-    _check_keys(travel, {"mode", "unknown_place_minutes"}, "travel")
+    _check_keys(travel, {"mode", "unknown_place_minutes", "rush_hour", "override"}, "travel")
+    if "rush_hour" in travel:
+        out["rush_hour"] = _rush_hour(_expect(travel["rush_hour"], dict, "[travel] rush_hour"))
+    out["overrides"] = tuple(
+        _override(_expect(o, dict, "[[travel.override]]"), i)
+        for i, o in enumerate(_expect(travel.get("override", []), list, "[[travel.override]]"))
+    )
+    out["geocoding"] = _geocoding(_section(data, "geocoding"))
+    out["routing"] = _routing(_section(data, "routing"))
     if "mode" in travel:
         mode = _expect(travel["mode"], str, "[travel] mode")
         try:
@@ -274,6 +354,89 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     out["categories"] = categories
 
     return replace(base, **out)
+
+
+def _rush_hour(table: dict[str, Any]) -> dict[int, float]:
+    curve = {}
+    for hour, factor in table.items():
+        where = f"[travel] rush_hour {hour!r}"
+        if not str(hour).isdigit() or not 0 <= int(hour) <= 23:
+            raise SettingsError(f'{where}: hours are 0 to 23, as text: "17" = 1.6')
+        value = float(_expect(factor, (int, float), where))
+        if not 0.5 <= value <= 5:
+            raise SettingsError(f"{where}: a traffic factor is between 0.5 and 5, got {value}")
+        curve[int(hour)] = value
+    return curve
+
+
+def _override(table: dict[str, Any], index: int) -> TravelOverride:
+    where = f"[[travel.override]] #{index + 1}"
+    _check_keys(table, {"from", "to", "minutes", "mode", "radius_km"}, where.strip("[]"))
+    for key in ("from", "to", "minutes"):
+        if key not in table:
+            raise SettingsError(f"{where}: {key!r} is missing")
+    minutes = _expect(table["minutes"], int, f"{where} minutes")
+    if minutes <= 0:
+        raise SettingsError(f"{where} minutes: must be positive, got {minutes}")
+    mode = None
+    if "mode" in table:
+        text = _expect(table["mode"], str, f"{where} mode")
+        try:
+            mode = TravelMode(text.lower())
+        except ValueError as exc:
+            raise SettingsError(f"{where} mode: {text!r} is not a travel mode") from exc
+    return TravelOverride(
+        origin=_expect(table["from"], str, f"{where} from"),
+        destination=_expect(table["to"], str, f"{where} to"),
+        minutes=minutes,
+        mode=mode,
+        radius_km=float(_expect(table.get("radius_km", 2.0), (int, float), f"{where} radius_km")),
+    )
+
+
+def _geocoding(table: dict[str, Any]) -> GeocodingSettings:
+    names = {"consent", "provider", "url", "user_agent", "min_delay_seconds", "timeout_seconds"}
+    _check_keys(table, names, "geocoding")
+    base = GeocodingSettings()
+    return GeocodingSettings(
+        consent=_expect(table["consent"], bool, "[geocoding] consent")
+        if "consent" in table
+        else None,
+        provider=_expect(table.get("provider", base.provider), str, "[geocoding] provider"),
+        url=_expect(table.get("url", base.url), str, "[geocoding] url"),
+        user_agent=_expect(table.get("user_agent", base.user_agent), str, "[geocoding] user_agent"),
+        min_delay_seconds=float(
+            _expect(
+                table.get("min_delay_seconds", base.min_delay_seconds),
+                (int, float),
+                "[geocoding] min_delay_seconds",
+            )
+        ),
+        timeout_seconds=float(
+            _expect(
+                table.get("timeout_seconds", base.timeout_seconds),
+                (int, float),
+                "[geocoding] timeout_seconds",
+            )
+        ),
+    )
+
+
+def _routing(table: dict[str, Any]) -> RoutingSettings:
+    _check_keys(table, {"provider", "url", "timeout_seconds"}, "routing")
+    provider = _expect(table.get("provider", ""), str, "[routing] provider").lower()
+    if provider not in ("", "osrm", "valhalla"):
+        raise SettingsError(f"[routing] provider: {provider!r} is not osrm or valhalla")
+    url = _expect(table.get("url", ""), str, "[routing] url")
+    if provider and not url:
+        raise SettingsError("[routing] url: needed when a provider is set")
+    return RoutingSettings(
+        provider,
+        url,
+        float(
+            _expect(table.get("timeout_seconds", 3.0), (int, float), "[routing] timeout_seconds")
+        ),
+    )
 
 
 def load_settings(path: Path | str) -> Settings:

@@ -92,7 +92,17 @@ def test_file_errors_name_the_file(tmp_path):
 
 def test_every_documented_key_is_read_and_every_setting_documented():
     documented = {key for _, key, _ in KEYS}
-    settable = set(field_names()) - {"home", "home_text", "places", "categories", "travel_mode"}
+    sections = {
+        "home",
+        "home_text",
+        "places",
+        "categories",
+        "travel_mode",
+        "overrides",
+        "geocoding",
+        "routing",
+    }
+    settable = set(field_names()) - sections
     assert settable <= documented | {"timezone"}
     assert {
         "location",
@@ -101,3 +111,56 @@ def test_every_documented_key_is_read_and_every_setting_documented():
         "counts_travel",
         "max_events_per_week",
     } <= documented
+
+
+def test_travel_geocoding_and_routing_sections():
+    s = settings_from_dict(
+        {
+            "travel": {
+                "rush_hour": {"17": 1.8, "8": 1.3},
+                "override": [
+                    {
+                        "from": "home",
+                        "to": "downtown Toronto",
+                        "mode": "transit",
+                        "minutes": 70,
+                        "radius_km": 3,
+                    }
+                ],
+            },
+            "geocoding": {"consent": True, "url": "http://127.0.0.1:8080", "min_delay_seconds": 0},
+            "routing": {"provider": "osrm", "url": "http://127.0.0.1:5000"},
+        }
+    )
+    assert s.rush_hour == {17: 1.8, 8: 1.3}
+    (o,) = s.overrides
+    assert (o.origin, o.destination, o.minutes, o.mode, o.radius_km) == (
+        "home",
+        "downtown Toronto",
+        70,
+        TravelMode.TRANSIT,
+        3.0,
+    )
+    assert s.geocoding.consent is True and s.geocoding.min_delay_seconds == 0
+    assert Settings().geocoding.consent is None  # never asked: nothing is sent
+    assert s.routing.provider == "osrm"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"travel": {"rush_hour": {"25": 1.2}}}, "hours are 0 to 23"),
+        ({"travel": {"rush_hour": {"17": 9}}}, "between 0.5 and 5"),
+        ({"travel": {"override": [{"from": "a", "to": "b"}]}}, "'minutes' is missing"),
+        (
+            {"travel": {"override": [{"from": "a", "to": "b", "minutes": 5, "mode": "boat"}]}},
+            "not a travel mode",
+        ),
+        ({"routing": {"provider": "osrm"}}, "needed when a provider is set"),
+        ({"routing": {"provider": "google"}}, "not osrm or valhalla"),
+        ({"geocoding": {"consent": "yes"}}, "expected true or false"),
+    ],
+)
+def test_travel_settings_errors(data, message):
+    with pytest.raises(SettingsError, match=message):
+        settings_from_dict(data)
