@@ -105,6 +105,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="for the time zone (default: the system's, honouring TZ)",
     )
     events.add_argument("--json", action="store_true", help="JSON Lines, one per occurrence")
+    trip = sub.add_parser("travel", help="how long a trip takes (or a CSV of trips)")
+    trip.add_argument(
+        "origin",
+        nargs="?",
+        metavar="FROM",
+        help='an address, "lat,lon", a saved place name or "home"',
+    )
+    trip.add_argument("destination", nargs="?", metavar="TO")
+    trip.add_argument("--mode", choices=["drive", "transit", "bike", "walk"])
+    trip.add_argument("--at", metavar="YYYY-MM-DDTHH:MM", help="departure (default: now)")
+    trip.add_argument(
+        "--batch",
+        type=Path,
+        metavar="TRIPS.csv",
+        help="columns from, to, mode, at (mode and at optional)",
+    )
+    trip.add_argument(
+        "--settings",
+        type=Path,
+        metavar="FILE.toml",
+        help="home, saved places, known trips, geocoding consent",
+    )
+    trip.add_argument("--json", action="store_true", help="JSON (JSON Lines with --batch)")
     sub.add_parser("settings-help", help="list every key the settings file may hold")
     return parser
 
@@ -142,6 +165,71 @@ def run_events(args: argparse.Namespace) -> int:
     return 1 if rejected else 0
 
 
+def run_travel(args: argparse.Namespace) -> int:
+    """``planner travel``: one trip, or every row of ``--batch``."""
+    from planner.core import trip_query
+    from planner.core.settings import Settings, SettingsError, load_settings
+
+    try:
+        settings = load_settings(args.settings) if args.settings else Settings()
+    except SettingsError as exc:
+        print(f"planner: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    now = datetime.now(settings.zone).replace(second=0, microsecond=0)
+    query = trip_query.TripQuery.for_settings(settings)
+    for problem in query.service.problems:
+        print(f"planner: warning: {problem}", file=sys.stderr)
+    if args.batch:
+        if args.origin or args.destination:
+            print("planner travel: give FROM TO, or --batch, not both", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            text = args.batch.read_text(encoding="utf-8-sig")
+            rows = list(trip_query.batch(query, text, now))
+        except OSError as exc:
+            print(f"planner: {args.batch}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except trip_query.QueryError as exc:
+            print(f"planner: {args.batch}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        failed = False
+        for number, answer, error in rows:
+            if answer is None:
+                failed = True
+                print(f"{args.batch}:{number}: {error}", file=sys.stderr)
+                if args.json:
+                    print(json.dumps({"row": number, "error": error}))
+                continue
+            print(json.dumps(answer, ensure_ascii=False) if args.json else _trip_line(answer))
+        return 1 if failed else 0
+    if not (args.origin and args.destination):
+        print("planner travel: give FROM and TO (or --batch TRIPS.csv)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        answer = query.answer(
+            args.origin,
+            args.destination,
+            trip_query.parse_mode(args.mode),
+            trip_query.parse_at(args.at, settings, now),
+        )
+    except trip_query.QueryError as exc:
+        print(f"planner travel: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(json.dumps(answer, indent=2, ensure_ascii=False) if args.json else _trip_line(answer))
+    return 0
+
+
+def _trip_line(answer: dict[str, object]) -> str:
+    a, b = answer["from"], answer["to"]
+    assert isinstance(a, dict) and isinstance(b, dict)
+    rush = ", rush hour" if answer["rush_hour"] else ""
+    notes = "".join(f"\n  note: {n}" for n in answer["notes"])  # type: ignore[attr-defined]
+    return (
+        f"{a['name']} -> {b['name']}: {answer['minutes']} min by {answer['mode']} "
+        f"({answer['km']} km), leaving {answer['at']}{rush} [{answer['source']}]{notes}"
+    )
+
+
 def settings_help() -> int:
     from planner.core.settings import KEYS
 
@@ -152,9 +240,11 @@ def settings_help() -> int:
 
 def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """Settings and the week's events from the arguments (raises SettingsError)."""
+    from planner.core import preferences
     from planner.core.demo import DEMO_WEEK, demo_settings, load_demo
+    from planner.core.places import PlaceResolver
     from planner.core.settings import Settings, load_settings
-    from planner.core.week import load_week
+    from planner.core.week import load_week, place_events
 
     if args.settings:
         settings = load_settings(args.settings)
@@ -162,10 +252,13 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         settings = demo_settings()
     else:
         settings = Settings()
+    settings = preferences.apply(settings)
     if args.demo and not (args.commitments or args.candidates):
-        return settings, load_demo(args.week, settings)
-    week_day = args.week or (DEMO_WEEK if args.demo else datetime.now(settings.zone).date())
-    return settings, load_week(args.commitments, args.candidates, settings, week_day)
+        week = load_demo(args.week, settings)
+    else:
+        week_day = args.week or (DEMO_WEEK if args.demo else datetime.now(settings.zone).date())
+        week = load_week(args.commitments, args.candidates, settings, week_day)
+    return settings, place_events(week, PlaceResolver(settings))
 
 
 def run_plan(args: argparse.Namespace) -> int:
@@ -184,6 +277,12 @@ def run_plan(args: argparse.Namespace) -> int:
     missing = [p for p in week.problems if "file not found" in p or "cannot be read" in p]
     for problem in week.problems:
         print(f"planner: warning: {problem}", file=sys.stderr)
+    if week.pending_addresses:
+        print(
+            f"planner: {len(week.pending_addresses)} address(es) could be placed precisely "
+            "if you allow geocoding: [geocoding] consent = true in your settings",
+            file=sys.stderr,
+        )
     if missing and not (week.commitments or week.candidates):
         return EXIT_USAGE
     plan = plan_week(week.commitments, week.candidates, settings, week.week_day)
@@ -213,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "plan": run_plan,
         "events": run_events,
+        "travel": run_travel,
         "settings-help": lambda _args: settings_help(),
     }
     if args.command not in commands:

@@ -14,9 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from planner.core import travel
 from planner.core.model import Event, Place, Status, Trip
 from planner.core.settings import Settings
+from planner.core.travel_service import TravelService
 
 # Going home between two places is only worth it with this much time to spare there.
 HOME_SLACK = timedelta(minutes=30)
@@ -41,8 +41,11 @@ class Legs:
 class Whereabouts:
     """The user's busy commitments, indexed by day, with their places."""
 
-    def __init__(self, commitments: list[Event], settings: Settings) -> None:
+    def __init__(
+        self, commitments: list[Event], settings: Settings, travel: TravelService | None = None
+    ) -> None:
         self.settings = settings
+        self.travel = travel or TravelService(settings)
         self.home = settings.home
         self.busy = [
             c
@@ -104,14 +107,7 @@ class Whereabouts:
     def trip(
         self, a: Place, b: Place, *, depart: datetime | None = None, arrive: datetime | None = None
     ) -> Trip:
-        return travel.estimate(
-            a,
-            b,
-            self.settings.travel_mode,
-            depart=depart,
-            arrive=arrive,
-            unknown_minutes=self.settings.unknown_place_minutes,
-        )
+        return self.travel.trip(a, b, depart=depart, arrive=arrive)
 
     def legs(self, event: Event) -> Legs:
         """Trips to and from ``event`` attended on its own (origin-aware)."""

@@ -121,6 +121,8 @@ class Trip:
     rush_hour: bool = False
     assumed: bool = False
     """True when a place had no position and the configured assumption was used."""
+    source: str = "estimate"
+    """Where the minutes come from: "estimate", "override" (the user's own) or "router"."""
 
     @property
     def label(self) -> str:

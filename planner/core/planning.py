@@ -27,6 +27,7 @@ from planner.core.itinerary import HOME_SLACK, Legs, Whereabouts
 from planner.core.model import BudgetUse, Decision, Event, Plan, Reason, Status, Trip
 from planner.core.optimiser import Limits, Option, incompatible, solve
 from planner.core.settings import Settings
+from planner.core.travel_service import TravelService
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,12 +250,17 @@ def plan_week(
     choices: Choices | None = None,
     *,
     time_limit: float = 10.0,
+    travel: TravelService | None = None,
 ) -> Plan:
-    """Propose the best set of candidates for the week holding ``week_day``."""
+    """Propose the best set of candidates for the week holding ``week_day``.
+
+    ``travel`` answers every trip (known trips, router, estimate); by default
+    one is made from ``settings``.
+    """
     choices = choices or Choices()
     week = week_of(week_day, settings)
     commitments = sorted(commitments, key=lambda e: e.start)
-    where = Whereabouts(commitments, settings)
+    where = Whereabouts(commitments, settings, travel)
 
     def between(a: Event, b: Event) -> int:
         if a.place.virtual or b.place.virtual:
@@ -337,14 +343,14 @@ def plan_week(
         legs = trips[i]
         # A leg chained to the next chosen event is charged once, to that event.
         onward = legs.goes_to is not None and legs.goes_to.key in {c.event.key for c in chosen}
-        travel = (legs.trip_to.minutes if legs.trip_to else 0) + (
+        trip_minutes = (legs.trip_to.minutes if legs.trip_to else 0) + (
             legs.trip_from.minutes if legs.trip_from and not onward else 0
         )
         charged = round(event.duration.total_seconds() / 60) + (
-            travel if settings.counts_travel else 0
+            trip_minutes if settings.counts_travel else 0
         )
         used += charged
-        travel_used += travel
+        travel_used += trip_minutes
         verdict = verdicts.get(i) or _Verdict(
             Reason.PINNED if opt.pinned else Reason.CHOSEN, _chosen_text(legs, opt.pinned)
         )

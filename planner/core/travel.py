@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -75,11 +76,22 @@ WEEKDAY_RUSH: dict[int, float] = {
 RUSH_THRESHOLD = 1.2
 
 
-def congestion(when: datetime) -> float:
-    """Traffic multiplier for a departure at ``when`` (local time)."""
+def congestion(when: datetime, curve: Mapping[int, float] | None = None) -> float:
+    """Traffic multiplier for a departure at ``when`` (local time) on a weekday.
+
+    ``curve`` maps hours to multipliers (the user's ``[travel] rush_hour``);
+    weekends are free-flow.
+    """
     if when.weekday() >= 5:
         return 1.0
-    return WEEKDAY_RUSH.get(when.hour, 1.0)
+    return (WEEKDAY_RUSH if curve is None else curve).get(when.hour, 1.0)
+
+
+def rush_factor(
+    mode: TravelMode, when: datetime, curve: Mapping[int, float] | None = None
+) -> float:
+    """How much slower than free flow a trip in ``mode`` leaving at ``when`` is."""
+    return 1.0 + (congestion(when, curve) - 1.0) * MODES[mode].rush_sensitivity
 
 
 @functools.lru_cache(maxsize=65536)
@@ -111,6 +123,7 @@ def estimate(
     depart: datetime | None = None,
     arrive: datetime | None = None,
     unknown_minutes: int = 45,
+    curve: Mapping[int, float] | None = None,
 ) -> Trip:
     """Estimate one trip leaving at ``depart`` or arriving by ``arrive``.
 
@@ -132,8 +145,8 @@ def estimate(
         if arrive is None:
             raise ValueError("estimate() needs a departure or an arrival time")
         # The congestion that matters is at departure, which depends on the trip length.
-        depart = arrive - timedelta(minutes=base * congestion(arrive))
-    factor = 1.0 + (congestion(depart) - 1.0) * model.rush_sensitivity
+        depart = arrive - timedelta(minutes=base * congestion(arrive, curve))
+    factor = rush_factor(mode, depart, curve)
     moving = base - model.overhead_min
     minutes = math.ceil(model.overhead_min + moving * factor)
     return Trip(origin, destination, mode, minutes, km, rush_hour=factor >= RUSH_THRESHOLD)

@@ -11,10 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.core.ics_import import IcsError, ImportResult, dedupe, read_bytes, read_file
 from planner.core.model import Event
 from planner.core.planning import week_of
+
+if TYPE_CHECKING:
+    from planner.core.places import PlaceResolver
 from planner.core.settings import Settings
 
 # Events that started before the week but run into it still matter (a
@@ -30,6 +34,8 @@ class WeekData:
     commitments: list[Event] = field(default_factory=list)
     candidates: list[Event] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    pending_addresses: list[str] = field(default_factory=list)
+    """Addresses that could be placed precisely if the user allowed geocoding."""
 
 
 Source = Path | str | tuple[str, bytes]
@@ -63,4 +69,14 @@ def load_week(
             target.extend(result.events)
             week.problems.extend(result.problems)
     week.candidates = dedupe(week.candidates)
+    return week
+
+
+def place_events(week: WeekData, resolver: PlaceResolver) -> WeekData:
+    """Give events without a position one: from the cache, the geocoder (with consent),
+    or the offline gazetteer; what stays unknown is noted, never treated as zero travel."""
+    week.commitments, notes = resolver.resolve_events(week.commitments)
+    week.candidates, more = resolver.resolve_events(week.candidates)
+    week.problems += list(dict.fromkeys(notes + more))
+    week.pending_addresses = resolver.pending_addresses() if resolver.needs_consent else []
     return week

@@ -12,9 +12,11 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from planner import __version__, resources
+from planner.core import preferences
 from planner.core.demo import DEMO_WEEK, demo_settings, load_demo
+from planner.core.places import PlaceResolver
 from planner.core.settings import Settings, SettingsError, load_settings
-from planner.core.week import WeekData, load_week
+from planner.core.week import WeekData, load_week, place_events
 from planner.gui.main_window import Loader, MainWindow
 from planner.gui.platform_check import missing_window_libraries, window_problem
 
@@ -22,12 +24,20 @@ SCREENSHOT_TIMEOUT_MS = 60_000
 
 
 def make_loader(args: argparse.Namespace, settings: Settings) -> Loader:
-    """A function reading the week's events for any day (called off the GUI thread)."""
-    if args.demo and not (args.commitments or args.candidates):
-        return lambda day: (settings, load_demo(day, settings))
+    """A function reading the week's events for any day (called off the GUI thread).
+
+    Each call re-reads the remembered geocoding consent, so answering the
+    question takes effect on the next plan.
+    """
+    demo = args.demo and not (args.commitments or args.candidates)
 
     def load(day: date) -> tuple[Settings, WeekData]:
-        return settings, load_week(args.commitments, args.candidates, settings, day)
+        current = preferences.apply(settings)
+        if demo:
+            week = load_demo(day, current)
+        else:
+            week = load_week(args.commitments, args.candidates, current, day)
+        return current, place_events(week, PlaceResolver(current))
 
     return load
 
@@ -71,7 +81,9 @@ def run_app(args: argparse.Namespace) -> int:
         # A screenshot shows the week as on its Monday evening, whatever today is,
         # so the image is the same on every machine.
         now = datetime.combine(week_day, time(18, 0), tzinfo=settings.zone)
-    window = MainWindow(make_loader(args, settings), week_day, now=now)
+    window = MainWindow(
+        make_loader(args, settings), week_day, now=now, ask_consent=not args.screenshot
+    )
     if args.screenshot:
         return _screenshot(app, window, args.screenshot)
     if not (args.demo or args.commitments or args.candidates):

@@ -11,7 +11,14 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner import __version__
-from planner.core import attend_list, report
+from planner.core import attend_list, preferences, report
 from planner.core.model import Plan
 from planner.core.planning import plan_week, week_of
 from planner.core.settings import Settings
@@ -39,6 +46,7 @@ from planner.core.week import WeekData
 from planner.gui.background import Job, run_in_background
 from planner.gui.budget_panel import BudgetPanel
 from planner.gui.candidate_model import COLUMNS, KEY_ROLE, SORT_ROLE, CandidateTableModel
+from planner.gui.consent_dialog import ask_geocoding_consent
 from planner.gui.details_panel import DetailsPanel
 from planner.gui.plan_items import items_for
 from planner.gui.week_view import WeekView
@@ -66,9 +74,11 @@ class MainWindow(QMainWindow):
         week_day: date,
         *,
         now: datetime | None = None,
+        ask_consent: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._ask_consent = ask_consent
         self._loader = loader
         self._day = week_day
         self._plan: Plan | None = None
@@ -274,6 +284,18 @@ class MainWindow(QMainWindow):
         self._scroll_to_evening()
         self.select_event(selected)
         self.planned.emit()
+        if week.pending_addresses and self._ask_consent:
+            self._ask_consent = False  # once per session; the answer is remembered
+            QTimer.singleShot(0, lambda: self.ask_geocoding(week.pending_addresses, settings))
+
+    def ask_geocoding(self, addresses: list[str], settings: Settings) -> None:
+        """Ask once whether addresses may be looked up online; remember; re-plan."""
+        service = settings.geocoding.url or "OpenStreetMap Nominatim"
+        allowed = ask_geocoding_consent(self, addresses, service)
+        preferences.save("geocoding_consent", allowed)
+        if allowed:
+            self.statusBar().showMessage(f"Looking up {len(addresses)} addresses…")
+            self.replan()
 
     def _scroll_to_evening(self) -> None:
         rect = (

@@ -1,0 +1,55 @@
+"""Answers the user gave planner itself (not in their settings file), kept between runs.
+
+The first is geocoding consent: asked once in the window, remembered here,
+and used whenever the settings file leaves ``[geocoding] consent`` unset.
+The file lives in the platform's config folder (``PLANNER_CONFIG_DIR``
+overrides it, which the tests use) and is written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from planner.core.settings import Settings
+
+
+def config_dir() -> Path:
+    override = os.environ.get("PLANNER_CONFIG_DIR")
+    return Path(override) if override else Path(platformdirs.user_config_dir("planner"))
+
+
+def _path() -> Path:
+    return config_dir() / "preferences.json"
+
+
+def load() -> dict[str, Any]:
+    """The stored answers; an unreadable file counts as none (and is not overwritten blindly)."""
+    try:
+        data = json.loads(_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save(key: str, value: Any) -> None:
+    data = load()
+    data[key] = value
+    path = _path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    temporary.replace(path)
+
+
+def apply(settings: Settings) -> Settings:
+    """Settings with the remembered geocoding consent, where the file leaves it unset."""
+    answer = load().get("geocoding_consent")
+    if settings.geocoding.consent is None and isinstance(answer, bool):
+        return replace(settings, geocoding=replace(settings.geocoding, consent=answer))
+    return settings

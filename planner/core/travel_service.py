@@ -1,0 +1,139 @@
+"""How long from A to B: the user's known trips, then a router, then the estimate.
+
+Every trip planner plans goes through :class:`TravelService`, so that an
+override the user wrote ("Whitby to downtown Toronto by GO train: 70 min")
+wins everywhere (the plan, the explanations, the CLI), and a configured
+routing service is used everywhere or nowhere. Each :class:`Trip` says where
+its minutes came from (``source``), so the user can tell a known trip from a
+guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from planner.core import travel
+from planner.core.model import Place, TravelMode, Trip
+from planner.core.settings import Settings, TravelOverride
+
+if TYPE_CHECKING:
+    from planner.core.places import PlaceResolver
+    from planner.core.router import RoutedTravel
+
+
+@dataclass(frozen=True, slots=True)
+class _KnownTrip:
+    origin: Place
+    destination: Place
+    rule: TravelOverride
+
+
+class TravelService:
+    """Trips for one set of settings; safe to share between threads (no mutable state
+    beyond the router's own, which locks)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        resolver: PlaceResolver | None = None,
+        router: RoutedTravel | None = None,
+    ) -> None:
+        self.settings = settings
+        self._router = router if router is not None else _router_for(settings)
+        self._known, self.problems = _resolve_overrides(settings, resolver)
+
+    def trip(
+        self,
+        origin: Place,
+        destination: Place,
+        *,
+        depart: datetime | None = None,
+        arrive: datetime | None = None,
+        mode: TravelMode | None = None,
+    ) -> Trip:
+        """The trip from ``origin`` to ``destination`` leaving at ``depart`` or arriving by
+        ``arrive``, in ``mode`` (default: the user's)."""
+        mode = mode or self.settings.travel_mode
+        if origin.virtual or destination.virtual:
+            return Trip(origin, destination, mode, 0, 0.0)
+        known = self._known_trip(origin, destination, mode)
+        if known is not None:
+            km = _km(origin, destination)
+            return Trip(origin, destination, mode, known.rule.minutes, km, source="override")
+        if self._router is not None and origin.has_position and destination.has_position:
+            found, source = self._router.trip(
+                origin, destination, mode, depart=depart, arrive=arrive
+            )
+            return replace(found, source=source)
+        return travel.estimate(
+            origin,
+            destination,
+            mode,
+            depart=depart,
+            arrive=arrive,
+            unknown_minutes=self.settings.unknown_place_minutes,
+            curve=self.settings.rush_hour,
+        )
+
+    def _known_trip(self, a: Place, b: Place, mode: TravelMode) -> _KnownTrip | None:
+        if not (a.has_position and b.has_position):
+            return None
+        for known in self._known:
+            if known.rule.mode is not None and known.rule.mode is not mode:
+                continue
+            radius = known.rule.radius_km
+            # Known trips work both ways: the GO train home takes as long as the one in.
+            for x, y in ((a, b), (b, a)):
+                if _km(x, known.origin) <= radius and _km(y, known.destination) <= radius:
+                    return known
+        return None
+
+
+def _km(a: Place, b: Place) -> float:
+    assert a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None
+    return travel.distance_km(a.lat, a.lon, b.lat, b.lon)
+
+
+def _resolver(settings: Settings, resolver: PlaceResolver | None) -> PlaceResolver:
+    if resolver is not None:
+        return resolver
+    from planner.core.places import PlaceResolver  # local: only when overrides exist
+
+    return PlaceResolver(settings)
+
+
+def _resolve_overrides(
+    settings: Settings, resolver: PlaceResolver | None
+) -> tuple[list[_KnownTrip], list[str]]:
+    """The user's known trips with both ends placed, and a message for each that is not."""
+    if not settings.overrides:
+        return [], []
+    places = _resolver(settings, resolver)
+    known, problems = [], []
+    for rule in settings.overrides:
+        a = places.resolve_text(rule.origin).place
+        b = places.resolve_text(rule.destination).place
+        if a.has_position and b.has_position:
+            known.append(_KnownTrip(a, b, rule))
+        else:
+            missing = rule.origin if not a.has_position else rule.destination
+            problems.append(
+                f"[[travel.override]] {rule.origin!r} to {rule.destination!r}: cannot place "
+                f"{missing!r}, so this known trip is not used"
+            )
+    return known, problems
+
+
+def _router_for(settings: Settings) -> RoutedTravel | None:
+    if not settings.routing.provider:
+        return None
+    from planner.core.router import RoutedTravel, make_router  # local: only when configured
+
+    return RoutedTravel(
+        make_router(settings.routing),
+        unknown_minutes=settings.unknown_place_minutes,
+        curve=settings.rush_hour,
+    )
