@@ -57,6 +57,10 @@ class TravelService:
         """The trip from ``origin`` to ``destination`` leaving at ``depart`` or arriving by
         ``arrive``, in ``mode`` (default: the user's)."""
         mode = mode or self.settings.travel_mode
+        # Rush hour is a matter of the local clock, whatever zone the caller's times are in.
+        zone = self.settings.zone
+        depart = depart.astimezone(zone) if depart is not None else None
+        arrive = arrive.astimezone(zone) if arrive is not None else None
         if origin.virtual or destination.virtual:
             return Trip(origin, destination, mode, 0, 0.0)
         known = self._known_trip(origin, destination, mode)

@@ -248,3 +248,28 @@ def test_events_honours_tz_and_usage_errors():
     )
     assert bad.returncode == 2
     assert "--to must be after --from" in bad.stderr
+
+
+def test_travel_single_and_batch(tmp_path):
+    one = run(
+        "travel", "43.8837,-78.9538", "43.6599,-79.3883", "--at", "2026-11-24T17:00", "--json"
+    )
+    assert one.returncode == 0, one.stderr
+    answer = json.loads(one.stdout)
+    assert answer["source"] == "estimate" and answer["rush_hour"]
+    assert 70 <= answer["minutes"] <= 95 and answer["from"]["precision"] == "exact"
+    trips = tmp_path / "trips.csv"
+    trips.write_text(
+        "from,to,mode,at\n"
+        "Whitby ON,Toronto ON,transit,2026-11-24T17:00\n"
+        "Whitby ON,Oshawa ON,bike,\n"
+        "Whitby ON,Toronto ON,boat,\n"
+    )
+    many = run("travel", "--batch", str(trips), "--json")
+    assert many.returncode == 1  # one row could not be answered; the others were
+    rows = [json.loads(line) for line in many.stdout.splitlines()]
+    assert [r.get("mode") for r in rows[:2]] == ["transit", "bike"]
+    assert rows[2] == {"row": 4, "error": "mode 'boat' is not one of drive, transit, bike, walk"}
+    assert f"{trips}:4: mode 'boat'" in many.stderr
+    usage = run("travel", "home")
+    assert usage.returncode == 2
