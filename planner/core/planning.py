@@ -17,6 +17,7 @@ The steps, each of which an explanation can point back to:
 from __future__ import annotations
 
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -46,12 +47,54 @@ def week_of(day: date, settings: Settings) -> datetime:
 
 
 def stars_of(event: Event, settings: Settings, choices: Choices) -> int:
-    """The user's rating, else the feed's PRIORITY (1 = highest), else the default."""
+    """The user's rating, else their keyword rules ("Help Desk Institute" = 5 stars),
+    else the feed's PRIORITY (1 = highest), else the default."""
     if event.key in choices.stars:
         return choices.stars[event.key]
+    text = f"{event.summary}\n{event.description}".casefold()
+    matched = [rule.stars for rule in settings.keyword_stars if rule.match.casefold() in text]
+    if matched:
+        return max(matched)
     if event.priority:
         return {1: 5, 2: 5, 3: 4, 4: 4, 5: 3, 6: 2, 7: 2, 8: 1, 9: 1}[min(event.priority, 9)]
     return settings.default_stars
+
+
+_VOLUNTEERS_FREE = re.compile(
+    r"\bvolunteers?\b[^.\n]{0,60}\b(free|no charge|complimentary)\b"
+    r"|\b(free|no charge|complimentary)\b[^.\n]{0,60}\bvolunteers?\b",
+    re.IGNORECASE,
+)
+
+
+def free_for_volunteers(event: Event) -> bool:
+    """Whether the organiser says volunteers attend free ("Free for volunteers")."""
+    return "volunteer" in event.categories or bool(
+        _VOLUNTEERS_FREE.search(f"{event.summary}\n{event.description}")
+    )
+
+
+def cost_to_user(event: Event, settings: Settings) -> float:
+    """What the ticket costs this user: nothing when they volunteer where volunteers are free."""
+    if settings.volunteer and free_for_volunteers(event):
+        return 0.0
+    return event.cost or 0.0
+
+
+def protected_times(settings: Settings, week: datetime) -> list[tuple[datetime, datetime, str]]:
+    """The week's protected times from ``[[rules.protected]]``, as local datetimes."""
+    out = []
+    for rule in settings.protected:
+        for day in rule.days:
+            date_ = (week + timedelta(days=day)).date()
+            out.append(
+                (
+                    datetime.combine(date_, rule.start, week.tzinfo),
+                    datetime.combine(date_, rule.end, week.tzinfo),
+                    rule.label,
+                )
+            )
+    return out
 
 
 def value_of(event: Event, settings: Settings, choices: Choices) -> float:
@@ -95,6 +138,15 @@ def check_alone(
             f"{event.start:%A} is protected: your rules keep weekends free",
             "fits only if you stop protecting weekends",
         )
+    for start, end, label in protected_times(settings, week):
+        if legs.leave_at < end and start < legs.back_at:
+            name = f" for {label}" if label else ""
+            return _Verdict(
+                Reason.PROTECTED,
+                f"{start:%A} {wording.clock(start)}-{wording.clock(end)} is kept free{name} "
+                "in your rules",
+                "fits only if you give up that protected time",
+            )
     clashes = where.clashes(event.start, event.end)
     if clashes:
         c = clashes[0]
@@ -150,7 +202,10 @@ def check_alone(
             " week" + (" (travel included)" if settings.counts_travel else ""),
             f"fits with a weekly budget of {wording.minutes(charged)}",
         )
-    if settings.monthly_money is not None and (event.cost or 0) > settings.monthly_money:
+    if (
+        settings.monthly_money is not None
+        and cost_to_user(event, settings) > settings.monthly_money
+    ):
         return _Verdict(
             Reason.MONEY,
             f"costs {wording.money(event.cost)}, more than your "
@@ -298,7 +353,7 @@ def plan_week(
                 value,
                 charged,
                 travel_min,
-                event.cost or 0.0,
+                cost_to_user(event, settings),
                 event.start.date(),
                 _is_evening(event, settings),
                 event.category,
@@ -361,7 +416,7 @@ def plan_week(
         (week + timedelta(days=d), week + timedelta(days=d + 1))
         for d in (5, 6)
         if settings.protect_weekends
-    )
+    ) + tuple((start, end) for start, end, _ in protected_times(settings, week))
     return Plan(
         week_start=week,
         timezone=settings.timezone,

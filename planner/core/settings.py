@@ -106,6 +106,29 @@ class CategoryRule:
     weight: float = 1.0
     max_per_week: int | None = None
     max_per_month: int | None = None
+    min_per_week: int | None = None
+    """A target, not a limit: met when the week allows, reported when it does not."""
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True, slots=True)
+class ProtectedTime:
+    """A weekly time kept free ("Wednesday evenings are for the kids")."""
+
+    days: tuple[int, ...]
+    start: time
+    end: time
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordStars:
+    """Stars for every event whose title or description mentions ``match``."""
+
+    match: str
+    stars: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +155,10 @@ class Settings:
     earliest_leave: time = time(6, 0)
     latest_home: time = time(22, 0)
     protect_weekends: bool = True
+    protected: tuple[ProtectedTime, ...] = ()
     tentative_is_busy: bool = True
+    volunteer: bool = False
+    keyword_stars: tuple[KeywordStars, ...] = ()
     evening_starts: time = time(17, 0)
     default_stars: int = 3
     categories: dict[str, CategoryRule] = field(default_factory=dict)
@@ -188,11 +214,19 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("rules", "latest_home", 'Be home no later than this time, "HH:MM".'),
     ("rules", "protect_weekends", "Propose nothing on Saturdays and Sundays."),
     ("rules", "tentative_is_busy", "Whether a TENTATIVE commitment blocks its time."),
+    (
+        "rules.protected",
+        "days, from, to, label",
+        'Weekly times kept free, e.g. days = ["wed"], from = "18:00" (array of tables).',
+    ),
+    ("budget", "volunteer", "You volunteer: events free for volunteers cost you nothing."),
+    ("stars", "match, stars", 'Stars for events mentioning a text, e.g. "Help Desk Institute".'),
     ("rules", "evening_starts", 'An event ending after this time is an evening out, "HH:MM".'),
     ("rules", "default_stars", "Stars (1-5) of an event with no PRIORITY and no rating."),
     ("categories.NAME", "weight", "Multiplies the value of events of this category."),
     ("categories.NAME", "max_per_week", "At most this many events of this category a week."),
     ("categories.NAME", "max_per_month", "At most this many a calendar month."),
+    ("categories.NAME", "min_per_week", "A target: at least this many a week when possible."),
 )
 
 
@@ -245,6 +279,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         "rules",
         "geocoding",
         "routing",
+        "stars",
     }
     _check_keys(data, sections | {"categories"}, "top level")
     base = Settings()
@@ -301,7 +336,9 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     budget = _section(data, "budget")
     numbers = {"weekly_hours": (int, float), "monthly_money": (int, float)}
     ints = ("max_events_per_week", "max_events_per_day", "max_evenings_out")
-    _check_keys(budget, {*numbers, *ints, "counts_travel"}, "budget")
+    _check_keys(budget, {*numbers, *ints, "counts_travel", "volunteer"}, "budget")
+    if "volunteer" in budget:
+        out["volunteer"] = _expect(budget["volunteer"], bool, "[budget] volunteer")
     for key, kind in numbers.items():
         if key in budget:
             value = float(_expect(budget[key], kind, f"[budget] {key}"))
@@ -319,7 +356,11 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
 
     rules = _section(data, "rules")
     clocks = ("earliest_leave", "latest_home", "evening_starts")
-    _check_keys(rules, {*clocks, "protect_weekends", "tentative_is_busy", "default_stars"}, "rules")
+    _check_keys(
+        rules,
+        {*clocks, "protect_weekends", "tentative_is_busy", "default_stars", "protected"},
+        "rules",
+    )
     for key in clocks:
         if key in rules:
             out[key] = _clock(rules[key], f"[rules] {key}")
@@ -341,19 +382,55 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     for name, table in _section(data, "categories").items():
         where = f"categories.{name}"
         table = _expect(table, dict, f"[{where}]")
-        _check_keys(table, {"weight", "max_per_week", "max_per_month"}, where)
+        _check_keys(table, {"weight", "max_per_week", "max_per_month", "min_per_week"}, where)
         rule = CategoryRule(
             weight=float(_expect(table.get("weight", 1.0), (int, float), f"[{where}] weight")),
             max_per_week=table.get("max_per_week"),
             max_per_month=table.get("max_per_month"),
+            min_per_week=table.get("min_per_week"),
         )
-        for key in ("max_per_week", "max_per_month"):
+        for key in ("max_per_week", "max_per_month", "min_per_week"):
             if getattr(rule, key) is not None:
                 _expect(getattr(rule, key), int, f"[{where}] {key}")
         categories[name.lower()] = rule
     out["categories"] = categories
-
+    out["keyword_stars"] = tuple(
+        _keyword(_expect(t, dict, "[[stars]]"), i)
+        for i, t in enumerate(_expect(data.get("stars", []), list, "[[stars]]"))
+    )
+    out["protected"] = tuple(
+        _protected(_expect(t, dict, "[[rules.protected]]"), i)
+        for i, t in enumerate(_expect(rules.get("protected", []), list, "[[rules.protected]]"))
+    )
     return replace(base, **out)
+
+
+def _keyword(table: dict[str, Any], index: int) -> KeywordStars:
+    where = f"[[stars]] #{index + 1}"
+    _check_keys(table, {"match", "stars"}, where.strip("[]"))
+    match = _expect(table.get("match", ""), str, f"{where} match").strip()
+    stars = _expect(table.get("stars"), int, f"{where} stars")
+    if not match or not 0 <= stars <= 5:
+        raise SettingsError(f"{where}: needs a match text and stars from 0 to 5")
+    return KeywordStars(match, stars)
+
+
+def _protected(table: dict[str, Any], index: int) -> ProtectedTime:
+    where = f"[[rules.protected]] #{index + 1}"
+    _check_keys(table, {"days", "from", "to", "label"}, where.strip("[]"))
+    days = []
+    for day in _expect(table.get("days", list(WEEKDAYS)), list, f"{where} days"):
+        name = _expect(day, str, f"{where} days").strip().lower()[:3]
+        if name not in WEEKDAYS:
+            raise SettingsError(f"{where} days: {day!r} is not a day (mon ... sun)")
+        days.append(WEEKDAYS.index(name))
+    start = _clock(table.get("from", "00:00"), f"{where} from")
+    end_text = table.get("to", "23:59")
+    end = time(23, 59, 59) if end_text in ("24:00", "23:59") else _clock(end_text, f"{where} to")
+    if end <= start:
+        raise SettingsError(f"{where}: 'to' must be after 'from'")
+    label = _expect(table.get("label", ""), str, f"{where} label")
+    return ProtectedTime(tuple(days), start, end, label)
 
 
 def _rush_hour(table: dict[str, Any]) -> dict[int, float]:

@@ -230,3 +230,54 @@ def test_tentative_commitment_is_busy_unless_the_user_says_otherwise():
     assert decision(plan([maybe], [mixer]), "mixer").reason is Reason.CONFLICT
     relaxed = settings(rules__tentative_is_busy=False)
     assert decision(plan([maybe], [mixer], relaxed), "mixer").chosen
+
+
+def test_keyword_rule_sets_the_stars():
+    from planner.core.planning import stars_of
+
+    hdi = event("hdi", 23, (18, 0), (20, 0), summary="HDI (Help Desk Institute) Toronto mixer")
+    other = event("other", 23, (18, 0), (20, 0), KING_WEST, priority=1, summary="Big mixer")
+    s = settings(stars=[{"match": "help desk institute", "stars": 5}])
+    assert stars_of(hdi, s, Choices()) == 5
+    p = plan([], [hdi, other], s)
+    assert decision(p, "hdi").chosen  # 5 stars by keyword; PRIORITY 1 is also 5: less travel
+    s_low = settings(stars=[{"match": "Help Desk Institute", "stars": 1}])
+    assert not decision(plan([], [hdi, other], s_low), "hdi").chosen
+
+
+def test_protected_weekday_evening():
+    s = settings(
+        rules={
+            "latest_home": "23:00",
+            "protected": [{"days": ["wed"], "from": "18:00", "label": "the kids"}],
+        }
+    )
+    p = plan(
+        [],
+        [
+            event("wed", 25, (19, 0), (20, 0), WHITBY_LIBRARY),
+            event("thu", 26, (19, 0), (20, 0), WHITBY_LIBRARY),
+        ],
+        s,
+    )
+    d = decision(p, "wed")
+    assert d.reason is Reason.PROTECTED
+    assert d.explanation == "Wednesday 18:00-23:59 is kept free for the kids in your rules"
+    assert decision(p, "thu").chosen
+    assert any(start.weekday() == 2 and start.hour == 18 for start, _ in p.protected)
+
+
+def test_free_for_volunteers_costs_nothing_when_the_user_volunteers():
+    gala = event(
+        "gala",
+        24,
+        (18, 0),
+        (20, 0),
+        ONLINE,
+        cost=60.0,
+        description="Tickets $60. Free for volunteers who help with registration.",
+    )
+    assert not plan([], [gala], settings(budget__monthly_money=20)).chosen
+    helping = settings(budget={"monthly_money": 20, "volunteer": True, "weekly_hours": 8})
+    p = plan([], [gala], helping)
+    assert decision(p, "gala").chosen and p.budget.money == 0

@@ -101,6 +101,8 @@ def test_every_documented_key_is_read_and_every_setting_documented():
         "overrides",
         "geocoding",
         "routing",
+        "keyword_stars",
+        "protected",
     }
     settable = set(field_names()) - sections
     assert settable <= documented | {"timezone"}

@@ -57,6 +57,12 @@ def settings(**overrides):
         "rules": {"latest_home": "23:00"},
     }
     for dotted, value in overrides.items():
+        if "__" not in dotted:  # a whole section (merged into the defaults) or a list
+            if isinstance(value, dict):
+                data.setdefault(dotted, {}).update(value)
+            else:
+                data[dotted] = value
+            continue
         section, key = dotted.split("__")
         data.setdefault(section, {})[key] = value
     return settings_from_dict(data)
