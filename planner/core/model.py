@@ -197,6 +197,20 @@ class BudgetUse:
 
 
 @dataclass(frozen=True, slots=True)
+class Target:
+    """A minimum the user aims for ("at least 1 professional event a week")."""
+
+    category: str
+    minimum: int
+    achieved: int
+    explanation: str
+
+    @property
+    def met(self) -> bool:
+        return self.achieved >= self.minimum
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """The optimiser's answer for one week."""
 
@@ -209,6 +223,7 @@ class Plan:
     budget: BudgetUse
     solve_seconds: float
     protected: tuple[tuple[datetime, datetime], ...] = ()
+    targets: tuple[Target, ...] = ()
 
     @property
     def chosen(self) -> tuple[Decision, ...]:

@@ -19,7 +19,7 @@ import bisect
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from planner.core.model import Event
@@ -43,6 +43,8 @@ class Option:
     evening: bool
     category: str
     pinned: bool = False
+    month: tuple[int, int] = (0, 0)
+    """(year, month) of the event, for monthly quotas and money."""
 
     @property
     def score(self) -> int:
@@ -56,14 +58,29 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """The weekly rules; the solver subtracts what pinned events use."""
+    """The rules; the solver subtracts what pinned events (and earlier weeks) use."""
 
     minutes: int | None
     events: int | None
     per_day: int | None
     evenings: int | None
     money: float | None
+    """Per calendar month; ``money_spent`` holds what other weeks of a month already use."""
     per_category: dict[str, int]
+    """Weekly caps by category."""
+    per_category_month: dict[str, int] = field(default_factory=dict)
+    history_count: dict[tuple[str, tuple[int, int]], int] = field(default_factory=dict)
+    """Events of a category chosen or attended in other weeks, by (category, month)."""
+    money_spent: dict[tuple[int, int], float] = field(default_factory=dict)
+    minimums: dict[str, int] = field(default_factory=dict)
+    """Targets ("at least 1 professional event a week"): met first when possible."""
+
+    def month_room(self, category: str, month: tuple[int, int]) -> int | None:
+        cap = self.per_category_month.get(category)
+        return None if cap is None else cap - self.history_count.get((category, month), 0)
+
+    def money_room(self, month: tuple[int, int]) -> float | None:
+        return None if self.money is None else self.money - self.money_spent.get(month, 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,14 +188,21 @@ def solve(
 
     cap(options, limits.minutes, lambda o: o.charged_minutes)
     cap(options, limits.events, lambda o: 1)
-    if limits.money is not None:
-        # Cents, so that CP-SAT's integer arithmetic is exact for prices like $12.50.
-        cap(options, round(limits.money * 100), lambda o: round(o.cost * 100))
     by_day: dict[date, list[Option]] = defaultdict(list)
     by_category: dict[str, list[Option]] = defaultdict(list)
+    by_month: dict[tuple[int, int], list[Option]] = defaultdict(list)
     for o in options:
         by_day[o.day].append(o)
         by_category[o.category].append(o)
+        by_month[o.month].append(o)
+    for month, items in by_month.items():
+        room = limits.money_room(month)
+        if room is not None:
+            # Cents, so that CP-SAT's integer arithmetic is exact for prices like $12.50.
+            cap(items, round(room * 100), lambda o: round(o.cost * 100))
+        for category in limits.per_category_month:
+            members = [o for o in items if o.category == category]
+            cap(members, limits.month_room(category, month), lambda o: 1)
     for items in by_day.values():
         cap(items, limits.per_day, lambda o: 1)
     for category, limit in limits.per_category.items():
@@ -195,7 +219,21 @@ def solve(
         model.add(sum(out.values()) <= max(0, limits.evenings - len(busy_evenings)))
 
     big = sum(o.tiebreak for o in free) + 1
-    model.maximize(sum((o.score * big - o.tiebreak) * x[o.index] for o in free))
+    value = sum((o.score * big - o.tiebreak) * x[o.index] for o in free)
+    # Targets come first: one more target met beats any amount of value.
+    target_weight = sum(o.score * big for o in free) + 1
+    met = []
+    for category, minimum in limits.minimums.items():
+        members = by_category.get(category, [])
+        have = sum(1 for o in members if o.pinned)
+        needed = minimum - have
+        free_members = [o for o in members if not o.pinned]
+        if needed <= 0 or len(free_members) < needed:
+            continue  # met by what is pinned, or out of reach whatever is chosen
+        flag = model.new_bool_var(f"target_{category}")
+        model.add(sum(x[o.index] for o in free_members) >= needed * flag)
+        met.append(flag)
+    model.maximize(target_weight * sum(met) + value)
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
@@ -212,20 +250,24 @@ def greedy(options: Sequence[Option], limits: Limits, travel_between: TravelFn) 
     """A simple baseline for benchmarks: best value per minute first, take what fits."""
     chosen: list[Option] = []
     minutes = events = 0
-    money = 0.0
+    money: dict[tuple[int, int], float] = defaultdict(float)
     per_day: dict[date, int] = defaultdict(int)
     per_cat: dict[str, int] = defaultdict(int)
+    per_cat_month: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
     evenings: set[date] = set()
 
     def fits(o: Option) -> bool:
         if any(incompatible(o, c, travel_between) for c in chosen):
             return False
         cat_limit = limits.per_category.get(o.category)
+        month_room = limits.month_room(o.category, o.month)
+        money_room = limits.money_room(o.month)
         new_evening = o.evening and o.day not in evenings
         return not (
             (limits.minutes is not None and minutes + o.charged_minutes > limits.minutes)
             or (limits.events is not None and events + 1 > limits.events)
-            or (limits.money is not None and money + o.cost > limits.money + 1e-9)
+            or (money_room is not None and money[o.month] + o.cost > money_room + 1e-9)
+            or (month_room is not None and per_cat_month[(o.category, o.month)] + 1 > month_room)
             or (limits.per_day is not None and per_day[o.day] + 1 > limits.per_day)
             or (cat_limit is not None and per_cat[o.category] + 1 > cat_limit)
             or (limits.evenings is not None and new_evening and len(evenings) >= limits.evenings)
@@ -242,9 +284,10 @@ def greedy(options: Sequence[Option], limits: Limits, travel_between: TravelFn) 
         chosen.append(o)
         minutes += o.charged_minutes
         events += 1
-        money += o.cost
+        money[o.month] += o.cost
         per_day[o.day] += 1
         per_cat[o.category] += 1
+        per_cat_month[(o.category, o.month)] += 1
         if o.evening:
             evenings.add(o.day)
     return frozenset(o.index for o in chosen)

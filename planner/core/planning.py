@@ -19,13 +19,22 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from planner.core import wording
 from planner.core.itinerary import HOME_SLACK, Legs, Whereabouts
-from planner.core.model import BudgetUse, Decision, Event, Plan, Reason, Status, Trip
+from planner.core.model import (
+    BudgetUse,
+    Decision,
+    Event,
+    Plan,
+    Reason,
+    Status,
+    Target,
+    Trip,
+)
 from planner.core.optimiser import Limits, Option, incompatible, solve
 from planner.core.settings import Settings
 from planner.core.travel_service import TravelService
@@ -123,7 +132,12 @@ class _Verdict:
 
 
 def check_alone(
-    event: Event, legs: Legs, where: Whereabouts, settings: Settings, week: datetime
+    event: Event,
+    legs: Legs,
+    where: Whereabouts,
+    settings: Settings,
+    week: datetime,
+    limits: Limits | None = None,
 ) -> _Verdict | None:
     """The first single-event rule that ``event`` breaks, or None."""
     if event.status is Status.CANCELLED:
@@ -202,20 +216,65 @@ def check_alone(
             " week" + (" (travel included)" if settings.counts_travel else ""),
             f"fits with a weekly budget of {wording.minutes(charged)}",
         )
-    if (
-        settings.monthly_money is not None
-        and cost_to_user(event, settings) > settings.monthly_money
-    ):
+    limits = limits or limits_for(settings)
+    month = month_of(event)
+    money_room = limits.money_room(month)
+    if money_room is not None and cost_to_user(event, settings) > money_room + 1e-9:
+        spent = limits.money_spent.get(month, 0.0)
+        earlier = f" ({wording.money(spent)} spent in other weeks)" if spent else ""
         return _Verdict(
             Reason.MONEY,
-            f"costs {wording.money(event.cost)}, more than your "
-            f"{wording.money(settings.monthly_money)} a month",
+            f"costs {wording.money(event.cost)}, more than the {wording.money(max(0, money_room))}"
+            f" left of your {wording.money(limits.money)} for {event.start:%B}{earlier}",
         )
-    rule = settings.category(event.category)
-    caps = [c for c in (rule.max_per_week, rule.max_per_month) if c is not None]
-    if caps and min(caps) == 0:
+    if limits.per_category.get(event.category) == 0:
         return _Verdict(Reason.QUOTA, f"your rules allow no {event.category} events")
+    month_room = limits.month_room(event.category, month)
+    if month_room is not None and month_room <= 0:
+        done = limits.history_count.get((event.category, month), 0)
+        return _Verdict(
+            Reason.QUOTA,
+            f"your {limits.per_category_month[event.category]} {event.category} events for "
+            f"{event.start:%B} are used up ({done} in other weeks)",
+        )
     return None
+
+
+def month_of(event: Event) -> tuple[int, int]:
+    return (event.start.year, event.start.month)
+
+
+def limits_for(settings: Settings, history: Iterable[Event] = ()) -> Limits:
+    """The rules as solver limits, with what other weeks of the month already used.
+
+    ``history`` is what the user chose or attended in other weeks: it counts
+    toward monthly category quotas and the monthly money budget.
+    """
+    counts: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
+    spent: dict[tuple[int, int], float] = defaultdict(float)
+    for event in history:
+        counts[(event.category, month_of(event))] += 1
+        spent[month_of(event)] += cost_to_user(event, settings)
+    weekly, monthly, minimums = {}, {}, {}
+    for name, rule in settings.categories.items():
+        if rule.max_per_week is not None:
+            weekly[name] = rule.max_per_week
+        if rule.max_per_month is not None:
+            monthly[name] = rule.max_per_month
+        if rule.min_per_week:
+            minimums[name] = rule.min_per_week
+    return Limits(
+        minutes=settings.weekly_minutes,
+        events=settings.max_events_per_week,
+        per_day=settings.max_events_per_day,
+        evenings=settings.max_evenings_out,
+        money=settings.monthly_money,
+        per_category=weekly,
+        per_category_month=monthly,
+        history_count=dict(counts),
+        money_spent=dict(spent),
+        minimums=minimums,
+    )
 
 
 def _explain_left_out(
@@ -223,6 +282,7 @@ def _explain_left_out(
     chosen: list[Option],
     settings: Settings,
     between: object,
+    limits: Limits,
 ) -> _Verdict:
     """Why the optimiser left out an option that breaks no single-event rule."""
     travel_between = between  # typed as TravelFn by the caller
@@ -276,21 +336,34 @@ def _explain_left_out(
             f"the plan already takes {len(evenings)} evenings out, your weekly maximum",
             "fits if you allowed one more evening out",
         )
-    rule = settings.category(o.category)
-    caps = [c for c in (rule.max_per_week, rule.max_per_month) if c is not None]
     same_cat = [c for c in chosen if c.category == o.category]
-    if caps and len(same_cat) + 1 > min(caps):
+    weekly = limits.per_category.get(o.category)
+    if weekly is not None and len(same_cat) + 1 > weekly:
         return _Verdict(
             Reason.QUOTA,
-            f"already {len(same_cat)} {o.category} event(s) planned, your limit is {min(caps)}",
-            f"fits if you allowed more {o.category} events",
+            f"already {len(same_cat)} {o.category} event(s) this week, your weekly limit",
+            f"fits if you allowed more {o.category} events a week",
         )
-    money = sum(c.cost for c in chosen)
-    if settings.monthly_money is not None and money + o.cost > settings.monthly_money:
+    room = limits.month_room(o.category, o.month)
+    same_month = [c for c in same_cat if c.month == o.month]
+    if room is not None and len(same_month) + 1 > room:
+        done = limits.history_count.get((o.category, o.month), 0)
+        month_name = o.event.start.strftime("%B")
+        return _Verdict(
+            Reason.QUOTA,
+            f"{len(same_month) + done} {o.category} event(s) in {month_name} already "
+            f"({done} in other weeks), your limit is {limits.per_category_month[o.category]}"
+            " a month",
+            f"fits if you allowed more {o.category} events a month",
+        )
+    money_room = limits.money_room(o.month)
+    money = sum(c.cost for c in chosen if c.month == o.month)
+    if money_room is not None and money + o.cost > money_room + 1e-9:
+        spent = limits.money_spent.get(o.month, 0.0)
         return _Verdict(
             Reason.MONEY,
-            f"would bring tickets to {wording.money(money + o.cost)}, over your "
-            f"{wording.money(settings.monthly_money)} a month",
+            f"would bring {o.event.start:%B}'s tickets to {wording.money(money + o.cost + spent)},"
+            f" over your {wording.money(limits.money)} a month",
         )
     if o.value <= 0:
         return _Verdict(Reason.NO_VALUE, "you gave it no stars")
@@ -306,16 +379,21 @@ def plan_week(
     *,
     time_limit: float = 10.0,
     travel: TravelService | None = None,
+    history: Sequence[Event] = (),
 ) -> Plan:
     """Propose the best set of candidates for the week holding ``week_day``.
 
     ``travel`` answers every trip (known trips, router, estimate); by default
-    one is made from ``settings``.
+    one is made from ``settings``. ``history`` holds the events chosen or
+    attended in other weeks, which count toward monthly quotas and money.
     """
     choices = choices or Choices()
     week = week_of(week_day, settings)
     commitments = sorted(commitments, key=lambda e: e.start)
     where = Whereabouts(commitments, settings, travel)
+    limits = limits_for(
+        settings, [e for e in history if not week <= e.start < week + timedelta(days=7)]
+    )
 
     def between(a: Event, b: Event) -> int:
         if a.place.virtual or b.place.virtual:
@@ -333,7 +411,7 @@ def plan_week(
         if event.key in choices.refused:
             verdict = _Verdict(Reason.REFUSED, "you refused it")
         else:
-            verdict = check_alone(event, legs, where, settings, week)
+            verdict = check_alone(event, legs, where, settings, week, limits)
         value = value_of(event, settings, choices)
         if verdict is not None and not pinned:
             verdicts[i] = verdict
@@ -358,27 +436,15 @@ def plan_week(
                 _is_evening(event, settings),
                 event.category,
                 pinned,
+                month_of(event),
             )
         )
 
-    per_category = {}
-    for name, rule in settings.categories.items():
-        caps = [c for c in (rule.max_per_week, rule.max_per_month) if c is not None]
-        if caps:
-            per_category[name] = min(caps)
-    limits = Limits(
-        minutes=settings.weekly_minutes,
-        events=settings.max_events_per_week,
-        per_day=settings.max_events_per_day,
-        evenings=settings.max_evenings_out,
-        money=settings.monthly_money,
-        per_category=per_category,
-    )
     solution = solve(options, limits, between, time_limit=time_limit)
     chosen = [o for o in options if o.index in solution.chosen]
     for o in options:
         if o.index not in solution.chosen:
-            verdicts[o.index] = _explain_left_out(o, chosen, settings, between)
+            verdicts[o.index] = _explain_left_out(o, chosen, settings, between, limits)
 
     trips = _chain(chosen, legs_of, where)
     chosen_by_index = {o.index: o for o in chosen}
@@ -439,7 +505,49 @@ def plan_week(
         ),
         solve_seconds=solution.seconds,
         protected=protected,
+        targets=_targets(limits, decisions),
     )
+
+
+# How a reason reads when counting several events ("3 clash with commitments").
+_MANY = {
+    Reason.CONFLICT: "clash with your commitments",
+    Reason.TRAVEL: "leave no time to get there",
+    Reason.PROTECTED: "fall in protected time",
+    Reason.LATEST_RETURN: "would get you home too late",
+    Reason.EARLIEST_LEAVE: "would need you to leave too early",
+    Reason.BUDGET: "do not fit the time budget",
+    Reason.MONEY: "do not fit the money budget",
+    Reason.QUOTA: "are over a quota",
+    Reason.CANCELLED: "are cancelled",
+    Reason.REFUSED: "you refused",
+    Reason.LOWER_VALUE: "lose to better events",
+}
+
+
+def _targets(limits: Limits, decisions: list[Decision]) -> tuple[Target, ...]:
+    """Each minimum, met or not, and in words why not."""
+    out = []
+    for category, minimum in sorted(limits.minimums.items()):
+        mine = [d for d in decisions if d.event.category == category]
+        chosen = [d for d in mine if d.chosen]
+        if len(chosen) >= minimum:
+            names = ", ".join(d.event.summary for d in chosen)
+            text = f"met: {names}"
+        elif not mine:
+            text = f"not met: there is no {category} event this week"
+        else:
+            counts: dict[Reason, int] = defaultdict(int)
+            for d in mine:
+                if not d.chosen:
+                    counts[d.reason] += 1
+            parts = [
+                f"{n} {_MANY.get(r, r.value)}"
+                for r, n in sorted(counts.items(), key=lambda kv: -kv[1])
+            ]
+            text = f"not met: of the {len(mine)} {category} events this week, " + ", ".join(parts)
+        out.append(Target(category, minimum, len(chosen), text))
+    return tuple(out)
 
 
 def _chosen_text(legs: Legs, pinned: bool) -> str:

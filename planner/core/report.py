@@ -64,6 +64,16 @@ def plan_json(plan: Plan, problems: list[str] | None = None) -> dict[str, Any]:
             "money": b.money,
             "money_limit": b.money_limit,
         },
+        "targets": [
+            {
+                "category": t.category,
+                "minimum": t.minimum,
+                "achieved": t.achieved,
+                "met": t.met,
+                "explanation": t.explanation,
+            }
+            for t in plan.targets
+        ],
         "candidates": [decision_json(d) for d in plan.decisions],
         "problems": problems or [],
     }
@@ -97,6 +107,15 @@ def plan_table(plan: Plan, width: int | None = None) -> str:
         )
     if not plan.chosen:
         lines.append("  nothing fits this week")
+    if plan.targets:
+        lines += ["", "TARGETS"]
+        for t in plan.targets:
+            lines += textwrap.wrap(
+                f"at least {t.minimum} {t.category} a week: {t.explanation}",
+                width - 4,
+                initial_indent="  ",
+                subsequent_indent="    ",
+            )
     lines += ["", "LEFT OUT"]
     for d in plan.left_out:
         lines.append(f"  {wording.span(d.event):<18} {d.event.summary}")

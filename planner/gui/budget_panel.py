@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, QSize, Qt
@@ -9,7 +10,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
 from planner.core import wording
-from planner.core.model import BudgetUse
+from planner.core.model import BudgetUse, Target
 
 _TRACK = QColor("#e6e8eb")
 _FILL = QColor("#2e7d32")
@@ -26,6 +27,19 @@ class Bar:
     text: str
     part: float = 0.0
     """A share of ``used`` drawn in a lighter tone (travel inside the hours)."""
+
+
+def target_bars(targets: Sequence[Target]) -> list[Bar]:
+    """One bar per minimum the user aims for; its tooltip-free text says met or not."""
+    return [
+        Bar(
+            f"{t.category} (aim)",
+            min(t.achieved, t.minimum),
+            t.minimum,
+            f"{t.achieved} of at least {t.minimum}" + (" ✓" if t.met else ": not met"),
+        )
+        for t in targets
+    ]
 
 
 def bars_for(budget: BudgetUse) -> list[Bar]:
@@ -64,8 +78,8 @@ class BudgetPanel(QWidget):
         self._bars: list[Bar] = []
         self.setMinimumHeight(self.ROW * 4 + 8)
 
-    def set_budget(self, budget: BudgetUse | None) -> None:
-        self._bars = bars_for(budget) if budget else []
+    def set_budget(self, budget: BudgetUse | None, targets: Sequence[Target] = ()) -> None:
+        self._bars = (bars_for(budget) if budget else []) + target_bars(targets)
         self.setMinimumHeight(self.ROW * max(1, len(self._bars)) + 8)
         self.update()
 

@@ -264,7 +264,7 @@ class MainWindow(QMainWindow):
         selected = self.week_view.selected_key()
         self.week_view.set_week(plan.week_start.date(), settings.zone, items_for(plan))
         self.model.set_plan(plan)
-        self.budget.set_budget(plan.budget)
+        self.budget.set_budget(plan.budget, plan.targets)
         b = plan.budget
         start = week_of(self._day, settings)
         end = start + timedelta(days=6)

@@ -46,6 +46,7 @@ def options(draw):
                 evening=s.hour >= 17,
                 category=draw(st.sampled_from(CATEGORIES)),
                 pinned=draw(st.integers(0, 9)) == 0,
+                month=(2026, 11) if day < 26 else (2026, 12),  # a week across two months
             )
         )
     return out
@@ -60,6 +61,12 @@ def limits(draw):
         evenings=draw(st.sampled_from([None, 0, 1, 2])),
         money=draw(st.sampled_from([None, 0.0, 30.0, 80.0])),
         per_category=draw(st.sampled_from([{}, {"job-seeker": 1}, {"professional": 0}])),
+        per_category_month=draw(st.sampled_from([{}, {"job-seeker": 2}, {"alumni": 1}])),
+        history_count=draw(
+            st.sampled_from([{}, {("job-seeker", (2026, 11)): 1}, {("alumni", (2026, 12)): 1}])
+        ),
+        money_spent=draw(st.sampled_from([{}, {(2026, 11): 25.0}])),
+        minimums=draw(st.sampled_from([{}, {"professional": 1}, {"alumni": 2, "job-seeker": 1}])),
     )
 
 
@@ -85,8 +92,22 @@ def obeys(chosen: list[Option], lim: Limits) -> bool:
 
     if not (within(lambda o: o.charged_minutes, lim.minutes) and within(lambda o: 1, lim.events)):
         return False
-    if lim.money is not None and not within(lambda o: round(o.cost * 100), round(lim.money * 100)):
-        return False
+    for month in {o.month for o in chosen}:
+        in_month = [o for o in chosen if o.month == month]
+        pinned_month = [o for o in pinned if o.month == month]
+        room = lim.money_room(month)
+        if room is not None and not within(
+            lambda o: round(o.cost * 100), round(room * 100), in_month, pinned_month
+        ):
+            return False
+        for cat in lim.per_category_month:
+            if not within(
+                lambda o: 1,
+                lim.month_room(cat, month),
+                [o for o in in_month if o.category == cat],
+                [o for o in pinned_month if o.category == cat],
+            ):
+                return False
     for day in {o.day for o in free}:
         if not within(
             lambda o: 1,
@@ -111,15 +132,22 @@ def obeys(chosen: list[Option], lim: Limits) -> bool:
     return True
 
 
-def brute_force(opts: list[Option], lim: Limits) -> float:
+def targets_met(chosen: list[Option], lim: Limits) -> int:
+    return sum(
+        1 for cat, n in lim.minimums.items() if sum(1 for o in chosen if o.category == cat) >= n
+    )
+
+
+def brute_force(opts: list[Option], lim: Limits) -> tuple[int, float]:
+    """The best (targets met, value): targets come first, as the user asked."""
     pinned = [o for o in opts if o.pinned]
     free = [o for o in opts if not o.pinned]
-    best = 0.0
+    best = (-1, 0.0)
     for r in range(len(free) + 1):
         for subset in itertools.combinations(free, r):
             chosen = pinned + list(subset)
             if obeys(chosen, lim):
-                best = max(best, sum(o.value for o in subset))
+                best = max(best, (targets_met(chosen, lim), sum(o.value for o in subset)))
     return best
 
 
@@ -131,7 +159,8 @@ def test_solver_is_optimal_and_obeys_every_rule(opts, lim):
     assert solution.optimal
     assert all(o.index in solution.chosen for o in opts if o.pinned)
     assert obeys(chosen, lim)
-    assert sum(o.value for o in chosen if not o.pinned) == brute_force(opts, lim)
+    found = (targets_met(chosen, lim), sum(o.value for o in chosen if not o.pinned))
+    assert found == brute_force(opts, lim)
 
 
 @settings(max_examples=100, deadline=None)
@@ -140,7 +169,8 @@ def test_greedy_baseline_obeys_the_rules_and_never_beats_the_optimum(opts, lim):
     chosen = [o for o in opts if o.index in greedy(opts, lim, travel_between)]
     optimum = [o for o in opts if o.index in solve(opts, lim, travel_between).chosen]
     assert obeys(chosen, lim)
-    assert sum(o.value for o in chosen) <= sum(o.value for o in optimum)
+    if not lim.minimums:  # greedy knows nothing of targets: compare value alone
+        assert sum(o.value for o in chosen) <= sum(o.value for o in optimum)
 
 
 @given(options())

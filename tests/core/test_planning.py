@@ -4,7 +4,7 @@ from datetime import date
 
 from planner.core.model import Reason
 from planner.core.planning import Choices, plan_week
-from planner.core.report import plan_json
+from planner.core.report import plan_json, summary_line
 from tests.core.week_builder import (
     DOWNTOWN,
     KING_WEST,
@@ -281,3 +281,74 @@ def test_free_for_volunteers_costs_nothing_when_the_user_volunteers():
     helping = settings(budget={"monthly_money": 20, "volunteer": True, "weekly_hours": 8})
     p = plan([], [gala], helping)
     assert decision(p, "gala").chosen and p.budget.money == 0
+
+
+def test_monthly_quota_counts_earlier_weeks_of_the_month():
+    s = settings(**{"categories__job-seeker": {"max_per_month": 2}})
+    jobs = [event(f"j{d}", d, (18, 0), (19, 0), ONLINE, "job-seeker") for d in (23, 24)]
+    earlier = [event(f"old{d}", d, (18, 0), (19, 0), ONLINE, "job-seeker") for d in (9,)]
+    p = plan_week([], jobs, s, MONDAY, history=earlier)
+    assert p.budget.events == 1  # one left for November
+    (left,) = p.left_out
+    assert left.reason is Reason.QUOTA
+    assert "(1 in other weeks)" in left.explanation and "November" in left.explanation
+    used_up = plan_week(
+        [],
+        jobs,
+        s,
+        MONDAY,
+        history=[*earlier, event("old10", 10, (18, 0), (19, 0), ONLINE, "job-seeker")],
+    )
+    assert not used_up.chosen
+    assert all("are used up (2 in other weeks)" in d.explanation for d in used_up.left_out)
+
+
+def test_monthly_money_counts_earlier_weeks():
+    s = settings(budget__monthly_money=50)
+    paid = event("paid", 24, (18, 0), (19, 0), ONLINE, cost=30.0)
+    spent = [event("old", 10, (18, 0), (19, 0), ONLINE, cost=25.0)]
+    p = plan_week([], [paid], s, MONDAY, history=spent)
+    d = decision(p, "paid")
+    assert d.reason is Reason.MONEY
+    assert "more than the $25 left of your $50 for November" in d.explanation
+
+
+def test_a_target_is_met_before_value_and_reported_when_it_cannot_be():
+    s = settings(
+        **{"categories__professional": {"min_per_week": 1}, "budget__max_events_per_week": 1}
+    )
+    pro = event("pro", 23, (18, 0), (19, 0), ONLINE, "professional", priority=9)
+    fun = event("fun", 24, (18, 0), (19, 0), ONLINE, "tech-meetup", priority=1)
+    p = plan([], [pro, fun], s)
+    assert decision(p, "pro").chosen  # worth less, but it meets the target
+    (target,) = p.targets
+    assert target.met and target.explanation == "met: pro"
+    course = event("c", 23, (17, 0), (21, 0), ONLINE, summary="Course")
+    missed = plan([course], [pro, fun], s)
+    (target,) = missed.targets
+    assert not target.met
+    assert target.explanation == (
+        "not met: of the 1 professional events this week, 1 clash with your commitments"
+    )
+    assert plan_json(missed)["targets"][0]["met"] is False
+
+
+def test_a_time_limit_returns_the_best_plan_found_marked_not_proven():
+    import random
+
+    rng = random.Random(3)
+    places = [DOWNTOWN, KING_WEST, WHITBY_LIBRARY, ONLINE]
+    cands = [
+        event(
+            f"e{i}",
+            rng.randrange(23, 28),
+            (rng.randrange(17, 21), 0),
+            (21, 30),
+            rng.choice(places),
+            priority=rng.randrange(1, 10),
+        )
+        for i in range(400)
+    ]
+    p = plan_week([], cands, settings(budget__max_events_per_week=5), MONDAY, time_limit=0.0001)
+    assert not p.optimal
+    assert "not proven optimal" in summary_line(p)
