@@ -211,6 +211,16 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True)
+class FlexibleResult:
+    """How often a flexible block was placed, and why not more when short."""
+
+    name: str
+    wanted: int
+    placed: int
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """The optimiser's answer for one week."""
 
@@ -224,6 +234,7 @@ class Plan:
     solve_seconds: float
     protected: tuple[tuple[datetime, datetime], ...] = ()
     targets: tuple[Target, ...] = ()
+    flexible: tuple[FlexibleResult, ...] = ()
 
     @property
     def chosen(self) -> tuple[Decision, ...]:

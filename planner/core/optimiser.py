@@ -45,6 +45,13 @@ class Option:
     pinned: bool = False
     month: tuple[int, int] = (0, 0)
     """(year, month) of the event, for monthly quotas and money."""
+    group: str = ""
+    """A flexible block's name: its slots are placed at most N times, once a day."""
+
+    @property
+    def counts_as_event(self) -> bool:
+        """Flexible time (a call, LinkedIn) uses the hours budget but is no event out."""
+        return not self.group
 
     @property
     def score(self) -> int:
@@ -74,6 +81,8 @@ class Limits:
     money_spent: dict[tuple[int, int], float] = field(default_factory=dict)
     minimums: dict[str, int] = field(default_factory=dict)
     """Targets ("at least 1 professional event a week"): met first when possible."""
+    group_caps: dict[str, int] = field(default_factory=dict)
+    """How many times a week each flexible block is wanted."""
 
     def month_room(self, category: str, month: tuple[int, int]) -> int | None:
         cap = self.per_category_month.get(category)
@@ -187,13 +196,20 @@ def solve(
         model.add(sum(weight(o) * x[o.index] for o in items if not o.pinned) <= max(0, room))
 
     cap(options, limits.minutes, lambda o: o.charged_minutes)
-    cap(options, limits.events, lambda o: 1)
+    events_out = [o for o in options if o.counts_as_event]
+    cap(events_out, limits.events, lambda o: 1)
+    for group, times in limits.group_caps.items():
+        slots = [o for o in options if o.group == group]
+        cap(slots, times, lambda o: 1)
+        for day in {o.day for o in slots}:
+            cap([o for o in slots if o.day == day], 1, lambda o: 1)
     by_day: dict[date, list[Option]] = defaultdict(list)
     by_category: dict[str, list[Option]] = defaultdict(list)
     by_month: dict[tuple[int, int], list[Option]] = defaultdict(list)
     for o in options:
-        by_day[o.day].append(o)
-        by_category[o.category].append(o)
+        if o.counts_as_event:
+            by_day[o.day].append(o)
+            by_category[o.category].append(o)
         by_month[o.month].append(o)
     for month, items in by_month.items():
         room = limits.money_room(month)
@@ -263,6 +279,14 @@ def greedy(options: Sequence[Option], limits: Limits, travel_between: TravelFn) 
         month_room = limits.month_room(o.category, o.month)
         money_room = limits.money_room(o.month)
         new_evening = o.evening and o.day not in evenings
+        if o.group:
+            times = limits.group_caps.get(o.group, 7)
+            same = [c for c in chosen if c.group == o.group]
+            return not (
+                len(same) >= times
+                or any(c.day == o.day for c in same)
+                or (limits.minutes is not None and minutes + o.charged_minutes > limits.minutes)
+            )
         return not (
             (limits.minutes is not None and minutes + o.charged_minutes > limits.minutes)
             or (limits.events is not None and events + 1 > limits.events)
@@ -283,6 +307,8 @@ def greedy(options: Sequence[Option], limits: Limits, travel_between: TravelFn) 
             continue
         chosen.append(o)
         minutes += o.charged_minutes
+        if o.group:
+            continue
         events += 1
         money[o.month] += o.cost
         per_day[o.day] += 1

@@ -20,7 +20,7 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from planner.core import wording
@@ -29,6 +29,8 @@ from planner.core.model import (
     BudgetUse,
     Decision,
     Event,
+    FlexibleResult,
+    Place,
     Plan,
     Reason,
     Status,
@@ -36,7 +38,7 @@ from planner.core.model import (
     Trip,
 )
 from planner.core.optimiser import Limits, Option, incompatible, solve
-from planner.core.settings import Settings
+from planner.core.settings import FlexibleBlock, Settings
 from planner.core.travel_service import TravelService
 
 
@@ -404,8 +406,42 @@ def plan_week(
     legs_of: dict[int, Legs] = {}
     options: list[Option] = []
     events = sorted(candidates, key=lambda e: (e.start, e.summary))
+    slot_of: dict[int, FlexibleBlock] = {}
+    for flexible_block, slot in flexible_slots(settings, week, where):
+        slot_of[len(events)] = flexible_block
+        events.append(slot)
+    if slot_of:
+        limits = replace(limits, group_caps={b.name: b.times_per_week for b in settings.flexible})
+    fits_on: dict[str, dict[date, int]] = defaultdict(dict)
+    misses: dict[str, list[_Verdict]] = defaultdict(list)
     for i, event in enumerate(events):
         legs = legs_of[i] = where.legs(event)
+        block = slot_of.get(i)
+        if block is not None:
+            verdict = check_alone(event, legs, where, settings, week, limits)
+            if verdict is not None:
+                misses[block.name].append(verdict)
+                continue
+            fits_on[block.name][event.start.date()] = 1
+            charged, travel_min = _charged(event, legs, settings)
+            value = block.stars * settings.category(block.category).weight
+            options.append(
+                Option(
+                    i,
+                    event,
+                    value,
+                    charged,
+                    travel_min,
+                    0.0,
+                    event.start.date(),
+                    False,
+                    block.category,
+                    False,
+                    month_of(event),
+                    block.name,
+                )
+            )
+            continue
         pinned = event.key in choices.pinned
         verdict = None
         if event.key in choices.refused:
@@ -443,7 +479,7 @@ def plan_week(
     solution = solve(options, limits, between, time_limit=time_limit)
     chosen = [o for o in options if o.index in solution.chosen]
     for o in options:
-        if o.index not in solution.chosen:
+        if o.index not in solution.chosen and not o.group:
             verdicts[o.index] = _explain_left_out(o, chosen, settings, between, limits)
 
     trips = _chain(chosen, legs_of, where)
@@ -453,6 +489,15 @@ def plan_week(
     for i, event in enumerate(events):
         value = value_of(event, settings, choices)
         opt = chosen_by_index.get(i)
+        if i in slot_of:
+            if opt is None:
+                continue  # an unused slot is no candidate: the block's summary speaks for it
+            value = opt.value
+            done = sum(1 for c in chosen if c.group == opt.group)
+            verdicts[i] = _Verdict(
+                Reason.CHOSEN,
+                f"placed in free time ({done} of {slot_of[i].times_per_week} this week)",
+            )
         if opt is None:
             legs = legs_of[i]
             decisions.append(
@@ -496,7 +541,7 @@ def plan_week(
             limit_minutes=settings.weekly_minutes,
             used_minutes=used,
             travel_minutes=travel_used,
-            events=len(chosen),
+            events=sum(1 for o in chosen if o.counts_as_event),
             max_events=settings.max_events_per_week,
             evenings=len(evenings),
             max_evenings=settings.max_evenings_out,
@@ -506,7 +551,84 @@ def plan_week(
         solve_seconds=solution.seconds,
         protected=protected,
         targets=_targets(limits, decisions),
+        flexible=_flexible_results(settings, chosen, fits_on, misses, used),
     )
+
+
+def flexible_slots(
+    settings: Settings, week: datetime, where: Whereabouts
+) -> list[tuple[FlexibleBlock, Event]]:
+    """Every start, every half hour, at which each flexible block could be placed."""
+    out = []
+    for block in settings.flexible:
+        place = Place(name=block.name, virtual=True)
+        if block.place:
+            saved = next(
+                (p.place for p in settings.places if p.place.name.lower() == block.place.lower()),
+                None,
+            )
+            place = where.home if block.place.lower() == "home" else saved or Place(block.place)
+        length = timedelta(minutes=block.minutes)
+        for day in block.days:
+            date_ = (week + timedelta(days=day)).date()
+            start = datetime.combine(date_, block.start, week.tzinfo)
+            last = datetime.combine(date_, block.end, week.tzinfo) - length
+            while start <= last:
+                out.append(
+                    (
+                        block,
+                        Event(
+                            uid=f"flexible:{block.name}:{start.isoformat()}",
+                            summary=block.name,
+                            start=start,
+                            end=start + length,
+                            place=place,
+                            categories=(block.category,) if block.category else (),
+                        ),
+                    )
+                )
+                start += SLOT_STEP
+    return out
+
+
+SLOT_STEP = timedelta(minutes=30)
+
+
+def _flexible_results(
+    settings: Settings,
+    chosen: list[Option],
+    fits_on: dict[str, dict[date, int]],
+    misses: dict[str, list[_Verdict]],
+    used: int,
+) -> tuple[FlexibleResult, ...]:
+    out = []
+    for block in settings.flexible:
+        placed = sum(1 for o in chosen if o.group == block.name)
+        window = (
+            f"{wording.clock(datetime.combine(date.min, block.start))}-"
+            f"{wording.clock(datetime.combine(date.min, block.end))}"
+        )
+        if placed >= block.times_per_week:
+            text = f"placed {placed} of {block.times_per_week}"
+        elif len(fits_on[block.name]) < block.times_per_week:
+            why: dict[str, int] = defaultdict(int)
+            for verdict in misses[block.name]:
+                why[verdict.text] += 1
+            common = max(why, key=lambda t: why[t]) if why else ""
+            text = (
+                f"placed {placed} of {block.times_per_week}: only "
+                f"{len(fits_on[block.name])} of your chosen days have {block.minutes} min "
+                f"free in {window}" + (f" (mostly: {common})" if common else "")
+            )
+        elif used + block.minutes > settings.weekly_minutes:
+            text = (
+                f"placed {placed} of {block.times_per_week}: the rest would go over your "
+                f"{wording.minutes(settings.weekly_minutes)} week"
+            )
+        else:
+            text = f"placed {placed} of {block.times_per_week}: better-valued events use the time"
+        out.append(FlexibleResult(block.name, block.times_per_week, placed, text))
+    return tuple(out)
 
 
 # How a reason reads when counting several events ("3 clash with commitments").

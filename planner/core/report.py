@@ -15,6 +15,7 @@ def decision_json(d: Decision) -> dict[str, Any]:
     return {
         "uid": e.uid,
         "key": e.key,
+        "kind": "flexible" if e.uid.startswith("flexible:") else "event",
         "summary": e.summary,
         "start": e.start.isoformat(),
         "end": e.end.isoformat(),
@@ -74,6 +75,10 @@ def plan_json(plan: Plan, problems: list[str] | None = None) -> dict[str, Any]:
             }
             for t in plan.targets
         ],
+        "flexible": [
+            {"name": f.name, "wanted": f.wanted, "placed": f.placed, "explanation": f.explanation}
+            for f in plan.flexible
+        ],
         "candidates": [decision_json(d) for d in plan.decisions],
         "problems": problems or [],
     }
@@ -107,6 +112,15 @@ def plan_table(plan: Plan, width: int | None = None) -> str:
         )
     if not plan.chosen:
         lines.append("  nothing fits this week")
+    if plan.flexible:
+        lines += ["", "FLEXIBLE TIME"]
+        for f in plan.flexible:
+            lines += textwrap.wrap(
+                f"{f.name}: {f.explanation}",
+                width - 4,
+                initial_indent="  ",
+                subsequent_indent="    ",
+            )
     if plan.targets:
         lines += ["", "TARGETS"]
         for t in plan.targets:

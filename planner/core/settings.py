@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
-from datetime import time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -124,6 +124,22 @@ class ProtectedTime:
 
 
 @dataclass(frozen=True, slots=True)
+class FlexibleBlock:
+    """Time to place anywhere that fits: "a 1-hour coffee or call twice a week, 12-14"."""
+
+    name: str
+    minutes: int
+    times_per_week: int
+    days: tuple[int, ...]
+    start: time
+    end: time
+    category: str = ""
+    stars: int = 3
+    place: str = ""
+    """Where it happens: "" for a call or online work (no travel), else a saved place name."""
+
+
+@dataclass(frozen=True, slots=True)
 class KeywordStars:
     """Stars for every event whose title or description mentions ``match``."""
 
@@ -159,6 +175,7 @@ class Settings:
     tentative_is_busy: bool = True
     volunteer: bool = False
     keyword_stars: tuple[KeywordStars, ...] = ()
+    flexible: tuple[FlexibleBlock, ...] = ()
     evening_starts: time = time(17, 0)
     default_stars: int = 3
     categories: dict[str, CategoryRule] = field(default_factory=dict)
@@ -221,6 +238,11 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ),
     ("budget", "volunteer", "You volunteer: events free for volunteers cost you nothing."),
     ("stars", "match, stars", 'Stars for events mentioning a text, e.g. "Help Desk Institute".'),
+    (
+        "flexible",
+        "name, minutes, times_per_week, days, from, to, category, stars, place",
+        "Time the planner places where it fits, e.g. a 60-minute coffee twice a week, 12-14.",
+    ),
     ("rules", "evening_starts", 'An event ending after this time is an evening out, "HH:MM".'),
     ("rules", "default_stars", "Stars (1-5) of an event with no PRIORITY and no rating."),
     ("categories.NAME", "weight", "Multiplies the value of events of this category."),
@@ -280,6 +302,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         "geocoding",
         "routing",
         "stars",
+        "flexible",
     }
     _check_keys(data, sections | {"categories"}, "top level")
     base = Settings()
@@ -398,6 +421,10 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         _keyword(_expect(t, dict, "[[stars]]"), i)
         for i, t in enumerate(_expect(data.get("stars", []), list, "[[stars]]"))
     )
+    out["flexible"] = tuple(
+        _flexible(_expect(t, dict, "[[flexible]]"), i)
+        for i, t in enumerate(_expect(data.get("flexible", []), list, "[[flexible]]"))
+    )
     out["protected"] = tuple(
         _protected(_expect(t, dict, "[[rules.protected]]"), i)
         for i, t in enumerate(_expect(rules.get("protected", []), list, "[[rules.protected]]"))
@@ -415,8 +442,44 @@ def _keyword(table: dict[str, Any], index: int) -> KeywordStars:
     return KeywordStars(match, stars)
 
 
-def _protected(table: dict[str, Any], index: int) -> ProtectedTime:
-    where = f"[[rules.protected]] #{index + 1}"
+def _flexible(table: dict[str, Any], index: int) -> FlexibleBlock:
+    where = f"[[flexible]] #{index + 1}"
+    names = {
+        "name",
+        "minutes",
+        "times_per_week",
+        "days",
+        "from",
+        "to",
+        "category",
+        "stars",
+        "place",
+    }
+    _check_keys(table, names, where.strip("[]"))
+    window = _protected({k: table[k] for k in ("days", "from", "to") if k in table}, index, where)
+    minutes = _expect(table.get("minutes"), int, f"{where} minutes")
+    times = _expect(table.get("times_per_week", 1), int, f"{where} times_per_week")
+    stars = _expect(table.get("stars", 3), int, f"{where} stars")
+    span = datetime.combine(date.min, window.end) - datetime.combine(date.min, window.start)
+    if not 5 <= minutes <= span.total_seconds() / 60:
+        raise SettingsError(f"{where} minutes: must fit between 'from' and 'to'")
+    if not 1 <= times <= 7 or not 0 <= stars <= 5:
+        raise SettingsError(f"{where}: times_per_week is 1 to 7 and stars 0 to 5")
+    return FlexibleBlock(
+        name=_expect(table.get("name", "Flexible block"), str, f"{where} name"),
+        minutes=minutes,
+        times_per_week=times,
+        days=window.days,
+        start=window.start,
+        end=window.end,
+        category=_expect(table.get("category", ""), str, f"{where} category").lower(),
+        stars=stars,
+        place=_expect(table.get("place", ""), str, f"{where} place"),
+    )
+
+
+def _protected(table: dict[str, Any], index: int, where: str = "") -> ProtectedTime:
+    where = where or f"[[rules.protected]] #{index + 1}"
     _check_keys(table, {"days", "from", "to", "label"}, where.strip("[]"))
     days = []
     for day in _expect(table.get("days", list(WEEKDAYS)), list, f"{where} days"):

@@ -352,3 +352,41 @@ def test_a_time_limit_returns_the_best_plan_found_marked_not_proven():
     p = plan_week([], cands, settings(budget__max_events_per_week=5), MONDAY, time_limit=0.0001)
     assert not p.optimal
     assert "not proven optimal" in summary_line(p)
+
+
+def test_flexible_block_is_placed_in_free_time():
+    coffee = {
+        "name": "Coffee or call",
+        "minutes": 60,
+        "times_per_week": 2,
+        "days": ["mon", "tue", "wed", "thu", "fri"],
+        "from": "12:00",
+        "to": "14:00",
+        "category": "coffee-chat",
+        "stars": 4,
+    }
+    lunch_meetings = [
+        event(f"m{d}", d, (12, 0), (14, 0), OFFICE, summary="Lunch meeting") for d in (23, 24, 25)
+    ]
+    p = plan(lunch_meetings, [], settings(flexible=[coffee]))
+    placed = [d for d in p.chosen if d.event.uid.startswith("flexible:")]
+    assert sorted(d.event.start.day for d in placed) == [26, 27]  # the two free days
+    assert all(d.trip_to is None and d.event.duration.total_seconds() == 3600 for d in placed)
+    (result,) = p.flexible
+    assert (result.wanted, result.placed) == (2, 2)
+    assert p.budget.events == 0  # flexible time is not an event out...
+    assert p.budget.used_minutes == 120  # ...but it uses the hours budget
+    busy = plan(
+        [*lunch_meetings, event("m26", 26, (12, 0), (14, 0), OFFICE, summary="Lunch meeting")],
+        [],
+        settings(flexible=[coffee]),
+    )
+    (result,) = busy.flexible
+    assert result.placed == 1
+    assert result.explanation.startswith(
+        "placed 1 of 2: only 1 of your chosen days have 60 min free in 12:00-14:00"
+    )
+    assert "clashes with Lunch meeting" in result.explanation
+    data = plan_json(busy)
+    assert data["flexible"][0]["placed"] == 1
+    assert [c["kind"] for c in data["candidates"]] == ["flexible"]

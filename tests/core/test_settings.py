@@ -103,6 +103,7 @@ def test_every_documented_key_is_read_and_every_setting_documented():
         "routing",
         "keyword_stars",
         "protected",
+        "flexible",
     }
     settable = set(field_names()) - sections
     assert settable <= documented | {"timezone"}
