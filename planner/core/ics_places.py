@@ -39,6 +39,7 @@ from statistics import median
 from typing import Any
 
 from planner.core.model import Event, Place
+from planner.core.travel import distance_km
 
 # --- Online events -------------------------------------------------------------
 
@@ -700,19 +701,6 @@ def _examples(summaries: Iterable[str], limit: int = 3) -> str:
     distinct = list(dict.fromkeys(summaries))
     shown = ", ".join(repr(s) for s in distinct[:limit])
     return shown + (f" and {len(distinct) - limit} more" if len(distinct) > limit else "")
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Haversine distance: ample for a 150 km / 1,000 km region test.
-
-    Travel times use geopy (planner.core.travel); importing it here would cost
-    every calendar import ~50 ms (geopy loads all its geocoders) for a
-    heuristic that needs no metre-level accuracy.
-    """
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _audit_region_swaps(events: list[Event], problems: list[str]) -> None:
