@@ -244,7 +244,7 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from planner.core.demo import DEMO_WEEK, demo_settings, load_demo
     from planner.core.places import PlaceResolver
     from planner.core.settings import Settings, load_settings
-    from planner.core.week import load_week, place_events
+    from planner.core.week import load_week, place_events, place_settings
 
     if args.settings:
         settings = load_settings(args.settings)
@@ -253,12 +253,14 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     else:
         settings = Settings()
     settings = preferences.apply(settings)
+    resolver = PlaceResolver(settings)
+    settings = place_settings(settings, resolver)
     if args.demo and not (args.commitments or args.candidates):
         week = load_demo(args.week, settings)
     else:
         week_day = args.week or (DEMO_WEEK if args.demo else datetime.now(settings.zone).date())
         week = load_week(args.commitments, args.candidates, settings, week_day)
-    return settings, place_events(week, PlaceResolver(settings))
+    return settings, place_events(week, resolver)
 
 
 def run_plan(args: argparse.Namespace) -> int:

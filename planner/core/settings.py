@@ -199,10 +199,10 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     (
         "home",
         "location",
-        'Home as "lat, lon"; an address alone cannot be placed offline yet,'
-        " so trips from it use unknown_place_minutes.",
+        'Home as "lat, lon", or an address (placed by the gazetteer offline, precisely'
+        " with geocoding consent).",
     ),
-    ("places.NAME", "location", 'A saved place (office, campus) as "lat, lon".'),
+    ("places.NAME", "location", 'A saved place (office, campus): "lat, lon" or an address.'),
     ("places.NAME", "match", "Words in a commitment's LOCATION meaning you are at this place."),
     ("travel", "mode", "drive, transit, bike or walk."),
     ("travel", "unknown_place_minutes", "Minutes each way assumed when a venue has no position."),

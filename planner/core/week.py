@@ -8,7 +8,7 @@ must never cost the user their whole week.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,6 +70,26 @@ def load_week(
             week.problems.extend(result.problems)
     week.candidates = dedupe(week.candidates)
     return week
+
+
+def place_settings(settings: Settings, resolver: PlaceResolver) -> Settings:
+    """Settings whose home and saved places have positions where they can be found
+    (an address in the settings file is placed like any other: cache, consented
+    geocoder, gazetteer)."""
+    home = settings.home
+    if not home.has_position and home.address:
+        found = resolver.resolve_text(home.address).place
+        if found.has_position:
+            home = replace(home, lat=found.lat, lon=found.lon, approximate=found.approximate)
+    places = []
+    for saved in settings.places:
+        place = saved.place
+        if not place.has_position and place.address:
+            found = resolver.resolve_text(place.address).place
+            if found.has_position:
+                place = replace(place, lat=found.lat, lon=found.lon, approximate=found.approximate)
+        places.append(replace(saved, place=place))
+    return replace(settings, home=home, places=tuple(places))
 
 
 def place_events(week: WeekData, resolver: PlaceResolver) -> WeekData:

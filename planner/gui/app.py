@@ -16,7 +16,7 @@ from planner.core import preferences
 from planner.core.demo import DEMO_WEEK, demo_settings, load_demo
 from planner.core.places import PlaceResolver
 from planner.core.settings import Settings, SettingsError, load_settings
-from planner.core.week import WeekData, load_week, place_events
+from planner.core.week import WeekData, load_week, place_events, place_settings
 from planner.gui.main_window import Loader, MainWindow
 from planner.gui.platform_check import missing_window_libraries, window_problem
 
@@ -32,12 +32,13 @@ def make_loader(args: argparse.Namespace, settings: Settings) -> Loader:
     demo = args.demo and not (args.commitments or args.candidates)
 
     def load(day: date) -> tuple[Settings, WeekData]:
-        current = preferences.apply(settings)
+        resolver = PlaceResolver(preferences.apply(settings))
+        current = place_settings(resolver.settings, resolver)
         if demo:
             week = load_demo(day, current)
         else:
             week = load_week(args.commitments, args.candidates, current, day)
-        return current, place_events(week, PlaceResolver(current))
+        return current, place_events(week, resolver)
 
     return load
 

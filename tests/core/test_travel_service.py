@@ -146,3 +146,13 @@ def test_remembered_consent_applies_only_where_the_settings_are_silent():
 def test_rush_hour_follows_the_local_clock_across_dst(utc, rush):
     trip = TravelService(settings()).trip(HOME, MARS, depart=utc)
     assert trip.rush_hour is rush
+
+
+def test_a_home_written_as_an_address_is_placed_for_planning():
+    from planner.core.places import PlaceResolver
+    from planner.core.week import place_settings
+
+    s = settings_from_dict({"home": {"location": "12 Main St, Whitby, ON L1N 1A1"}})
+    placed = place_settings(s, PlaceResolver(s))
+    assert placed.home.has_position and placed.home.approximate  # Whitby, city level
+    assert abs(placed.home.lat - 43.88) < 0.1
