@@ -37,7 +37,7 @@ from planner.core.model import (
     Target,
     Trip,
 )
-from planner.core.optimiser import Limits, Option, incompatible, solve
+from planner.core.optimiser import Limits, Option, TravelFn, incompatible, solve
 from planner.core.settings import FlexibleBlock, Settings
 from planner.core.travel_service import TravelService
 
@@ -283,13 +283,12 @@ def _explain_left_out(
     o: Option,
     chosen: list[Option],
     settings: Settings,
-    between: object,
+    between: TravelFn,
     limits: Limits,
 ) -> _Verdict:
     """Why the optimiser left out an option that breaks no single-event rule."""
-    travel_between = between  # typed as TravelFn by the caller
     for c in sorted(chosen, key=lambda c: -c.value):
-        if incompatible(o, c, travel_between):  # type: ignore[arg-type]
+        if incompatible(o, c, between):
             how = (
                 "they overlap"
                 if o.event.start < c.event.end and c.event.start < o.event.end
