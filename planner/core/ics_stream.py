@@ -262,8 +262,10 @@ _SIMPLE_DATES = re.compile(
 
 
 # What planner never reads but icalendar would spend time parsing: alarms, attendee
-# lists, attachments (possibly base64), HTML copies of the description.
-_UNREAD = ("ATTENDEE", "ATTACH", "X-ALT-DESC", "X-MS-OLK-")
+# lists, attachments (possibly base64), HTML copies of the description, and the
+# stamps of when the event object was written (DTSTAMP, CREATED; an event's
+# version is read from SEQUENCE and LAST-MODIFIED, which are kept).
+_UNREAD = ("ATTENDEE", "ATTACH", "X-ALT-DESC", "X-MS-OLK-", "DTSTAMP", "CREATED")
 _PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7}
 _DATE_VALUE = re.compile(r"^((?:DTSTART|DTEND)(?:;(?:[^\":;]|\"[^\"]*\")*)*:)(\d{8})", re.I)
 

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from planner.core import cp_sat
 from planner.core.model import Event
 
 VALUE_SCALE = 10
@@ -129,14 +130,19 @@ def overlap_cliques(options: Sequence[Option]) -> list[list[int]]:
     return cliques
 
 
-def travel_pairs(options: Sequence[Option], travel_between: TravelFn) -> list[tuple[int, int]]:
-    """Pairs that do not overlap but leave too little time to get between venues."""
+def travel_pairs(
+    options: Sequence[Option], travel_between: TravelFn, horizon: timedelta = MAX_GAP_CHECK
+) -> list[tuple[int, int]]:
+    """Pairs that do not overlap but leave too little time to get between venues.
+
+    Only pairs less than ``horizon`` apart are asked about: no trip is longer.
+    """
     ordered = sorted(options, key=lambda o: o.event.start)
     starts = [o.event.start for o in ordered]
     pairs = []
     for a in ordered:
         lo = bisect.bisect_left(starts, a.event.end)
-        hi = bisect.bisect_right(starts, a.event.end + MAX_GAP_CHECK)
+        hi = bisect.bisect_left(starts, a.event.end + horizon)
         for b in ordered[lo:hi]:
             gap = b.event.start - a.event.end
             if gap < timedelta(minutes=travel_between(a.event, b.event)):
@@ -162,15 +168,19 @@ def solve(
     *,
     time_limit: float = 10.0,
     workers: int = 1,
+    horizon: timedelta = MAX_GAP_CHECK,
 ) -> Solution:
-    """Choose the best subset of ``options``; pinned ones are always chosen."""
+    """Choose the best subset of ``options``; pinned ones are always chosen.
+
+    ``horizon`` bounds every trip between two venues (see :func:`travel_pairs`).
+    """
     began = time.perf_counter()
     free = [o for o in options if not o.pinned]
     pinned = {o.index for o in options if o.pinned}
     if not free:
         return Solution(frozenset(pinned), True, time.perf_counter() - began)
 
-    from ortools.sat.python import cp_model  # lazy: ~0.3 s import
+    cp_model = cp_sat.cp_model()  # imported on first use, not at start-up
 
     model = cp_model.CpModel()
     x = {o.index: model.new_bool_var(f"x{o.index}") for o in free}
@@ -184,7 +194,7 @@ def solve(
 
     for clique in overlap_cliques(options):
         add_conflict_group(clique)
-    for pair in travel_pairs(options, travel_between):
+    for pair in travel_pairs(options, travel_between, horizon):
         add_conflict_group(pair)
     for i in forced_out:
         model.add(x[i] == 0)

@@ -37,7 +37,14 @@ from planner.core.model import (
     Target,
     Trip,
 )
-from planner.core.optimiser import Limits, Option, TravelFn, incompatible, solve
+from planner.core.optimiser import (
+    MAX_GAP_CHECK,
+    Limits,
+    Option,
+    TravelFn,
+    incompatible,
+    solve,
+)
 from planner.core.settings import FlexibleBlock, Settings
 from planner.core.travel_service import TravelService
 
@@ -475,7 +482,9 @@ def plan_week(
             )
         )
 
-    solution = solve(options, limits, between, time_limit=time_limit)
+    longest = where.travel.longest([o.event.place for o in options])
+    horizon = MAX_GAP_CHECK if longest is None else timedelta(minutes=longest + 1)
+    solution = solve(options, limits, between, time_limit=time_limit, horizon=horizon)
     chosen = [o for o in options if o.index in solution.chosen]
     for o in options:
         if o.index not in solution.chosen and not o.group:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -118,6 +118,35 @@ def free_flow_minutes(km: float, mode: TravelMode) -> float:
     local = min(road_km, model.local_km)
     far = max(0.0, road_km - model.local_km)
     return model.overhead_min + 60.0 * (local / model.local_kmh + far / model.far_kmh)
+
+
+def farthest_apart_km(places: Iterable[Place]) -> float:
+    """An upper bound on the distance between any two of ``places`` (those with a position).
+
+    The path north-south along a meridian, then east-west along the parallel
+    nearest the equator, is never shorter than the great circle, so the
+    bounding box's height plus its widest width bounds every pair: O(n) where
+    checking every pair would be O(n^2).
+    """
+    lats = [p.lat for p in places if p.lat is not None and p.lon is not None]
+    lons = [p.lon for p in places if p.lat is not None and p.lon is not None]
+    if len(lats) < 2:
+        return 0.0
+    north, south, east, west = max(lats), min(lats), max(lons), min(lons)
+    widest = min(abs(north), abs(south)) if north * south > 0 else 0.0
+    span_lon = min(east - west, 180.0)  # no two meridians are more than 180 degrees apart
+    km_per_degree = math.pi * EARTH_RADIUS_KM / 180
+    return km_per_degree * ((north - south) + span_lon * math.cos(math.radians(widest)))
+
+
+def longest_estimate(km: float, mode: TravelMode, curve: Mapping[int, float] | None = None) -> int:
+    """The most minutes :func:`estimate` can give for trips of at most ``km``, at any hour."""
+    peak = max([1.0, *(WEEKDAY_RUSH if curve is None else curve).values()])
+    model = MODES[mode]
+    factor = 1.0 + (peak - 1.0) * model.rush_sensitivity
+    return math.ceil(
+        model.overhead_min + (free_flow_minutes(km, mode) - model.overhead_min) * factor
+    )
 
 
 def estimate(

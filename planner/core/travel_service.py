@@ -10,6 +10,7 @@ guess.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -81,6 +82,23 @@ class TravelService:
             unknown_minutes=self.settings.unknown_place_minutes,
             curve=self.settings.rush_hour,
         )
+
+    def longest(self, places: Sequence[Place], mode: TravelMode | None = None) -> int | None:
+        """An upper bound on any trip between two of ``places``, in minutes, at any hour;
+        None when a routing service answers (its times have no bound known in advance).
+
+        The optimiser checks whether two events leave time to travel between them
+        only for pairs closer in time than this, which skips most pairs in a big week.
+        """
+        if self._router is not None:
+            return None
+        mode = mode or self.settings.travel_mode
+        bound = travel.longest_estimate(
+            travel.farthest_apart_km(places), mode, self.settings.rush_hour
+        )
+        if any(not p.virtual and not p.has_position for p in places):
+            bound = max(bound, self.settings.unknown_place_minutes)
+        return max([bound, *(known.rule.minutes for known in self._known)])
 
     def _known_trip(self, a: Place, b: Place, mode: TravelMode) -> _KnownTrip | None:
         if not (a.has_position and b.has_position):

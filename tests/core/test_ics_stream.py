@@ -254,8 +254,62 @@ def test_a_series_the_expander_chokes_on_costs_only_itself(monkeypatch):
     two = EVENT.replace(
         "BEGIN:VEVENT\r\nUID:e1",
         "BEGIN:VEVENT\r\nUID:bad\r\nSUMMARY:Bad\r\n"
-        "DTSTART:20261125T100000\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:e1",
+        "DTSTART:20261125T100000\r\nRRULE:FREQ=WEEKLY\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:e1",
     )
     result = read(two.encode())
     assert [e.uid for e in result.events] == ["e1"]
     assert any("x.ics:4: skipped 'Bad': cannot expand it" in p for p in result.problems)
+
+
+# --- one-off events skip the expander: the same occurrences as the expander finds --------
+
+
+@st.composite
+def one_off_calendars(draw):
+    """One-offs near the window's edges: dates, floating, UTC and zoned times, instants."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//t//EN"]
+    for i in range(draw(st.integers(1, 8))):
+        minutes = draw(st.integers(-3 * 24 * 60, 3 * 24 * 60).map(lambda m: m - m % 30))
+        edge = WEEK + timedelta(days=draw(st.sampled_from([0, 7])))
+        start = edge.replace(tzinfo=None) + timedelta(minutes=minutes)
+        kind = draw(st.sampled_from(["date", "floating", "utc", "zoned"]))
+        length = draw(st.sampled_from([0, 30, 90, 24 * 60]))
+        if kind == "date":
+            dtstart = f"DTSTART;VALUE=DATE:{start:%Y%m%d}"
+        elif kind == "floating":
+            dtstart = f"DTSTART:{stamp(start)}"
+        elif kind == "utc":
+            dtstart = f"DTSTART:{stamp(start)}Z"
+        else:
+            dtstart = f"DTSTART;TZID=Europe/Berlin:{stamp(start)}"
+        end_style = draw(st.sampled_from(["dtend", "duration", "none"]))
+        lines += ["BEGIN:VEVENT", f"UID:u{i}", f"SUMMARY:Event {i}", dtstart]
+        if end_style == "duration":
+            lines.append(f"DURATION:PT{length}M" if kind != "date" else "DURATION:P1D")
+        elif end_style == "dtend":
+            end = start + (timedelta(days=1) if kind == "date" else timedelta(minutes=length))
+            value = f"{end:%Y%m%d}" if kind == "date" else stamp(end)
+            prefix = {
+                "date": "DTEND;VALUE=DATE:",
+                "floating": "DTEND:",
+                "utc": "DTEND:",
+                "zoned": "DTEND;TZID=Europe/Berlin:",
+            }[kind]
+            lines.append(prefix + value + ("Z" if kind == "utc" else ""))
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(lines).encode()
+
+
+@settings(max_examples=150, deadline=None)
+@given(one_off_calendars())
+def test_one_offs_read_directly_match_the_expander(data):
+    import icalendar
+    import recurring_ical_events
+
+    a, b = window()
+    expected = sorted(
+        str(c["UID"])
+        for c in recurring_ical_events.of(icalendar.Calendar.from_ical(data)).between(a, b)
+    )
+    assert sorted(e.uid for e in read_bytes(data, "x.ics", TZ, a, b).events) == expected

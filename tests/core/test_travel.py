@@ -1,12 +1,16 @@
 """Travel estimates: calibration, rush hour, modes, and unknown places."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner.core import travel
 from planner.core.model import Place, TravelMode
+from planner.core.settings import Settings
+from planner.core.travel_service import TravelService
 
 TZ = ZoneInfo("America/Toronto")
 WHITBY = Place("home", lat=43.8975, lon=-78.9429)
@@ -84,3 +88,38 @@ def test_arrival_time_accounts_for_congestion_at_departure():
 def test_estimate_needs_a_time():
     with pytest.raises(ValueError, match="departure or an arrival"):
         travel.estimate(WHITBY, DOWNTOWN, TravelMode.DRIVE)
+
+
+# --- the longest trip among a week's venues bounds every pair (the optimiser's horizon) ---
+
+positions = st.tuples(st.floats(-70, 70), st.floats(-179.9, 179.9))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(positions, min_size=2, max_size=8), st.sampled_from(list(TravelMode)))
+def test_farthest_apart_bounds_every_pair(points, mode):
+    places = [Place(f"p{i}", lat=lat, lon=lon) for i, (lat, lon) in enumerate(points)]
+    bound = travel.farthest_apart_km(places)
+    longest = travel.longest_estimate(bound, mode)
+    for a in places:
+        for b in places:
+            assert travel.distance_km(a.lat, a.lon, b.lat, b.lon) <= bound + 1e-6
+            for hour in (3, 8, 17):
+                when = datetime(2026, 11, 24, hour, tzinfo=TZ)
+                assert travel.estimate(a, b, mode, depart=when).minutes <= longest
+
+
+def test_a_router_means_no_known_bound():
+    service = TravelService(Settings())
+    gta = [Place("Whitby", lat=43.88, lon=-78.94), Place("Mississauga", lat=43.59, lon=-79.64)]
+    minutes = service.longest(gta)
+    assert minutes is not None and 60 < minutes < 240
+    service._router = object()  # type: ignore[assignment]  # any router: times unbounded
+    assert service.longest(gta) is None
+
+
+def test_an_unplaced_venue_counts_as_the_assumed_trip():
+    service = TravelService(Settings())
+    places = [Place("Whitby", lat=43.88, lon=-78.94), Place("somewhere unknown")]
+    assert service.longest(places) >= Settings().unknown_place_minutes
+    assert timedelta(minutes=service.longest(places))  # a usable horizon
