@@ -27,6 +27,16 @@ def _week(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from exc
 
 
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(n) for n in text.lower().split("x"))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1280x720") from exc
+    if not (320 <= width <= 8000 and 240 <= height <= 8000):
+        raise argparse.ArgumentTypeError(f"{text!r}: width and height must be 320-8000")
+    return width, height
+
+
 def _add_sources(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--demo", action="store_true", help="use the bundled demo week")
     parser.add_argument(
@@ -59,7 +69,9 @@ def _add_sources(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planner",
-        description="Proposes which networking events fit your week, travel included.",
+        usage="planner [FILE.ics ...] [options] | planner COMMAND ...",
+        description="Proposes which networking events fit your week, travel included. "
+        "FILE.ics: calendars to offer for import when the window opens.",
     )
     parser.add_argument("--version", action="version", version=f"planner {__version__}")
     _add_sources(parser)
@@ -68,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE.png",
         help="render the planned window to a PNG and exit",
+    )
+    parser.add_argument(
+        "--size",
+        type=_size,
+        metavar="WxH",
+        help="window size for --screenshot, e.g. 1280x720 (default 1400x900)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     plan = sub.add_parser("plan", help="print the week's plan in the terminal")
@@ -81,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plan.add_argument(
         "--csv", type=Path, metavar="attend.csv", help="write the chosen events as CSV"
+    )
+    plan.add_argument(
+        "--agenda",
+        type=Path,
+        metavar="FILE.html",
+        help="write a printable agenda of the week (leave-by times, addresses) as HTML",
     )
     events = sub.add_parser("events", help="list the events of .ics files in a date range")
     events.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -264,7 +288,7 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    from planner.core import attend_list, report
+    from planner.core import agenda, attend_list, report
     from planner.core.planning import plan_week
     from planner.core.settings import SettingsError
 
@@ -291,6 +315,7 @@ def run_plan(args: argparse.Namespace) -> int:
     for target, content, mode in (
         (args.export, lambda: attend_list.to_ics(plan), "wb"),
         (args.csv, lambda: attend_list.to_csv(plan), "w"),
+        (args.agenda, lambda: agenda.agenda_html(plan), "w"),
     ):
         if target is None:
             continue
@@ -309,8 +334,23 @@ def run_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+COMMANDS = ("plan", "events", "travel", "settings-help")
+
+
+def _split_files(argv: list[str]) -> tuple[list[Path], list[str]]:
+    """``planner FILE.ics... [options]``: the leading file names open the window with
+    them offered for import (as a file manager's "Open with" passes them)."""
+    files: list[Path] = []
+    while argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        files.append(Path(argv[0]))
+        argv = argv[1:]
+    return files, argv
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    files, rest = _split_files(list(sys.argv[1:] if argv is None else argv))
+    args = build_parser().parse_args(rest)
+    args.open = files
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "plan": run_plan,
         "events": run_events,

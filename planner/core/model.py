@@ -173,6 +173,9 @@ class Decision:
     origin: str = "home"
     """Where the user sets off from: "home", a saved place ("office"), an event."""
     destination: str = "home"
+    breaks: str = ""
+    """For an event the user committed to: the rule it breaks ("" when it breaks none),
+    so the window can ask whether to keep it anyway."""
 
     @property
     def travel_minutes(self) -> int:

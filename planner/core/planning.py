@@ -138,6 +138,7 @@ class _Verdict:
     reason: Reason
     text: str
     what_if: str = ""
+    breaks: str = ""
 
 
 def check_alone(
@@ -460,7 +461,9 @@ def plan_week(
             continue
         if verdict is not None:  # the user's decision wins; the clash is reported
             verdicts[i] = _Verdict(
-                Reason.PINNED, f"you committed to it, although it {verdict.text}"
+                Reason.PINNED,
+                f"you committed to it, although it {verdict.text}",
+                breaks=verdict.text,
             )
         if value <= 0 and not pinned:
             verdicts[i] = _Verdict(Reason.NO_VALUE, "you gave it no stars")
@@ -711,6 +714,7 @@ def _decision(
         what_if=verdict.what_if,
         origin=legs.origin,
         destination=legs.destination,
+        breaks=verdict.breaks,
     )
 
 

@@ -42,6 +42,7 @@ def decision_json(d: Decision) -> dict[str, Any]:
         "back_at": d.back_at.isoformat(),
         "origin": d.origin,
         "destination": d.destination,
+        "breaks": d.breaks,
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime, time
+from datetime import datetime, time
 from pathlib import Path
 
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
@@ -12,35 +12,19 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from planner import __version__, resources
-from planner.core import preferences
-from planner.core.demo import DEMO_WEEK, demo_settings, load_demo
-from planner.core.places import PlaceResolver
+from planner.core.demo import DEMO_WEEK, demo_settings
+from planner.core.session import Session, calendar_loader
 from planner.core.settings import Settings, SettingsError, load_settings
-from planner.core.week import WeekData, load_week, place_events, place_settings
-from planner.gui.main_window import Loader, MainWindow
+from planner.gui.main_window import MainWindow
 from planner.gui.platform_check import missing_window_libraries, window_problem
 
 SCREENSHOT_TIMEOUT_MS = 60_000
 
 
-def make_loader(args: argparse.Namespace, settings: Settings) -> Loader:
-    """A function reading the week's events for any day (called off the GUI thread).
-
-    Each call re-reads the remembered geocoding consent, so answering the
-    question takes effect on the next plan.
-    """
+def make_session(args: argparse.Namespace, settings: Settings) -> Session:
+    """The session over the calendars named on the command line (or the demo week)."""
     demo = args.demo and not (args.commitments or args.candidates)
-
-    def load(day: date) -> tuple[Settings, WeekData]:
-        resolver = PlaceResolver(preferences.apply(settings))
-        current = place_settings(resolver.settings, resolver)
-        if demo:
-            week = load_demo(day, current)
-        else:
-            week = load_week(args.commitments, args.candidates, current, day)
-        return current, place_events(week, resolver)
-
-    return load
+    return Session(calendar_loader(args.commitments, args.candidates, demo=demo), settings)
 
 
 # Harmless notices of Qt's headless platform, which say nothing to a user.
@@ -83,11 +67,18 @@ def run_app(args: argparse.Namespace) -> int:
         # so the image is the same on every machine.
         now = datetime.combine(week_day, time(18, 0), tzinfo=settings.zone)
     window = MainWindow(
-        make_loader(args, settings), week_day, now=now, ask_consent=not args.screenshot
+        make_session(args, settings),
+        week_day,
+        now=now,
+        ask_consent=not args.screenshot,
+        remember_layout=not args.screenshot,  # a screenshot looks the same on every machine
     )
     if args.screenshot:
-        return _screenshot(app, window, args.screenshot)
-    if not (args.demo or args.commitments or args.candidates):
+        return _screenshot(app, window, args.screenshot, args.size)
+    opened = [str(f) for f in getattr(args, "open", [])]
+    if opened:
+        QTimer.singleShot(0, lambda: window.import_files(opened))
+    elif not (args.demo or args.commitments or args.candidates):
         window.statusBar().showMessage(
             "No calendars given: start with `planner --demo` to see an example week, "
             "or pass --commitments and --candidates .ics files."
@@ -96,7 +87,9 @@ def run_app(args: argparse.Namespace) -> int:
     return app.exec()
 
 
-def _screenshot(app: QApplication, window: MainWindow, target: Path) -> int:
+def _screenshot(
+    app: QApplication, window: MainWindow, target: Path, size: tuple[int, int] | None = None
+) -> int:
     outcome = {"code": 1}
 
     def grab() -> None:
@@ -118,6 +111,8 @@ def _screenshot(app: QApplication, window: MainWindow, target: Path) -> int:
         print(f"planner: planning failed: {message}", file=sys.stderr)
         app.quit()
 
+    if size is not None:
+        window.resize(*size)
     window.planned.connect(lambda: QTimer.singleShot(50, grab))
     window.planFailed.connect(failed)
     QTimer.singleShot(

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from planner.core import wording
 from planner.core.model import BudgetUse, Target
+from planner.core.quotas import QuotaUse
 
 _TRACK = QColor("#e6e8eb")
 _FILL = QColor("#2e7d32")
@@ -40,6 +41,11 @@ def target_bars(targets: Sequence[Target]) -> list[Bar]:
         )
         for t in targets
     ]
+
+
+def quota_bars(quotas: Sequence[QuotaUse]) -> list[Bar]:
+    """One bar per category cap, for the week and for the month so far."""
+    return [Bar(q.label, q.used, q.limit, f"{q.used} of at most {q.limit}") for q in quotas]
 
 
 def bars_for(budget: BudgetUse) -> list[Bar]:
@@ -78,8 +84,15 @@ class BudgetPanel(QWidget):
         self._bars: list[Bar] = []
         self.setMinimumHeight(self.ROW * 4 + 8)
 
-    def set_budget(self, budget: BudgetUse | None, targets: Sequence[Target] = ()) -> None:
-        self._bars = (bars_for(budget) if budget else []) + target_bars(targets)
+    def set_budget(
+        self,
+        budget: BudgetUse | None,
+        targets: Sequence[Target] = (),
+        quotas: Sequence[QuotaUse] = (),
+    ) -> None:
+        self._bars = (
+            (bars_for(budget) if budget else []) + quota_bars(quotas) + target_bars(targets)
+        )
         self.setMinimumHeight(self.ROW * max(1, len(self._bars)) + 8)
         self.update()
 

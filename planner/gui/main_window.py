@@ -2,67 +2,86 @@
 
 Loading and planning run in the background (see :mod:`background`); the
 window shows the previous plan until the new one arrives, so it never
-freezes. Everything it shows comes from the core's Plan.
+freezes. Everything it shows comes from the core's Plan, and everything the
+user decides goes through the core's :class:`Session`, which makes it
+undoable: the window re-plans whenever the session changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import html
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import (
+    QByteArray,
+    QDate,
     QItemSelectionModel,
+    QMimeData,
     QModelIndex,
-    QSortFilterProxyModel,
+    QSettings,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QCursor,
+    QDrag,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QPalette,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDateEdit,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from planner import __version__
 from planner.core import attend_list, preferences, report
-from planner.core.model import Plan
-from planner.core.planning import plan_week, week_of
+from planner.core.model import Event, Plan
+from planner.core.planning import week_of
+from planner.core.quotas import quota_use
+from planner.core.session import Change, Session, State
 from planner.core.settings import Settings
 from planner.core.week import WeekData
 from planner.gui.background import Job, run_in_background
 from planner.gui.budget_panel import BudgetPanel
-from planner.gui.candidate_model import COLUMNS, KEY_ROLE, SORT_ROLE, CandidateTableModel
+from planner.gui.candidate_filter import CandidateFilterProxy
+from planner.gui.candidate_model import COLUMNS, KEY_ROLE, CandidateTableModel, plan_stars
+from planner.gui.candidate_table import CandidateTable
 from planner.gui.consent_dialog import ask_geocoding_consent
 from planner.gui.details_panel import DetailsPanel
+from planner.gui.event_mime import can_take, mime_for, read_drop
+from planner.gui.filter_bar import FilterBar
+from planner.gui.notice_bar import NoticeBar
 from planner.gui.plan_items import items_for
+from planner.gui.stars_delegate import StarsDelegate
 from planner.gui.week_view import WeekView
 
-Loader = Callable[[date], tuple[Settings, WeekData]]
-"""Reads settings and the week's events for any day of a week (runs off the GUI thread)."""
 
-
-def _plan_for(loader: Loader, day: date) -> tuple[Settings, WeekData, Plan]:
-    settings, week = loader(day)
-    plan = plan_week(week.commitments, week.candidates, settings, day)
-    return settings, week, plan
+def _plan_for(session: Session, state: State, day: date) -> tuple[Settings, WeekData, Plan]:
+    return session.plan(state, day)
 
 
 class MainWindow(QMainWindow):
-    """The planner window for one week at a time."""
+    """The planner window for one week at a time, over one :class:`Session`."""
 
     planned = Signal()
     """Emitted on the GUI thread each time a new plan is shown."""
@@ -70,62 +89,87 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        loader: Loader,
+        session: Session,
         week_day: date,
         *,
         now: datetime | None = None,
         ask_consent: bool = True,
+        remember_layout: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._ask_consent = ask_consent
-        self._loader = loader
+        self._remember_layout = remember_layout
+        self.session = session
         self._day = week_day
         self._plan: Plan | None = None
         self._week: WeekData | None = None
         self._settings: Settings | None = None
         self._jobs: set[Job] = set()
+        self._generation = 0
+        self._watch_pin = ""  # a key just committed to: say if it breaks a rule
         self.setWindowTitle("planner")
-        self.resize(1500, 940)
+        self.setAcceptDrops(True)
+        self.resize(1400, 900)
 
         self.headline = QLabel("Planning the week…")
         self.headline.setStyleSheet("font-size: 17px; font-weight: 600;")
         self.subline = QLabel("")
-        self.subline.setStyleSheet("color: #555;")
         self.subline.setWordWrap(True)
+        self.subline.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.notice = NoticeBar()
         self.week_view = WeekView()
+        self.week_view.accepts_mime = can_take
         if now is not None:
             self.week_view.set_now(now)
         self.model = CandidateTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = CandidateFilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)
-        self.table = QTableView()
+        self.table = CandidateTable()
+        self.table.setItemDelegateForColumn(COLUMNS.index("Value"), StarsDelegate(self.table))
         self.budget = BudgetPanel()
         self.details = DetailsPanel()
-        self.filter = QLineEdit()
+        self.filters = FilterBar()
+        self.date_picker = QDateEdit()
         self._build_layout()
         self._build_menus()
         self.week_view.itemActivated.connect(self.select_event)
+        self.week_view.dragRequested.connect(lambda key: self.drag_event(key, self.week_view))
+        self.week_view.dropped.connect(self.take_drop)
+        self.table.dragRequested.connect(lambda key: self.drag_event(key, self.table))
+        self.table.returned.connect(self._refuse_key)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.model.starsEdited.connect(self._rate_key)
+        self.filters.textChanged.connect(self.proxy.set_text)
+        self.filters.categoryChanged.connect(self.proxy.set_category)
+        self.filters.statusChanged.connect(self.proxy.set_status)
+        self.notice.rejected.connect(self.undo)
+        self.session.listeners.append(self._session_changed)
+        self._restore_geometry()
+        self._update_undo_actions()
         self.replan()
 
     # --- layout -------------------------------------------------------------------------
     def _build_layout(self) -> None:
         nav = QHBoxLayout()
         for text, tip, step in (
-            ("◀", "Previous week", -7),
-            ("Today", "This week", 0),
-            ("▶", "Next week", 7),
+            ("◀", "Previous week (Alt+Left)", -7),
+            ("Today", "This week (Alt+Home)", 0),
+            ("▶", "Next week (Alt+Right)", 7),
         ):
             button = QPushButton(text)
             button.setToolTip(tip)
+            button.setAccessibleName(tip.split(" (")[0])
             button.setFixedWidth(64 if step == 0 else 36)
             button.clicked.connect(lambda _=False, s=step: self.go_week(s))
             nav.addWidget(button)
+        self.date_picker.setCalendarPopup(True)
+        self.date_picker.setDisplayFormat("ddd d MMM yyyy")
+        self.date_picker.setDate(QDate(self._day.year, self._day.month, self._day.day))
+        self.date_picker.setToolTip("Go to the week of a date (Ctrl+G)")
+        self.date_picker.setAccessibleName("Week of date")
+        self.date_picker.dateChanged.connect(self._picked)
+        nav.addWidget(self.date_picker)
         header = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(self.headline)
@@ -144,26 +188,33 @@ class MainWindow(QMainWindow):
         self.table.sortByColumn(COLUMNS.index("Status"), Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        head.setStretchLastSection(True)
         widths = {
-            "When": 112,
-            "Status": 68,
-            "Event": 210,
-            "Why": 380,
-            "Travel": 70,
-            "Cost": 48,
-            "Value": 46,
+            "When": 100,
+            "Status": 66,
+            "Event": 170,
+            "Travel": 62,
+            "Cost": 44,
+            "Value": 84,
         }
         for column, width in widths.items():
             self.table.setColumnWidth(COLUMNS.index(column), width)
-        self.filter.setPlaceholderText("Filter candidates: title, category, status, reason…")
-        self.filter.setClearButtonEnabled(True)
+        # The reason is the longest text: it takes whatever width the short columns leave
+        # (all of it is in the tooltip and the details). The category is in the filter.
+        head.setStretchLastSection(False)
+        head.setSectionResizeMode(COLUMNS.index("Why"), QHeaderView.ResizeMode.Stretch)
+        head.moveSection(head.visualIndex(COLUMNS.index("Why")), len(COLUMNS) - 2)
+        self.table.setColumnHidden(COLUMNS.index("Category"), True)
 
         right = QSplitter(Qt.Orientation.Vertical)
         budget_box = QWidget()
@@ -174,42 +225,83 @@ class MainWindow(QMainWindow):
         list_box = QWidget()
         box = QVBoxLayout(list_box)
         box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(QLabel("<b>Candidates</b>: what planner proposes, and why not the others"))
-        box.addWidget(self.filter)
+        box.addWidget(
+            QLabel(
+                "<b>Candidates</b>: drag one onto the week to commit to it, "
+                "or off the week to refuse it"
+            )
+        )
+        box.addWidget(self.filters)
         box.addWidget(self.table)
+        details = QScrollArea()
+        details.setWidget(self.details)
+        details.setWidgetResizable(True)
+        details.setFrameShape(QScrollArea.Shape.NoFrame)
         right.addWidget(budget_box)
         right.addWidget(list_box)
-        right.addWidget(self.details)
+        right.addWidget(details)
         right.setStretchFactor(1, 3)
         right.setStretchFactor(2, 1)
+        right.setSizes([190, 400, 260])
+        self.right_split = right
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(scroll)
         split.addWidget(right)
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 4)
-        split.setSizes([820, 680])
+        self.split = split
+        self._split_restored = False
 
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(10, 8, 10, 6)
         layout.addLayout(header)
+        layout.addWidget(self.notice)
         layout.addWidget(split, 1)
         self.setCentralWidget(body)
 
     def _build_menus(self) -> None:
+        keys = QKeySequence.StandardKey
         file_menu = self.menuBar().addMenu("&File")
-        self.export_ics_action = self._action(
-            file_menu, "Export attend-list (.ics)…", self.export_ics, QKeySequence("Ctrl+E")
-        )
-        self._action(file_menu, "Export attend-list (CSV)…", self.export_csv)
+        self._action(file_menu, "&Import calendars…", self.import_files, QKeySequence(keys.Open))
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.export_ics_action = self._action(
+            file_menu, "&Export attend-list (.ics)…", self.export_ics, QKeySequence("Ctrl+E")
+        )
+        self._action(file_menu, "Export attend-list (&CSV)…", self.export_csv)
+        self._action(file_menu, "Export &agenda (PDF)…", self.export_pdf)
+        self._action(file_menu, "&Print agenda…", self.print_agenda, QKeySequence(keys.Print))
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence(keys.Quit))
+
+        edit = self.menuBar().addMenu("&Edit")
+        self.undo_action = self._action(edit, "&Undo", self.undo, QKeySequence(keys.Undo))
+        self.redo_action = self._action(edit, "&Redo", self.redo, QKeySequence("Ctrl+Shift+Z"))
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(keys.Redo)])
+        edit.addSeparator()
+        self.pin_action = self._action(
+            edit, "&Commit to event", self.pin_selected, QKeySequence("Ctrl+Return")
+        )
+        self.refuse_action = self._action(
+            edit, "Re&fuse event", self.refuse_selected, QKeySequence(keys.Delete)
+        )
+        self.undecide_action = self._action(
+            edit, "&Leave to the planner", self.undecide_selected, QKeySequence("Ctrl+Backspace")
+        )
+        edit.addSeparator()
+        self._action(edit, "&Find candidates", self.filters.focus_text, QKeySequence(keys.Find))
+        self._action(edit, "&Settings…", self.edit_settings, QKeySequence("Ctrl+,"))
+
         view = self.menuBar().addMenu("&View")
         self._action(view, "&Previous week", lambda: self.go_week(-7), QKeySequence("Alt+Left"))
         self._action(view, "&Next week", lambda: self.go_week(7), QKeySequence("Alt+Right"))
         self._action(view, "&This week", lambda: self.go_week(0), QKeySequence("Alt+Home"))
-        self._action(view, "&Re-plan", self.replan, QKeySequence.StandardKey.Refresh)
+        self._action(view, "&Go to date…", self._focus_date, QKeySequence("Ctrl+G"))
+        view.addSeparator()
+        self._action(view, "Zoom &in", lambda: self.week_view.zoom(1), QKeySequence(keys.ZoomIn))
+        self._action(view, "Zoom &out", lambda: self.week_view.zoom(-1), QKeySequence(keys.ZoomOut))
+        self._action(view, "&Re-plan", self.reload, QKeySequence(keys.Refresh))
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About planner", self._about)
 
@@ -221,6 +313,44 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         return action
 
+    # --- window state -------------------------------------------------------------------
+    def _qsettings(self) -> QSettings:
+        return QSettings(str(preferences.config_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+    def _restore_geometry(self) -> None:
+        if not self._remember_layout:
+            return
+        stored = self._qsettings()
+        geometry = stored.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        for name, splitter in (("split", self.split), ("right_split", self.right_split)):
+            state = stored.value(name)
+            if isinstance(state, QByteArray) and not state.isEmpty():
+                splitter.restoreState(state)
+                self._split_restored = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._split_restored:  # first run: the week and the list share the width
+            self._split_restored = True
+            QTimer.singleShot(0, self._share_width)
+        super().showEvent(event)
+
+    def _share_width(self) -> None:
+        width = sum(self.split.sizes())
+        self.split.setSizes([int(width * 0.52), width - int(width * 0.52)])
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._remember_layout:
+            super().closeEvent(event)
+            return
+        stored = self._qsettings()
+        stored.setValue("geometry", self.saveGeometry())
+        stored.setValue("split", self.split.saveState())
+        stored.setValue("right_split", self.right_split.saveState())
+        stored.sync()
+        super().closeEvent(event)
+
     # --- planning -----------------------------------------------------------------------
     @property
     def plan(self) -> Plan | None:
@@ -229,47 +359,72 @@ class MainWindow(QMainWindow):
     def go_week(self, step_days: int) -> None:
         """Move by ``step_days`` (0: back to the week holding today)."""
         if step_days == 0:
-            self._day = self._today()
+            self.show_week(self._today())
         else:
-            self._day += timedelta(days=step_days)
+            self.show_week(self._day + timedelta(days=step_days))
+
+    def show_week(self, day: date) -> None:
+        self._day = day
+        picked = QDate(day.year, day.month, day.day)
+        if self.date_picker.date() != picked:
+            self.date_picker.blockSignals(True)
+            self.date_picker.setDate(picked)
+            self.date_picker.blockSignals(False)
         self.replan()
+
+    def _picked(self, picked: QDate) -> None:
+        day = date(picked.year(), picked.month(), picked.day())
+        if day != self._day:
+            self.show_week(day)
+
+    def _focus_date(self) -> None:
+        self.date_picker.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.date_picker.selectAll()
 
     def _today(self) -> date:
         if self._settings is None:
             return datetime.now(UTC).astimezone().date()
         return datetime.now(self._settings.zone).date()
 
+    def reload(self) -> None:
+        """Read the calendars again (they may have changed on disk) and re-plan."""
+        self.session.forget_loaded()
+        self.replan()
+
     def replan(self) -> None:
-        """Load and plan the current week in the background."""
+        """Plan the current week in the background; only the newest request is shown."""
         self.statusBar().showMessage("Planning…")
-        loader, day = self._loader, self._day
+        self._generation += 1
+        generation, state, day = self._generation, self.session.state, self._day
         job: Job | None = None
 
         def done(result: tuple[Settings, WeekData, Plan]) -> None:
             self._jobs.discard(job)  # type: ignore[arg-type]
-            if day != self._day:
-                return  # the user moved on to another week meanwhile
-            self._show(*result)
+            if generation == self._generation:
+                self._show(*result)
 
         def failed(message: str) -> None:
             self._jobs.discard(job)  # type: ignore[arg-type]
-            self.statusBar().showMessage(f"Could not plan the week: {message}")
-            self.planFailed.emit(message)
+            if generation == self._generation:
+                self.statusBar().showMessage(f"Could not plan the week: {message}")
+                self.planFailed.emit(message)
 
-        job = run_in_background(lambda: _plan_for(loader, day), done, failed, self)
+        session = self.session
+        job = run_in_background(lambda: _plan_for(session, state, day), done, failed, self)
         self._jobs.add(job)
 
     def _show(self, settings: Settings, week: WeekData, plan: Plan) -> None:
         self._settings, self._week, self._plan = settings, week, plan
         selected = self.week_view.selected_key()
         self.week_view.set_week(plan.week_start.date(), settings.zone, items_for(plan))
-        self.model.set_plan(plan)
-        self.budget.set_budget(plan.budget, plan.targets)
+        self.model.set_plan(plan, plan_stars(plan, settings, self.session.choices))
+        self.filters.set_categories(sorted({d.event.category for d in plan.decisions}))
+        self.budget.set_budget(plan.budget, plan.targets, quota_use(plan, settings))
         b = plan.budget
         start = week_of(self._day, settings)
         end = start + timedelta(days=6)
         self.headline.setText(
-            f"Week of {start:%d %B %Y}: {b.events} event{'s' if b.events != 1 else ''} proposed"
+            f"Week of {start:%d %B %Y}: {b.events} event{'s' if b.events != 1 else ''} planned"
             if plan.decisions
             else f"Week of {start:%d %B %Y}: no candidate events"
         )
@@ -281,12 +436,25 @@ class MainWindow(QMainWindow):
             message += f" · {len(week.problems)} problem(s) reading calendars (see tooltip)"
             self.statusBar().setToolTip("\n".join(week.problems))
         self.statusBar().showMessage(message)
-        self._scroll_to_evening()
+        if not selected:
+            self._scroll_to_evening()
         self.select_event(selected)
+        self._check_watched_pin(plan)
         self.planned.emit()
         if week.pending_addresses and self._ask_consent:
             self._ask_consent = False  # once per session; the answer is remembered
             QTimer.singleShot(0, lambda: self.ask_geocoding(week.pending_addresses, settings))
+
+    def _check_watched_pin(self, plan: Plan) -> None:
+        key, self._watch_pin = self._watch_pin, ""
+        pinned = next((d for d in plan.decisions if d.event.key == key), None)
+        if pinned is not None and pinned.breaks:
+            self.notice.ask(
+                f"“{html.escape(pinned.event.summary)}” breaks a rule: it "
+                f"{html.escape(pinned.breaks)}. Keep it in your week anyway?",
+                keep="Keep it",
+                undo="Undo",
+            )
 
     def ask_geocoding(self, addresses: list[str], settings: Settings) -> None:
         """Ask once whether addresses may be looked up online; remember; re-plan."""
@@ -295,7 +463,7 @@ class MainWindow(QMainWindow):
         preferences.save("geocoding_consent", allowed)
         if allowed:
             self.statusBar().showMessage(f"Looking up {len(addresses)} addresses…")
-            self.replan()
+            self.reload()
 
     def _scroll_to_evening(self) -> None:
         rect = (
@@ -307,6 +475,144 @@ class MainWindow(QMainWindow):
             self.week_scroll.ensureVisible(
                 0, int(rect.center().y()), 0, int(self.week_scroll.height() / 2)
             )
+
+    # --- decisions ----------------------------------------------------------------------
+    def _session_changed(self, _change: Change) -> None:
+        self._update_undo_actions()
+        self.replan()
+
+    def _update_undo_actions(self) -> None:
+        for action, verb, label in (
+            (self.undo_action, "Undo", self.session.undo_label),
+            (self.redo_action, "Redo", self.session.redo_label),
+        ):
+            action.setEnabled(bool(label))
+            action.setText(f"&{verb} {label}" if label else f"&{verb}")
+
+    def undo(self) -> None:
+        self.notice.hide()
+        change = self.session.undo()
+        if change is not None:
+            self.statusBar().showMessage(f"Undone: {change.label}")
+
+    def redo(self) -> None:
+        change = self.session.redo()
+        if change is not None:
+            self.statusBar().showMessage(f"Redone: {change.label}")
+
+    def _event(self, key: str) -> Event | None:
+        if self._plan is None or not key:
+            return None
+        return next((d.event for d in self._plan.decisions if d.event.key == key), None)
+
+    def pin(self, key: str) -> None:
+        """Commit to a candidate: it stays in the plan, which is re-made around it."""
+        event = self._event(key)
+        if event is not None and self.session.pin(event) is not None:
+            self._watch_pin = key
+            self.week_view.select(key)
+
+    def _refuse_key(self, key: str) -> None:
+        event = self._event(key)
+        if event is not None:
+            self.session.refuse(event)
+
+    def _rate_key(self, key: str, stars: int) -> None:
+        event = self._event(key)
+        if event is not None:
+            self.session.set_stars(event, stars)
+
+    def pin_selected(self) -> None:
+        self.pin(self.week_view.selected_key())
+
+    def refuse_selected(self) -> None:
+        self._refuse_key(self.week_view.selected_key())
+
+    def undecide_selected(self) -> None:
+        event = self._event(self.week_view.selected_key())
+        if event is not None:
+            self.session.undecide(event)
+
+    # --- drag and drop ------------------------------------------------------------------
+    def drag_event(self, key: str, source: QWidget) -> Qt.DropAction:
+        """Drag an event out of the week or the list, carrying it as .ics.
+
+        Dropped on the week it is committed to (see :meth:`take_drop`); an event
+        dragged out of the week and let go anywhere that does not take it (the
+        list, the desktop) is refused; another app that takes the .ics gets a copy.
+        """
+        event = self._event(key)
+        if event is None:
+            return Qt.DropAction.IgnoreAction
+        drag = QDrag(source)
+        drag.setMimeData(mime_for(event))
+        result = drag.exec(Qt.DropAction.CopyAction | Qt.DropAction.MoveAction)
+        self.finish_drag(key, source, result)
+        return result
+
+    def finish_drag(self, key: str, source: QWidget, result: Qt.DropAction) -> None:
+        if source is self.week_view and result == Qt.DropAction.IgnoreAction:
+            inside = self.week_view.rect().contains(self.week_view.mapFromGlobal(QCursor.pos()))
+            if not inside:
+                self._refuse_key(key)
+
+    def take_drop(self, mime: QMimeData) -> None:
+        """A drop on the week: a candidate is committed to, .ics data or files are imported."""
+        dropped = read_drop(mime)
+        if dropped.key and self._event(dropped.key) is not None:
+            self.pin(dropped.key)
+        elif dropped.files:
+            self.import_files([str(f) for f in dropped.files])
+        elif dropped.calendar:
+            self._import_dropped_calendar(dropped.calendar)
+
+    def _import_dropped_calendar(self, data: bytes) -> None:
+        """An event dragged from another app: kept as a file planner reads, then offered."""
+        folder = preferences.config_dir() / "dropped"
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        target = folder / f"dropped-{stamp}.ics"
+        target.write_bytes(data)
+        self.import_files([str(target)])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if read_drop(event.mimeData()).files:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = read_drop(event.mimeData()).files
+        if files:
+            event.acceptProposedAction()
+            self.import_files([str(f) for f in files])
+
+    # --- import and settings ------------------------------------------------------------
+    def import_files(self, paths: Sequence[str] | None = None) -> None:
+        """Ask which calendars to import and as what, preview them, then re-plan."""
+        from planner.gui.import_dialog import ImportDialog
+
+        if not paths:
+            chosen, _ = QFileDialog.getOpenFileNames(
+                self, "Import calendars", str(Path.home()), "iCalendar (*.ics *.ical);;All (*)"
+            )
+            paths = chosen
+        if not paths:
+            return
+        dialog = ImportDialog([Path(p) for p in paths], self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        picked = dialog.chosen()
+        if picked and self.session.add_sources(picked) is not None:
+            names = ", ".join(p.name for p, _ in picked)
+            self.statusBar().showMessage(f"Imported {names}")
+
+    def edit_settings(self) -> None:
+        from planner.gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.session.settings, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.session.set_settings(dialog.settings())
 
     # --- selection ----------------------------------------------------------------------
     def select_event(self, key: str) -> None:
@@ -349,6 +655,20 @@ class MainWindow(QMainWindow):
             self._export(
                 "attend.csv", "CSV (*.csv)", path, lambda p: p.write_text(text, encoding="utf-8")
             )
+
+    def export_pdf(self, path: str | None = None) -> None:
+        """Write the printable agenda (leave-by times, addresses, links) as PDF."""
+        from planner.gui.agenda_printer import write_pdf
+
+        plan = self._plan
+        if plan is not None:
+            self._export("agenda.pdf", "PDF (*.pdf)", path, lambda p: write_pdf(plan, p))
+
+    def print_agenda(self) -> None:
+        from planner.gui.agenda_printer import print_agenda
+
+        if self._plan is not None and print_agenda(self._plan, self):
+            self.statusBar().showMessage("Agenda sent to the printer")
 
     def _export(
         self, name: str, kinds: str, path: str | None, write: Callable[[Path], object]

@@ -17,18 +17,32 @@ the full day at the current zoom, and a plain wheel is left to the scroll area.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QMimeData,
+    QPoint,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
     QFont,
     QFontMetricsF,
     QHelpEvent,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -36,7 +50,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from planner.gui.calendar_item import CalendarItem, ItemKind, Segment, WeekSegments, split_week
 
@@ -110,6 +124,10 @@ class WeekView(QWidget):
     """Seven day columns of commitments, proposals, pinned events, travel and protected time."""
 
     itemActivated = Signal(str)
+    dragRequested = Signal(str)
+    """The user started dragging a proposed or committed event (its key) out of the week."""
+    dropped = Signal(QMimeData)
+    """Something was dropped on the week (an event from the list or another app, files)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,7 +142,16 @@ class WeekView(QWidget):
         self._pressed: str | None = None
         self._week: WeekSegments | None = None
         self._geo: _Geometry | None = None
+        self._press_pos: QPoint | None = None
         self.setMouseTracking(True)  # for the pointing-hand cursor over items
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Week calendar")
+        self.setAccessibleDescription(
+            "Arrow keys move between events, Enter shows one; drop a candidate here to commit"
+        )
+        self.accepts_mime: Callable[[QMimeData], bool] = lambda _mime: False
+        """Set by the owner: whether a drag's data is something it can take."""
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._clock = QTimer(self)  # moves the now-line when showing the real time
         self._clock.timeout.connect(lambda: self._now is None and self.update())
@@ -300,16 +327,21 @@ class WeekView(QWidget):
         if not event.modifiers() & Qt.KeyboardModifier.ControlModifier or not steps:
             event.ignore()
             return
+        self.zoom(steps)
+        event.accept()
+
+    def zoom(self, steps: float) -> None:
+        """Make the hours taller (``steps`` > 0) or shorter, within readable limits."""
         pph = min(_MAX_PPH, max(_MIN_PPH, self._pph * 1.15**steps))
         if pph != self._pph:
             self._pph = pph
             self._content_changed(fit=True)
-        event.accept()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             item = self.item_at(event.position().toPoint())
             self._pressed = item.key if item else ""
+            self._press_pos = event.position().toPoint()
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -324,11 +356,78 @@ class WeekView(QWidget):
         super().mouseReleaseEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if (
+            event.buttons() & Qt.MouseButton.LeftButton
+            and self._pressed
+            and self._press_pos is not None
+            and (event.position().toPoint() - self._press_pos).manhattanLength()
+            >= QApplication.startDragDistance()
+        ):
+            key, self._pressed, self._press_pos = self._pressed, None, None
+            if self._draggable(key):
+                self.dragRequested.emit(key)
+            return
         if self._block_at(event.position()) is not None:
             self.setCursor(Qt.CursorShape.PointingHandCursor)
         else:
             self.unsetCursor()
         super().mouseMoveEvent(event)
+
+    def _draggable(self, key: str) -> bool:
+        return any(i.key == key and i.kind in (K.PROPOSED, K.PINNED) for i in self._items)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.accepts_mime(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self.accepts_mime(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if not self.accepts_mime(event.mimeData()):
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.dropped.emit(event.mimeData())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Arrows step through the week's events in time order; Enter announces the selection."""
+        key = event.key()
+        steps = {
+            Qt.Key.Key_Right: 1,
+            Qt.Key.Key_Down: 1,
+            Qt.Key.Key_Left: -1,
+            Qt.Key.Key_Up: -1,
+        }
+        if key in steps:
+            self.step_selection(steps[Qt.Key(key)])
+            event.accept()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._selected:
+            self.itemActivated.emit(self._selected)
+            event.accept()
+        else:
+            super().keyPressEvent(event)
+
+    def step_selection(self, step: int) -> None:
+        """Select the next (``step`` > 0) or previous event in time order and announce it."""
+        order = sorted(
+            (i for i in self._items if i.kind in (K.PROPOSED, K.PINNED, K.COMMITMENT)),
+            key=lambda i: (i.start, i.title),
+        )
+        keys = list(dict.fromkeys(i.key for i in order))
+        if not keys:
+            return
+        if self._selected in keys:
+            index = (keys.index(self._selected) + step) % len(keys)
+        else:
+            index = 0 if step > 0 else len(keys) - 1
+        self.select(keys[index])
+        self.itemActivated.emit(keys[index])
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from planner.core import preferences
+from planner.core.session import Session
 from planner.core.settings import Settings
 from planner.core.week import WeekData
 from planner.gui import main_window
@@ -14,9 +15,9 @@ from planner.gui.main_window import MainWindow
 ADDRESSES = ["Station Gallery, 1450 Henry St, Whitby, ON", "Brock St Brewing, Whitby, ON"]
 
 
-def loader(day: date):
+def loader(day: date, settings: Settings, sources):
     week = WeekData(day, pending_addresses=list(ADDRESSES))
-    return Settings(), week
+    return settings, week
 
 
 @pytest.mark.parametrize("answer", [True, False])
@@ -29,7 +30,7 @@ def test_asked_once_and_remembered(qtbot, monkeypatch, answer):
 
     monkeypatch.setattr(main_window, "ask_geocoding_consent", fake_ask)
     preferences.save("geocoding_consent", None)
-    window = MainWindow(loader, date(2026, 11, 23))
+    window = MainWindow(Session(loader, Settings()), date(2026, 11, 23))
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.planned, timeout=30_000):
         window.show()

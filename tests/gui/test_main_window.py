@@ -5,21 +5,21 @@ from datetime import date
 
 import pytest
 
-from planner.core.demo import DEMO_WEEK, demo_settings, load_demo
+from planner.core.demo import DEMO_WEEK, demo_settings
 from planner.core.model import Reason
+from planner.core.session import Session, calendar_loader
 from planner.gui.calendar_item import ItemKind
 from planner.gui.candidate_model import COLUMNS, KEY_ROLE
 from planner.gui.main_window import MainWindow
 
 
-def demo_loader(day: date):
-    settings = demo_settings()
-    return settings, load_demo(day, settings)
+def demo_session() -> Session:
+    return Session(calendar_loader(demo=True), demo_settings())
 
 
 @pytest.fixture
 def window(qtbot):
-    win = MainWindow(demo_loader, DEMO_WEEK)
+    win = MainWindow(demo_session(), DEMO_WEEK)
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.planned, timeout=30_000):
         win.show()
@@ -32,7 +32,7 @@ def test_window_shows_the_planned_demo_week(window):
     assert len(plan.chosen) >= 2
     assert window.model.rowCount() == len(plan.decisions) >= 40
     assert "Week of 23 November 2026" in window.headline.text()
-    assert f"{len(plan.chosen)} events proposed" in window.headline.text()
+    assert f"{len(plan.chosen)} events planned" in window.headline.text()
     # Every proposed event is drawn on the week, with its travel before and after.
     for d in plan.chosen:
         assert window.week_view.item_rect(d.event.key) is not None
@@ -87,9 +87,9 @@ def test_selecting_a_row_highlights_the_event(window):
 
 def test_filter_narrows_the_list(window):
     total = window.proxy.rowCount()
-    window.filter.setText("protected")
+    window.filters.text.setText("protected")
     assert 0 < window.proxy.rowCount() < total
-    window.filter.setText("")
+    window.filters.text.setText("")
     assert window.proxy.rowCount() == total
 
 

@@ -1,0 +1,292 @@
+"""One planning session: the settings, the calendars and the user's decisions, undoable.
+
+Every change the user makes (commit to an event, refuse one, rate it,
+import a calendar, change a setting) replaces the session's immutable
+:class:`State` and is recorded as a :class:`Change` holding the state before
+and after, so undo and redo are exact and cannot drift: undo restores the
+very objects that were there. The window and the CLI both work through this
+class; it never imports Qt.
+
+Reading calendars is the slow part of planning, so the events of a week are
+cached per (week, calendars, settings): a re-plan after a decision reuses them
+and costs only the optimiser.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Literal
+
+from planner.core.ics_import import dedupe
+from planner.core.model import Event, Plan
+from planner.core.planning import Choices, plan_week, week_of
+from planner.core.settings import Settings
+from planner.core.week import WeekData, load_week
+
+Role = Literal["commitments", "candidates"]
+ROLES: tuple[Role, ...] = ("commitments", "candidates")
+
+BaseLoader = Callable[[date, Settings, tuple["Source", ...]], tuple[Settings, WeekData]]
+"""Reads the week of a day with the given settings and imported calendars; returns the
+settings as used (home placed) and the week. Runs off the GUI thread."""
+
+MAX_UNDO = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A calendar file the user imported, and what its events are to them."""
+
+    path: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """Everything the user decided; replaced as a whole on every change."""
+
+    settings: Settings
+    choices: Choices = field(default_factory=Choices)
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One undoable step, named as the Edit menu shows it ("Commit to HDI meeting")."""
+
+    label: str
+    before: State
+    after: State
+
+
+def _short(event: Event) -> str:
+    title = event.summary if len(event.summary) <= 40 else event.summary[:39] + "…"
+    return f"“{title}”"
+
+
+class Session:
+    """The state of one user's planning, with undo and redo.
+
+    ``listeners`` are called (with the change) after every change, undo and
+    redo; the window re-plans from there.
+    """
+
+    def __init__(
+        self,
+        base: BaseLoader,
+        settings: Settings,
+        *,
+        choices: Choices | None = None,
+        sources: Sequence[Source] = (),
+    ) -> None:
+        self._base = base
+        self._state = State(settings, choices or Choices(), tuple(sources))
+        self._undo: list[Change] = []
+        self._redo: list[Change] = []
+        self._cache: dict[tuple[date, tuple[Source, ...], int], tuple[Settings, WeekData]] = {}
+        self._cache_settings: dict[int, Settings] = {}
+        self._lock = threading.Lock()
+        self.listeners: list[Callable[[Change], None]] = []
+
+    # --- reading ------------------------------------------------------------------------
+    @property
+    def state(self) -> State:
+        return self._state
+
+    @property
+    def settings(self) -> Settings:
+        return self._state.settings
+
+    @property
+    def choices(self) -> Choices:
+        return self._state.choices
+
+    def decision_of(self, key: str) -> Literal["pinned", "refused", ""]:
+        if key in self._state.choices.pinned:
+            return "pinned"
+        if key in self._state.choices.refused:
+            return "refused"
+        return ""
+
+    # --- changing -----------------------------------------------------------------------
+    def pin(self, event: Event) -> Change | None:
+        """Commit to ``event``: it is in every plan from now on, whatever the rules say."""
+        c = self.choices
+        if event.key in c.pinned:
+            return None
+        choices = replace(c, pinned=c.pinned | {event.key}, refused=c.refused - {event.key})
+        return self._apply(f"Commit to {_short(event)}", choices=choices)
+
+    def refuse(self, event: Event) -> Change | None:
+        """Refuse ``event``: it is never proposed again."""
+        c = self.choices
+        if event.key in c.refused:
+            return None
+        choices = replace(c, pinned=c.pinned - {event.key}, refused=c.refused | {event.key})
+        return self._apply(f"Refuse {_short(event)}", choices=choices)
+
+    def undecide(self, event: Event) -> Change | None:
+        """Leave ``event`` to the optimiser again (neither committed nor refused)."""
+        c = self.choices
+        if event.key not in c.pinned and event.key not in c.refused:
+            return None
+        choices = replace(c, pinned=c.pinned - {event.key}, refused=c.refused - {event.key})
+        return self._apply(f"Leave {_short(event)} to the planner", choices=choices)
+
+    def set_stars(self, event: Event, stars: int) -> Change | None:
+        """Rate ``event`` 0-5 stars (0: not interested); its value follows."""
+        stars = max(0, min(5, int(stars)))
+        c = self.choices
+        if c.stars.get(event.key) == stars:
+            return None
+        rated = dict(c.stars)
+        rated[event.key] = stars
+        label = f"Rate {_short(event)} {stars} star{'s' if stars != 1 else ''}"
+        return self._apply(label, choices=replace(c, stars=rated))
+
+    def add_sources(self, sources: Iterable[tuple[Path | str, Role]]) -> Change | None:
+        """Import calendars; a file imported again takes its new role."""
+        added = [Source(str(Path(p).resolve()), role) for p, role in sources]
+        if not added:
+            return None
+        for source in added:
+            if source.role not in ROLES:
+                raise ValueError(f"unknown role {source.role!r}: commitments or candidates")
+        paths = {s.path for s in added}
+        kept = tuple(s for s in self._state.sources if s.path not in paths)
+        new = kept + tuple(added)
+        if new == self._state.sources:
+            return None
+        names = ", ".join(Path(s.path).name for s in added)
+        return self._apply(f"Import {names}", sources=new)
+
+    def remove_source(self, path: Path | str) -> Change | None:
+        """Stop reading an imported calendar (decisions about its events are kept)."""
+        target = str(Path(path).resolve())
+        kept = tuple(s for s in self._state.sources if s.path != target)
+        if kept == self._state.sources:
+            return None
+        return self._apply(f"Remove {Path(target).name}", sources=kept)
+
+    def set_settings(self, settings: Settings, label: str = "Change settings") -> Change | None:
+        if settings == self._state.settings:
+            return None
+        return self._apply(label, settings=settings)
+
+    def _apply(self, label: str, **parts: object) -> Change:
+        before = self._state
+        after = replace(before, **parts)  # type: ignore[arg-type]
+        change = Change(label, before, after)
+        self._state = after
+        self._undo.append(change)
+        del self._undo[:-MAX_UNDO]
+        self._redo.clear()
+        self._notify(change)
+        return change
+
+    # --- undo ---------------------------------------------------------------------------
+    @property
+    def undo_label(self) -> str:
+        return self._undo[-1].label if self._undo else ""
+
+    @property
+    def redo_label(self) -> str:
+        return self._redo[-1].label if self._redo else ""
+
+    def undo(self) -> Change | None:
+        """Take back the last change; returns it (None when there is nothing to undo)."""
+        if not self._undo:
+            return None
+        change = self._undo.pop()
+        self._redo.append(change)
+        self._state = change.before
+        self._notify(change)
+        return change
+
+    def redo(self) -> Change | None:
+        if not self._redo:
+            return None
+        change = self._redo.pop()
+        self._undo.append(change)
+        self._state = change.after
+        self._notify(change)
+        return change
+
+    def _notify(self, change: Change) -> None:
+        for listener in list(self.listeners):
+            listener(change)
+
+    # --- loading and planning (safe off the GUI thread: they take a State) ------------------
+    def load(self, state: State, day: date) -> tuple[Settings, WeekData]:
+        """The week's settings and events for ``state``, read once per week and calendars."""
+        monday = week_of(day, state.settings).date()
+        key = (monday, state.sources, id(state.settings))
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None and self._cache_settings.get(id(state.settings)) is state.settings:
+                return hit
+        settings, week = self._base(day, state.settings, state.sources)
+        with self._lock:
+            if len(self._cache) > 16:
+                self._cache.clear()
+            self._cache[key] = (settings, week)
+            self._cache_settings[id(state.settings)] = state.settings
+        return settings, week
+
+    def forget_loaded(self) -> None:
+        """Drop the cached weeks (a calendar file changed on disk, or geocoding was allowed)."""
+        with self._lock:
+            self._cache.clear()
+
+    def plan(self, state: State, day: date) -> tuple[Settings, WeekData, Plan]:
+        settings, week = self.load(state, day)
+        plan = plan_week(week.commitments, week.candidates, settings, day, state.choices)
+        return settings, week, plan
+
+
+def calendar_loader(
+    commitments: Sequence[Path | str] = (),
+    candidates: Sequence[Path | str] = (),
+    *,
+    demo: bool = False,
+) -> BaseLoader:
+    """The loader of the app and the CLI: the given files (or the bundled demo week) plus
+    what the user imported, every place given a position where one can be found.
+
+    Each call re-reads the remembered geocoding consent, so answering the question
+    takes effect on the next plan.
+    """
+    from planner.core import preferences
+    from planner.core.demo import load_demo
+    from planner.core.places import PlaceResolver
+    from planner.core.week import place_events, place_settings
+
+    def load(
+        day: date, settings: Settings, sources: tuple[Source, ...]
+    ) -> tuple[Settings, WeekData]:
+        resolver = PlaceResolver(preferences.apply(settings))
+        current = place_settings(resolver.settings, resolver)
+        mine = [Path(s.path) for s in sources if s.role == "commitments"]
+        theirs = [Path(s.path) for s in sources if s.role == "candidates"]
+        if demo:
+            week = load_demo(day, current)
+            if mine or theirs:
+                extra = load_week(mine, theirs, current, day)
+                week.commitments += extra.commitments
+                week.candidates = dedupe(week.candidates + extra.candidates)
+                week.problems += extra.problems
+        else:
+            week = load_week([*commitments, *mine], [*candidates, *theirs], current, day)
+        return current, place_events(week, resolver)
+
+    return load
+
+
+def week_range(day: date, settings: Settings) -> tuple[date, date]:
+    """The Monday and Sunday of the week holding ``day``."""
+    monday = week_of(day, settings).date()
+    return monday, monday + timedelta(days=6)
