@@ -78,12 +78,14 @@ class Event:
 
     @property
     def key(self) -> str:
-        """Identity of this occurrence: the UID plus the occurrence start.
+        """Identity of this occurrence: the UID, plus the RECURRENCE-ID for a series.
 
         Decisions (pin, refuse, stars) attach to this key, so a recurring
-        series can be attended on one day and refused on another.
+        series can be attended on one day and refused on another. It holds
+        nothing that an organiser changes when they move an event (a one-off's
+        start, a title), so a decision stays with its event through updates.
         """
-        return f"{self.uid}@{self.recurrence_id or self.start.isoformat()}"
+        return f"{self.uid}@{self.recurrence_id}" if self.recurrence_id else self.uid
 
     @property
     def duration(self) -> timedelta:
