@@ -52,6 +52,8 @@ class State:
     settings: Settings
     choices: Choices = field(default_factory=Choices)
     sources: tuple[Source, ...] = ()
+    added: tuple[Event, ...] = ()
+    """Candidates the user typed or pasted (quick add), kept with the session."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +174,22 @@ class Session:
             return None
         return self._apply(f"Remove {Path(target).name}", sources=kept)
 
+    def add_events(self, events: Sequence[Event]) -> Change | None:
+        """Add candidates the user typed; an event with the same key replaces the old one."""
+        if not events:
+            return None
+        keys = {e.key for e in events}
+        kept = tuple(e for e in self._state.added if e.key not in keys)
+        label = f"Add {_short(events[0])}" if len(events) == 1 else f"Add {len(events)} events"
+        return self._apply(label, added=kept + tuple(events))
+
+    def remove_event(self, event: Event) -> Change | None:
+        """Delete a typed candidate (events from calendars are refused instead)."""
+        kept = tuple(e for e in self._state.added if e.key != event.key)
+        if kept == self._state.added:
+            return None
+        return self._apply(f"Delete {_short(event)}", added=kept)
+
     def set_settings(self, settings: Settings, label: str = "Change settings") -> Change | None:
         if settings == self._state.settings:
             return None
@@ -244,8 +262,31 @@ class Session:
 
     def plan(self, state: State, day: date) -> tuple[Settings, WeekData, Plan]:
         settings, week = self.load(state, day)
-        plan = plan_week(week.commitments, week.candidates, settings, day, state.choices)
+        candidates = week.candidates
+        if state.added:
+            start = week_of(day, settings)
+            end = start + timedelta(days=7)
+            typed = [e for e in state.added if e.end > start and e.start < end]
+            if typed:
+                typed = _placed(typed, settings)
+            candidates = _merge(candidates, typed)
+        plan = plan_week(week.commitments, candidates, settings, day, state.choices)
         return settings, week, plan
+
+
+def _placed(events: list[Event], settings: Settings) -> list[Event]:
+    """Typed events with their addresses placed (cache, consented geocoder, gazetteer)."""
+    from planner.core import preferences
+    from planner.core.places import PlaceResolver
+
+    placed, _notes = PlaceResolver(preferences.apply(settings)).resolve_events(events)
+    return placed
+
+
+def _merge(first: list[Event], second: list[Event]) -> list[Event]:
+    """Candidates from two sources, the same event (by key) only once."""
+    seen = {e.key for e in first}
+    return first + [e for e in second if e.key not in seen]
 
 
 def calendar_loader(

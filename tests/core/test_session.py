@@ -146,3 +146,29 @@ def test_undo_history_is_bounded(session):
     while session.undo() is not None:
         steps += 1
     assert steps <= module.MAX_UNDO
+
+
+def test_typed_events_join_their_week_and_undo_removes_them(session):
+    from datetime import datetime
+
+    from planner.core.model import Event, Place
+
+    zone = demo_settings().zone
+    typed = Event(
+        "typed-1",
+        "PMI Toronto chapter mixer",
+        datetime(2026, 11, 26, 7, 0, tzinfo=zone),
+        datetime(2026, 11, 26, 7, 45, tzinfo=zone),
+        place=Place("Online", virtual=True),
+    )
+    later = replace(typed, uid="typed-2", start=typed.start.replace(month=12, day=10))
+    later = replace(later, end=later.start.replace(hour=8))
+    session.add_events([typed, later])
+    assert session.undo_label == "Add 2 events"
+    keys = {d.event.key for d in planned(session).decisions}
+    assert "typed-1" in keys and "typed-2" not in keys  # only the week on screen
+    session.remove_event(typed)
+    assert "typed-1" not in {d.event.key for d in planned(session).decisions}
+    session.undo()
+    session.undo()
+    assert session.state.added == ()
