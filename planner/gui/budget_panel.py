@@ -6,18 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QWidget
 
 from planner.core import wording
 from planner.core.model import BudgetUse, Target
 from planner.core.quotas import QuotaUse
 
-_TRACK = QColor("#e6e8eb")
 _FILL = QColor("#2e7d32")
 _TRAVEL = QColor("#8fbf8f")
 _OVER = QColor("#c62828")
-_TEXT = QColor("#202124")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,17 +103,21 @@ class BudgetPanel(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # Text and track follow the system palette (light or dark); the fills keep meaning.
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        empty = self.palette().color(QPalette.ColorRole.Mid)
+        empty.setAlpha(90)
         metrics = p.fontMetrics()
         label_w = 8.0 + max((metrics.horizontalAdvance(b.label) for b in self._bars), default=0)
         text_w = 8.0 + max((metrics.horizontalAdvance(b.text) for b in self._bars), default=0)
         bar_w = max(40.0, self.width() - label_w - text_w - 16)
         for row, bar in enumerate(self._bars):
             y = 4 + row * self.ROW
-            p.setPen(_TEXT)
+            p.setPen(text)
             p.drawText(QRectF(4, y, label_w, self.ROW), Qt.AlignmentFlag.AlignVCenter, bar.label)
             track = QRectF(label_w + 4, y + 6, bar_w, self.ROW - 12)
             p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(_TRACK)
+            p.setBrush(empty)
             p.drawRoundedRect(track, 4, 4)
             limit = bar.limit or 1
             share = min(1.0, bar.used / limit)
@@ -131,7 +133,7 @@ class BudgetPanel(QWidget):
                 )
                 p.setBrush(_TRAVEL)
                 p.drawRoundedRect(part, 4, 4)
-            p.setPen(_TEXT)
+            p.setPen(text)
             p.drawText(
                 QRectF(track.right() + 8, y, text_w, self.ROW),
                 Qt.AlignmentFlag.AlignVCenter,

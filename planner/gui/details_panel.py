@@ -43,7 +43,7 @@ def details_html(d: Decision) -> str:
     if e.url:
         rows.append(f"<a href='{esc(e.url, quote=True)}'>{esc(e.url)}</a>")
     if e.description:
-        rows.append(f"<span style='color:#555'>{esc(e.description)}</span>".replace("\n", "<br>"))
+        rows.append(f"<span style='color:gray'>{esc(e.description)}</span>".replace("\n", "<br>"))
     return "<br>".join(rows)
 
 
@@ -64,7 +64,7 @@ class DetailsPanel(QLabel):
     def show_decision(self, d: Decision | None) -> None:
         if d is None:
             self.setText(
-                "<span style='color:#666'>Select an event in the week or the list "
+                "<span style='color:gray'>Select an event in the week or the list "
                 "to see where it is, how to get there and why it was or was not "
                 "chosen.</span>"
             )

@@ -46,6 +46,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QPen,
     QResizeEvent,
     QWheelEvent,
@@ -58,10 +59,7 @@ K = ItemKind
 _BODY_PAD = 10.0  # room above the first and below the last hour line for their labels
 _RADIUS = 4.0
 _MIN_PPH, _MAX_PPH, _DEFAULT_PPH = 24.0, 120.0, 40.0
-_BG, _GRID, _GRID_HALF = QColor("#ffffff"), QColor("#e3e6ea"), QColor("#f2f3f5")
-_LABEL, _HEADER_TEXT, _ACCENT = QColor("#70757a"), QColor("#3c4043"), QColor("#1a73e8")
-_PROTECTED_FILL, _PROTECTED_HATCH = QColor("#f4f5f7"), QColor("#e1e4e8")
-_SELECT, _NOW, _PIN = QColor("#111418"), QColor("#d93025"), QColor("#ffc940")
+_ACCENT_LIGHT, _NOW, _PIN = QColor("#1a73e8"), QColor("#d93025"), QColor("#ffc940")
 _WHITE = QColor("#ffffff")
 _ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _ELIDE = Qt.TextElideMode.ElideRight
@@ -76,10 +74,66 @@ class _Style:
 
 
 _STYLES = {
-    K.COMMITMENT: _Style(*map(QColor, ("#e6ecf3", "#8fa3bd", "#34404f", "#5d6b7d"))),
     K.PROPOSED: _Style(*map(QColor, ("#2e7d32", "#23692a", "#ffffff", "#d7ecd8"))),
     K.PINNED: _Style(*map(QColor, ("#1f4fa0", "#173d80", "#ffffff", "#d5e1f5"))),
 }
+_COMMITMENT_HUE = QColor("#5d7ba3")
+
+
+def _mix(color: QColor, background: QColor, amount: float) -> QColor:
+    """``amount`` of ``color`` over ``background``: greys and tints that suit any palette."""
+    return QColor.fromRgbF(
+        color.redF() * amount + background.redF() * (1 - amount),
+        color.greenF() * amount + background.greenF() * (1 - amount),
+        color.blueF() * amount + background.blueF() * (1 - amount),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Theme:
+    """The view's colours, derived from the system palette (light or dark).
+
+    Proposed and committed events keep their strong colours with white text,
+    which read on both; everything else (background, grid, labels, the muted
+    commitments, protected time) is a mix of the palette's text and base.
+    """
+
+    bg: QColor
+    grid: QColor
+    grid_half: QColor
+    label: QColor
+    header_text: QColor
+    accent: QColor
+    protected_fill: QColor
+    protected_hatch: QColor
+    select: QColor
+    commitment: _Style
+
+    @classmethod
+    def of(cls, palette: QPalette) -> _Theme:
+        bg = palette.color(QPalette.ColorRole.Base)
+        text = palette.color(QPalette.ColorRole.Text)
+        dark = bg.lightnessF() < 0.5
+        accent = palette.color(QPalette.ColorRole.Highlight)
+        return cls(
+            bg=bg,
+            grid=_mix(text, bg, 0.13),
+            grid_half=_mix(text, bg, 0.06),
+            label=_mix(text, bg, 0.55),
+            header_text=_mix(text, bg, 0.85),
+            accent=accent if accent.isValid() else _ACCENT_LIGHT,
+            protected_fill=_mix(text, bg, 0.045),
+            protected_hatch=_mix(text, bg, 0.12),
+            select=text,
+            commitment=_Style(
+                _mix(_COMMITMENT_HUE, bg, 0.30 if dark else 0.16),
+                _mix(_COMMITMENT_HUE, bg, 0.85 if dark else 0.65),
+                _mix(text, bg, 0.85),
+                _mix(text, bg, 0.6),
+            ),
+        )
+
+
 _PAINT_ORDER = {K.COMMITMENT: 0, K.TRAVEL: 1, K.PROPOSED: 2, K.PINNED: 3}
 
 _Line = tuple[QFont, QColor, QPointF, str]
@@ -153,6 +207,7 @@ class WeekView(QWidget):
         self.accepts_mime: Callable[[QMimeData], bool] = lambda _mime: False
         """Set by the owner: whether a drag's data is something it can take."""
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._t = _Theme.of(self.palette())
         self._clock = QTimer(self)  # moves the now-line when showing the real time
         self._clock.timeout.connect(lambda: self._now is None and self.update())
         self._clock.start(60_000)
@@ -316,9 +371,18 @@ class WeekView(QWidget):
         self._geo = None
         super().resizeEvent(event)
 
+    def _style(self, look: ItemKind) -> _Style:
+        if look is K.COMMITMENT:
+            return self._t.commitment
+        return _STYLES.get(look, _STYLES[K.PROPOSED])
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:
             self._content_changed(fit=True)
+        elif event.type() == QEvent.Type.PaletteChange:
+            self._t = _Theme.of(self.palette())
+            self._geo = None  # the elided lines hold their colours
+            self.update()
         super().changeEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
@@ -456,7 +520,7 @@ class WeekView(QWidget):
         geo = self._layout()
         exposed = QRectF(event.rect())
         p = QPainter(self)
-        p.fillRect(exposed, _BG)
+        p.fillRect(exposed, self._t.bg)
         self._paint_grid(p, geo, exposed)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         visible = [b for b in geo.blocks if b.rect.intersects(exposed)]
@@ -472,7 +536,7 @@ class WeekView(QWidget):
     def _paint_grid(self, p: QPainter, geo: _Geometry, exposed: QRectF) -> None:
         """Protected shading, hour and half-hour lines, day separators and hour labels."""
         fm = QFontMetricsF(geo.small)
-        hatch = QBrush(_PROTECTED_HATCH, Qt.BrushStyle.BDiagPattern)
+        hatch = QBrush(self._t.protected_hatch, Qt.BrushStyle.BDiagPattern)
         labels: list[tuple[QPointF, str]] = []
         for day, segs in enumerate(self._segments().protected):
             x0, x1 = round(geo.x(day)), round(geo.x(day + 1))
@@ -481,7 +545,7 @@ class WeekView(QWidget):
                 y0, y1 = round(self._y(geo, seg.from_hour)), round(self._y(geo, seg.to_hour))
                 area = QRectF(x0, y0, x1 - x0, y1 - y0)
                 if area.intersects(exposed):
-                    p.fillRect(area, _PROTECTED_FILL)
+                    p.fillRect(area, self._t.protected_fill)
                     p.fillRect(area, hatch)
                 if y1 - y0 > fm.height() + 2 and y0 >= free_from:
                     title = seg.item.title  # the main window may already call it "protected"
@@ -491,7 +555,7 @@ class WeekView(QWidget):
                     labels.append((at, fm.elidedText(text, _ELIDE, x1 - x0 - 10)))
                     free_from = y0 + 3 + fm.height()
         p.setFont(geo.small)
-        p.setPen(_LABEL)
+        p.setPen(self._t.label)
         for at, text in labels:
             p.drawText(at, text)
 
@@ -501,16 +565,16 @@ class WeekView(QWidget):
         for hour in range(self._first_hour, self._last_hour + 1):
             y, half = (round(self._y(geo, hour + h)) + 0.5 for h in (0, 0.5))
             if in_view(y):
-                p.setPen(_GRID)
+                p.setPen(self._t.grid)
                 p.drawLine(QPointF(geo.gutter - 6, y), QPointF(geo.width, y))
             if hour < self._last_hour and in_view(half):
-                p.setPen(_GRID_HALF)
+                p.setPen(self._t.grid_half)
                 p.drawLine(QPointF(geo.gutter, half), QPointF(geo.width, half))
             if hour < 24 and in_view(y):
-                p.setPen(_LABEL)
+                p.setPen(self._t.label)
                 box = QRectF(0, y - fm.height() / 2, geo.gutter - 10, fm.height())
                 p.drawText(box, _ALIGN_RIGHT, f"{hour:02d}:00")
-        p.setPen(_GRID)
+        p.setPen(self._t.grid)
         bottom = self._y(geo, self._last_hour) + _BODY_PAD
         for day in range(8):
             x = round(geo.x(day)) + 0.5
@@ -519,7 +583,7 @@ class WeekView(QWidget):
     def _paint_header(self, p: QPainter, geo: _Geometry) -> None:
         """Weekday and date row with today's accent circle, then the all-day strip."""
         strip_bottom = geo.top - _BODY_PAD
-        p.fillRect(QRectF(0, 0, geo.width, strip_bottom), _BG)
+        p.fillRect(QRectF(0, 0, geo.width, strip_bottom), self._t.bg)
         today, _ = self._today()
         fm, fmb = QFontMetricsF(geo.font), QFontMetricsF(geo.bold)
         diameter, cy = fmb.height() + 6, geo.header_h / 2
@@ -529,25 +593,31 @@ class WeekView(QWidget):
             total = fm.horizontalAdvance(name) + 6 + diameter
             x = geo.x(day) + (geo.day_w - total) / 2
             p.setFont(geo.font)
-            p.setPen(_ACCENT if day == today else _LABEL if day >= 5 else _HEADER_TEXT)
+            p.setPen(
+                self._t.accent
+                if day == today
+                else self._t.label
+                if day >= 5
+                else self._t.header_text
+            )
             p.drawText(QPointF(x, cy - fm.height() / 2 + fm.ascent()), name)
             circle = QRectF(x + total - diameter, cy - diameter / 2, diameter, diameter)
             if day == today:
                 p.setPen(Qt.PenStyle.NoPen)
-                p.setBrush(_ACCENT)
+                p.setBrush(self._t.accent)
                 p.drawEllipse(circle)
             p.setFont(geo.bold)
-            p.setPen(_WHITE if day == today else _HEADER_TEXT)
+            p.setPen(_WHITE if day == today else self._t.header_text)
             p.drawText(circle, Qt.AlignmentFlag.AlignCenter, str(when.day))
-        p.setPen(_GRID)
+        p.setPen(self._t.grid)
         for day in range(8):
             x = round(geo.x(day)) + 0.5
             p.drawLine(QPointF(x, geo.header_h), QPointF(x, strip_bottom))
         p.drawLine(QPointF(0, geo.header_h - 0.5), QPointF(geo.width, geo.header_h - 0.5))
-        p.setPen(QColor("#d4d8dd"))
+        p.setPen(self._t.grid)
         p.drawLine(QPointF(0, strip_bottom - 0.5), QPointF(geo.width, strip_bottom - 0.5))
         p.setFont(geo.small)
-        p.setPen(_LABEL)
+        p.setPen(self._t.label)
         p.drawText(
             QRectF(0, geo.header_h + 4, geo.gutter - 10, geo.chip_h), _ALIGN_RIGHT, "all-day"
         )
@@ -556,7 +626,7 @@ class WeekView(QWidget):
 
     def _paint_block(self, p: QPainter, block: _Block) -> None:
         rect, seg = block.rect, block.seg
-        style, kind = _STYLES.get(seg.look, _STYLES[K.PROPOSED]), seg.item.kind
+        style, kind = self._style(seg.look), seg.item.kind
         inner = rect.adjusted(0.5, 0.5, -0.5, -0.5)
         if kind is K.TRAVEL:  # a light, hatched wash of its event's colour
             p.setPen(QPen(_alpha(style.fill, 150), 1))
@@ -578,7 +648,7 @@ class WeekView(QWidget):
             p.drawRoundedRect(inner, _RADIUS, _RADIUS)
         if self._selected and seg.item.key == self._selected:
             p.setBrush(Qt.BrushStyle.NoBrush)
-            p.setPen(QPen(_SELECT, 2))
+            p.setPen(QPen(self._t.select, 2))
             p.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), _RADIUS + 1, _RADIUS + 1)
             if kind is not K.COMMITMENT:  # a white rim keeps dark fills apart from the outline
                 p.setPen(QPen(_alpha(_WHITE, 200), 1))
@@ -604,7 +674,7 @@ class WeekView(QWidget):
         eliding a thousand labels on every repaint is what would make scrolling stutter.
         """
         geo, rect, item, look = self._layout(), block.rect, block.seg.item, block.seg.look
-        style, travel = _STYLES.get(look, _STYLES[K.PROPOSED]), item.kind is K.TRAVEL
+        style, travel = self._style(look), item.kind is K.TRAVEL
         title_font = geo.small if travel else geo.font if look is K.COMMITMENT else geo.bold
         sub_color = style.border if travel else style.subtext
         wanted = [(title_font, style.border if travel else style.text, item.title)]

@@ -471,3 +471,22 @@ def test_all_day_chips_stack_in_rows():
     rows = {s.item.key: (s.day, s.last_day, s.row) for s in week.all_day}
     assert rows == {"mon-wed": (0, 2, 0), "tue": (1, 1, 1), "thu": (3, 3, 0)}
     assert week.all_day_rows == 2
+
+
+def test_the_view_follows_a_dark_palette(view):
+    from PySide6.QtGui import QColor, QPalette
+
+    view.set_week(
+        MONDAY, TZ, [item("c", ItemKind.COMMITMENT, at(0, 9), at(0, 17), title="Work")]
+    )
+    light = view.grab().toImage()
+    dark = QPalette()
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1f22"))
+    dark.setColor(QPalette.ColorRole.Text, QColor("#e8eaed"))
+    view.setPalette(dark)
+    image = view.grab().toImage()
+    corner = image.pixelColor(image.width() - 5, image.height() - 5)
+    assert corner.lightnessF() < 0.2 < light.pixelColor(5, image.height() - 5).lightnessF()
+    work = view.item_rect("c")
+    inside = image.pixelColor(int(work.center().x()), int(work.bottom() - 4))
+    assert inside.lightnessF() < 0.4  # the muted commitment is muted on dark too
