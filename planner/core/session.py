@@ -84,8 +84,14 @@ class Session:
         *,
         choices: Choices | None = None,
         sources: Sequence[Source] = (),
+        settings_path: Path | None = None,
     ) -> None:
         self._base = base
+        self.settings_path = settings_path
+        """Where a settings change is written (None: kept for this session only, as for
+        the demo)."""
+        self.save_problem = ""
+        """Why the last settings change could not be written ("" when it was)."""
         self._state = State(settings, choices or Choices(), tuple(sources))
         self._undo: list[Change] = []
         self._redo: list[Change] = []
@@ -206,6 +212,17 @@ class Session:
         self._notify(change)
         return change
 
+    def _save_settings(self, settings: Settings) -> None:
+        from planner.core.settings import SettingsError, save_settings
+
+        assert self.settings_path is not None
+        try:
+            save_settings(settings, self.settings_path)
+        except (OSError, SettingsError) as exc:
+            self.save_problem = f"{self.settings_path}: settings not saved ({exc})"
+        else:
+            self.save_problem = ""
+
     # --- undo ---------------------------------------------------------------------------
     @property
     def undo_label(self) -> str:
@@ -235,6 +252,8 @@ class Session:
         return change
 
     def _notify(self, change: Change) -> None:
+        if change.before.settings is not change.after.settings and self.settings_path:
+            self._save_settings(self._state.settings)
         for listener in list(self.listeners):
             listener(change)
 

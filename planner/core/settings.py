@@ -10,13 +10,23 @@ different week than the user asked for.
 
 from __future__ import annotations
 
+import contextlib
+import enum
+import os
 import re
+import shutil
+import tempfile
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time
+from decimal import Decimal
+from functools import reduce
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import tomli_w
 
 from planner.core.model import Place, TravelMode
 
@@ -30,19 +40,39 @@ class SettingsError(ValueError):
 _LATLON = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 
 
-def parse_place(name: str, text: str) -> Place:
+def parse_place(name: str, text: str, where: str = "") -> Place:
     """A place from settings text: ``"lat, lon"`` or an address.
 
     An address without coordinates stays unresolved here; resolving it is the
-    travel module's job (with the user's consent for geocoding).
+    travel module's job (with the user's consent for geocoding). ``where``
+    names the key in error messages (the place's name when not given).
     """
     match = _LATLON.match(text)
     if match:
         lat, lon = float(match.group(1)), float(match.group(2))
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise SettingsError(f"{name}: {text!r} is not a valid latitude, longitude")
+            raise SettingsError(f"{where or name}: {text!r} is not a valid latitude, longitude")
         return Place(name=name, lat=lat, lon=lon)
     return Place(name=name, address=text.strip())
+
+
+def place_text(place: Place) -> str:
+    """The settings text :func:`parse_place` reads back as ``place``.
+
+    The address wins when there is one, because it is what the user wrote
+    (coordinates found for it later come from the geocoder). Coordinates are
+    written in positional notation: ``repr`` would give ``1e-05``, which
+    reads back as an address.
+    """
+    if place.address:
+        return place.address
+    if place.lat is None or place.lon is None:
+        return ""
+    return f"{_decimal(place.lat)}, {_decimal(place.lon)}"
+
+
+def _decimal(number: float) -> str:
+    return format(Decimal(repr(number)), "f")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +102,15 @@ class GeocodingSettings:
     user_agent: str = "planner/0.1 (desktop time-budget planner)"
     min_delay_seconds: float = 1.0
     timeout_seconds: float = 10.0
+
+    @property
+    def service(self) -> str:
+        """Who would receive the addresses, in the words a consent question uses."""
+        if self.url:
+            return self.url
+        if self.provider.lower() == "nominatim":
+            return "OpenStreetMap Nominatim"
+        return self.provider or "the geocoder"
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,64 +231,453 @@ class Settings:
         return self.categories.get(name.lower(), CategoryRule())
 
 
-# (section, key, description) for every key the TOML file may hold; the order
-# is the order of `planner settings-help`.
-KEYS: tuple[tuple[str, str, str], ...] = (
-    ("general", "timezone", "IANA time zone of the user; floating times are read in it."),
-    (
+Kind = Literal["bool", "int", "float", "text", "time", "choice", "list", "table"]
+"""What a key holds, which is also which editor a form gives it."""
+
+
+class Key(NamedTuple):
+    """One key of the settings file: where it sits, what it means, what it holds.
+
+    The file reader's documentation (``planner settings-help``), the writer
+    (:func:`settings_to_dict`) and the settings dialog all walk the same
+    :data:`SCHEMA`, so a key added here appears in all three or the tests say
+    which one is missing.
+
+    ``attr`` is the attribute holding the value when it is not ``name``: on
+    :class:`Settings` for a key (dotted for nested settings, e.g.
+    ``geocoding.url``), on the row object for a table column. A table's
+    ``NAME`` column without one holds the name a mapping files the row under.
+    ``optional`` keys may be left out, which means "no limit" or "not
+    decided"; ``limits`` bound an editor, not the file. A ``table`` holds rows
+    of ``columns``: ``layout`` says whether they are named tables
+    (``[places.office]``, the name in the ``NAME`` column), an array of tables
+    (``[[stars]]``) or a mapping of one value per name (``rush_hour``).
+    """
+
+    section: str
+    name: str
+    doc: str
+    kind: Kind
+    choices: tuple[str, ...] = ()
+    label: str = ""
+    attr: str = ""
+    optional: bool = False
+    limits: tuple[float, float] | None = None
+    columns: tuple[Key, ...] = ()
+    layout: Literal["", "named", "array", "mapping"] = ""
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """Where the value sits in the parsed TOML document."""
+        parts = tuple(p for p in self.section.split(".") if p and p != "NAME")
+        if self.kind == "table" and self.layout != "mapping":
+            return parts
+        return (*parts, self.name)
+
+    @property
+    def field(self) -> str:
+        """The attribute holding the value."""
+        return self.attr or self.name
+
+    @property
+    def title(self) -> str:
+        """The words a form shows for the key."""
+        return self.label or self.name.replace("_", " ").capitalize()
+
+
+def _table(
+    section: str,
+    doc: str,
+    layout: Literal["named", "array"],
+    attr: str,
+    label: str,
+    *columns: Key,
+) -> Key:
+    names = ", ".join(c.name for c in columns if c.name != "NAME")
+    return Key(section, names, doc, "table", (), label, attr, columns=columns, layout=layout)
+
+
+_MODES = tuple(m.value for m in TravelMode)
+_PLACE_TEXT = 'a saved place name, "lat, lon", an address or a city'
+
+# Every key the TOML file may hold, in the order of `planner settings-help`
+# and of the file planner writes.
+SCHEMA: tuple[Key, ...] = (
+    Key(
+        "general",
+        "timezone",
+        "IANA time zone of the user; floating times are read in it.",
+        "text",
+        label="Time zone",
+    ),
+    Key(
         "home",
         "location",
         'Home as "lat, lon", or an address (placed by the gazetteer offline, precisely'
         " with geocoding consent).",
+        "text",
+        label="Home",
+        attr="home_text",
     ),
-    ("places.NAME", "location", 'A saved place (office, campus): "lat, lon" or an address.'),
-    ("places.NAME", "match", "Words in a commitment's LOCATION meaning you are at this place."),
-    ("travel", "mode", "drive, transit, bike or walk."),
-    ("travel", "unknown_place_minutes", "Minutes each way assumed when a venue has no position."),
-    ("travel", "rush_hour", 'Weekday traffic by hour of departure, e.g. { "17" = 1.6 }.'),
-    (
+    _table(
+        "places.NAME",
+        "Saved places (office, campus): a commitment whose location or title mentions"
+        " one of a place's words puts you there.",
+        "named",
+        "places",
+        "Saved places",
+        Key("places.NAME", "NAME", "The place's name, e.g. office.", "text", attr="place.name"),
+        Key(
+            "places.NAME",
+            "location",
+            'A saved place (office, campus): "lat, lon" or an address.',
+            "text",
+            attr="place",
+        ),
+        Key(
+            "places.NAME",
+            "match",
+            "Words in a commitment's LOCATION meaning you are at this place.",
+            "list",
+        ),
+    ),
+    Key(
+        "travel",
+        "mode",
+        "drive, transit, bike or walk.",
+        "choice",
+        _MODES,
+        label="Travel by",
+        attr="travel_mode",
+    ),
+    Key(
+        "travel",
+        "unknown_place_minutes",
+        "Minutes each way assumed when a venue has no position.",
+        "int",
+        label="Minutes to a venue with no position",
+        limits=(0, 600),
+    ),
+    Key(
+        "travel",
+        "rush_hour",
+        'Weekday traffic by hour of departure, e.g. { "17" = 1.6 }; left out: the built-in curve.',
+        "table",
+        label="Rush hour",
+        optional=True,
+        columns=(
+            Key("travel.rush_hour", "hour", "Hour of departure, 0 to 23.", "int", limits=(0, 23)),
+            Key(
+                "travel.rush_hour",
+                "factor",
+                "How much slower than free flow, 0.5 to 5 (1.6: 60% slower).",
+                "float",
+                limits=(0.5, 5),
+            ),
+        ),
+        layout="mapping",
+    ),
+    _table(
         "travel.override",
-        "from, to, minutes, mode, radius_km",
         "A trip you know, which wins over estimates (array of tables).",
+        "array",
+        "overrides",
+        "Known trips",
+        Key(
+            "travel.override",
+            "from",
+            f"Where the trip starts: {_PLACE_TEXT}.",
+            "text",
+            attr="origin",
+        ),
+        Key("travel.override", "to", f"Where it ends: {_PLACE_TEXT}.", "text", attr="destination"),
+        Key(
+            "travel.override",
+            "minutes",
+            "How long the trip takes, in minutes.",
+            "int",
+            limits=(1, 1440),
+        ),
+        Key(
+            "travel.override",
+            "mode",
+            "The travel mode it is for; not set: any mode.",
+            "choice",
+            _MODES,
+            optional=True,
+        ),
+        Key(
+            "travel.override",
+            "radius_km",
+            "How close, in km, both ends must be to the places named (default 2).",
+            "float",
+            limits=(0, 100),
+        ),
     ),
-    ("geocoding", "consent", "Whether addresses may be sent to the geocoder (asked once)."),
-    ("geocoding", "provider", "A geopy geocoder name (default nominatim)."),
-    ("geocoding", "url", "A self-hosted geocoder, e.g. http://127.0.0.1:8080."),
-    ("geocoding", "user_agent", "How planner introduces itself to the geocoder."),
-    ("geocoding", "min_delay_seconds", "Seconds between requests (Nominatim: at least 1)."),
-    ("geocoding", "timeout_seconds", "How long to wait for the geocoder."),
-    ("routing", "provider", 'Real routing: "osrm" or "valhalla" (default off).'),
-    ("routing", "url", "The routing service, e.g. http://127.0.0.1:5000."),
-    ("routing", "timeout_seconds", "How long to wait before falling back to the estimate."),
-    ("budget", "weekly_hours", "Hours a week for events."),
-    ("budget", "counts_travel", "Whether travel time counts against weekly_hours."),
-    ("budget", "max_events_per_week", "At most this many events a week."),
-    ("budget", "max_events_per_day", "At most this many events a day."),
-    ("budget", "max_evenings_out", "At most this many evenings out a week."),
-    ("budget", "monthly_money", "Dollars a month for tickets (omit for no limit)."),
-    ("rules", "earliest_leave", 'Leave home no earlier than this time, "HH:MM".'),
-    ("rules", "latest_home", 'Be home no later than this time, "HH:MM".'),
-    ("rules", "protect_weekends", "Propose nothing on Saturdays and Sundays."),
-    ("rules", "tentative_is_busy", "Whether a TENTATIVE commitment blocks its time."),
-    (
+    Key("budget", "weekly_hours", "Hours a week for events.", "float", limits=(0, 168)),
+    Key(
+        "budget",
+        "counts_travel",
+        "Whether travel time counts against weekly_hours.",
+        "bool",
+        label="Travel counts against the weekly hours",
+    ),
+    Key(
+        "budget",
+        "max_events_per_week",
+        "At most this many events a week.",
+        "int",
+        label="Events a week, at most",
+        limits=(0, 50),
+    ),
+    Key(
+        "budget",
+        "max_events_per_day",
+        "At most this many events a day.",
+        "int",
+        label="Events a day, at most",
+        limits=(0, 10),
+    ),
+    Key(
+        "budget",
+        "max_evenings_out",
+        "At most this many evenings out a week.",
+        "int",
+        label="Evenings out a week, at most",
+        limits=(0, 7),
+    ),
+    Key(
+        "budget",
+        "monthly_money",
+        "Dollars a month for tickets (omit for no limit).",
+        "float",
+        label="Dollars a month for tickets",
+        optional=True,
+        limits=(0, 100_000),
+    ),
+    Key(
+        "budget",
+        "volunteer",
+        "You volunteer: events free for volunteers cost you nothing.",
+        "bool",
+        label="I volunteer (events free for volunteers cost nothing)",
+    ),
+    Key(
+        "rules",
+        "earliest_leave",
+        'Leave home no earlier than this time, "HH:MM".',
+        "time",
+        label="Leave home no earlier than",
+    ),
+    Key(
+        "rules",
+        "latest_home",
+        'Be home no later than this time, "HH:MM".',
+        "time",
+        label="Be home no later than",
+    ),
+    Key(
+        "rules",
+        "evening_starts",
+        'An event ending after this time is an evening out, "HH:MM".',
+        "time",
+        label="Evening starts at",
+    ),
+    Key(
+        "rules",
+        "protect_weekends",
+        "Propose nothing on Saturdays and Sundays.",
+        "bool",
+        label="Keep weekends free",
+    ),
+    Key(
+        "rules",
+        "tentative_is_busy",
+        "Whether a TENTATIVE commitment blocks its time.",
+        "bool",
+        label="Tentative commitments block their time",
+    ),
+    Key(
+        "rules",
+        "default_stars",
+        "Stars (0-5) of an event with no PRIORITY and no rating.",
+        "int",
+        label="Stars of an unrated event",
+        limits=(0, 5),
+    ),
+    _table(
         "rules.protected",
-        "days, from, to, label",
         'Weekly times kept free, e.g. days = ["wed"], from = "18:00" (array of tables).',
+        "array",
+        "protected",
+        "Protected times",
+        Key(
+            "rules.protected",
+            "days",
+            "Days it applies to, e.g. mon, wed; not set: every day.",
+            "list",
+            WEEKDAYS,
+        ),
+        Key("rules.protected", "from", 'Start, "HH:MM" (default 00:00).', "time", attr="start"),
+        Key("rules.protected", "to", 'End, "HH:MM" or "24:00" (the default).', "time", attr="end"),
+        Key("rules.protected", "label", "What the time is for, shown in reasons.", "text"),
     ),
-    ("budget", "volunteer", "You volunteer: events free for volunteers cost you nothing."),
-    ("stars", "match, stars", 'Stars for events mentioning a text, e.g. "Help Desk Institute".'),
-    (
+    _table(
+        "categories.NAME",
+        "Rules for the events of one category (CATEGORIES in the calendar).",
+        "named",
+        "categories",
+        "Categories",
+        Key("categories.NAME", "NAME", "The category, e.g. professional.", "text"),
+        Key(
+            "categories.NAME",
+            "weight",
+            "Multiplies the value of events of this category.",
+            "float",
+            limits=(0, 10),
+        ),
+        Key(
+            "categories.NAME",
+            "max_per_week",
+            "At most this many events of this category a week.",
+            "int",
+            optional=True,
+        ),
+        Key(
+            "categories.NAME",
+            "max_per_month",
+            "At most this many a calendar month.",
+            "int",
+            optional=True,
+        ),
+        Key(
+            "categories.NAME",
+            "min_per_week",
+            "A target: at least this many a week when possible.",
+            "int",
+            optional=True,
+        ),
+    ),
+    _table(
+        "stars",
+        'Stars for events mentioning a text, e.g. "Help Desk Institute".',
+        "array",
+        "keyword_stars",
+        "Stars by keyword",
+        Key("stars", "match", "Text in the event's title or description.", "text"),
+        Key("stars", "stars", "Stars, 0 to 5.", "int", limits=(0, 5)),
+    ),
+    _table(
         "flexible",
-        "name, minutes, times_per_week, days, from, to, category, stars, place",
         "Time the planner places where it fits, e.g. a 60-minute coffee twice a week, 12-14.",
+        "array",
+        "flexible",
+        "Flexible blocks",
+        Key("flexible", "name", "What the time is for.", "text"),
+        Key("flexible", "minutes", "How long each time, in minutes.", "int"),
+        Key("flexible", "times_per_week", "How many times a week, 1 to 7.", "int", limits=(1, 7)),
+        Key(
+            "flexible",
+            "days",
+            "Days it may go on, e.g. mon, tue; not set: every day.",
+            "list",
+            WEEKDAYS,
+        ),
+        Key("flexible", "from", 'Earliest start, "HH:MM".', "time", attr="start"),
+        Key("flexible", "to", 'Latest end, "HH:MM".', "time", attr="end"),
+        Key("flexible", "category", "Category it counts as (optional).", "text"),
+        Key("flexible", "stars", "Stars, 0 to 5.", "int", limits=(0, 5)),
+        Key("flexible", "place", 'A saved place name, or "" for a call (no travel).', "text"),
     ),
-    ("rules", "evening_starts", 'An event ending after this time is an evening out, "HH:MM".'),
-    ("rules", "default_stars", "Stars (1-5) of an event with no PRIORITY and no rating."),
-    ("categories.NAME", "weight", "Multiplies the value of events of this category."),
-    ("categories.NAME", "max_per_week", "At most this many events of this category a week."),
-    ("categories.NAME", "max_per_month", "At most this many a calendar month."),
-    ("categories.NAME", "min_per_week", "A target: at least this many a week when possible."),
+    Key(
+        "geocoding",
+        "consent",
+        "Whether addresses may be sent to the geocoder (asked once while not set).",
+        "bool",
+        label="Look up addresses online (sends addresses to {service})",
+        attr="geocoding.consent",
+        optional=True,
+    ),
+    Key(
+        "geocoding",
+        "provider",
+        "A geopy geocoder name (default nominatim).",
+        "text",
+        label="Geocoder",
+        attr="geocoding.provider",
+    ),
+    Key(
+        "geocoding",
+        "url",
+        "A self-hosted geocoder, e.g. http://127.0.0.1:8080.",
+        "text",
+        label="Geocoder address",
+        attr="geocoding.url",
+    ),
+    Key(
+        "geocoding",
+        "user_agent",
+        "How planner introduces itself to the geocoder.",
+        "text",
+        label="User agent",
+        attr="geocoding.user_agent",
+    ),
+    Key(
+        "geocoding",
+        "min_delay_seconds",
+        "Seconds between requests (Nominatim: at least 1).",
+        "float",
+        label="Seconds between requests",
+        attr="geocoding.min_delay_seconds",
+        limits=(0, 60),
+    ),
+    Key(
+        "geocoding",
+        "timeout_seconds",
+        "How long to wait for the geocoder.",
+        "float",
+        label="Geocoder timeout (seconds)",
+        attr="geocoding.timeout_seconds",
+        limits=(0, 600),
+    ),
+    Key(
+        "routing",
+        "provider",
+        'Real routing: "osrm" or "valhalla" (default off).',
+        "choice",
+        ("", "osrm", "valhalla"),
+        label="Routing service",
+        attr="routing.provider",
+    ),
+    Key(
+        "routing",
+        "url",
+        "The routing service, e.g. http://127.0.0.1:5000.",
+        "text",
+        label="Routing service address",
+        attr="routing.url",
+    ),
+    Key(
+        "routing",
+        "timeout_seconds",
+        "How long to wait before falling back to the estimate.",
+        "float",
+        label="Routing timeout (seconds)",
+        attr="routing.timeout_seconds",
+        limits=(0, 600),
+    ),
 )
+
+
+def _help_rows() -> Iterator[tuple[str, str, str]]:
+    for key in SCHEMA:
+        yield key.section, key.name, key.doc
+        if key.layout in ("named", "array"):
+            yield from ((key.section, c.name, c.doc) for c in key.columns if c.name != "NAME")
+
+
+KEYS: tuple[tuple[str, str, str], ...] = tuple(_help_rows())
+"""(section, key, description) for ``planner settings-help``: SCHEMA, tables with their columns."""
 
 
 _KIND_NAMES = {
@@ -322,7 +750,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     _check_keys(home, {"location"}, "home")
     if "location" in home:
         text = _expect(home["location"], str, "[home] location")
-        out["home"] = parse_place("home", text)
+        out["home"] = parse_place("home", text, "[home] location")
         out["home_text"] = text
 
     places = []
@@ -331,7 +759,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         _check_keys(table, {"location", "match"}, f"places.{name}")
         text = _expect(table.get("location", ""), str, f"[places.{name}] location")
         match = tuple(_expect(m, str, f"[places.{name}] match") for m in table.get("match", [name]))
-        places.append(SavedPlace(parse_place(name, text), match))
+        places.append(SavedPlace(parse_place(name, text, f"[places.{name}] location"), match))
     out["places"] = tuple(places)
 
     travel = _section(data, "travel")
@@ -604,3 +1032,131 @@ def load_settings_text(data: dict[str, Any], origin: str) -> Settings:
 def field_names() -> list[str]:
     """The Settings attributes, for tests that check KEYS covers the schema."""
     return [f.name for f in fields(Settings)]
+
+
+def settings_to_dict(settings: Settings) -> dict[str, Any]:
+    """The TOML document that :func:`settings_from_dict` reads back as ``settings``.
+
+    It is built by walking :data:`SCHEMA`, so a key the reader knows and the
+    writer forgets fails the round-trip tests instead of vanishing from the
+    user's file. Every key is written, defaults included, so the file says
+    exactly what planner plans with; optional keys that are not set (no money
+    limit, consent not decided) and empty tables are left out, as a person
+    would. Settings built by hand rather than read from a file round-trip as
+    long as they are what some file would give (category names in lower case,
+    times in whole minutes).
+    """
+    data: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+    for key in SCHEMA:
+        value = _home_text(settings) if key.field == "home_text" else _attr(settings, key.field)
+        if value is None or (key.kind == "table" and not value and key.layout != "mapping"):
+            continue
+        toml = _table_to_toml(key, value) if key.kind == "table" else _toml_value(value, key)
+        *sections, name = key.path
+        table = data
+        for section in sections:
+            table = table.setdefault(section, {})
+        table[name] = toml
+    return data
+
+
+def _home_text(settings: Settings) -> str | None:
+    # home_text is what the user wrote; settings made in code may only have the Place.
+    return settings.home_text or place_text(settings.home) or None
+
+
+def _attr(obj: object, dotted: str) -> Any:
+    return reduce(getattr, dotted.split("."), obj)
+
+
+def _toml_value(value: Any, key: Key) -> Any:
+    if isinstance(value, Place):
+        return place_text(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, time):
+        return _clock_text(value)
+    if isinstance(value, tuple | list):
+        return [key.choices[v] if key.choices and isinstance(v, int) else v for v in value]
+    return value
+
+
+def _clock_text(value: time) -> str:
+    # A protected time "to 24:00" is read as the last second of the day.
+    return "24:00" if value == time(23, 59, 59) else f"{value.hour:02d}:{value.minute:02d}"
+
+
+def _table_to_toml(key: Key, value: Any) -> Any:
+    if key.layout == "mapping":
+        return {str(name): number for name, number in value.items()}
+    named = value.items() if isinstance(value, dict) else (("", row) for row in value)
+    rows = []
+    for name, row in named:
+        cells = {}
+        for column in key.columns:
+            cell = name if column.field == "NAME" else _attr(row, column.field)
+            if cell is not None:
+                cells[column.name] = _toml_value(cell, column)
+        rows.append(cells)
+    if key.layout == "named":
+        return {row.pop("NAME"): row for row in rows}
+    return rows
+
+
+HEADER = (
+    "# planner settings: `planner settings-help` explains every key.\n"
+    "# planner rewrites this file when you change its settings; only this\n"
+    "# opening comment is kept.\n"
+)
+
+
+def save_settings(settings: Settings, path: Path | str, header: str | None = None) -> None:
+    """Write ``settings`` as TOML, atomically, keeping the file's opening comment.
+
+    The text goes to a temporary file next to the target, which then replaces
+    it in one step: a crash or a full disk leaves the old file, never half a
+    file that would stop planner from starting. What would be written is
+    validated first, so planner never writes a file it would then refuse.
+    The opening comment block of an existing file (or ``header``, or
+    :data:`HEADER` for a new file) is kept; comments further down are lost,
+    since the settings hold no comments. A symbolic link is followed, so a
+    settings file kept in a dotfiles folder stays there.
+
+    Raises:
+        SettingsError: when the settings would not read back.
+        OSError: when the file cannot be written.
+    """
+    data = settings_to_dict(settings)
+    settings_from_dict(data)
+    target = Path(path).resolve()
+    if header is None:
+        header = _opening_comment(target) or HEADER
+    lines = [line if line.startswith("#") else f"# {line}".rstrip() for line in header.splitlines()]
+    text = "\n".join(lines) + "\n\n" + tomli_w.dumps(data)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+    )
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            shutil.copymode(target, temporary)
+        Path(temporary).replace(target)  # os.replace: atomic
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _opening_comment(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    lines = []
+    for line in text.lstrip("\ufeff").splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line)
+    return "\n".join(lines)

@@ -24,7 +24,11 @@ SCREENSHOT_TIMEOUT_MS = 60_000
 def make_session(args: argparse.Namespace, settings: Settings) -> Session:
     """The session over the calendars named on the command line (or the demo week)."""
     demo = args.demo and not (args.commitments or args.candidates)
-    return Session(calendar_loader(args.commitments, args.candidates, demo=demo), settings)
+    return Session(
+        calendar_loader(args.commitments, args.candidates, demo=demo),
+        settings,
+        settings_path=args.settings,
+    )
 
 
 # Harmless notices of Qt's headless platform, which say nothing to a user.

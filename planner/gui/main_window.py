@@ -458,7 +458,7 @@ class MainWindow(QMainWindow):
 
     def ask_geocoding(self, addresses: list[str], settings: Settings) -> None:
         """Ask once whether addresses may be looked up online; remember; re-plan."""
-        service = settings.geocoding.url or "OpenStreetMap Nominatim"
+        service = settings.geocoding.service
         allowed = ask_geocoding_consent(self, addresses, service)
         preferences.save("geocoding_consent", allowed)
         if allowed:
@@ -611,8 +611,17 @@ class MainWindow(QMainWindow):
         from planner.gui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.session.settings, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.session.set_settings(dialog.settings())
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        if self.session.set_settings(dialog.settings()) is None:
+            return
+        if self.session.save_problem:
+            QMessageBox.warning(self, "Settings not saved", self.session.save_problem)
+        elif self.session.settings_path is None:
+            self.statusBar().showMessage(
+                "Settings changed for this session (start planner with --settings FILE.toml "
+                "to keep them)"
+            )
 
     # --- selection ----------------------------------------------------------------------
     def select_event(self, key: str) -> None:

@@ -86,13 +86,16 @@ def calendars(draw):
             lines.append(f"RRULE:FREQ={freq}{end}")
             if draw(st.booleans()):
                 lines.append(f"EXDATE;TZID=America/Toronto:{stamp(start + timedelta(days=7))}")
-            for _ in range(draw(st.integers(0, 2))):
+            # Each override amends a different occurrence: two with one RECURRENCE-ID (and
+            # one SEQUENCE) are contradictory data, where no answer is more right.
+            steps = draw(st.lists(st.integers(1, 8), max_size=2, unique=True))
+            for n in steps:
                 step = {"DAILY;INTERVAL=3": 3, "WEEKLY": 7, "WEEKLY;INTERVAL=2": 14, "MONTHLY": 0}[
                     freq
                 ]
                 if not step:
                     continue
-                original = start + timedelta(days=step * draw(st.integers(1, 8)))
+                original = start + timedelta(days=step * n)
                 moved = original + timedelta(days=draw(st.integers(-20, 20)), hours=1)
                 overrides.append(
                     [

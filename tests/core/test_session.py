@@ -172,3 +172,27 @@ def test_typed_events_join_their_week_and_undo_removes_them(session):
     session.undo()
     session.undo()
     assert session.state.added == ()
+
+
+def test_a_settings_change_is_written_to_the_settings_file_and_undo_writes_it_back(tmp_path):
+    from planner import resources
+    from planner.core.settings import load_settings
+
+    path = tmp_path / "settings.toml"
+    path.write_bytes(resources.read_bytes("demo", "settings.toml"))
+    original = load_settings(path)
+    session = Session(calendar_loader(demo=True), original, settings_path=path)
+    session.set_settings(replace(original, max_events_per_week=1))
+    assert load_settings(path).max_events_per_week == 1
+    session.undo()
+    assert load_settings(path) == original
+    assert session.save_problem == ""
+
+
+def test_a_settings_file_that_cannot_be_written_is_reported_not_raised(tmp_path):
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    session = Session(calendar_loader(demo=True), demo_settings(), settings_path=folder)
+    session.set_settings(replace(demo_settings(), max_events_per_week=1))
+    assert "settings not saved" in session.save_problem
+    assert session.settings.max_events_per_week == 1  # the session still uses the change
