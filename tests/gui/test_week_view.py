@@ -476,9 +476,7 @@ def test_all_day_chips_stack_in_rows():
 def test_the_view_follows_a_dark_palette(view):
     from PySide6.QtGui import QColor, QPalette
 
-    view.set_week(
-        MONDAY, TZ, [item("c", ItemKind.COMMITMENT, at(0, 9), at(0, 17), title="Work")]
-    )
+    view.set_week(MONDAY, TZ, [item("c", ItemKind.COMMITMENT, at(0, 9), at(0, 17), title="Work")])
     light = view.grab().toImage()
     dark = QPalette()
     dark.setColor(QPalette.ColorRole.Base, QColor("#1e1f22"))

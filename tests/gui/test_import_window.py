@@ -1,0 +1,119 @@
+"""Importing from the window: file dialog, import dialog, re-plan; and no frozen window."""
+
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtWidgets import QApplication
+
+from planner.core.demo import DEMO_WEEK, demo_settings
+from planner.core.session import Session, calendar_loader
+from planner.gui import main_window
+from planner.gui.import_dialog import ImportDialog, State
+from planner.gui.main_window import MainWindow
+
+TZ = ZoneInfo("America/Toronto")
+
+
+@pytest.fixture
+def window(qtbot):
+    win = MainWindow(Session(calendar_loader(demo=True), demo_settings()), DEMO_WEEK)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.planned, timeout=30_000):
+        win.show()
+    return win
+
+
+def meetup_feed(path: Path, count: int = 1, start: datetime | None = None) -> Path:
+    """A Meetup-style feed (its PRODID makes the dialog suggest "candidates")."""
+    first = start or datetime(2026, 11, 25, 7, 0)
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Meetup//Meetup Events v1.0//EN"]
+    for i in range(count):
+        begin = first + timedelta(hours=7 * i)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:feed-{i}@meetup.com",
+            f"SUMMARY:Imported breakfast {i}",
+            f"DTSTART;TZID=America/Toronto:{begin:%Y%m%dT%H%M%S}",
+            f"DTEND;TZID=America/Toronto:{begin + timedelta(minutes=45):%Y%m%dT%H%M%S}",
+            "LOCATION:Online event",
+            f"URL:https://www.meetup.com/durham-tech/events/{1000 + i}/",
+            "DESCRIPTION:A morning coffee hour for people in tech around Durham Region.",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    return path
+
+
+def accept_the_dialog_once_read(qtbot, path: Path) -> None:
+    dialog = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, ImportDialog) and w.isVisible()
+    )
+    qtbot.waitUntil(lambda: dialog.state_of(path) is State.READ, timeout=20_000)
+    dialog.accept()
+
+
+def test_file_import_offers_the_preview_and_replans_with_the_new_events(
+    window, qtbot, monkeypatch, tmp_path
+):
+    feed = meetup_feed(tmp_path / "durham-tech.ics")
+    monkeypatch.setattr(
+        main_window.QFileDialog,
+        "getOpenFileNames",
+        staticmethod(lambda *args, **kwargs: ([str(feed)], "")),
+    )
+    QTimer.singleShot(0, lambda: accept_the_dialog_once_read(qtbot, feed))
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        window.import_files()
+    assert any(d.event.uid == "feed-0@meetup.com" for d in window.plan.decisions)
+    assert window.session.state.sources[0].role == "candidates"
+    assert window.undo_action.text().startswith("&Undo Import durham-tech.ics")
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        window.undo_action.trigger()
+    assert not any(d.event.uid == "feed-0@meetup.com" for d in window.plan.decisions)
+
+
+def test_a_cancelled_import_changes_nothing(window, qtbot, tmp_path):
+    feed = meetup_feed(tmp_path / "feed.ics")
+
+    def cancel() -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ImportDialog))
+        dialog.reject()
+
+    QTimer.singleShot(0, cancel)
+    window.import_files([str(feed)])
+    assert window.session.state.sources == ()
+    assert window.session.undo_label == ""
+
+
+def test_the_window_never_stalls_while_a_big_calendar_is_imported_and_planned(
+    window, qtbot, tmp_path
+):
+    # A year of a busy feed: 1,250 events, 40 of them in the week on screen.
+    feed = meetup_feed(tmp_path / "big.ics", 1250, datetime(2026, 8, 3, 7, 0))
+    longest = {"gap": 0}
+    clock = QElapsedTimer()
+    clock.start()
+    last = {"at": clock.elapsed()}
+
+    def tick() -> None:
+        now = clock.elapsed()
+        longest["gap"] = max(longest["gap"], now - last["at"])
+        last["at"] = now
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(5)
+    began = time.perf_counter()
+    QTimer.singleShot(0, lambda: accept_the_dialog_once_read(qtbot, feed))
+    with qtbot.waitSignal(window.planned, timeout=60_000):
+        window.import_files([str(feed)])
+    timer.stop()
+    assert sum(1 for d in window.plan.decisions if d.event.uid.startswith("feed-")) >= 20
+    print(f"longest event-loop stall: {longest['gap']} ms")
+    assert longest["gap"] < 100, f"the event loop stalled for {longest['gap']} ms"
+    assert time.perf_counter() - began < 30
