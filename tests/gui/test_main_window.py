@@ -109,3 +109,42 @@ def test_export_writes_the_attend_list(window, tmp_path):
     csv_target = tmp_path / "attend.csv"
     window.export_csv(str(csv_target))
     assert len(csv_target.read_text().splitlines()) == len(window.plan.chosen) + 1
+
+
+def test_all_three_exports_read_back(window, tmp_path):
+    import csv
+
+    import icalendar
+    from pypdf import PdfReader
+
+    chosen = window.plan.chosen
+    window.export_ics(str(tmp_path / "attend.ics"))
+    calendar = icalendar.Calendar.from_ical((tmp_path / "attend.ics").read_bytes())
+    summaries = {str(c["SUMMARY"]) for c in calendar.walk("VEVENT")}
+    assert {d.event.summary for d in chosen} <= summaries
+    window.export_csv(str(tmp_path / "attend.csv"))
+    with (tmp_path / "attend.csv").open(encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    assert [r["title"] for r in rows] == [d.event.summary for d in chosen]
+    window.export_pdf(str(tmp_path / "agenda.pdf"))
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "agenda.pdf").pages)
+    for d in chosen:
+        assert d.leave_at.strftime("%H:%M") in text
+
+
+def test_the_window_remembers_its_size_and_layout(qtbot):
+    first = MainWindow(demo_session(), DEMO_WEEK)
+    qtbot.addWidget(first)
+    first.resize(760, 540)  # inside the offscreen screen (800x600)
+    first.show()
+    qtbot.waitExposed(first)
+    first.split.setSizes([300, 440])
+    sizes = first.split.sizes()
+    first.close()
+    second = MainWindow(demo_session(), DEMO_WEEK)
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitExposed(second)
+    assert (second.width(), second.height()) == (760, 540)
+    assert second.split.sizes() == sizes
+    second.close()
