@@ -2,8 +2,8 @@
 
 Qt must never try to open a real display in tests, so the platform is forced
 to offscreen here, before pytest-qt creates the QApplication. planner's own
-config and cache folders point at a private temporary folder, so tests never
-read or change the developer's consent answers or geocoding cache.
+config, cache and data folders point at a private temporary folder, so tests never
+read or change the developer's consent answers, geocoding cache or store.
 """
 
 import os
@@ -14,3 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _private = Path(tempfile.mkdtemp(prefix="planner-tests-"))
 os.environ["PLANNER_CONFIG_DIR"] = str(_private / "config")
 os.environ["PLANNER_CACHE_DIR"] = str(_private / "cache")
+os.environ["PLANNER_DATA_DIR"] = str(_private / "data")
+
+# The `site` fixture: a real HTTP server on 127.0.0.1 for feed tests.
+pytest_plugins = ["tests.feed_server"]

@@ -10,6 +10,11 @@ class; it never imports Qt.
 Reading calendars is the slow part of planning, so the events of a week are
 cached per (week, calendars, settings): a re-plan after a decision reuses them
 and costs only the optimiser.
+
+With a :class:`~planner.core.store.Store` the session is kept: every change
+(and every undo and redo) is written in one transaction before the window
+hears of it, a new session starts from what was stored, and the events
+planned or attended in other weeks count toward monthly quotas.
 """
 
 from __future__ import annotations
@@ -19,13 +24,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from planner.core.ics_import import dedupe
 from planner.core.model import Event, Plan
 from planner.core.planning import Choices, plan_week, week_of
 from planner.core.settings import Settings
 from planner.core.week import WeekData, load_week
+
+if TYPE_CHECKING:
+    from planner.core.store import Store
 
 Role = Literal["commitments", "candidates"]
 ROLES: tuple[Role, ...] = ("commitments", "candidates")
@@ -39,7 +47,8 @@ MAX_UNDO = 200
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A calendar file the user imported, and what its events are to them."""
+    """A calendar the user imported (a file path, or a feed's URL), and what its events
+    are to them."""
 
     path: str
     role: Role
@@ -84,21 +93,56 @@ class Session:
         *,
         choices: Choices | None = None,
         sources: Sequence[Source] = (),
+        added: Sequence[Event] = (),
         settings_path: Path | None = None,
+        store: Store | None = None,
     ) -> None:
         self._base = base
         self.settings_path = settings_path
         """Where a settings change is written (None: kept for this session only, as for
         the demo)."""
+        self.store = store
+        """Where every change is kept (None: this session only, as for screenshots)."""
         self.save_problem = ""
-        """Why the last settings change could not be written ("" when it was)."""
-        self._state = State(settings, choices or Choices(), tuple(sources))
+        """Why the last change could not be written ("" when it was)."""
+        self._state = State(settings, choices or Choices(), tuple(sources), tuple(added))
         self._undo: list[Change] = []
         self._redo: list[Change] = []
         self._cache: dict[tuple[date, tuple[Source, ...], int], tuple[Settings, WeekData]] = {}
         self._cache_settings: dict[int, Settings] = {}
         self._lock = threading.Lock()
         self.listeners: list[Callable[[Change], None]] = []
+
+    @classmethod
+    def restored(
+        cls,
+        store: Store,
+        base: BaseLoader,
+        settings: Settings,
+        *,
+        settings_path: Path | None = None,
+    ) -> Session:
+        """The session the user left: decisions, calendars and typed events from ``store``,
+        kept there from now on."""
+        return cls(
+            base,
+            settings,
+            choices=store.load_choices(),
+            sources=store.load_sources(),
+            added=store.load_added(),
+            settings_path=settings_path,
+            store=store,
+        )
+
+    def reset(self, state: State, label: str = "") -> None:
+        """Replace everything (a backup was restored): the undo history is dropped, as it
+        belongs to the state that was replaced."""
+        self._undo.clear()
+        self._redo.clear()
+        change = Change(label or "Restore", self._state, state)
+        self._state = state
+        self.forget_loaded()
+        self._notify(change)
 
     # --- reading ------------------------------------------------------------------------
     @property
@@ -158,7 +202,7 @@ class Session:
 
     def add_sources(self, sources: Iterable[tuple[Path | str, Role]]) -> Change | None:
         """Import calendars; a file imported again takes its new role."""
-        added = [Source(str(Path(p).resolve()), role) for p, role in sources]
+        added = [Source(_location(p), role) for p, role in sources]
         if not added:
             return None
         for source in added:
@@ -169,16 +213,16 @@ class Session:
         new = kept + tuple(added)
         if new == self._state.sources:
             return None
-        names = ", ".join(Path(s.path).name for s in added)
+        names = ", ".join(source_name(s.path) for s in added)
         return self._apply(f"Import {names}", sources=new)
 
     def remove_source(self, path: Path | str) -> Change | None:
         """Stop reading an imported calendar (decisions about its events are kept)."""
-        target = str(Path(path).resolve())
+        target = _location(path)
         kept = tuple(s for s in self._state.sources if s.path != target)
         if kept == self._state.sources:
             return None
-        return self._apply(f"Remove {Path(target).name}", sources=kept)
+        return self._apply(f"Remove {source_name(target)}", sources=kept)
 
     def add_events(self, events: Sequence[Event]) -> Change | None:
         """Add candidates the user typed; an event with the same key replaces the old one."""
@@ -212,16 +256,30 @@ class Session:
         self._notify(change)
         return change
 
-    def _save_settings(self, settings: Settings) -> None:
+    def _save_settings(self, settings: Settings) -> str:
+        """Write the settings file (and its text into the store); why not, or ""."""
         from planner.core.settings import SettingsError, save_settings
 
         assert self.settings_path is not None
         try:
             save_settings(settings, self.settings_path)
+            if self.store is not None:
+                self.store.save_settings(self.settings_path)
         except (OSError, SettingsError) as exc:
-            self.save_problem = f"{self.settings_path}: settings not saved ({exc})"
-        else:
-            self.save_problem = ""
+            return f"{self.settings_path}: settings not saved ({exc})"
+        except Exception as exc:  # the store: sqlite3.Error, StoreError
+            return f"{self.store.path if self.store else ''}: settings not kept ({exc})"
+        return ""
+
+    def _save_state(self) -> str:
+        """Keep the state in the store before anyone is told of the change; why not, or ""."""
+        if self.store is None:
+            return ""
+        try:
+            self.store.save_state(self._state)
+        except Exception as exc:  # sqlite3.Error, StoreError, OSError: a full or lost disk
+            return f"{self.store.path}: your last change could not be saved ({exc})"
+        return ""
 
     # --- undo ---------------------------------------------------------------------------
     @property
@@ -252,8 +310,10 @@ class Session:
         return change
 
     def _notify(self, change: Change) -> None:
+        problems = [self._save_state()]
         if change.before.settings is not change.after.settings and self.settings_path:
-            self._save_settings(self._state.settings)
+            problems.append(self._save_settings(self._state.settings))
+        self.save_problem = "; ".join(p for p in problems if p)
         for listener in list(self.listeners):
             listener(change)
 
@@ -289,8 +349,47 @@ class Session:
             if typed:
                 typed = _placed(typed, settings)
             candidates = _merge(candidates, typed)
-        plan = plan_week(week.commitments, candidates, settings, day, state.choices)
+        plan = plan_week(
+            week.commitments,
+            candidates,
+            settings,
+            day,
+            state.choices,
+            history=self.history(day, settings),
+        )
         return settings, week, plan
+
+    def history(self, day: date, settings: Settings) -> list[Event]:
+        """The events recorded for the other weeks of the months the week of ``day``
+        touches: they count toward monthly quotas and the money budget."""
+        if self.store is None:
+            return []
+        from datetime import datetime
+
+        monday = week_of(day, settings).date()
+        first = monday.replace(day=1)
+        last = monday + timedelta(days=6)
+        after = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+        zone = settings.zone
+        start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
+        end = datetime.combine(after, datetime.min.time(), tzinfo=zone)
+        try:
+            return self.store.history(start, end)
+        except Exception:  # a store that cannot be read costs the quotas, never the plan
+            return []
+
+
+def source_name(location: str) -> str:
+    """How a calendar is named to the user: a file's name, or a feed's host and path."""
+    if _is_feed(location):
+        return location.split("://", 1)[-1].rstrip("/")
+    return Path(location).name
+
+
+def _location(path: Path | str) -> str:
+    """A feed's URL as given; a file as its absolute path (so it is found from anywhere)."""
+    text = str(path).strip()
+    return text if _is_feed(text) else str(Path(path).resolve())
 
 
 def _placed(events: list[Event], settings: Settings) -> list[Event]:
@@ -313,37 +412,96 @@ def calendar_loader(
     candidates: Sequence[Path | str] = (),
     *,
     demo: bool = False,
+    store: Store | None = None,
 ) -> BaseLoader:
     """The loader of the app and the CLI: the given files (or the bundled demo week) plus
     what the user imported, every place given a position where one can be found.
 
-    Each call re-reads the remembered geocoding consent, so answering the question
-    takes effect on the next plan.
+    With a ``store``, a file already read for the week is not parsed again unless it
+    changed, and an imported feed gives the events of its last good copy (fetching is
+    :func:`planner.core.feeds.refresh`'s job, never the loader's). Each call re-reads
+    the remembered geocoding consent, so answering the question takes effect on the
+    next plan.
     """
     from planner.core import preferences
     from planner.core.demo import load_demo
     from planner.core.places import PlaceResolver
     from planner.core.week import place_events, place_settings
 
+    reader = _cached_reader(store) if store is not None else None
+
     def load(
         day: date, settings: Settings, sources: tuple[Source, ...]
     ) -> tuple[Settings, WeekData]:
         resolver = PlaceResolver(preferences.apply(settings))
         current = place_settings(resolver.settings, resolver)
-        mine = [Path(s.path) for s in sources if s.role == "commitments"]
-        theirs = [Path(s.path) for s in sources if s.role == "candidates"]
+        files = [s for s in sources if not _is_feed(s.path)]
+        mine = [Path(s.path) for s in files if s.role == "commitments"]
+        theirs = [Path(s.path) for s in files if s.role == "candidates"]
+        given = ([], []) if demo else (list(commitments), list(candidates))
+        kwargs = {"reader": reader} if reader is not None else {}
+        week = load_week([*given[0], *mine], [*given[1], *theirs], current, day, **kwargs)
         if demo:
-            week = load_demo(day, current)
-            if mine or theirs:
-                extra = load_week(mine, theirs, current, day)
-                week.commitments += extra.commitments
-                week.candidates = dedupe(week.candidates + extra.candidates)
-                week.problems += extra.problems
-        else:
-            week = load_week([*commitments, *mine], [*candidates, *theirs], current, day)
+            example = load_demo(day, current)
+            week.commitments = example.commitments + week.commitments
+            week.candidates = dedupe(example.candidates + week.candidates)
+            week.problems = example.problems + week.problems
+        feeds = [s for s in sources if _is_feed(s.path)]
+        if feeds:
+            _add_feed_events(week, feeds, store, current, day)
         return current, place_events(week, resolver)
 
     return load
+
+
+def _is_feed(location: str) -> bool:
+    from planner.core.feeds import is_feed
+
+    return is_feed(location)
+
+
+def _cached_reader(store: Store):  # type: ignore[no-untyped-def]
+    from planner.core.store import read_file_cached
+
+    def read(path, zone, start, end):  # type: ignore[no-untyped-def]
+        try:
+            return read_file_cached(store, path, zone, start, end)
+        except Exception:  # the cache is an optimisation: a broken store still reads files
+            from planner.core.ics_import import read_file
+
+            return read_file(path, zone, start, end)
+
+    return read
+
+
+def _add_feed_events(
+    week: WeekData,
+    feeds: list[Source],
+    store: Store | None,
+    settings: Settings,
+    day: date,
+) -> None:
+    """The week's events of each feed, as last merged into the store."""
+    from planner.core.week import read_window
+
+    start, end = read_window(day, settings)
+    for source in feeds:
+        name = source_name(source.path)
+        if store is None:
+            week.problems.append(f"{name}: a feed is read only with planner's store")
+            continue
+        record = store.source_record(source.path)
+        if record is None or not record.has_copy:
+            why = record.last_error if record is not None and record.last_error else ""
+            week.problems.append(why or f"{name}: not downloaded yet")
+            continue
+        if record.last_error:
+            week.problems.append(record.last_error)
+        events = store.feed_events(source.path, start, end)
+        if source.role == "commitments":
+            week.commitments.extend(events)
+        else:
+            week.candidates = dedupe(week.candidates + events)
 
 
 def week_range(day: date, settings: Settings) -> tuple[date, date]:

@@ -690,6 +690,26 @@ class Store:
             row = db.execute("SELECT value FROM app_state WHERE name = 'last_week'").fetchone()
         return date.fromisoformat(row["value"]) if row else None
 
+    def save_value(self, name: str, value: str) -> None:
+        """Remember one small piece of the app's state (when changes were last seen)."""
+        with self._writing() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO app_state (name, value) VALUES (?, ?)", (name, value)
+            )
+
+    def value(self, name: str) -> str | None:
+        with self._reading() as db:
+            row = db.execute("SELECT value FROM app_state WHERE name = ?", (name,)).fetchone()
+        return str(row["value"]) if row else None
+
+    def changes_seen(self) -> datetime:
+        """When the user last dismissed the list of feed changes (long ago if never)."""
+        text = self.value("changes_seen")
+        return datetime.fromisoformat(text) if text else datetime(2000, 1, 1, tzinfo=UTC)
+
+    def mark_changes_seen(self, when: datetime) -> None:
+        self.save_value("changes_seen", utc_text(when))
+
     # --- history ------------------------------------------------------------------------
     def record_week(self, plan: Plan) -> None:
         """Remember what the plan of a week chose (status "planned"), for monthly quotas

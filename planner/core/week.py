@@ -7,11 +7,12 @@ must never cost the user their whole week.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from planner.core.ics_import import IcsError, ImportResult, dedupe, read_bytes, read_file
 from planner.core.model import Event
@@ -20,6 +21,9 @@ from planner.core.planning import week_of
 if TYPE_CHECKING:
     from planner.core.places import PlaceResolver
 from planner.core.settings import Settings
+
+FileReader = Callable[[Path | str, ZoneInfo, datetime, datetime], ImportResult]
+"""Reads one file's events in a window (:func:`read_file`, or the store's cached read)."""
 
 # Events that started before the week but run into it still matter (a
 # commitment from Sunday night, a multi-day conference), so read a day early.
@@ -42,13 +46,18 @@ Source = Path | str | tuple[str, bytes]
 """A path, or ``(name, data)`` for bytes that did not come from a file."""
 
 
-def _read(source: Source, settings: Settings, week_day: date) -> ImportResult:
+def read_window(week_day: date, settings: Settings) -> tuple[datetime, datetime]:
+    """The span read for the week of ``week_day``: the week and the day before it."""
     start = week_of(week_day, settings) - LEAD_IN
-    end = start + LEAD_IN + timedelta(days=7)
+    return start, start + LEAD_IN + timedelta(days=7)
+
+
+def _read(source: Source, settings: Settings, week_day: date, reader: FileReader) -> ImportResult:
+    start, end = read_window(week_day, settings)
     if isinstance(source, tuple):
         name, data = source
         return read_bytes(data, name, settings.zone, start, end)
-    return read_file(source, settings.zone, start, end)
+    return reader(source, settings.zone, start, end)
 
 
 def load_week(
@@ -56,13 +65,15 @@ def load_week(
     candidates: Iterable[Source],
     settings: Settings,
     week_day: date,
+    *,
+    reader: FileReader = read_file,
 ) -> WeekData:
     """Read every source; problems are collected, never raised."""
     week = WeekData(week_day)
     for sources, target in ((commitments, week.commitments), (candidates, week.candidates)):
         for source in sources:
             try:
-                result = _read(source, settings, week_day)
+                result = _read(source, settings, week_day, reader)
             except IcsError as exc:
                 week.problems.append(str(exc))
                 continue

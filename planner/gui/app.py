@@ -1,4 +1,10 @@
-"""Starting the desktop app (and its screenshot mode) from parsed CLI arguments."""
+"""Starting the desktop app (and its screenshot mode) from parsed CLI arguments.
+
+The window opens on the user's own planning, kept in the store: the same
+decisions, calendars and week as last time. ``--demo`` keeps its own store, so
+trying the demo never touches the user's; a screenshot keeps nothing, so the
+picture is the same on every machine.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +15,66 @@ from pathlib import Path
 
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from planner import __version__, resources
+from planner.core import saved
 from planner.core.demo import DEMO_WEEK, demo_settings
 from planner.core.session import Session, calendar_loader
 from planner.core.settings import Settings, SettingsError, load_settings
+from planner.core.store import Store, StoreError
 from planner.gui.main_window import MainWindow
 from planner.gui.platform_check import missing_window_libraries, window_problem
 
 SCREENSHOT_TIMEOUT_MS = 60_000
+DESKTOP_ID = "io.github.planner.Planner"
 
 
-def make_session(args: argparse.Namespace, settings: Settings) -> Session:
-    """The session over the calendars named on the command line (or the demo week)."""
+def make_session(
+    args: argparse.Namespace,
+    settings: Settings,
+    store: Store | None = None,
+    settings_path: Path | None = None,
+) -> Session:
+    """The session over the calendars named on the command line (or the demo week), and
+    what the user imported and decided before when there is a store."""
     demo = args.demo and not (args.commitments or args.candidates)
-    return Session(
-        calendar_loader(args.commitments, args.candidates, demo=demo),
+    path = settings_path if settings_path is not None else args.settings
+    if store is None:
+        return Session(
+            calendar_loader(args.commitments, args.candidates, demo=demo),
+            settings,
+            settings_path=path,
+        )
+    return saved.open_session(
+        store,
         settings,
-        settings_path=args.settings,
+        settings_path=path,
+        commitments=args.commitments,
+        candidates=args.candidates,
+        demo=demo,
     )
+
+
+def _settings(args: argparse.Namespace) -> tuple[Settings, Path | None]:
+    """The settings and the file a change to them is written to (raises SettingsError)."""
+    if args.settings:
+        return load_settings(args.settings), args.settings
+    if args.demo:
+        return demo_settings(), None  # the demo's rules are not the user's
+    if args.screenshot:
+        return Settings(), None
+    return saved.user_settings(None)
+
+
+def _open_store(args: argparse.Namespace) -> tuple[Store | None, str]:
+    """The store for this run, or None with the reason (shown in the window)."""
+    if args.screenshot:
+        return None, ""
+    try:
+        return saved.open_store(demo=bool(args.demo)), ""
+    except (StoreError, OSError) as exc:
+        return None, f"{exc}. Your decisions in this session will not be kept."
 
 
 # Harmless notices of Qt's headless platform, which say nothing to a user.
@@ -43,13 +89,7 @@ def _qt_messages(kind: QtMsgType, _context: QMessageLogContext, message: str) ->
 
 def run_app(args: argparse.Namespace) -> int:
     try:
-        settings = (
-            load_settings(args.settings)
-            if args.settings
-            else demo_settings()
-            if args.demo
-            else Settings()
-        )
+        settings, settings_path = _settings(args)
     except SettingsError as exc:
         print(f"planner: {exc}", file=sys.stderr)
         return 2
@@ -64,14 +104,19 @@ def run_app(args: argparse.Namespace) -> int:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("planner")
     app.setWindowIcon(QIcon(str(resources.path("icons", "planner.svg"))))
-    week_day = args.week or (DEMO_WEEK if args.demo else datetime.now(settings.zone).date())
+    app.setDesktopFileName(DESKTOP_ID)  # Wayland and docks match the window to its .desktop
+    store, store_problem = _open_store(args)
+    today = datetime.now(settings.zone).date()
+    week_day = args.week or (
+        DEMO_WEEK if args.demo else saved.opening_week(store, today) if store is not None else today
+    )
     now = None
     if args.screenshot:
         # A screenshot shows the week as on its Monday evening, whatever today is,
         # so the image is the same on every machine.
         now = datetime.combine(week_day, time(18, 0), tzinfo=settings.zone)
     window = MainWindow(
-        make_session(args, settings),
+        make_session(args, settings, store, settings_path),
         week_day,
         now=now,
         ask_consent=not args.screenshot,
@@ -82,13 +127,19 @@ def run_app(args: argparse.Namespace) -> int:
     opened = [str(f) for f in getattr(args, "open", [])]
     if opened:
         QTimer.singleShot(0, lambda: window.import_files(opened))
-    elif not (args.demo or args.commitments or args.candidates):
+    elif not (args.demo or args.commitments or args.candidates or window.session.state.sources):
         window.statusBar().showMessage(
-            "No calendars given: start with `planner --demo` to see an example week, "
-            "or pass --commitments and --candidates .ics files."
+            "No calendars yet: import .ics files (Ctrl+O), subscribe to a feed (Ctrl+Shift+O) "
+            "or type an event above the list; `planner --demo` shows an example week."
         )
     window.show()
-    return app.exec()
+    if store_problem:
+        QMessageBox.warning(window, "planner cannot keep your decisions", store_problem)
+    try:
+        return app.exec()
+    finally:
+        if store is not None:
+            store.close()
 
 
 def _screenshot(

@@ -4,7 +4,10 @@ Loading and planning run in the background (see :mod:`background`); the
 window shows the previous plan until the new one arrives, so it never
 freezes. Everything it shows comes from the core's Plan, and everything the
 user decides goes through the core's :class:`Session`, which makes it
-undoable: the window re-plans whenever the session changes.
+undoable and, with a store, keeps it: the window re-plans whenever the
+session changes. Subscribed feeds are refreshed in the background
+(:class:`FeedRefresher`) and what changed for committed events is listed
+(:class:`ChangesPanel`) rather than silently re-planned.
 """
 
 from __future__ import annotations
@@ -66,12 +69,15 @@ from planner.gui.budget_panel import BudgetPanel
 from planner.gui.candidate_filter import CandidateFilterProxy
 from planner.gui.candidate_model import COLUMNS, KEY_ROLE, CandidateTableModel, plan_stars
 from planner.gui.candidate_table import CandidateTable
+from planner.gui.changes_panel import ChangesPanel
 from planner.gui.consent_dialog import ask_geocoding_consent
 from planner.gui.details_panel import DetailsPanel
 from planner.gui.event_mime import can_take, mime_for, read_drop
+from planner.gui.feed_refresher import FeedRefresher, Refreshed
 from planner.gui.filter_bar import FilterBar
 from planner.gui.notice_bar import NoticeBar
 from planner.gui.plan_items import items_for
+from planner.gui.quick_add_field import QuickAddField
 from planner.gui.stars_delegate import StarsDelegate
 from planner.gui.week_view import WeekView
 
@@ -108,6 +114,9 @@ class MainWindow(QMainWindow):
         self._jobs: set[Job] = set()
         self._generation = 0
         self._watch_pin = ""  # a key just committed to: say if it breaks a rule
+        self._now = now  # a fixed "now" (screenshots); None: the clock
+        self._decided = False  # a decision since the last plan: record even a past week
+        self._warned = ""  # the last save problem shown, not to repeat it on every change
         self.setWindowTitle("planner")
         self.setAcceptDrops(True)
         self.resize(1400, 900)
@@ -130,6 +139,10 @@ class MainWindow(QMainWindow):
         self.budget = BudgetPanel()
         self.details = DetailsPanel()
         self.filters = FilterBar()
+        self.quick_add = QuickAddField()
+        self.changes = ChangesPanel()
+        self.streak = QLabel("")
+        self.streak.setAccessibleName("Weeks in a row with networking")
         self.date_picker = QDateEdit()
         self._build_layout()
         self._build_menus()
@@ -144,10 +157,23 @@ class MainWindow(QMainWindow):
         self.filters.categoryChanged.connect(self.proxy.set_category)
         self.filters.statusChanged.connect(self.proxy.set_status)
         self.notice.rejected.connect(self.undo)
+        self.quick_add.submitted.connect(self.add_typed)
+        self.changes.seen.connect(self._changes_seen)
+        self.changes.eventActivated.connect(self._show_changed)
         self.session.listeners.append(self._session_changed)
+        self.refresher: FeedRefresher | None = None
+        if session.store is not None:
+            self.refresher = FeedRefresher(
+                session.store, lambda: self.session.state.sources, self, now=self._clock
+            )
+            self.refresher.refreshed.connect(self._feeds_refreshed)
         self._restore_geometry()
         self._update_undo_actions()
+        self._remember_week()
         self.replan()
+        self._show_changes()
+        if self.refresher is not None:
+            self.refresher.start()
 
     # --- layout -------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -220,7 +246,10 @@ class MainWindow(QMainWindow):
         budget_box = QWidget()
         box = QVBoxLayout(budget_box)
         box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(QLabel("<b>This week's budget</b>"))
+        title = QHBoxLayout()
+        title.addWidget(QLabel("<b>This week's budget</b>"), 1)
+        title.addWidget(self.streak)
+        box.addLayout(title)
         box.addWidget(self.budget)
         list_box = QWidget()
         box = QVBoxLayout(list_box)
@@ -231,6 +260,7 @@ class MainWindow(QMainWindow):
                 "or off the week to refuse it"
             )
         )
+        box.addWidget(self.quick_add)
         box.addWidget(self.filters)
         box.addWidget(self.table)
         details = QScrollArea()
@@ -258,6 +288,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(10, 8, 10, 6)
         layout.addLayout(header)
         layout.addWidget(self.notice)
+        layout.addWidget(self.changes)
         layout.addWidget(split, 1)
         self.setCentralWidget(body)
 
@@ -265,6 +296,13 @@ class MainWindow(QMainWindow):
         keys = QKeySequence.StandardKey
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&Import calendars…", self.import_files, QKeySequence(keys.Open))
+        self.subscribe_action = self._action(
+            file_menu, "&Subscribe to feed…", self.subscribe, QKeySequence("Ctrl+Shift+O")
+        )
+        self._action(file_menu, "&Calendars…", self.show_sources, QKeySequence("Ctrl+Shift+K"))
+        self.refresh_action = self._action(
+            file_menu, "Re&fresh feeds", self.refresh_feeds, QKeySequence("Ctrl+R")
+        )
         file_menu.addSeparator()
         self.export_ics_action = self._action(
             file_menu, "&Export attend-list (.ics)…", self.export_ics, QKeySequence("Ctrl+E")
@@ -272,6 +310,16 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Export attend-list (&CSV)…", self.export_csv)
         self._action(file_menu, "Export &agenda (PDF)…", self.export_pdf)
         self._action(file_menu, "&Print agenda…", self.print_agenda, QKeySequence(keys.Print))
+        file_menu.addSeparator()
+        self.backup_action = self._action(file_menu, "&Back up everything…", self.back_up)
+        self.restore_action = self._action(file_menu, "&Restore from backup…", self.restore)
+        for action in (
+            self.subscribe_action,
+            self.refresh_action,
+            self.backup_action,
+            self.restore_action,
+        ):
+            action.setEnabled(self.session.store is not None)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence(keys.Quit))
 
@@ -290,6 +338,7 @@ class MainWindow(QMainWindow):
             edit, "&Leave to the planner", self.undecide_selected, QKeySequence("Ctrl+Backspace")
         )
         edit.addSeparator()
+        self._action(edit, "&Add events…", self._focus_quick_add, QKeySequence(keys.New))
         self._action(edit, "&Find candidates", self.filters.focus_text, QKeySequence(keys.Find))
         self._action(edit, "&Settings…", self.edit_settings, QKeySequence("Ctrl+,"))
 
@@ -370,7 +419,20 @@ class MainWindow(QMainWindow):
             self.date_picker.blockSignals(True)
             self.date_picker.setDate(picked)
             self.date_picker.blockSignals(False)
+        self._remember_week()
         self.replan()
+
+    def _remember_week(self) -> None:
+        """Keep the week shown, to open on it next time."""
+        store = self.session.store
+        if store is not None:
+            try:
+                store.save_week(self._day)
+            except Exception as exc:  # worth a word, not a lost window
+                self.statusBar().showMessage(f"Could not remember the week: {exc}")
+
+    def _clock(self) -> datetime:
+        return self._now or datetime.now(UTC).astimezone()
 
     def _picked(self, picked: QDate) -> None:
         day = date(picked.year(), picked.month(), picked.day())
@@ -440,10 +502,39 @@ class MainWindow(QMainWindow):
             self._scroll_to_evening()
         self.select_event(selected)
         self._check_watched_pin(plan)
+        self._record(plan)
         self.planned.emit()
         if week.pending_addresses and self._ask_consent:
             self._ask_consent = False  # once per session; the answer is remembered
             QTimer.singleShot(0, lambda: self.ask_geocoding(week.pending_addresses, settings))
+
+    def _record(self, plan: Plan) -> None:
+        """Keep the week's plan in the history (monthly quotas, the streak).
+
+        A week that is over keeps what was recorded while it was ahead, unless the
+        user changed a decision in it (refused an event they did not go to).
+        """
+        decided, self._decided = self._decided, False
+        store = self.session.store
+        if store is None:
+            self.streak.setText("")
+            return
+        now = self._clock()
+        try:
+            if decided or plan.week_start + timedelta(days=7) > now:
+                store.record_week(plan)
+            weeks = store.streak(now.astimezone(plan.week_start.tzinfo).date())
+        except Exception as exc:
+            self.streak.setText("")
+            self.statusBar().showMessage(f"Could not keep the week's history: {exc}")
+            return
+        self.streak.setText(
+            f"{weeks} week{'s' if weeks != 1 else ''} in a row with networking" if weeks else ""
+        )
+        self.streak.setToolTip(
+            "Weeks in a row (up to this one) with at least one event planned or attended: "
+            "networking steadily is the point, not only when a job is lost."
+        )
 
     def _check_watched_pin(self, plan: Plan) -> None:
         key, self._watch_pin = self._watch_pin, ""
@@ -477,9 +568,182 @@ class MainWindow(QMainWindow):
             )
 
     # --- decisions ----------------------------------------------------------------------
-    def _session_changed(self, _change: Change) -> None:
+    def _session_changed(self, change: Change) -> None:
         self._update_undo_actions()
+        problem = self.session.save_problem
+        if problem and problem != self._warned:
+            QMessageBox.warning(self, "Not saved", problem)
+        self._warned = problem
+        if change.before.choices != change.after.choices:
+            self._decided = True
         self.replan()
+        if change.before.sources != change.after.sources and self.refresher is not None:
+            self.refresher.refresh(everything=False)  # a new feed is fetched at once
+
+    # --- feeds and their changes --------------------------------------------------------
+    def subscribe(self, url: str = "") -> None:
+        """Ask for a feed's address and subscribe; it is fetched at once, in the background."""
+        from planner.gui.subscribe_dialog import SubscribeDialog
+
+        dialog = SubscribeDialog(self, url)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        if self.session.add_sources([(dialog.location(), dialog.chosen_role())]) is not None:
+            self.statusBar().showMessage(f"Subscribed; downloading {dialog.location()}…")
+
+    def show_sources(self) -> None:
+        """List the calendars read, with each feed's state; remove one (undoable)."""
+        from planner.gui.sources_dialog import SourcesDialog
+
+        dialog = SourcesDialog(self.session, self._clock(), self)
+        self._sources_dialog = dialog  # for tests: the dialog on screen
+        dialog.exec()
+
+    def refresh_feeds(self) -> None:
+        """Fetch every subscribed feed now (only what changed is downloaded)."""
+        if self.refresher is None or not self.refresher.refresh(everything=True):
+            self.statusBar().showMessage("No calendar feeds to refresh")
+        else:
+            self.statusBar().showMessage("Refreshing feeds…")
+
+    def _feeds_refreshed(self, result: Refreshed) -> None:
+        self.statusBar().showMessage(result.summary)
+        if result.errors:
+            self.statusBar().setToolTip("\n".join(result.errors))
+        if result.fetched:
+            # A first download, a change, or an error to report with the week: read again.
+            self.session.forget_loaded()
+            self.replan()
+        self._show_changes()
+
+    def _show_changes(self) -> None:
+        from planner.core.feeds import changes_since
+
+        store = self.session.store
+        if store is None:
+            return
+        try:
+            self.changes.set_changes(changes_since(store, store.changes_seen()))
+        except Exception as exc:
+            self.statusBar().showMessage(f"Could not read the feeds' changes: {exc}")
+
+    def _changes_seen(self) -> None:
+        store = self.session.store
+        if store is not None:
+            store.mark_changes_seen(self._clock())
+
+    def _show_changed(self, key: str, day: date) -> None:
+        if week_of(day, self.session.settings) != week_of(self._day, self.session.settings):
+            self.show_week(day)
+            self.planned.connect(self._select_once(key))
+        else:
+            self.select_event(key)
+
+    def _select_once(self, key: str) -> Callable[[], None]:
+        def select() -> None:
+            self.planned.disconnect(select)
+            self.select_event(key)
+
+        return select
+
+    # --- typed events -------------------------------------------------------------------
+    def _focus_quick_add(self) -> None:
+        self.quick_add.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.quick_add.selectAll()
+
+    def add_typed(self, text: str) -> None:
+        """Preview what was typed or pasted (read off the GUI thread), then add it."""
+        from planner.gui.quick_add_dialog import QuickAddDialog
+
+        settings = self._settings or self.session.settings
+        dialog = QuickAddDialog(text, settings, self._reference(settings), self)
+        self._quick_add_dialog = dialog  # for tests: the dialog on screen
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        events = dialog.events()
+        if events and self.session.add_events(events) is not None:
+            self.quick_add.clear()
+            self.statusBar().showMessage(
+                f"Added {len(events)} event{'s' if len(events) != 1 else ''}"
+            )
+            first = min(events, key=lambda e: e.start)
+            if week_of(first.start.date(), settings) != week_of(self._day, settings):
+                self.show_week(first.start.date())
+
+    def _reference(self, settings: Settings) -> datetime:
+        """What "next Thursday" is relative to: now, in the week on screen; else its Monday."""
+        now = self._clock().astimezone(settings.zone)
+        monday = week_of(self._day, settings)
+        if monday <= now < monday + timedelta(days=7):
+            return now
+        return monday.replace(hour=9)
+
+    # --- backup -------------------------------------------------------------------------
+    def back_up(self, path: str | None = None) -> None:
+        """Write everything planner keeps (decisions, calendars, feeds, history) to one file."""
+        store = self.session.store
+        if store is None:
+            return
+        if not path:
+            stamp = self._clock().strftime("%Y-%m-%d")
+            path, _ = QFileDialog.getSaveFileName(
+                self,
+                "Back up everything",
+                str(Path.home() / f"planner-backup-{stamp}.sqlite3"),
+                "planner backup (*.sqlite3)",
+            )
+        if not path:
+            return
+        try:
+            store.export_backup(path)
+        except Exception as exc:
+            QMessageBox.warning(self, "Backup failed", f"Could not write {path}:\n{exc}")
+            return
+        self.statusBar().showMessage(f"Backed up everything to {path}")
+
+    def restore(self, path: str | None = None, *, confirm: bool = True) -> None:
+        """Replace everything with a backup (after asking); a bad file changes nothing."""
+        from planner.core.settings import SettingsError, load_settings_text
+
+        store = self.session.store
+        if store is None:
+            return
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Restore from backup", str(Path.home()), "planner backup (*.sqlite3);;All (*)"
+            )
+        if not path:
+            return
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                "Restore from backup",
+                f"Replace all your decisions, calendars, typed events and history with those "
+                f"in {Path(path).name}? This cannot be undone (back up first to keep them).",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        try:
+            store.import_backup(path)
+        except Exception as exc:
+            QMessageBox.warning(self, "Restore failed", str(exc))
+            return
+        settings = self.session.settings
+        kept = store.load_settings()
+        if kept is not None and kept.text.strip():
+            import tomllib
+
+            try:
+                settings = load_settings_text(tomllib.loads(kept.text), f"{path} (settings)")
+            except (SettingsError, tomllib.TOMLDecodeError) as exc:
+                self.statusBar().showMessage(f"Settings in the backup not used: {exc}")
+        self.session.reset(
+            State(settings, store.load_choices(), store.load_sources(), store.load_added()),
+            f"Restore {Path(path).name}",
+        )
+        self._update_undo_actions()
+        self.statusBar().showMessage(f"Restored everything from {path}")
+        self._show_changes()
 
     def _update_undo_actions(self) -> None:
         for action, verb, label in (

@@ -4,12 +4,8 @@ Nothing here touches the internet: the server is started by the test on an
 ephemeral port, and the one DNS failure is simulated.
 """
 
-import contextlib
 import socket
-import threading
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,116 +14,16 @@ from planner.core.feeds import FeedError, changes_since, due, feed_url, is_feed,
 from planner.core.model import Status
 from planner.core.session import Source
 from planner.core.store import Store
+from tests.feed_server import Reply, Site, calendar, vevent
 
 TORONTO = ZoneInfo("America/Toronto")
 NOW = datetime(2025, 5, 5, 9, 0, tzinfo=TORONTO)  # a Monday
-
-
-@dataclass
-class Reply:
-    body: bytes = b""
-    status: int = 200
-    content_type: str = "text/calendar; charset=utf-8"
-    etag: str = ""
-    last_modified: str = ""
-    delay: float = 0.0
-    length: bool = True
-    """Send Content-Length (else the body ends when the connection closes)."""
-    location: str = ""
-
-
-@dataclass
-class Site:
-    """What the test server answers, and what it was asked."""
-
-    replies: dict[str, Reply] = field(default_factory=dict)
-    requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
-    stop: threading.Event = field(default_factory=threading.Event)
-    base: str = ""
-
-    def url(self, path: str) -> str:
-        return self.base + path
-
-
-def handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.0"
-
-        def do_GET(self) -> None:
-            site.requests.append((self.path, dict(self.headers.items())))
-            reply = site.replies.get(self.path, Reply(b"no such page", 404, "text/plain"))
-            if reply.delay and site.stop.wait(reply.delay):
-                return
-            with contextlib.suppress(OSError):  # the client gave up (timeout, size limit)
-                self.answer(reply)
-
-        def answer(self, reply: Reply) -> None:
-            matches = reply.etag and self.headers.get("If-None-Match") == reply.etag
-            since = reply.last_modified and self.headers.get("If-Modified-Since")
-            if matches or (since and since == reply.last_modified):
-                self.send_response(304)
-                self.end_headers()
-                return
-            self.send_response(reply.status)
-            self.send_header("Content-Type", reply.content_type)
-            if reply.etag:
-                self.send_header("ETag", reply.etag)
-            if reply.last_modified:
-                self.send_header("Last-Modified", reply.last_modified)
-            if reply.location:
-                self.send_header("Location", site.url(reply.location))
-            if reply.length:
-                self.send_header("Content-Length", str(len(reply.body)))
-            self.end_headers()
-            for at in range(0, len(reply.body), 65536):
-                self.wfile.write(reply.body[at : at + 65536])
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    return Handler
-
-
-@pytest.fixture
-def site(monkeypatch):
-    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    found = Site()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(found))
-    server.daemon_threads = True
-    found.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    yield found
-    found.stop.set()
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
 
 
 @pytest.fixture
 def store(tmp_path):
     with Store.open(tmp_path / "planner.sqlite3") as opened:
         yield opened
-
-
-def vevent(uid: str, summary: str, start: str, end: str, *extra: str) -> str:
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{uid}",
-        f"SUMMARY:{summary}",
-        f"DTSTART;TZID=America/Toronto:{start}",
-        f"DTEND;TZID=America/Toronto:{end}",
-        *extra,
-        "END:VEVENT",
-    ]
-    return "\r\n".join(lines)
-
-
-def calendar(*events: str, header: tuple[str, ...] = ()) -> bytes:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//planner tests//EN", *header]
-    return ("\r\n".join([*lines, *events, "END:VCALENDAR"]) + "\r\n").encode()
 
 
 HDI = vevent(

@@ -1,0 +1,126 @@
+"""The calendars planner reads: files and feeds, what they are for, how fresh they are.
+
+A subscription that keeps failing, or a course timetable from last term,
+must be easy to see and to drop. Removing a calendar goes through the
+session, so it can be undone, and the decisions about its events are kept
+(they come back with it).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.core.feeds import is_feed
+from planner.core.session import Session, source_name
+from planner.core.store import SourceRecord
+
+ROLE_NAMES = {"commitments": "My commitments", "candidates": "Events I might attend"}
+
+
+def status_text(location: str, record: SourceRecord | None, now: datetime) -> str:
+    """How a calendar stands, in words ("downloaded 10:42; next at 14:42")."""
+    if not is_feed(location):
+        return "file"
+    if record is None or (record.fetched_at is None and not record.last_error):
+        return "not downloaded yet"
+    parts = []
+    if record.fetched_at is not None:
+        parts.append(f"downloaded {_when(record.fetched_at, now)}")
+    if record.last_error:
+        parts.append(f"last try failed: {record.last_error}")
+    if record.next_refresh is not None:
+        parts.append(f"next {_when(record.next_refresh, now)}")
+    return "; ".join(parts)
+
+
+def _when(moment: datetime, now: datetime) -> str:
+    local = moment.astimezone(now.tzinfo)
+    return f"{local:%H:%M}" if local.date() == now.date() else f"{local:%a %d %b %H:%M}"
+
+
+class SourcesDialog(QDialog):
+    """Lists the session's calendars; Remove drops the selected one (undoable)."""
+
+    def __init__(self, session: Session, now: datetime, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._now = now
+        self.setWindowTitle("Calendars")
+        self.setMinimumSize(720, 320)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Calendar", "Events", "Status"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setAccessibleName("Imported calendars")
+        self.tree.setColumnWidth(0, 300)
+        self.tree.setColumnWidth(1, 150)
+        self.empty = QLabel(
+            "No calendars imported yet: File › Import calendars (Ctrl+O) or "
+            "File › Subscribe to feed (Ctrl+Shift+O)."
+        )
+        self.empty.setWordWrap(True)
+        self.remove = QPushButton("&Remove")
+        self.remove.setToolTip("Stop reading this calendar (Edit › Undo brings it back)")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.remove, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        self.remove.clicked.connect(self.remove_selected)
+        self.tree.itemSelectionChanged.connect(self._update)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.empty)
+        layout.addWidget(buttons)
+        self.fill()
+
+    def fill(self) -> None:
+        self.tree.clear()
+        store = self.session.store
+        for source in self.session.state.sources:
+            record = store.source_record(source.path) if store is not None else None
+            status = status_text(source.path, record, self._now)
+            item = QTreeWidgetItem(
+                [source_name(source.path), ROLE_NAMES.get(source.role, source.role), status]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, source.path)
+            item.setToolTip(0, source.path)
+            item.setToolTip(2, status)
+            self.tree.addTopLevelItem(item)
+        self.empty.setVisible(self.tree.topLevelItemCount() == 0)
+        self._update()
+
+    def rows(self) -> list[list[str]]:
+        """What the list shows, row by row (for tests and accessibility checks)."""
+        out = []
+        for index in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(index)
+            assert item is not None
+            out.append([item.text(column) for column in range(3)])
+        return out
+
+    def select(self, row: int) -> None:
+        item = self.tree.topLevelItem(row)
+        if item is not None:
+            self.tree.setCurrentItem(item)
+
+    def remove_selected(self) -> None:
+        item = self.tree.currentItem()
+        if item is None:
+            return
+        self.session.remove_source(item.data(0, Qt.ItemDataRole.UserRole))
+        self.fill()
+
+    def _update(self) -> None:
+        self.remove.setEnabled(self.tree.currentItem() is not None)

@@ -1,0 +1,201 @@
+"""The window over the user's store: nothing lost on restart, feeds refreshed and their
+changes listed, typed events, backup and restore, the streak."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from planner.core import saved
+from planner.core.demo import DEMO_WEEK, demo_settings
+from planner.core.store import Store
+from planner.gui.main_window import MainWindow
+from planner.gui.quick_add_dialog import QuickAddDialog
+from tests.feed_server import Reply, calendar, vevent
+
+ZONE = demo_settings().zone
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=ZONE)  # the demo week's Monday morning
+MIXER = vevent("feed-mixer", "Feed mixer", "20261124T180000", "20261124T200000", "LOCATION:online")
+MIXER_MOVED = vevent(
+    "feed-mixer",
+    "Feed mixer",
+    "20261126T183000",
+    "20261126T203000",
+    "LOCATION:online",
+    "SEQUENCE:1",
+)
+
+
+@pytest.fixture(autouse=True)
+def _background_work_done():
+    yield
+    QThreadPool.globalInstance().waitForDone(20_000)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(tmp_path / "planner.sqlite3") as opened:
+        yield opened
+
+
+def open_window(qtbot, store: Store, day=DEMO_WEEK, now=NOW) -> MainWindow:
+    session = saved.open_session(store, demo_settings(), demo=True)
+    window = MainWindow(session, day, now=now, ask_consent=False, remember_layout=False)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        window.show()
+    return window
+
+
+def keys(window: MainWindow) -> set[str]:
+    assert window.plan is not None
+    return {d.event.key for d in window.plan.decisions}
+
+
+def test_decisions_and_the_week_are_there_after_a_restart(qtbot, tmp_path):
+    with Store.open(tmp_path / "p.sqlite3") as store:
+        window = open_window(qtbot, store)
+        assert window.plan is not None
+        left_out = next(d for d in window.plan.decisions if not d.chosen)
+        with qtbot.waitSignal(window.planned, timeout=30_000):
+            window.pin(left_out.event.key)
+        with qtbot.waitSignal(window.planned, timeout=30_000):
+            window.go_week(7)
+        window.close()
+    with Store.open(tmp_path / "p.sqlite3") as store:
+        assert saved.opening_week(store, DEMO_WEEK) == DEMO_WEEK + timedelta(days=7)
+        window = open_window(qtbot, store)
+        assert window.session.choices.pinned == {left_out.event.key}
+        pinned = next(d for d in window.plan.decisions if d.event.key == left_out.event.key)
+        assert pinned.chosen
+
+
+def test_a_feed_is_fetched_planned_and_a_moved_commitment_is_listed(qtbot, store, site):
+    site.replies["/feed.ics"] = Reply(calendar(MIXER), etag='"1"')
+    window = open_window(qtbot, store)
+    assert window.refresher is not None
+    with qtbot.waitSignal(window.refresher.refreshed, timeout=30_000):
+        window.session.add_sources([(site.url("/feed.ics"), "candidates")])
+    qtbot.waitUntil(lambda: "feed-mixer" in keys(window), timeout=30_000)
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        window.pin("feed-mixer")
+    assert not window.changes.isVisible()
+
+    site.replies["/feed.ics"] = Reply(calendar(MIXER_MOVED), etag='"2"')
+    with qtbot.waitSignal(window.refresher.refreshed, timeout=30_000):
+        window.refresh_feeds()
+    assert window.changes.isVisible()
+    [text] = window.changes.texts()
+    assert text == "Feed mixer moved from Tue 18:00 to Thu 18:30"
+
+    def committed_on_thursday() -> bool:
+        mixer = next(d for d in window.plan.decisions if d.event.key == "feed-mixer")
+        return mixer.chosen and mixer.event.start.day == 26
+
+    qtbot.waitUntil(committed_on_thursday, timeout=30_000)
+    # the decision stayed with the event the organiser moved
+    qtbot.mouseClick(window.changes.dismiss, Qt.MouseButton.LeftButton)
+    assert not window.changes.isVisible()
+    assert store.changes_seen() == NOW
+    window.close()
+    again = open_window(qtbot, store)
+    assert not again.changes.isVisible()
+
+
+def test_a_feed_that_fails_is_shown_in_the_calendars_dialog_and_can_be_removed(qtbot, store, site):
+    site.replies["/down.ics"] = Reply(b"down", 503, "text/plain")
+    window = open_window(qtbot, store)
+    with qtbot.waitSignal(window.refresher.refreshed, timeout=30_000) as blocker:
+        window.session.add_sources([(site.url("/down.ics"), "candidates")])
+    assert "503" in blocker.args[0].summary
+    from planner.gui.sources_dialog import SourcesDialog
+
+    dialog = SourcesDialog(window.session, NOW, window)
+    qtbot.addWidget(dialog)
+    [[name, role, status]] = dialog.rows()
+    assert name.endswith("/down.ics") and role == "Events I might attend"
+    assert "last try failed" in status and "503" in status
+    dialog.select(0)
+    dialog.remove_selected()
+    assert dialog.rows() == [] and window.session.state.sources == ()
+    assert store.load_sources() == ()
+    window.undo()
+    assert [s.path for s in store.load_sources()] == [site.url("/down.ics")]
+
+
+def test_typing_an_event_adds_it_to_the_week_on_screen(qtbot, store, monkeypatch):
+    window = open_window(qtbot, store)
+
+    def accept_when_read(dialog: QuickAddDialog) -> QDialog.DialogCode:
+        qtbot.waitUntil(lambda: dialog.model.rowCount() > 0, timeout=20_000)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QuickAddDialog, "exec", accept_when_read)
+    window.quick_add.setText("Tech mixer Wed 18:00-20:00 online $5 #tech-meetup")
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        qtbot.keyClick(window.quick_add, Qt.Key.Key_Return)
+    [typed] = window.session.state.added
+    assert typed.summary == "Tech mixer"
+    assert typed.start == datetime(2026, 11, 25, 18, 0, tzinfo=ZONE)  # Wed of the week shown
+    assert typed.cost == 5 and typed.category == "tech-meetup"
+    assert window.quick_add.text() == ""
+    assert typed.key in keys(window)
+    assert [e.summary for e in store.load_added()] == ["Tech mixer"]
+
+
+def test_backup_then_restore_brings_everything_back(qtbot, store, tmp_path):
+    window = open_window(qtbot, store)
+    backup = tmp_path / "backup.sqlite3"
+    first = window.plan.decisions[0].event
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        window.session.refuse(first)
+    window.back_up(str(backup))
+    second = window.plan.decisions[1].event
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        window.session.refuse(second)
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        window.restore(str(backup), confirm=False)
+    assert window.session.choices.refused == {first.key}
+    assert store.load_choices().refused == {first.key}
+    assert not window.undo_action.isEnabled()  # the undo history belonged to the old state
+
+
+def test_restoring_something_that_is_not_a_backup_changes_nothing(
+    qtbot, store, tmp_path, monkeypatch
+):
+    window = open_window(qtbot, store)
+    event = window.plan.decisions[0].event
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        window.session.refuse(event)
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    junk = tmp_path / "notes.sqlite3"
+    junk.write_text("shopping list")
+    window.restore(str(junk), confirm=False)
+    assert warnings and "notes.sqlite3" in warnings[0]
+    assert store.load_choices().refused == {event.key}
+
+
+def test_the_streak_counts_weeks_with_networking(qtbot, store):
+    window = open_window(qtbot, store)
+    assert window.plan.chosen
+    assert window.streak.text() == "1 week in a row with networking"
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        window.go_week(-7)  # a week that is over and was never planned: nothing recorded
+    assert window.streak.text() == "1 week in a row with networking"
+
+
+def test_a_change_that_cannot_be_saved_is_said(qtbot, tmp_path, monkeypatch):
+    store = Store.open(tmp_path / "p.sqlite3")
+    window = open_window(qtbot, store)
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    store.close()
+    event = window.plan.decisions[0].event
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        window.session.refuse(event)
+    assert len(warnings) == 1 and "could not be saved" in warnings[0]
+    assert event.key in window.session.choices.refused  # kept for this session
