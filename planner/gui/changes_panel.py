@@ -26,6 +26,7 @@ from planner.core.feeds import FeedChange
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 DAY_ROLE = Qt.ItemDataRole.UserRole + 1
+MAX_ROWS = 4
 
 
 class ChangesPanel(QFrame):
@@ -42,7 +43,7 @@ class ChangesPanel(QFrame):
         self.title = QLabel()
         self.list = QListWidget()
         self.list.setAccessibleName("Changes to events you committed to")
-        self.list.setMaximumHeight(96)
+        self.list.setSizeAdjustPolicy(QListWidget.SizeAdjustPolicy.AdjustIgnored)
         self.list.setWordWrap(True)
         self.dismiss = QPushButton("Seen")
         self.dismiss.setToolTip("Hide these changes until something else changes")
@@ -72,7 +73,14 @@ class ChangesPanel(QFrame):
             f"<b>{count} change{'s' if count != 1 else ''} to events you committed to</b>"
             " since you last looked (your plan keeps them until you decide)"
         )
+        self._fit(count)
         self.setVisible(count > 0)
+
+    def _fit(self, count: int) -> None:
+        """As tall as the lines, up to four (then it scrolls): the week keeps the room."""
+        row = self.list.sizeHintForRow(0) if count else 0
+        frame = 2 * self.list.frameWidth()
+        self.list.setFixedHeight(frame + row * min(max(count, 1), MAX_ROWS) + 2)
 
     def texts(self) -> list[str]:
         return [self.list.item(row).text() for row in range(self.list.count())]

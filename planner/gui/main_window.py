@@ -610,6 +610,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(result.summary)
         if result.errors:
             self.statusBar().setToolTip("\n".join(result.errors))
+        if result.changed:
+            self.notice.hide()  # its question was about the event as it was; see the list
         if result.fetched:
             # A first download, a change, or an error to report with the week: read again.
             self.session.forget_loaded()
