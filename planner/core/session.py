@@ -110,6 +110,7 @@ class Session:
         self._redo: list[Change] = []
         self._cache: dict[tuple[date, tuple[Source, ...], int], tuple[Settings, WeekData]] = {}
         self._cache_settings: dict[int, Settings] = {}
+        self._placed_cache: dict[tuple[tuple[Event, ...], int], tuple[Settings, list[Event]]] = {}
         self._lock = threading.Lock()
         self.listeners: list[Callable[[Change], None]] = []
 
@@ -338,6 +339,7 @@ class Session:
         """Drop the cached weeks (a calendar file changed on disk, or geocoding was allowed)."""
         with self._lock:
             self._cache.clear()
+            self._placed_cache.clear()
 
     def plan(self, state: State, day: date) -> tuple[Settings, WeekData, Plan]:
         settings, week = self.load(state, day)
@@ -347,7 +349,7 @@ class Session:
             end = start + timedelta(days=7)
             typed = [e for e in state.added if e.end > start and e.start < end]
             if typed:
-                typed = _placed(typed, settings)
+                typed = self._placed(typed, settings)
             candidates = _merge(candidates, typed)
         plan = plan_week(
             week.commitments,
@@ -358,6 +360,21 @@ class Session:
             history=self.history(day, settings),
         )
         return settings, week, plan
+
+    def _placed(self, events: list[Event], settings: Settings) -> list[Event]:
+        """Typed events placed once per settings: placing builds the gazetteer's index
+        (0.7 s), which a re-plan after every decision must not pay again."""
+        key = (tuple(events), id(settings))
+        with self._lock:
+            hit = self._placed_cache.get(key)
+            if hit is not None and hit[0] is settings:
+                return hit[1]
+        placed = _placed(events, settings)
+        with self._lock:
+            if len(self._placed_cache) > 16:
+                self._placed_cache.clear()
+            self._placed_cache[key] = (settings, placed)
+        return placed
 
     def history(self, day: date, settings: Settings) -> list[Event]:
         """The events recorded for the other weeks of the months the week of ``day``

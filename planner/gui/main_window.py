@@ -720,8 +720,9 @@ class MainWindow(QMainWindow):
             answer = QMessageBox.question(
                 self,
                 "Restore from backup",
-                f"Replace all your decisions, calendars, typed events and history with those "
-                f"in {Path(path).name}? This cannot be undone (back up first to keep them).",
+                f"Replace all your decisions, calendars, typed events, history and settings "
+                f"with those in {Path(path).name}? This cannot be undone (back up first to "
+                "keep them).",
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
