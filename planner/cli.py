@@ -8,24 +8,18 @@ the plan in the terminal. Qt is imported only on the window's path so that
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from planner import __version__
 
 if TYPE_CHECKING:  # imported where used, so that each command loads only what it needs
-    from planner.core.model import Event, Plan
-    from planner.core.quick_add import Parsed
-    from planner.core.session import Session, Source
-    from planner.core.settings import Settings
-    from planner.core.store import HistoryStatus, Store
+    from planner.core.model import Plan
     from planner.core.week import WeekData
 
 EXIT_USAGE = 2
@@ -423,7 +417,9 @@ def run_plan(args: argparse.Namespace) -> int:
     from planner.core.settings import SettingsError
 
     if not (args.demo or args.commitments or args.candidates):
-        return _plan_saved(args)
+        from planner.cli_saved import plan_saved
+
+        return plan_saved(args)
     try:
         settings, week = _load(args)
     except SettingsError as exc:
@@ -434,31 +430,6 @@ def run_plan(args: argparse.Namespace) -> int:
     if missing and not (week.commitments or week.candidates):
         return EXIT_USAGE
     plan = plan_week(week.commitments, week.candidates, settings, week.week_day)
-    return _print_plan(args, plan, week.problems)
-
-
-def _plan_saved(args: argparse.Namespace) -> int:
-    """Plan the week from the store: imported calendars (feeds as last downloaded),
-    decisions, typed events and the history of other weeks for monthly quotas."""
-    from planner.core.saved import open_session
-
-    settings, settings_path = _saved_settings(args.settings)
-    with _open_store() as store:
-        if not (store.load_sources() or store.load_added()):
-            raise _CommandError(
-                "planner plan: nothing to plan: give --demo, or --commitments and --candidates "
-                "files, or keep calendars with `planner sources add` or events with `planner add`",
-                EXIT_USAGE,
-            )
-        session = open_session(store, settings, settings_path=settings_path)
-        now = datetime.now(settings.zone)
-        _settings, week, plan = session.plan(session.state, args.week or now.date())
-        _warn_week(week)
-        if plan.week_start + timedelta(days=7) > now:
-            try:
-                store.record_week(plan)
-            except Exception as exc:  # the history is a bonus; the plan is the answer
-                print(f"planner: warning: {store.path}: week not recorded ({exc})", file=sys.stderr)
     return _print_plan(args, plan, week.problems)
 
 
@@ -499,608 +470,6 @@ def _print_plan(args: argparse.Namespace, plan: Plan, problems: list[str]) -> in
     return 0
 
 
-# --- the saved planning: add, sources, refresh, history, backup, restore -----------------
-
-
-class _CommandError(Exception):
-    """A command that cannot go on: ``str(self)`` is one line for stderr naming the file or
-    URL and the problem, ``code`` the exit status (2: the arguments, 1: anything else)."""
-
-    def __init__(self, message: str, code: int = 1) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-def _saved_settings(path: Path | None) -> tuple[Settings, Path]:
-    """The user's settings and their file (``--settings``, else planner's own)."""
-    from planner.core.saved import user_settings
-    from planner.core.settings import SettingsError
-
-    try:
-        return user_settings(path)
-    except SettingsError as exc:
-        raise _CommandError(str(exc), EXIT_USAGE) from None
-
-
-@contextlib.contextmanager
-def _open_store() -> Iterator[Store]:
-    """The user's store, closed afterwards; a store that fails becomes a :class:`_CommandError`."""
-    import sqlite3
-
-    from planner.core.saved import open_store, store_path
-    from planner.core.store import StoreError
-
-    try:
-        store = open_store()
-    except (StoreError, OSError, sqlite3.Error) as exc:
-        raise _CommandError(f"{store_path()}: cannot open your saved planning ({exc})") from None
-    try:
-        yield store
-    except StoreError as exc:
-        raise _CommandError(str(exc)) from None
-    except sqlite3.Error as exc:
-        raise _CommandError(f"{store.path}: {exc}") from None
-    finally:
-        store.close()
-
-
-def _check_saved(session: Session) -> None:
-    if session.save_problem:
-        raise _CommandError(session.save_problem)
-
-
-def _count(number: int, noun: str) -> str:
-    """``"1 event"``, ``"2 events"``."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def _moment(when: datetime, zone: ZoneInfo) -> str:
-    """``"Sun 22 Nov 2026 07:31"`` in the user's zone."""
-    local = when.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
-
-
-def _event_when(event: Event) -> str:
-    """``"Thu 26 Nov 18:00-20:00"``; the end's day is named when it is another day."""
-    start, end = event.start, event.end.astimezone(event.start.tzinfo)
-    day = f"{start:%a} {start.day} {start:%b}"
-    if event.all_day:
-        return f"{day}, all day"
-    until = end.strftime("%H:%M") if end.date() == start.date() else end.strftime("%a %H:%M")
-    return f"{day} {start:%H:%M}-{until}"
-
-
-def _venue(event: Event) -> str:
-    place = event.place
-    if place.virtual:
-        return "online"
-    parts = [p for p in (place.name, place.address) if p]
-    return ", ".join(parts) if parts else "no place"
-
-
-def _reference(day: date | None, zone: ZoneInfo) -> datetime:
-    """What "tomorrow" and "Thu" count from: now, or the day given at 09:00."""
-    now = datetime.now(zone)
-    if day is None or day == now.date():
-        return now
-    return datetime.combine(day, datetime.min.time(), tzinfo=zone).replace(hour=9)
-
-
-def _typed_json(item: Parsed) -> dict[str, object]:
-    e = item.event
-    return {
-        "line": item.line_number,
-        "text": item.text,
-        "uid": e.uid,
-        "key": e.key,
-        "title": e.summary,
-        "start": e.start.isoformat(),
-        "end": e.end.isoformat(),
-        "all_day": e.all_day,
-        "venue": e.place.name,
-        "address": e.place.address,
-        "virtual": e.place.virtual,
-        "cost": e.cost,
-        "category": e.category,
-        "categories": list(e.categories),
-        "url": e.url,
-        "assumed": [{"part": a.part, "text": a.text} for a in item.assumptions],
-    }
-
-
-def _typed_lines(item: Parsed) -> list[str]:
-    from planner.core import wording
-
-    e = item.event
-    details = [_venue(e), wording.money(e.cost), e.category or "no category"]
-    lines = [f"  {_event_when(e):<26}{e.summary}", f"  {'':<26}{'; '.join(details)}"]
-    lines += [f"  {'':<26}assumed: {text}" for text in item.assumed]
-    return lines
-
-
-def run_add(args: argparse.Namespace) -> int:
-    """``planner add``: typed or pasted lines read as events, kept unless ``--dry-run``."""
-    from planner.core import quick_add
-    from planner.core.saved import open_session
-
-    text = sys.stdin.read() if args.text == "-" else args.text
-    settings, settings_path = _saved_settings(args.settings)
-    reference = _reference(args.week, settings.zone)
-    parsed, unparsed = quick_add.parse_lines(text, settings=settings, reference=reference)
-    where = "stdin line" if args.text == "-" else "line"
-    for line in unparsed:
-        print(
-            f"planner add: {where} {line.line_number} “{line.text.strip()}”: {line.reason}",
-            file=sys.stderr,
-        )
-    replaced = 0
-    if parsed and not args.dry_run:
-        with _open_store() as store:
-            session = open_session(store, settings, settings_path=settings_path)
-            known = {e.key for e in session.state.added}
-            replaced = sum(1 for p in parsed if p.event.key in known)
-            session.add_events([p.event for p in parsed])
-            _check_saved(session)
-    if args.json:
-        report = {
-            "added": [_typed_json(p) for p in parsed],
-            "unparsed": [
-                {"line": u.line_number, "text": u.text, "reason": u.reason} for u in unparsed
-            ],
-            "dry_run": bool(args.dry_run),
-        }
-        print(json.dumps(report, indent=2, ensure_ascii=False))
-    elif parsed:
-        count = _count(len(parsed), "event")
-        if args.dry_run:
-            print(f"Understood {count} (nothing kept: --dry-run):")
-        else:
-            again = f", {replaced} replacing the same added before" if replaced else ""
-            first = min(p.event.start for p in parsed).date()
-            print(f"Added {count}{again} (to plan: `planner plan --week {first}`):")
-        for item in parsed:
-            print("\n".join(_typed_lines(item)))
-    if not parsed:
-        print("planner add: no event understood; nothing added", file=sys.stderr)
-        return 1
-    return 0
-
-
-def _check_location(location: str) -> str:
-    """A feed's URL or an existing calendar file, else a usage :class:`_CommandError`."""
-    from planner.core import feeds, import_preview
-    from planner.core.ics_import import IcsError
-
-    if feeds.is_feed(location) or "://" in location:
-        try:
-            feeds.feed_url(location)
-        except feeds.FeedError as exc:
-            raise _CommandError(str(exc), EXIT_USAGE) from None
-        return ""
-    try:
-        preview = import_preview.preview_file(location)
-    except IcsError as exc:
-        raise _CommandError(str(exc), EXIT_USAGE) from None
-    span = f", {preview.first} to {preview.last}" if preview.first and preview.last else ""
-    series = f" ({preview.series} repeating)" if preview.series else ""
-    return f"{_count(preview.events, 'event')}{series}{span}"
-
-
-def _source_rows(
-    store: Store, sources: Sequence[Source], zone: ZoneInfo
-) -> list[dict[str, object]]:
-    from planner.core.feeds import is_feed
-    from planner.core.session import source_name
-
-    rows: list[dict[str, object]] = []
-    for source in sources:
-        row: dict[str, object] = {
-            "location": source.path,
-            "name": source_name(source.path),
-            "role": source.role,
-            "feed": is_feed(source.path),
-        }
-        if is_feed(source.path):
-            record = store.source_record(source.path)
-            fetched = record.fetched_at if record else None
-            due = record.next_refresh if record else None
-            row |= {
-                "last_fetched": fetched.astimezone(zone).isoformat() if fetched else None,
-                "next_refresh": due.astimezone(zone).isoformat() if due else None,
-                "has_copy": bool(record and record.has_copy),
-                "last_error": record.last_error if record else "",
-            }
-        else:
-            row["exists"] = Path(source.path).is_file()
-        rows.append(row)
-    return rows
-
-
-def _source_text(row: dict[str, object], zone: ZoneInfo) -> list[str]:
-    lines = [f"{row['role']:<13}{row['location']}"]
-    pad = " " * 13
-    if not row["feed"]:
-        if not row["exists"]:
-            lines.append(f"{pad}file not found: `planner sources remove` it or put it back")
-        return lines
-    fetched, due = row["last_fetched"], row["next_refresh"]
-    if isinstance(fetched, str):
-        when = _moment(datetime.fromisoformat(fetched), zone)
-        later = _moment(datetime.fromisoformat(due), zone) if isinstance(due, str) else "now"
-        lines.append(f"{pad}last fetched {when}; next refresh {later}")
-    else:
-        lines.append(f"{pad}not downloaded yet: `planner refresh`")
-    if row["last_error"]:
-        lines.append(f"{pad}last error: {row['last_error']}")
-    return lines
-
-
-def run_sources(args: argparse.Namespace) -> int:
-    """``planner sources [add|remove]``: the calendars the saved planning reads."""
-    settings, settings_path = _saved_settings(args.settings)
-    if args.action == "add":
-        return _sources_add(args, settings, settings_path)
-    if args.action == "remove":
-        return _sources_remove(args, settings, settings_path)
-    with _open_store() as store:
-        sources = store.load_sources()
-        rows = _source_rows(store, sources, settings.zone)
-        typed = len(store.load_added())
-    if args.json:
-        print(json.dumps({"sources": rows, "typed_events": typed}, indent=2, ensure_ascii=False))
-        return 0
-    if not rows:
-        print("No calendars imported: `planner sources add FILE|URL --role candidates`.")
-    for row in rows:
-        print("\n".join(_source_text(row, settings.zone)))
-    if typed:
-        print(f"Typed events: {typed} (added with `planner add`).")
-    return 0
-
-
-def _location(text: str) -> str:
-    """How the session keeps a calendar: a URL as given, a file as its absolute path."""
-    from planner.core.feeds import is_feed
-
-    text = text.strip()
-    return text if is_feed(text) else str(Path(text).resolve())
-
-
-def _sources_add(args: argparse.Namespace, settings: Settings, settings_path: Path) -> int:
-    from planner.core import feeds
-    from planner.core.saved import open_session
-    from planner.core.session import Source, source_name
-
-    # Every location is checked before any is kept: one typo imports nothing.
-    glances = {_location(text): _check_location(text.strip()) for text in args.locations}
-    failed = False
-    with _open_store() as store:
-        session = open_session(store, settings, settings_path=settings_path)
-        before = {s.path: s.role for s in session.state.sources}
-        session.add_sources([(location, args.role) for location in glances])
-        _check_saved(session)
-        now = datetime.now(settings.zone)
-        for location, glance in glances.items():
-            name = source_name(location)
-            was = before.get(location)
-            if was is None:
-                added = f"Added {name} as {args.role}"
-            elif was != args.role:
-                added = f"{name} is now {args.role} (was {was})"
-            else:
-                added = f"{name} was kept already as {args.role}"
-            if not feeds.is_feed(location):
-                print(f"{added}: {glance}")
-                continue
-            result = feeds.refresh(store, Source(location, args.role), now, zone=settings.zone)
-            for problem in result.problems:
-                print(f"planner: warning: {problem}", file=sys.stderr)
-            if result.error:
-                failed = True
-                print(f"{added}, but the download failed; `planner refresh` tries again")
-                print(f"planner sources add: {location}: {result.error}", file=sys.stderr)
-                continue
-            count = len(store.feed_events(location, now, now + feeds.WINDOW_AFTER))
-            print(
-                f"{added}: downloaded, {_count(count, 'event')} ahead; "
-                f"next refresh {_moment(result.next_refresh, settings.zone)}"
-            )
-    return 1 if failed else 0
-
-
-def _sources_remove(args: argparse.Namespace, settings: Settings, settings_path: Path) -> int:
-    from planner.core.saved import open_session
-    from planner.core.session import source_name
-
-    wanted = str(args.location).strip()
-    with _open_store() as store:
-        session = open_session(store, settings, settings_path=settings_path)
-        paths = [s.path for s in session.state.sources]
-        exact = _location(wanted)
-        named = [p for p in paths if wanted in (source_name(p), Path(p).name)]
-        if exact in paths:
-            target = exact
-        elif len(named) == 1:
-            target = named[0]
-        else:
-            why = "names several; give the whole location" if named else "is not imported"
-            raise _CommandError(
-                f"planner sources remove: {wanted} {why} (`planner sources` lists them)",
-                EXIT_USAGE,
-            )
-        session.remove_source(target)
-        _check_saved(session)
-    print(f"Removed {target}; your decisions about its events are kept.")
-    return 0
-
-
-def run_refresh(args: argparse.Namespace) -> int:
-    """``planner refresh``: download due feeds (all with ``--all``), then what changed."""
-    from planner.core import feeds
-    from planner.core.session import source_name
-
-    settings, _path = _saved_settings(args.settings)
-    zone = settings.zone
-    now = datetime.now(zone)
-    failed = 0
-    with _open_store() as store:
-        every = [s for s in store.load_sources() if feeds.is_feed(s.path)]
-        chosen = every if args.all else feeds.due(store, now)
-        if not every:
-            print("No feeds to refresh: `planner sources add URL --role candidates` adds one.")
-        elif not chosen:
-            records = [store.source_record(s.path) for s in every]
-            times = [r.next_refresh for r in records if r is not None and r.next_refresh]
-            soon = f" (the next at {_moment(min(times), zone)})" if times else ""
-            print(f"No feed is due{soon}; `planner refresh --all` downloads them now.")
-        for source in chosen:
-            name = source_name(source.path)
-            result = feeds.refresh(store, source, now, zone=zone)
-            for problem in result.problems:
-                print(f"planner: warning: {problem}", file=sys.stderr)
-            if result.error:
-                failed += 1
-                print(f"{name}: error: {result.error}")
-            else:
-                print(f"{name}: {'changed' if result.changed else 'no change'}")
-        seen = store.changes_seen()
-        since = _moment(seen, zone) if store.value("changes_seen") else "last time"
-        changes = feeds.changes_since(store, seen)
-        store.mark_changes_seen(now)
-    if changes:
-        print(f"\nChanges since {since} to events you committed to:")
-        for change in changes:
-            print(f"  {change.text}")
-    elif every:
-        print(f"No changes since {since} to events you committed to.")
-    if failed:
-        print(
-            f"planner refresh: {failed} of {_count(len(chosen), 'feed')} "
-            "failed; their last copies are kept",
-            file=sys.stderr,
-        )
-    return 1 if failed else 0
-
-
-def run_history(args: argparse.Namespace) -> int:
-    """``planner history``: the weeks recorded, and the streak."""
-    from planner.core.planning import week_of
-
-    settings, _path = _saved_settings(args.settings)
-    zone = settings.zone
-    today = datetime.now(zone).date()
-    first = week_of(today, settings) - timedelta(weeks=args.weeks - 1)
-    end = first + timedelta(days=366 * 5)  # and the weeks planned ahead
-    weeks: dict[date, list[tuple[Event, str]]] = {}
-    with _open_store() as store:
-        statuses: tuple[HistoryStatus, ...] = ("planned", "attended")
-        for status in statuses:
-            for event in store.history(first, end, status):
-                monday = week_of(event.start.astimezone(zone).date(), settings).date()
-                weeks.setdefault(monday, []).append((event, status))
-        streak = store.streak(today)
-    ordered = sorted(weeks.items())
-    for _monday, items in ordered:
-        items.sort(key=lambda pair: pair[0].start)
-    if args.json:
-        data = {
-            "weeks": [
-                {
-                    "week_start": monday.isoformat(),
-                    "planned": sum(1 for _e, s in items if s == "planned"),
-                    "attended": sum(1 for _e, s in items if s == "attended"),
-                    "events": [
-                        {
-                            "key": e.key,
-                            "title": e.summary,
-                            "start": e.start.isoformat(),
-                            "end": e.end.isoformat(),
-                            "status": s,
-                            "category": e.category,
-                            "cost": e.cost,
-                        }
-                        for e, s in items
-                    ],
-                }
-                for monday, items in ordered
-            ],
-            "streak": streak,
-        }
-        print(json.dumps(data, indent=2, ensure_ascii=False))
-        return 0
-    if not ordered:
-        print(
-            f"No week recorded in the last {_count(args.weeks, 'week')}: "
-            "`planner plan` records the week it plans."
-        )
-    for monday, items in ordered:
-        attended = sum(1 for _e, s in items if s == "attended")
-        counts = f"{len(items) - attended} planned" + (f", {attended} attended" if attended else "")
-        print(f"Week of {monday:%a} {monday.day} {monday:%b %Y}: {counts}")
-        for event, kind in items:
-            print(f"  {_event_when(event):<26}{event.summary} ({kind})")
-    print(f"{_count(streak, 'week')} in a row with networking.")
-    return 0
-
-
-def _contents(store: Store) -> str:
-    """What a store holds, in words: "3 decisions, 2 calendars (1 feed), ..."."""
-    from planner.core.feeds import is_feed
-
-    choices = store.load_choices()
-    decided = len(choices.pinned | choices.refused | set(choices.stars))
-    sources = store.load_sources()
-    feeds = sum(1 for s in sources if is_feed(s.path))
-    typed = len(store.load_added())
-    far = (datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))
-    recorded = len(store.history(*far))
-    parts = [
-        f"{_count(decided, 'decision')} ({len(choices.pinned)} committed, "
-        f"{len(choices.refused)} refused, {len(choices.stars)} rated)"
-        if decided
-        else "no decisions",
-        f"{_count(len(sources), 'calendar')} ({_count(feeds, 'feed')})",
-        _count(typed, "typed event"),
-        f"{_count(recorded, 'event')} in the history",
-    ]
-    return ", ".join(parts)
-
-
-def _is_empty(store: Store) -> bool:
-    choices = store.load_choices()
-    return not (
-        choices.pinned
-        or choices.refused
-        or choices.stars
-        or store.load_sources()
-        or store.load_added()
-        or store.last_week()
-    )
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
-
-
-def run_backup(args: argparse.Namespace) -> int:
-    """``planner backup FILE``: everything kept, with the settings file's text, in one file."""
-    _settings, settings_path = _saved_settings(args.settings)
-    target: Path = args.file
-    with _open_store() as store:
-        if _same_file(target, store.path):
-            raise _CommandError(f"{target} is planner's own database; back up to another file", 2)
-        if settings_path.is_file():
-            try:
-                store.save_settings(settings_path)
-            except (OSError, UnicodeDecodeError) as exc:
-                print(
-                    f"planner: warning: {settings_path}: not in the backup ({exc})", file=sys.stderr
-                )
-        try:
-            store.export_backup(target)
-        except OSError as exc:
-            raise _CommandError(f"cannot write {target}: {exc.strerror or exc}") from None
-        contents = _contents(store)
-        kept = store.load_settings()
-    print(f"Backed up to {target}: {contents}.")
-    if kept is not None and kept.text.strip():
-        print(f"With the settings file {kept.path}.")
-    return 0
-
-
-def run_restore(args: argparse.Namespace) -> int:
-    """``planner restore FILE``: replace everything kept with a backup, after saving it."""
-    from planner.core.saved import default_settings_path
-    from planner.core.session import source_name
-    from planner.core.store import StoreError, data_dir
-
-    source: Path = args.file
-    if not source.is_file():
-        raise _CommandError(f"{source}: no such backup file", EXIT_USAGE)
-    with _open_store() as store:
-        if _same_file(source, store.path):
-            raise _CommandError(f"{source} is planner's own database, not a backup", EXIT_USAGE)
-        saved_as: Path | None = None
-        if not _is_empty(store):
-            stamp = datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
-            saved_as = data_dir() / f"before-restore-{stamp}.sqlite3"
-            partial = saved_as.with_name(saved_as.name + ".new")
-            try:
-                store.export_backup(partial)
-            except OSError as exc:
-                raise _CommandError(
-                    f"cannot save your current planning to {partial} before restoring "
-                    f"({exc.strerror or exc}); nothing changed"
-                ) from None
-        try:
-            store.import_backup(source)
-        except (StoreError, OSError) as exc:
-            if saved_as is not None:
-                saved_as.with_name(saved_as.name + ".new").unlink(missing_ok=True)
-            raise _CommandError(str(exc), EXIT_USAGE) from None
-        if saved_as is not None:
-            saved_as.with_name(saved_as.name + ".new").replace(saved_as)
-        contents = _contents(store)
-        missing = [
-            s.path
-            for s in store.load_sources()
-            if "://" not in s.path and not Path(s.path).exists()
-        ]
-        kept = store.load_settings()
-    print(f"Restored from {source}: {contents}.")
-    if saved_as is not None:
-        print(f"What you had before is saved as {saved_as} (`planner restore` it to go back).")
-    for path in missing:
-        print(
-            f"planner: warning: {path} is not on this computer: put it back, or "
-            f"`planner sources remove {source_name(path)}`",
-            file=sys.stderr,
-        )
-    if kept is None or not kept.text.strip():
-        return 0
-    target = args.settings or default_settings_path()
-    return _restore_settings(kept.text, kept.path, target, write=args.settings_too, backup=source)
-
-
-def _restore_settings(text: str, origin: str, target: Path, *, write: bool, backup: Path) -> int:
-    """Write a backup's settings text to ``target`` (keeping the old file), or say why not."""
-    import tomllib
-
-    from planner.core.settings import SettingsError, load_settings_text
-
-    current = target.read_text(encoding="utf-8") if target.is_file() else None
-    if current == text:
-        print(f"Settings: the backup's are those in {target} already.")
-        return 0
-    if not write:
-        print(
-            f"Settings: the backup holds the settings file {origin}; not written. "
-            f"`planner restore {backup} --settings-too` writes it to {target}."
-        )
-        return 0
-    try:
-        load_settings_text(tomllib.loads(text), f"the settings in the backup ({origin})")
-    except (SettingsError, tomllib.TOMLDecodeError) as exc:
-        raise _CommandError(
-            f"{exc}; {target} was not changed (everything else was restored)"
-        ) from None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if current is not None:
-            target.replace(target.with_name(target.name + ".before-restore"))
-        partial = target.with_name(target.name + ".new")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(target)
-    except OSError as exc:
-        raise _CommandError(f"cannot write {target}: {exc.strerror or exc}") from None
-    kept = f" (the previous one is {target.name}.before-restore)" if current is not None else ""
-    print(f"Settings: written to {target}{kept}.")
-    return 0
-
-
 COMMANDS = (
     "plan",
     "events",
@@ -1129,17 +498,22 @@ def main(argv: list[str] | None = None) -> int:
     files, rest = _split_files(list(sys.argv[1:] if argv is None else argv))
     args = build_parser().parse_args(rest)
     args.open = files
+    # The saved planning's commands. Imported here, not at the top, as it imports from this
+    # module; it is light (its core imports are inside its functions), so the window's path
+    # pays nothing for it either.
+    from planner import cli_saved
+
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "plan": run_plan,
         "events": run_events,
         "travel": run_travel,
         "settings-help": lambda _args: settings_help(),
-        "add": run_add,
-        "sources": run_sources,
-        "refresh": run_refresh,
-        "history": run_history,
-        "backup": run_backup,
-        "restore": run_restore,
+        "add": cli_saved.run_add,
+        "sources": cli_saved.run_sources,
+        "refresh": cli_saved.run_refresh,
+        "history": cli_saved.run_history,
+        "backup": cli_saved.run_backup,
+        "restore": cli_saved.run_restore,
     }
     if args.command not in commands:
         from planner.gui.app import run_app  # Qt only on this path
@@ -1148,7 +522,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         try:
             code = commands[args.command](args)
-        except _CommandError as failure:
+        except cli_saved.CommandError as failure:
             sys.stdout.flush()
             message = str(failure)
             prefix = "" if message.startswith("planner ") else "planner: "

@@ -9,6 +9,7 @@ until the user says they have seen it. Activating a line shows the event.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.core.feeds import FeedChange
+if TYPE_CHECKING:  # the feeds module (urllib, ssl) is not needed to show the window
+    from planner.core.feeds import FeedChange
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 DAY_ROLE = Qt.ItemDataRole.UserRole + 1

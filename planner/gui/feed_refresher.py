@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from planner.core import feeds
 from planner.core.session import Source, source_name
 from planner.core.store import Store
 from planner.gui.background import Job, run_in_background
@@ -45,6 +44,8 @@ class Refreshed:
 
 def refresh_all(store: Store, sources: Sequence[Source], now: datetime) -> Refreshed:
     """Refresh each feed in turn (runs off the GUI thread; never raises for the network)."""
+    from planner.core import feeds
+
     fetched, changed, errors = [], [], []
     for source in sources:
         name = source_name(source.path)
@@ -92,6 +93,8 @@ class FeedRefresher(QObject):
 
     def refresh(self, everything: bool = True) -> bool:
         """Fetch the feeds (all of them, or only those due); False if there are none."""
+        from planner.core import feeds  # urllib and ssl: not on the start-up path
+
         wanted = [s for s in self._sources() if feeds.is_feed(s.path)]
         if not everything:
             try:

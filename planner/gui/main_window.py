@@ -170,7 +170,12 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self._update_undo_actions()
         self._remember_week()
+        self.planned.connect(self._after_first_plan)
         self.replan()
+
+    def _after_first_plan(self) -> None:
+        """The feeds' news and refreshes wait for the first plan: the window comes first."""
+        self.planned.disconnect(self._after_first_plan)
         self._show_changes()
         if self.refresher is not None:
             self.refresher.start()
