@@ -8,6 +8,7 @@ reads back what was asked. Nothing here touches the internet.
 import contextlib
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -96,17 +97,23 @@ def site(monkeypatch):
     thread.join(5)
 
 
-def vevent(uid: str, summary: str, start: str, end: str, *extra: str) -> str:
+def vevent(uid: str, summary: str, start: str | datetime, end: str | datetime, *extra: str) -> str:
+    """One VEVENT in Toronto time; ``start``/``end`` as ``20250509T173000`` or naive
+    datetimes (wall clock)."""
     lines = [
         "BEGIN:VEVENT",
         f"UID:{uid}",
         f"SUMMARY:{summary}",
-        f"DTSTART;TZID=America/Toronto:{start}",
-        f"DTEND;TZID=America/Toronto:{end}",
+        f"DTSTART;TZID=America/Toronto:{_stamp(start)}",
+        f"DTEND;TZID=America/Toronto:{_stamp(end)}",
         *extra,
         "END:VEVENT",
     ]
     return "\r\n".join(lines)
+
+
+def _stamp(when: str | datetime) -> str:
+    return when if isinstance(when, str) else f"{when:%Y%m%dT%H%M%S}"
 
 
 def calendar(*events: str, header: tuple[str, ...] = ()) -> bytes:

@@ -79,6 +79,8 @@ def place_text(place: Place) -> str:
 
 
 def cost_text(cost: float | None) -> str:
+    """The price as the cell edits it: no thousands separator (unlike ``wording.money``),
+    so that what is shown reads back through ``read_cost_text``."""
     if cost is None:
         return ""
     if cost == 0:

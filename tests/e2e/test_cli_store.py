@@ -7,15 +7,14 @@ internet. Decisions are made through the store's own API, as the window makes th
 """
 
 import contextlib
+import hashlib
 import json
 import os
 import sqlite3
 import subprocess
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,6 +22,7 @@ import pytest
 
 from planner.core.store import Store
 from tests.e2e.test_cli import planner_command
+from tests.feed_server import Reply, Site, calendar, vevent
 
 pytestmark = pytest.mark.e2e
 
@@ -76,84 +76,13 @@ def user(tmp_path: Path) -> User:
     return User(tmp_path / "user")
 
 
-# --- a calendar server on 127.0.0.1 --------------------------------------------------------
+# --- the calendar server: tests/feed_server.py's `site` on 127.0.0.1 ----------------------
 
 
-@dataclass
-class Site:
-    """What the server answers (body and status, changed by the test) and what it was asked."""
-
-    body: bytes = b""
-    status: int = 200
-    etag: str = ""
-    requests: list[dict[str, str]] = field(default_factory=list)
-    base: str = ""
-
-    def serve(self, body: bytes, status: int = 200) -> None:
-        self.body, self.status = body, status
-        self.etag = f'"v{len(self.requests)}-{hash(body) & 0xFFFF}"'
-
-
-def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.0"
-
-        def do_GET(self) -> None:
-            site.requests.append(dict(self.headers.items()))
-            if self.path != "/events.ics":
-                self._send(404, b"no such calendar", "text/plain")
-            elif site.status == 200 and self.headers.get("If-None-Match") == site.etag:
-                self.send_response(304)
-                self.end_headers()
-            else:
-                self._send(site.status, site.body, "text/calendar; charset=utf-8")
-
-        def _send(self, status: int, body: bytes, kind: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            if status == 200 and site.etag:
-                self.send_header("ETag", site.etag)
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    return Handler
-
-
-@pytest.fixture
-def site() -> Iterator[Site]:
-    found = Site()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(found))
-    server.daemon_threads = True
-    found.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    yield found
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
-
-
-def vevent(uid: str, summary: str, start: datetime, end: datetime, *extra: str) -> str:
-    return "\r\n".join(
-        [
-            "BEGIN:VEVENT",
-            f"UID:{uid}",
-            f"SUMMARY:{summary}",
-            f"DTSTART;TZID=America/Toronto:{start:%Y%m%dT%H%M%S}",
-            f"DTEND;TZID=America/Toronto:{end:%Y%m%dT%H%M%S}",
-            *extra,
-            "END:VEVENT",
-        ]
-    )
-
-
-def calendar(*events: str) -> bytes:
-    head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//planner e2e//EN"]
-    return ("\r\n".join([*head, *events, "END:VCALENDAR"]) + "\r\n").encode()
+def serve(site: Site, body: bytes, status: int = 200) -> None:
+    """Answer /events.ics with ``body`` (an ETag that changes with it, when it is a 200)."""
+    etag = f'"{hashlib.sha256(body).hexdigest()[:12]}"' if status == 200 else ""
+    site.replies["/events.ics"] = Reply(body, status, etag=etag)
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -258,7 +187,7 @@ def test_sources_add_list_remove_with_a_file_and_a_feed(user, site, tmp_path):
     day = today() + timedelta(days=3)
     mine = tmp_path / "work.ics"
     mine.write_bytes(calendar(vevent("w1", "Work", at(day, 9), at(day, 17))))
-    site.serve(calendar(vevent("m1", "Meetup", at(day, 18), at(day, 20))))
+    serve(site, calendar(vevent("m1", "Meetup", at(day, 18), at(day, 20))))
     url = site.base + "/events.ics"
 
     result = user.run("sources", "add", str(mine), "--role", "commitments")
@@ -328,7 +257,7 @@ def test_refresh_reports_a_committed_event_that_moved_and_survives_a_server_erro
     day = today() + timedelta(days=4)
     before = vevent("hdi", "HDI Toronto", at(day, 17, 30), at(day, 20), "SEQUENCE:0")
     other = vevent("mixer", "Some mixer", at(day, 12), at(day, 13))
-    site.serve(calendar(before, other))
+    serve(site, calendar(before, other))
     url = site.base + "/events.ics"
     assert user.run("sources", "add", url, "--role", "candidates").returncode == 0
     with user.store() as store:
@@ -341,8 +270,9 @@ def test_refresh_reports_a_committed_event_that_moved_and_survives_a_server_erro
     assert len(site.requests) == 1
 
     moved = day + timedelta(days=1)
-    site.serve(
-        calendar(vevent("hdi", "HDI Toronto", at(moved, 18), at(moved, 20), "SEQUENCE:1"), other)
+    serve(
+        site,
+        calendar(vevent("hdi", "HDI Toronto", at(moved, 18), at(moved, 20), "SEQUENCE:1"), other),
     )
     result = user.run("refresh", "--all")
     assert result.returncode == 0, result.stderr
@@ -356,9 +286,9 @@ def test_refresh_reports_a_committed_event_that_moved_and_survives_a_server_erro
     assert again.returncode == 0, again.stderr
     assert again.stdout.splitlines()[0] == f"{name}: no change"
     assert "No changes since " in again.stdout and "moved" not in again.stdout
-    assert site.requests[-1].get("If-None-Match") == site.etag
+    assert site.requests[-1][1].get("If-None-Match") == site.replies["/events.ics"].etag
 
-    site.serve(b"oops", status=500)
+    serve(site, b"oops", status=500)
     failed = user.run("refresh", "--all")
     assert failed.returncode == 1
     assert f"{name}: error: 127.0.0.1 had a server error (HTTP 500" in failed.stdout
