@@ -79,7 +79,7 @@ LIBRARY = """
 import json, resource, statistics, sys, time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
-from planner.core.ics_import import read_file
+from planner.core.calendars.reading import read_file
 path, week, zone, runs, prefilter = sys.argv[1:6]
 zone = ZoneInfo(zone)
 start = datetime.fromisoformat(week).replace(tzinfo=zone)
@@ -261,8 +261,8 @@ def check_weeks(path: Path, week: date) -> list[tuple[str, date]]:
 
 def compare(path: Path, weeks: list[tuple[str, date]]) -> list[tuple[str, date, int, str]]:
     """(label, week, occurrences, verdict) for prefilter=True against prefilter=False."""
-    from planner.core.event_listing import event_row
-    from planner.core.ics_import import read_file
+    from planner.core.calendars.listing import event_row
+    from planner.core.calendars.reading import read_file
 
     zone = ZoneInfo(TZID)
     out = []
@@ -366,7 +366,7 @@ def available_mb() -> float:
 
 def profile(path: Path, week: date) -> None:
     """Where the whole command's time goes (in-process, so process start is not in it)."""
-    from planner.cli import main as planner_main
+    from planner.cli.main import main as planner_main
 
     os.environ["TZ"] = TZID
     profiler = cProfile.Profile()

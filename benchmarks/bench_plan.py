@@ -19,9 +19,9 @@ import time
 from datetime import datetime, timedelta
 
 from planner.core.demo import DEMO_WEEK, demo_settings, load_demo
-from planner.core.model import Event, Place
-from planner.core.optimiser import Limits, Option, greedy
-from planner.core.planning import Choices, plan_week
+from planner.core.model import Choices, Event, Place
+from planner.core.planning.optimiser import Limits, Option, greedy
+from planner.core.planning.plan import plan_week
 from planner.core.settings import Settings
 
 CATEGORIES = (
@@ -87,7 +87,8 @@ def greedy_value(plan_options: list[Option], limits: Limits, between) -> float: 
 
 
 def run(sizes: list[int], seeds: int, *, free_week: bool = False) -> None:
-    from planner.core import optimiser, planning
+    from planner.core.planning import optimiser
+    from planner.core.planning import plan as planning
 
     settings = demo_settings()
     commitments = [] if free_week else load_demo(DEMO_WEEK, settings).commitments

@@ -25,9 +25,10 @@ from datetime import date
 from pathlib import Path
 
 from planner.core.demo import DEMO_WEEK, demo_settings
-from planner.core.session import Session, Source, calendar_loader
+from planner.core.model import Source
+from planner.core.session import Session, calendar_loader
 from planner.core.settings import Settings
-from planner.core.store import Store
+from planner.core.storage.store import Store
 
 HERE = Path(__file__).parent
 
@@ -43,7 +44,7 @@ def decision_write(folder: Path, runs: int) -> float:
             choices = replace(state.choices, pinned=state.choices.pinned | {events[n % 49].key})
             state = replace(state, choices=choices)
             started = time.perf_counter()
-            store.save_state(state)
+            store.save_state(state.choices, state.sources, state.added)
             times.append(time.perf_counter() - started)
             session._state = state  # the benchmark drives the store directly
         return statistics.median(times)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from planner.core.model import Place, TravelMode
 from planner.core.settings import Settings
-from planner.core.travel_service import TravelService
+from planner.core.travel.service import TravelService
 
 CITIES = (
     "Whitby, ON",

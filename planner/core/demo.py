@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 
 from planner import resources
 from planner.core.model import Event
+from planner.core.planning.week import WeekData, load_week
 from planner.core.settings import Settings, load_settings_text
-from planner.core.week import WeekData, load_week
 
 DEMO_WEEK = date(2026, 11, 23)
 

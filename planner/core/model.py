@@ -9,8 +9,12 @@ timezone-aware: a naive datetime anywhere in the core is a bug.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,3 +256,41 @@ class Plan:
     @property
     def week_end(self) -> datetime:
         return self.week_start + timedelta(days=7)
+
+
+Role = Literal["commitments", "candidates"]
+"""What a calendar's events are to the user: times they are busy, or events they might go to."""
+ROLES: tuple[Role, ...] = ("commitments", "candidates")
+
+FEED_SCHEMES = frozenset({"http", "https", "webcal", "webcals"})
+"""URL schemes of calendars that are fetched rather than read from a file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A calendar the user imported (a file path, or a feed's URL), and what its events
+    are to them."""
+
+    path: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """The user's own decisions, keyed by :attr:`Event.key`."""
+
+    pinned: frozenset[str] = frozenset()
+    refused: frozenset[str] = frozenset()
+    stars: Mapping[str, int] = field(default_factory=dict)
+
+
+def is_feed(location: str) -> bool:
+    """Whether an imported calendar is a URL to fetch rather than a file."""
+    return urlsplit(location).scheme.lower() in FEED_SCHEMES
+
+
+def source_name(location: str) -> str:
+    """How a calendar is named to the user: a file's name, or a feed's host and path."""
+    if is_feed(location):
+        return location.split("://", 1)[-1].rstrip("/")
+    return Path(location).name

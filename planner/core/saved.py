@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from planner.core import preferences
 from planner.core.session import Session, calendar_loader
 from planner.core.settings import Settings, load_settings
-from planner.core.store import Store, data_dir, default_path
+from planner.core.storage import preferences
+from planner.core.storage.store import Store, data_dir, default_path
 
 DEMO_STORE = "demo.sqlite3"
 

@@ -11,7 +11,7 @@ Reading calendars is the slow part of planning, so the events of a week are
 cached per (week, calendars, settings): a re-plan after a decision reuses them
 and costs only the optimiser.
 
-With a :class:`~planner.core.store.Store` the session is kept: every change
+With a :class:`~planner.core.storage.store.Store` the session is kept: every change
 (and every undo and redo) is written in one transaction before the window
 hears of it, a new session starts from what was stored, and the events
 planned or attended in other weeks count toward monthly quotas.
@@ -26,32 +26,20 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from planner.core.ics_import import dedupe
-from planner.core.model import Event, Plan
-from planner.core.planning import Choices, plan_week, week_of
+from planner.core.calendars.reading import dedupe
+from planner.core.model import ROLES, Choices, Event, Plan, Role, Source, is_feed, source_name
+from planner.core.planning.plan import plan_week, week_of
+from planner.core.planning.week import WeekData, load_week
 from planner.core.settings import Settings
-from planner.core.week import WeekData, load_week
 
 if TYPE_CHECKING:
-    from planner.core.store import Store
-
-Role = Literal["commitments", "candidates"]
-ROLES: tuple[Role, ...] = ("commitments", "candidates")
+    from planner.core.storage.store import Store
 
 BaseLoader = Callable[[date, Settings, tuple["Source", ...]], tuple[Settings, WeekData]]
 """Reads the week of a day with the given settings and imported calendars; returns the
 settings as used (home placed) and the week. Runs off the GUI thread."""
 
 MAX_UNDO = 200
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """A calendar the user imported (a file path, or a feed's URL), and what its events
-    are to them."""
-
-    path: str
-    role: Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +265,7 @@ class Session:
         if self.store is None:
             return ""
         try:
-            self.store.save_state(self._state)
+            self.store.save_state(self._state.choices, self._state.sources, self._state.added)
         except Exception as exc:  # sqlite3.Error, StoreError, OSError: a full or lost disk
             return f"{self.store.path}: your last change could not be saved ({exc})"
         return ""
@@ -396,23 +384,16 @@ class Session:
             return []
 
 
-def source_name(location: str) -> str:
-    """How a calendar is named to the user: a file's name, or a feed's host and path."""
-    if _is_feed(location):
-        return location.split("://", 1)[-1].rstrip("/")
-    return Path(location).name
-
-
 def _location(path: Path | str) -> str:
     """A feed's URL as given; a file as its absolute path (so it is found from anywhere)."""
     text = str(path).strip()
-    return text if _is_feed(text) else str(Path(path).resolve())
+    return text if is_feed(text) else str(Path(path).resolve())
 
 
 def _placed(events: list[Event], settings: Settings) -> list[Event]:
     """Typed events with their addresses placed (cache, consented geocoder, gazetteer)."""
-    from planner.core import preferences
-    from planner.core.places import PlaceResolver
+    from planner.core.storage import preferences
+    from planner.core.travel.places import PlaceResolver
 
     placed, _notes = PlaceResolver(preferences.apply(settings)).resolve_events(events)
     return placed
@@ -436,14 +417,14 @@ def calendar_loader(
 
     With a ``store``, a file already read for the week is not parsed again unless it
     changed, and an imported feed gives the events of its last good copy (fetching is
-    :func:`planner.core.feeds.refresh`'s job, never the loader's). Each call re-reads
+    :func:`planner.core.storage.feeds.refresh`'s job, never the loader's). Each call re-reads
     the remembered geocoding consent, so answering the question takes effect on the
     next plan.
     """
-    from planner.core import preferences
     from planner.core.demo import load_demo
-    from planner.core.places import PlaceResolver
-    from planner.core.week import place_events, place_settings
+    from planner.core.planning.week import place_events, place_settings
+    from planner.core.storage import preferences
+    from planner.core.travel.places import PlaceResolver
 
     reader = _cached_reader(store) if store is not None else None
 
@@ -452,7 +433,7 @@ def calendar_loader(
     ) -> tuple[Settings, WeekData]:
         resolver = PlaceResolver(preferences.apply(settings))
         current = place_settings(resolver.settings, resolver)
-        files = [s for s in sources if not _is_feed(s.path)]
+        files = [s for s in sources if not is_feed(s.path)]
         mine = [Path(s.path) for s in files if s.role == "commitments"]
         theirs = [Path(s.path) for s in files if s.role == "candidates"]
         given = ([], []) if demo else (list(commitments), list(candidates))
@@ -463,7 +444,7 @@ def calendar_loader(
             week.commitments = example.commitments + week.commitments
             week.candidates = dedupe(example.candidates + week.candidates)
             week.problems = example.problems + week.problems
-        feeds = [s for s in sources if _is_feed(s.path)]
+        feeds = [s for s in sources if is_feed(s.path)]
         if feeds:
             _add_feed_events(week, feeds, store, current, day)
         return current, place_events(week, resolver)
@@ -471,20 +452,14 @@ def calendar_loader(
     return load
 
 
-def _is_feed(location: str) -> bool:
-    from planner.core.feeds import is_feed
-
-    return is_feed(location)
-
-
 def _cached_reader(store: Store):  # type: ignore[no-untyped-def]
-    from planner.core.store import read_file_cached
+    from planner.core.storage.store import read_file_cached
 
     def read(path, zone, start, end):  # type: ignore[no-untyped-def]
         try:
             return read_file_cached(store, path, zone, start, end)
         except Exception:  # the cache is an optimisation: a broken store still reads files
-            from planner.core.ics_import import read_file
+            from planner.core.calendars.reading import read_file
 
             return read_file(path, zone, start, end)
 
@@ -499,7 +474,7 @@ def _add_feed_events(
     day: date,
 ) -> None:
     """The week's events of each feed, as last merged into the store."""
-    from planner.core.week import read_window
+    from planner.core.planning.week import read_window
 
     start, end = read_window(day, settings)
     for source in feeds:

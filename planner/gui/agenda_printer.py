@@ -32,7 +32,7 @@ from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter,
 from PySide6.QtWidgets import QDialog, QWidget
 
 from planner import __version__
-from planner.core.agenda import agenda_html, agenda_title
+from planner.core.calendars.agenda import agenda_html, agenda_title
 from planner.core.model import Plan
 
 # Where Letter is the paper in the shops (the rest of the world uses A4).

@@ -22,7 +22,7 @@ from planner.core import saved
 from planner.core.demo import DEMO_WEEK, demo_settings
 from planner.core.session import Session, calendar_loader
 from planner.core.settings import Settings, SettingsError, load_settings
-from planner.core.store import Store, StoreError
+from planner.core.storage.store import Store, StoreError
 from planner.gui.main_window import MainWindow
 from planner.gui.platform_check import missing_window_libraries, window_problem
 

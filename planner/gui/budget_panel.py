@@ -9,9 +9,9 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QWidget
 
-from planner.core import wording
 from planner.core.model import BudgetUse, Target
-from planner.core.quotas import QuotaUse
+from planner.core.planning.quotas import QuotaUse
+from planner.core.text import wording
 
 _FILL = QColor("#2e7d32")
 _TRAVEL = QColor("#8fbf8f")

@@ -19,10 +19,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from planner.core import wording
-from planner.core.model import Decision, Plan, Reason
-from planner.core.planning import Choices, stars_of
+from planner.core.model import Choices, Decision, Plan, Reason
+from planner.core.planning.plan import stars_of
 from planner.core.settings import Settings
+from planner.core.text import wording
 from planner.gui.plan_items import decision_tooltip
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

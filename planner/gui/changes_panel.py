@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:  # the feeds module (urllib, ssl) is not needed to show the window
-    from planner.core.feeds import FeedChange
+    from planner.core.storage.feeds import FeedChange
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 DAY_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -11,8 +11,8 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
-from planner.core import wording
 from planner.core.model import Decision
+from planner.core.text import wording
 
 
 def details_html(d: Decision) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData
 
-from planner.core.attend_list import events_to_ics
+from planner.core.calendars.attend_list import events_to_ics
 from planner.core.model import Event
 
 KEY_MIME = "application/x-planner-event-key"

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from planner.core.session import Source, source_name
-from planner.core.store import Store
+from planner.core.model import Source, is_feed, source_name
+from planner.core.storage.store import Store
 from planner.gui.background import Job, run_in_background
 
 CHECK_EVERY_MS = 5 * 60 * 1000
@@ -44,7 +44,7 @@ class Refreshed:
 
 def refresh_all(store: Store, sources: Sequence[Source], now: datetime) -> Refreshed:
     """Refresh each feed in turn (runs off the GUI thread; never raises for the network)."""
-    from planner.core import feeds
+    from planner.core.storage import feeds
 
     fetched, changed, errors = [], [], []
     for source in sources:
@@ -93,9 +93,9 @@ class FeedRefresher(QObject):
 
     def refresh(self, everything: bool = True) -> bool:
         """Fetch the feeds (all of them, or only those due); False if there are none."""
-        from planner.core import feeds  # urllib and ssl: not on the start-up path
+        from planner.core.storage import feeds  # urllib and ssl: not on the start-up path
 
-        wanted = [s for s in self._sources() if feeds.is_feed(s.path)]
+        wanted = [s for s in self._sources() if is_feed(s.path)]
         if not everything:
             try:
                 due = {s.path for s in feeds.due(self._store, self._now())}

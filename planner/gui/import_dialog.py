@@ -34,16 +34,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.core.ics_import import IcsError
-from planner.core.import_preview import (
-    ROLES,
+from planner.core.calendars.preview import (
     Preview,
-    Role,
     is_role,
     preview_file,
     remember_role,
     remembered_role,
 )
+from planner.core.calendars.reading import IcsError
+from planner.core.model import ROLES, Role
 from planner.gui.background import ProgressJob, run_with_progress
 
 ROLE_LABELS = {"commitments": "Commitments", "candidates": "Candidates"}

@@ -57,13 +57,15 @@ from PySide6.QtWidgets import (
 )
 
 from planner import __version__
-from planner.core import attend_list, preferences, report
+from planner.core.calendars import attend_list
 from planner.core.model import Event, Plan
-from planner.core.planning import week_of
-from planner.core.quotas import quota_use
+from planner.core.planning import report
+from planner.core.planning.plan import week_of
+from planner.core.planning.quotas import quota_use
+from planner.core.planning.week import WeekData
 from planner.core.session import Change, Session, State
 from planner.core.settings import Settings
-from planner.core.week import WeekData
+from planner.core.storage import preferences
 from planner.gui.background import Job, run_in_background
 from planner.gui.budget_panel import BudgetPanel
 from planner.gui.candidate_filter import CandidateFilterProxy
@@ -624,7 +626,7 @@ class MainWindow(QMainWindow):
         self._show_changes()
 
     def _show_changes(self) -> None:
-        from planner.core.feeds import changes_since
+        from planner.core.storage.feeds import changes_since
 
         store = self.session.store
         if store is None:

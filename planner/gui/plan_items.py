@@ -6,8 +6,8 @@ the plan; this module only chooses titles and tooltips.
 
 from __future__ import annotations
 
-from planner.core import wording
 from planner.core.model import Decision, Plan, Reason
+from planner.core.text import wording
 from planner.gui.calendar_item import CalendarItem, ItemKind
 
 

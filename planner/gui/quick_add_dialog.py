@@ -1,6 +1,6 @@
 """Quick add's preview: what planner read from typed or pasted lines, to check before adding.
 
-The lines are read by :func:`planner.core.quick_add.parse_lines` off the GUI
+The lines are read by :func:`planner.core.text.quick_add.parse_lines` off the GUI
 thread: its first call imports dateparser and loads the city gazetteer
 (about half a second), and a pasted newsletter has many lines. The dialog
 therefore opens at once, says it is reading, and fills in when the result
@@ -47,7 +47,8 @@ from PySide6.QtWidgets import (
 )
 
 from planner.core.model import Event, Place
-from planner.core.quick_add import (
+from planner.core.settings import Settings
+from planner.core.text.quick_add import (
     Parsed,
     Part,
     Unparsed,
@@ -55,7 +56,6 @@ from planner.core.quick_add import (
     read_cost_text,
     read_place_text,
 )
-from planner.core.settings import Settings
 from planner.gui.background import Job, run_in_background
 
 COLUMNS = ("Title", "Day", "Start", "End", "Place", "Cost", "Category")

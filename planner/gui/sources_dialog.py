@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.core.feeds import is_feed
-from planner.core.session import Session, source_name
-from planner.core.store import SourceRecord
+from planner.core.model import is_feed, source_name
+from planner.core.session import Session
+from planner.core.storage.store import SourceRecord
 
 ROLE_NAMES = {"commitments": "My commitments", "candidates": "Events I might attend"}
 

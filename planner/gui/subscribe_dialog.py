@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.core.feeds import FeedError, feed_url
-from planner.core.session import Role
+from planner.core.model import Role
+from planner.core.storage.feeds import FeedError, feed_url
 
 ROLE_TEXTS: tuple[tuple[Role, str], ...] = (
     ("candidates", "Events I might attend"),

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from planner.core.agenda import agenda_html, agenda_text, agenda_title
+from planner.core.calendars.agenda import agenda_html, agenda_text, agenda_title
 from planner.core.demo import DEMO_WEEK, demo_settings, load_demo
 from planner.core.model import Event, Place, Reason, Status
-from planner.core.planning import plan_week
+from planner.core.planning.plan import plan_week
 
 TZ = ZoneInfo("America/Toronto")
 

@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
-from planner.core.attend_list import CSV_FIELDS, events_to_ics, to_csv, to_ics
+from planner.core.calendars.attend_list import CSV_FIELDS, events_to_ics, to_csv, to_ics
+from planner.core.calendars.reading import read_bytes
 from planner.core.demo import DEMO_WEEK, demo_settings, load_demo
-from planner.core.ics_import import read_bytes
 from planner.core.model import Event, Place, Status
-from planner.core.planning import plan_week
+from planner.core.planning.plan import plan_week
 
 TZ = ZoneInfo("America/Toronto")
 WEEK = datetime(2026, 11, 23, tzinfo=TZ)

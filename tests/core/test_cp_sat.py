@@ -16,7 +16,7 @@ def test_cp_model_imports_without_pandas_and_solves():
     out = run(
         """
         import sys
-        from planner.core import cp_sat
+        from planner.core.planning import cp_sat
         cp_model = cp_sat.cp_model()
         model = cp_model.CpModel()
         a, b = model.new_bool_var("a"), model.new_bool_var("b")
@@ -33,7 +33,7 @@ def test_cp_model_imports_without_pandas_and_solves():
 def test_real_pandas_is_imported_normally_afterwards():
     out = run(
         """
-        from planner.core import cp_sat
+        from planner.core.planning import cp_sat
         cp_sat.cp_model()
         import pandas
         print(hasattr(pandas, "DataFrame"), pandas.Series([1, 2]).sum())
@@ -46,7 +46,7 @@ def test_an_import_that_needs_more_of_pandas_falls_back_to_the_real_one():
     out = run(
         """
         import sys
-        from planner.core import cp_sat
+        from planner.core.planning import cp_sat
         real = cp_sat._stand_in
         def thinner():
             module = real()

@@ -10,10 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from planner.core.feeds import FeedError, changes_since, due, feed_url, is_feed, refresh
-from planner.core.model import Status
-from planner.core.session import Source
-from planner.core.store import Store
+from planner.core.model import Source, Status, is_feed
+from planner.core.storage.feeds import FeedError, changes_since, due, feed_url, refresh
+from planner.core.storage.store import Store
 from tests.feed_server import Reply, Site, calendar, vevent
 
 TORONTO = ZoneInfo("America/Toronto")

@@ -5,14 +5,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from planner.core.ics_import import (
+from planner.core.calendars.event_places import split_location
+from planner.core.calendars.reading import (
     IcsError,
     cost_from_text,
     dedupe,
     read_bytes,
     read_file,
 )
-from planner.core.ics_places import split_location
 from planner.core.model import Status
 
 TZ = ZoneInfo("America/Toronto")

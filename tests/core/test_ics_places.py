@@ -13,15 +13,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.core import ics_places
-from planner.core.ics_import import read_bytes
-from planner.core.ics_places import (
+from planner.core.calendars import event_places as ics_places
+from planner.core.calendars.event_places import (
     audit_places,
     is_online_only,
     place_from_component,
     read_place,
     split_location,
 )
+from planner.core.calendars.reading import read_bytes
 from planner.core.model import Event, Place
 
 TZ = ZoneInfo("America/Toronto")

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner import resources
-from planner.core import ics_stream
-from planner.core.ics_import import IcsError, read_bytes
-from planner.core.ics_stream import CHUNK_BYTES, iana_for_label
+from planner.core.calendars import stream as ics_stream
+from planner.core.calendars.reading import IcsError, read_bytes
+from planner.core.calendars.stream import CHUNK_BYTES, iana_for_label
 
 TZ = ZoneInfo("America/Toronto")
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "producers"
@@ -244,7 +244,7 @@ def test_exchange_label_without_vtimezone_lands_at_the_right_time():
 def test_a_series_the_expander_chokes_on_costs_only_itself(monkeypatch):
     import recurring_ical_events
 
-    from planner.core import ics_import
+    from planner.core.calendars import reading as ics_import
 
     real_of = recurring_ical_events.of
 

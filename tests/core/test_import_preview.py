@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.core import import_preview, preferences
-from planner.core.ics_import import IcsError, read_file
-from planner.core.ics_stream import scan
-from planner.core.import_preview import (
+from planner.core.calendars import preview as import_preview
+from planner.core.calendars.preview import (
     MAX_PROBLEMS,
     ImportCancelled,
     Preview,
@@ -19,6 +17,9 @@ from planner.core.import_preview import (
     remember_role,
     remembered_role,
 )
+from planner.core.calendars.reading import IcsError, read_file
+from planner.core.calendars.stream import scan
+from planner.core.storage import preferences
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "producers"
 TZ_BLOCK = (

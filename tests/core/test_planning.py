@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from planner.core.model import Reason
-from planner.core.planning import Choices, plan_week
-from planner.core.report import plan_json, summary_line
+from planner.core.model import Choices, Reason
+from planner.core.planning.plan import plan_week
+from planner.core.planning.report import plan_json, summary_line
 from tests.core.week_builder import (
     DOWNTOWN,
     KING_WEST,
@@ -233,7 +233,7 @@ def test_tentative_commitment_is_busy_unless_the_user_says_otherwise():
 
 
 def test_keyword_rule_sets_the_stars():
-    from planner.core.planning import stars_of
+    from planner.core.planning.plan import stars_of
 
     hdi = event("hdi", 23, (18, 0), (20, 0), summary="HDI (Help Desk Institute) Toronto mixer")
     other = event("other", 23, (18, 0), (20, 0), KING_WEST, priority=1, summary="Big mixer")

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from planner.core.ics_import import ImportResult, dedupe, read_bytes
+from planner.core.calendars.reading import ImportResult, dedupe, read_bytes
 from planner.core.model import Event, Status
 
 PRODUCERS = Path(__file__).resolve().parents[1] / "fixtures" / "producers"

@@ -42,7 +42,10 @@ def test_importing_every_core_module_loads_no_qt():
 
 def test_planning_a_week_does_not_import_the_solver_at_startup():
     # ortools costs ~0.3 s to import: it must load only when a plan is solved.
-    code = "import sys, planner.cli, planner.core.planning; print('ortools' in sys.modules)"
+    code = (
+        "import sys, planner.cli.main, planner.core.planning.plan\n"
+        "print('ortools' in sys.modules)"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     ).stdout.strip()

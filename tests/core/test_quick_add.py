@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from planner.core.model import Place
-from planner.core.quick_add import (
+from planner.core.settings import CategoryRule, SavedPlace, Settings
+from planner.core.text.quick_add import (
     Parsed,
     Part,
     Unparsed,
@@ -26,7 +27,6 @@ from planner.core.quick_add import (
     read_cost_text,
     read_place_text,
 )
-from planner.core.settings import CategoryRule, SavedPlace, Settings
 
 TORONTO = ZoneInfo("America/Toronto")
 REFERENCE = datetime(2026, 11, 23, 9, 0, tzinfo=TORONTO)
@@ -1105,7 +1105,7 @@ def test_languages_can_be_narrowed() -> None:
 
 
 def test_dateparser_is_imported_only_when_a_line_is_read() -> None:
-    code = "import sys, planner.core.quick_add\nprint('dateparser' in sys.modules)\n"
+    code = "import sys, planner.core.text.quick_add\nprint('dateparser' in sys.modules)\n"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     ).stdout.strip()

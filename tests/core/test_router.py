@@ -25,9 +25,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from planner import __version__
-from planner.core import travel
 from planner.core.model import Place, TravelMode
-from planner.core.router import (
+from planner.core.settings import RoutingSettings
+from planner.core.travel import estimate as travel
+from planner.core.travel.router import (
     NoRouteError,
     OsrmRouter,
     RoutedTravel,
@@ -36,7 +37,6 @@ from planner.core.router import (
     ValhallaRouter,
     make_router,
 )
-from planner.core.settings import RoutingSettings
 
 TZ = ZoneInfo("America/Toronto")
 TIMEOUT = 0.3

@@ -8,13 +8,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from planner.core import ics_import, saved
+from planner.core import saved
+from planner.core.calendars import reading as ics_import
 from planner.core.demo import DEMO_WEEK, demo_settings
-from planner.core.feeds import refresh
 from planner.core.model import Reason
 from planner.core.session import Session, calendar_loader
 from planner.core.settings import Settings
-from planner.core.store import Store
+from planner.core.storage.feeds import refresh
+from planner.core.storage.store import Store
 from tests.feed_server import Reply, calendar, vevent
 
 PEEL = "1049905527614@eventbrite.com"  # a job-seeker mixer in the demo week (Fri 18:30)

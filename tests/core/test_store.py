@@ -10,20 +10,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.core import ics_import
+from planner.core.calendars import reading as ics_import
 from planner.core.model import (
     BudgetUse,
+    Choices,
     Decision,
     Event,
     Place,
     Plan,
     Reason,
+    Source,
     Status,
 )
-from planner.core.planning import Choices
-from planner.core.session import Session, Source
+from planner.core.session import Session
 from planner.core.settings import Settings
-from planner.core.store import (
+from planner.core.storage.store import (
     APPLICATION_ID,
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -529,7 +530,11 @@ def test_a_session_listener_keeps_the_store_equal_to_the_session(data_dir, tmp_p
     hdi, pmi = event("hdi", at(6, 18)), event("pmi", at(8, 17))
     calendar = tmp_path / "work.ics"
     with Store.open() as store:
-        session.listeners.append(lambda change: store.save_state(session.state))
+        session.listeners.append(
+            lambda change: store.save_state(
+                session.state.choices, session.state.sources, session.state.added
+            )
+        )
         session.pin(hdi)
         session.refuse(pmi)
         session.set_stars(hdi, 5)

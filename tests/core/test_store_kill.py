@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.core.store import Store
+from planner.core.storage.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 24
@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from planner.core.model import Event
-from planner.core.store import Store
+from planner.core.storage.store import Store
 
 path, round_ = sys.argv[1], int(sys.argv[2])
 start = datetime(2025, 5, 6, 18, tzinfo=ZoneInfo("America/Toronto"))

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.core import travel
 from planner.core.model import Place, TravelMode
 from planner.core.settings import Settings
-from planner.core.travel_service import TravelService
+from planner.core.travel import estimate as travel
+from planner.core.travel.service import TravelService
 
 TZ = ZoneInfo("America/Toronto")
 WHITBY = Place("home", lat=43.8975, lon=-78.9429)

@@ -5,11 +5,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from planner.core import preferences
 from planner.core.model import Place, TravelMode, Trip
 from planner.core.settings import Settings, settings_from_dict
-from planner.core.travel_service import TravelService
-from planner.core.trip_query import QueryError, TripQuery, batch, parse_at, parse_mode
+from planner.core.storage import preferences
+from planner.core.travel.query import QueryError, TripQuery, batch, parse_at, parse_mode
+from planner.core.travel.service import TravelService
 
 TZ = ZoneInfo("America/Toronto")
 HOME = Place("home", lat=43.8837, lon=-78.9538)
@@ -149,8 +149,8 @@ def test_rush_hour_follows_the_local_clock_across_dst(utc, rush):
 
 
 def test_a_home_written_as_an_address_is_placed_for_planning():
-    from planner.core.places import PlaceResolver
-    from planner.core.week import place_settings
+    from planner.core.planning.week import place_settings
+    from planner.core.travel.places import PlaceResolver
 
     s = settings_from_dict({"home": {"location": "12 Main St, Whitby, ON L1N 1A1"}})
     placed = place_settings(s, PlaceResolver(s))

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from planner.core.store import Store
+from planner.core.storage.store import Store
 from tests.e2e.test_cli import planner_command
 from tests.feed_server import Reply, Site, calendar, vevent
 

@@ -14,7 +14,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QDialog
 
 from planner.core.demo import DEMO_WEEK, demo_settings, load_demo
-from planner.core.planning import plan_week
+from planner.core.planning.plan import plan_week
 from planner.gui import agenda_printer
 from planner.gui.agenda_printer import pdf_bytes, preview_agenda, print_agenda, write_pdf
 
@@ -173,7 +173,7 @@ def test_without_a_qt_application_it_raises_instead_of_aborting(tmp_path):
     code = (
         "from pathlib import Path\n"
         "from planner.core.demo import DEMO_WEEK, demo_settings, load_demo\n"
-        "from planner.core.planning import plan_week\n"
+        "from planner.core.planning.plan import plan_week\n"
         "from planner.gui.agenda_printer import write_pdf\n"
         "s = demo_settings(); w = load_demo(DEMO_WEEK, s)\n"
         "plan = plan_week(w.commitments, w.candidates, s, DEMO_WEEK)\n"

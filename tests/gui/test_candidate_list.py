@@ -13,9 +13,9 @@ from PySide6.QtCore import QPoint, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
-from planner.core import planning
 from planner.core.demo import DEMO_WEEK, demo_settings, load_demo
 from planner.core.model import Decision, Plan, Reason
+from planner.core.planning import plan as planning
 from planner.gui.candidate_filter import CandidateFilterProxy
 from planner.gui.candidate_model import (
     COLUMNS,

@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from planner.core import preferences
+from planner.core.planning.week import WeekData
 from planner.core.session import Session
 from planner.core.settings import Settings
-from planner.core.week import WeekData
+from planner.core.storage import preferences
 from planner.gui import main_window
 from planner.gui.consent_dialog import consent_text
 from planner.gui.main_window import MainWindow

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QPushButton
 
-from planner.core import preferences
-from planner.core.import_preview import Preview
+from planner.core.calendars.preview import Preview
+from planner.core.storage import preferences
 from planner.gui import import_dialog
 from planner.gui.import_dialog import ImportDialog, State, describe
 from tests.core.test_import_preview import write_big_calendar

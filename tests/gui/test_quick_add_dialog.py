@@ -11,8 +11,8 @@ from PySide6.QtCore import QDate, QMimeData, QPointF, Qt, QThreadPool, QTime
 from PySide6.QtGui import QDropEvent, QFont, QGuiApplication
 from PySide6.QtWidgets import QLineEdit
 
-from planner.core import quick_add
 from planner.core.settings import CategoryRule, Settings
+from planner.core.text import quick_add
 from planner.gui import quick_add_dialog
 from planner.gui.quick_add_dialog import (
     ASSUMED_ROLE,

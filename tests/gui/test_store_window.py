@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from planner.core import saved
 from planner.core.demo import DEMO_WEEK, demo_settings
-from planner.core.store import Store
+from planner.core.storage.store import Store
 from planner.gui.main_window import MainWindow
 from planner.gui.quick_add_dialog import QuickAddDialog
 from tests.feed_server import Reply, calendar, vevent

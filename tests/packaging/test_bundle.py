@@ -148,9 +148,9 @@ def test_the_bundle_carries_the_store_feeds_and_quick_add(bundle: Path) -> None:
 
     frozen = set(pkg_archive_contents(str(bundle / "planner")))
     modules = {
-        "planner.core.store",
-        "planner.core.feeds",
-        "planner.core.quick_add",
+        "planner.core.storage.store",
+        "planner.core.storage.feeds",
+        "planner.core.text.quick_add",
         "sqlite3",
         "ssl",
         "http.client",

@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import recurring_ical_events
 
-from planner.core import ics_stream
-from planner.core.ics_places import audit_places, read_place
+from planner.core.calendars import stream as ics_stream
+from planner.core.calendars.event_places import audit_places, read_place
 from planner.core.model import Event, Status
 
 # Dates outside these years are data errors (Apple writes 1604 for birthdays without a year).

@@ -1,6 +1,6 @@
 """Optional real routing: travel times from an OSRM or Valhalla server.
 
-The offline estimate in :mod:`planner.core.travel` is good to a few minutes
+The offline estimate in :mod:`planner.core.travel.estimate` is good to a few minutes
 in a metro area, but it cannot know about a river with one bridge or a
 highway that skips a suburb. A user who runs (or has access to) a routing
 server can point planner at it in ``[routing]``; it is off by default and
@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 from planner import __version__
 from planner.core.model import Place, TravelMode, Trip
 from planner.core.settings import RoutingSettings
-from planner.core.travel import MODES, RUSH_THRESHOLD, congestion, distance_km, estimate
+from planner.core.travel.estimate import MODES, RUSH_THRESHOLD, congestion, distance_km, estimate
 
 USER_AGENT = f"planner/{__version__}"
 MAX_RESPONSE_BYTES = 1_000_000

@@ -44,12 +44,10 @@ from zoneinfo import ZoneInfo
 import platformdirs
 
 import planner
-from planner.core.model import Event, Place, Plan, Status
-from planner.core.planning import Choices
+from planner.core.model import Choices, Event, Place, Plan, Source, Status
 
 if TYPE_CHECKING:
-    from planner.core.ics_import import ImportResult
-    from planner.core.session import Source, State
+    from planner.core.calendars.reading import ImportResult
 
 APPLICATION_ID = 0x504C4E52  # "PLNR": marks a SQLite file as planner's
 DecisionKind = Literal["pinned", "refused", ""]
@@ -595,8 +593,6 @@ class Store:
             )
 
     def load_sources(self) -> tuple[Source, ...]:
-        from planner.core.session import Source
-
         with self._reading() as db:
             rows = db.execute("SELECT location, role FROM sources ORDER BY position, id")
             return tuple(Source(r["location"], r["role"]) for r in rows)
@@ -635,24 +631,26 @@ class Store:
         with self._writing() as db:
             _write_added(db, events)
 
-    def save_state(self, state: State) -> None:
-        """Make the stored decisions, calendars and typed events those of ``state``, in one
-        transaction: the hook for :attr:`Session.listeners`, called after every change,
-        undo and redo. (The settings file is kept by :meth:`save_settings` when it is
-        written, since a :class:`Settings` object does not say which file it came from.)
+    def save_state(
+        self, choices: Choices, sources: Sequence[Source], added: Sequence[Event]
+    ) -> None:
+        """Make the stored decisions, calendars and typed events these, in one transaction:
+        the session calls it after every change, undo and redo. (The settings file is kept
+        by :meth:`save_settings` when it is written, since a :class:`Settings` object does
+        not say which file it came from.)
         """
-        _check_choices(state.choices)
+        _check_choices(choices)
         with self._writing() as db:
-            _write_choices(db, state.choices)
+            _write_choices(db, choices)
             stored = tuple(
                 (r["location"], r["role"])
                 for r in db.execute("SELECT location, role FROM sources ORDER BY position, id")
             )
-            if stored != tuple((s.path, s.role) for s in state.sources):
-                _write_sources(db, state.sources)
+            if stored != tuple((s.path, s.role) for s in sources):
+                _write_sources(db, sources)
             texts = [r["event"] for r in db.execute("SELECT event FROM added ORDER BY position")]
-            if texts != [event_to_json(e) for e in state.added]:
-                _write_added(db, state.added)
+            if texts != [event_to_json(e) for e in added]:
+                _write_added(db, added)
 
     def load_added(self) -> tuple[Event, ...]:
         with self._reading() as db:
@@ -793,7 +791,7 @@ class Store:
     ) -> ImportResult | None:
         """What reading ``path`` for [start, end) in ``zone`` gave last time, if the file
         has the same size and modification time and this planner version parsed it."""
-        from planner.core.ics_import import ImportResult
+        from planner.core.calendars.reading import ImportResult
 
         key = (path, zone, utc_text(start), utc_text(end))
         with self._reading() as db:
@@ -1238,7 +1236,7 @@ def read_file_cached(
 
     A file that cannot be read is left to ``read_file``, which names the problem.
     """
-    from planner.core import ics_import
+    from planner.core.calendars import reading as ics_import
 
     name = str(path)
     try:

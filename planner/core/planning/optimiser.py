@@ -22,8 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from planner.core import cp_sat
 from planner.core.model import Event
+from planner.core.planning import cp_sat
 
 VALUE_SCALE = 10
 # Two events further apart than this never need a travel check between them.

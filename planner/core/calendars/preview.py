@@ -23,14 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal, TypeGuard
+from typing import TypeGuard
 
-from planner.core import preferences
-from planner.core.ics_import import MAX_YEAR, MIN_YEAR, IcsError, cost_from_text
-from planner.core.ics_stream import _FOLD, _decode
+from planner.core.calendars.reading import MAX_YEAR, MIN_YEAR, IcsError, cost_from_text
+from planner.core.calendars.stream import _FOLD, _decode
+from planner.core.model import ROLES, Role
+from planner.core.storage import preferences
 
-Role = Literal["commitments", "candidates"]
-ROLES: tuple[Role, ...] = ("commitments", "candidates")
 PREFERENCES_KEY = "import_roles"
 
 # Bytes read per step. Smaller than ics_stream's chunks on purpose: each step is

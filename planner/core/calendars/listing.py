@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from planner.core.ics_import import IcsError, read_file
+from planner.core.calendars.reading import IcsError, read_file
 from planner.core.model import Event
 
 

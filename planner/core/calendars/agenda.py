@@ -21,8 +21,8 @@ import textwrap
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from planner.core import wording
 from planner.core.model import Decision, Event, Plan, Reason, Status, Trip
+from planner.core.text import wording
 
 # English names on purpose: Qt sets the C locale from the environment, and the
 # agenda's sentences are English, so strftime's %A could mix two languages.

@@ -17,12 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner import __version__
+from planner.cli.output import EXIT_USAGE, print_plan, warn_week
 
 if TYPE_CHECKING:  # imported where used, so that each command loads only what it needs
-    from planner.core.model import Plan
-    from planner.core.week import WeekData
-
-EXIT_USAGE = 2
+    pass
 
 
 def _week(text: str) -> date:
@@ -281,7 +279,7 @@ def _positive(text: str) -> int:
 
 def run_events(args: argparse.Namespace) -> int:
     """``planner events``: every occurrence in [from, to), one line or JSON object each."""
-    from planner.core.event_listing import list_events, local_zone
+    from planner.core.calendars.listing import list_events, local_zone
     from planner.core.settings import SettingsError, load_settings
 
     try:
@@ -314,8 +312,8 @@ def run_events(args: argparse.Namespace) -> int:
 
 def run_travel(args: argparse.Namespace) -> int:
     """``planner travel``: one trip, or every row of ``--batch``."""
-    from planner.core import trip_query
     from planner.core.settings import Settings, SettingsError, load_settings
+    from planner.core.travel import query as trip_query
 
     try:
         settings = load_settings(args.settings) if args.settings else Settings()
@@ -387,11 +385,11 @@ def settings_help() -> int:
 
 def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """Settings and the week's events from the arguments (raises SettingsError)."""
-    from planner.core import preferences
     from planner.core.demo import DEMO_WEEK, demo_settings, load_demo
-    from planner.core.places import PlaceResolver
+    from planner.core.planning.week import load_week, place_events, place_settings
     from planner.core.settings import Settings, load_settings
-    from planner.core.week import load_week, place_events, place_settings
+    from planner.core.storage import preferences
+    from planner.core.travel.places import PlaceResolver
 
     if args.settings:
         settings = load_settings(args.settings)
@@ -413,11 +411,11 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def run_plan(args: argparse.Namespace) -> int:
     """``planner plan``: the demo week or the files given (stateless), else your saved
     planning (which records the week planned)."""
-    from planner.core.planning import plan_week
+    from planner.core.planning.plan import plan_week
     from planner.core.settings import SettingsError
 
     if not (args.demo or args.commitments or args.candidates):
-        from planner.cli_saved import plan_saved
+        from planner.cli.saved import plan_saved
 
         return plan_saved(args)
     try:
@@ -426,48 +424,11 @@ def run_plan(args: argparse.Namespace) -> int:
         print(f"planner: {exc}", file=sys.stderr)
         return EXIT_USAGE
     missing = [p for p in week.problems if "file not found" in p or "cannot be read" in p]
-    _warn_week(week)
+    warn_week(week)
     if missing and not (week.commitments or week.candidates):
         return EXIT_USAGE
     plan = plan_week(week.commitments, week.candidates, settings, week.week_day)
-    return _print_plan(args, plan, week.problems)
-
-
-def _warn_week(week: WeekData) -> None:
-    for problem in week.problems:
-        print(f"planner: warning: {problem}", file=sys.stderr)
-    if week.pending_addresses:
-        print(
-            f"planner: {len(week.pending_addresses)} address(es) could be placed precisely "
-            "if you allow geocoding: [geocoding] consent = true in your settings",
-            file=sys.stderr,
-        )
-
-
-def _print_plan(args: argparse.Namespace, plan: Plan, problems: list[str]) -> int:
-    """Write the exports asked for, then print the plan (table or JSON)."""
-    from planner.core import agenda, attend_list, report
-
-    for target, content, mode in (
-        (args.export, lambda: attend_list.to_ics(plan), "wb"),
-        (args.csv, lambda: attend_list.to_csv(plan), "w"),
-        (args.agenda, lambda: agenda.agenda_html(plan), "w"),
-    ):
-        if target is None:
-            continue
-        try:
-            if mode == "wb":
-                target.write_bytes(content())
-            else:
-                target.write_text(content(), encoding="utf-8")
-        except OSError as exc:
-            print(f"planner: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
-            return 1
-    if args.json:
-        print(json.dumps(report.plan_json(plan, problems), indent=2, ensure_ascii=False))
-    else:
-        print(report.plan_table(plan))
-    return 0
+    return print_plan(args, plan, week.problems)
 
 
 COMMANDS = (
@@ -501,7 +462,7 @@ def main(argv: list[str] | None = None) -> int:
     # The saved planning's commands. Imported here, not at the top, as it imports from this
     # module; it is light (its core imports are inside its functions), so the window's path
     # pays nothing for it either.
-    from planner import cli_saved
+    from planner.cli import saved as cli_saved
 
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "plan": run_plan,

@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from planner.core.ics_places import is_online_only
+from planner.core.calendars.event_places import is_online_only
 from planner.core.model import Event, Place
 from planner.core.settings import GeocodingSettings, Settings
 

@@ -15,13 +15,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from planner.core import travel
 from planner.core.model import Place, TravelMode, Trip
 from planner.core.settings import Settings, TravelOverride
+from planner.core.travel import estimate as travel
 
 if TYPE_CHECKING:
-    from planner.core.places import PlaceResolver
-    from planner.core.router import RoutedTravel
+    from planner.core.travel.places import PlaceResolver
+    from planner.core.travel.router import RoutedTravel
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +122,7 @@ def _km(a: Place, b: Place) -> float:
 def _resolver(settings: Settings, resolver: PlaceResolver | None) -> PlaceResolver:
     if resolver is not None:
         return resolver
-    from planner.core.places import PlaceResolver  # local: only when overrides exist
+    from planner.core.travel.places import PlaceResolver  # local: only when overrides exist
 
     return PlaceResolver(settings)
 
@@ -152,7 +152,7 @@ def _resolve_overrides(
 def _router_for(settings: Settings) -> RoutedTravel | None:
     if not settings.routing.provider:
         return None
-    from planner.core.router import RoutedTravel, make_router  # local: only when configured
+    from planner.core.travel.router import RoutedTravel, make_router  # local: only when configured
 
     return RoutedTravel(
         make_router(settings.routing),

@@ -19,14 +19,13 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from planner.core import wording
-from planner.core.itinerary import HOME_SLACK, Legs, Whereabouts
 from planner.core.model import (
     BudgetUse,
+    Choices,
     Decision,
     Event,
     FlexibleResult,
@@ -37,7 +36,7 @@ from planner.core.model import (
     Target,
     Trip,
 )
-from planner.core.optimiser import (
+from planner.core.planning.optimiser import (
     MAX_GAP_CHECK,
     Limits,
     Option,
@@ -46,16 +45,9 @@ from planner.core.optimiser import (
     solve,
 )
 from planner.core.settings import FlexibleBlock, Settings
-from planner.core.travel_service import TravelService
-
-
-@dataclass(frozen=True, slots=True)
-class Choices:
-    """The user's own decisions, keyed by :attr:`Event.key`."""
-
-    pinned: frozenset[str] = frozenset()
-    refused: frozenset[str] = frozenset()
-    stars: Mapping[str, int] = field(default_factory=dict)
+from planner.core.text import wording
+from planner.core.travel.itinerary import HOME_SLACK, Legs, Whereabouts
+from planner.core.travel.service import TravelService
 
 
 def week_of(day: date, settings: Settings) -> datetime:

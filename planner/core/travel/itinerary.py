@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 
 from planner.core.model import Event, Place, Status, Trip
 from planner.core.settings import Settings
-from planner.core.travel_service import TravelService
+from planner.core.travel.service import TravelService
 
 # Going home between two places is only worth it with this much time to spare there.
 HOME_SLACK = timedelta(minutes=30)

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from planner.core.ics_import import IcsError, ImportResult, dedupe, read_bytes, read_file
+from planner.core.calendars.reading import IcsError, ImportResult, dedupe, read_bytes, read_file
 from planner.core.model import Event
-from planner.core.planning import week_of
+from planner.core.planning.plan import week_of
 
 if TYPE_CHECKING:
-    from planner.core.places import PlaceResolver
+    from planner.core.travel.places import PlaceResolver
 from planner.core.settings import Settings
 
 FileReader = Callable[[Path | str, ZoneInfo, datetime, datetime], ImportResult]

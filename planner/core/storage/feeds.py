@@ -28,20 +28,23 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
 
 import planner
-from planner.core import ics_stream
-from planner.core.ics_import import IcsError, read_bytes
-from planner.core.model import Event, Place, Status
-from planner.core.store import DEFAULT_REFRESH, SourceRecord, Store, VersionedEvent, utc_text
-
-if TYPE_CHECKING:
-    from planner.core.session import Source
+from planner.core.calendars import stream as ics_stream
+from planner.core.calendars.reading import IcsError, read_bytes
+from planner.core.model import FEED_SCHEMES, Event, Place, Source, Status, is_feed
+from planner.core.storage.store import (
+    DEFAULT_REFRESH,
+    SourceRecord,
+    Store,
+    VersionedEvent,
+    utc_text,
+)
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_REDIRECTS = 5
@@ -57,7 +60,6 @@ WINDOW_BEFORE = timedelta(days=7)
 WINDOW_AFTER = timedelta(days=183)
 MERGE_AGAIN = timedelta(days=1)
 """An unchanged feed is merged again after this, as its window moves forward."""
-SCHEMES = ("http", "https", "webcal", "webcals")
 
 ChangeKind = Literal["moved", "cancelled", "removed", "venue", "reinstated"]
 
@@ -89,16 +91,11 @@ class FeedChange:
     """The event as it is now (as it was, when it was removed)."""
 
 
-def is_feed(location: str) -> bool:
-    """Whether an imported calendar is a URL to fetch rather than a file."""
-    return urlsplit(location).scheme.lower() in SCHEMES
-
-
 def feed_url(location: str) -> str:
     """The URL to fetch: webcal:// is https:// (Apple's name for a subscription)."""
     parts = urlsplit(location.strip())
     scheme = parts.scheme.lower()
-    if scheme not in SCHEMES or not parts.hostname:
+    if scheme not in FEED_SCHEMES or not parts.hostname:
         raise FeedError(f"{location}: only http, https and webcal addresses can be fetched")
     if scheme.startswith("webcal"):
         parts = parts._replace(scheme="https")

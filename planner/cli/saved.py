@@ -2,7 +2,7 @@
 
 ``planner add``, ``sources``, ``refresh``, ``history``, ``backup``, ``restore`` and
 ``planner plan`` without files all open the user's store and settings; they live here,
-apart from the parser and the stateless commands in :mod:`planner.cli`, which imports
+apart from the parser and the stateless commands in :mod:`planner.cli.main`, which imports
 this module from its dispatch. Only the standard library is imported at the top: each
 command imports the parts of planner.core it needs, so that start-up stays fast.
 """
@@ -19,14 +19,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from planner.cli import EXIT_USAGE, _print_plan, _warn_week
+from planner.cli.output import EXIT_USAGE, print_plan, warn_week
+from planner.core.model import is_feed
 
 if TYPE_CHECKING:  # imported where used, so that each command loads only what it needs
-    from planner.core.model import Event
-    from planner.core.quick_add import Parsed
-    from planner.core.session import Session, Source
+    from planner.core.model import Event, Source
+    from planner.core.session import Session
     from planner.core.settings import Settings
-    from planner.core.store import HistoryStatus, Store
+    from planner.core.storage.store import HistoryStatus, Store
+    from planner.core.text.quick_add import Parsed
 
 
 class CommandError(Exception):
@@ -55,7 +56,7 @@ def _open_store() -> Iterator[Store]:
     import sqlite3
 
     from planner.core.saved import open_store, store_path
-    from planner.core.store import StoreError
+    from planner.core.storage.store import StoreError
 
     try:
         store = open_store()
@@ -136,7 +137,7 @@ def _typed_json(item: Parsed) -> dict[str, object]:
 
 
 def _typed_lines(item: Parsed) -> list[str]:
-    from planner.core import wording
+    from planner.core.text import wording
 
     e = item.event
     details = [_venue(e), wording.money(e.cost), e.category or "no category"]
@@ -161,19 +162,19 @@ def plan_saved(args: argparse.Namespace) -> int:
         session = open_session(store, settings, settings_path=settings_path)
         now = datetime.now(settings.zone)
         _settings, week, plan = session.plan(session.state, args.week or now.date())
-        _warn_week(week)
+        warn_week(week)
         if plan.week_start + timedelta(days=7) > now:
             try:
                 store.record_week(plan)
             except Exception as exc:  # the history is a bonus; the plan is the answer
                 print(f"planner: warning: {store.path}: week not recorded ({exc})", file=sys.stderr)
-    return _print_plan(args, plan, week.problems)
+    return print_plan(args, plan, week.problems)
 
 
 def run_add(args: argparse.Namespace) -> int:
     """``planner add``: typed or pasted lines read as events, kept unless ``--dry-run``."""
-    from planner.core import quick_add
     from planner.core.saved import open_session
+    from planner.core.text import quick_add
 
     text = sys.stdin.read() if args.text == "-" else args.text
     settings, settings_path = _saved_settings(args.settings)
@@ -220,10 +221,11 @@ def run_add(args: argparse.Namespace) -> int:
 
 def _check_location(location: str) -> str:
     """A feed's URL or an existing calendar file, else a usage :class:`CommandError`."""
-    from planner.core import feeds, import_preview
-    from planner.core.ics_import import IcsError
+    from planner.core.calendars import preview as import_preview
+    from planner.core.calendars.reading import IcsError
+    from planner.core.storage import feeds
 
-    if feeds.is_feed(location) or "://" in location:
+    if is_feed(location) or "://" in location:
         try:
             feeds.feed_url(location)
         except feeds.FeedError as exc:
@@ -241,8 +243,7 @@ def _check_location(location: str) -> str:
 def _source_rows(
     store: Store, sources: Sequence[Source], zone: ZoneInfo
 ) -> list[dict[str, object]]:
-    from planner.core.feeds import is_feed
-    from planner.core.session import source_name
+    from planner.core.model import is_feed, source_name
 
     rows: list[dict[str, object]] = []
     for source in sources:
@@ -312,16 +313,16 @@ def run_sources(args: argparse.Namespace) -> int:
 
 def _location(text: str) -> str:
     """How the session keeps a calendar: a URL as given, a file as its absolute path."""
-    from planner.core.feeds import is_feed
+    from planner.core.model import is_feed
 
     text = text.strip()
     return text if is_feed(text) else str(Path(text).resolve())
 
 
 def _sources_add(args: argparse.Namespace, settings: Settings, settings_path: Path) -> int:
-    from planner.core import feeds
+    from planner.core.model import Source, source_name
     from planner.core.saved import open_session
-    from planner.core.session import Source, source_name
+    from planner.core.storage import feeds
 
     # Every location is checked before any is kept: one typo imports nothing.
     glances = {_location(text): _check_location(text.strip()) for text in args.locations}
@@ -341,7 +342,7 @@ def _sources_add(args: argparse.Namespace, settings: Settings, settings_path: Pa
                 added = f"{name} is now {args.role} (was {was})"
             else:
                 added = f"{name} was kept already as {args.role}"
-            if not feeds.is_feed(location):
+            if not is_feed(location):
                 print(f"{added}: {glance}")
                 continue
             result = feeds.refresh(store, Source(location, args.role), now, zone=settings.zone)
@@ -361,8 +362,8 @@ def _sources_add(args: argparse.Namespace, settings: Settings, settings_path: Pa
 
 
 def _sources_remove(args: argparse.Namespace, settings: Settings, settings_path: Path) -> int:
+    from planner.core.model import source_name
     from planner.core.saved import open_session
-    from planner.core.session import source_name
 
     wanted = str(args.location).strip()
     with _open_store() as store:
@@ -388,15 +389,15 @@ def _sources_remove(args: argparse.Namespace, settings: Settings, settings_path:
 
 def run_refresh(args: argparse.Namespace) -> int:
     """``planner refresh``: download due feeds (all with ``--all``), then what changed."""
-    from planner.core import feeds
-    from planner.core.session import source_name
+    from planner.core.model import source_name
+    from planner.core.storage import feeds
 
     settings, _path = _saved_settings(args.settings)
     zone = settings.zone
     now = datetime.now(zone)
     failed = 0
     with _open_store() as store:
-        every = [s for s in store.load_sources() if feeds.is_feed(s.path)]
+        every = [s for s in store.load_sources() if is_feed(s.path)]
         chosen = every if args.all else feeds.due(store, now)
         if not every:
             print("No feeds to refresh: `planner sources add URL --role candidates` adds one.")
@@ -436,7 +437,7 @@ def run_refresh(args: argparse.Namespace) -> int:
 
 def run_history(args: argparse.Namespace) -> int:
     """``planner history``: the weeks recorded, and the streak."""
-    from planner.core.planning import week_of
+    from planner.core.planning.plan import week_of
 
     settings, _path = _saved_settings(args.settings)
     zone = settings.zone
@@ -497,7 +498,7 @@ def run_history(args: argparse.Namespace) -> int:
 
 def _contents(store: Store) -> str:
     """What a store holds, in words: "3 decisions, 2 calendars (1 feed), ..."."""
-    from planner.core.feeds import is_feed
+    from planner.core.model import is_feed
 
     choices = store.load_choices()
     decided = len(choices.pinned | choices.refused | set(choices.stars))
@@ -565,9 +566,9 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     """``planner restore FILE``: replace everything kept with a backup, after saving it."""
+    from planner.core.model import source_name
     from planner.core.saved import default_settings_path
-    from planner.core.session import source_name
-    from planner.core.store import StoreError, data_dir
+    from planner.core.storage.store import StoreError, data_dir
 
     source: Path = args.file
     if not source.is_file():

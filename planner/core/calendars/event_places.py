@@ -39,7 +39,7 @@ from statistics import median
 from typing import Any
 
 from planner.core.model import Event, Place
-from planner.core.travel import distance_km
+from planner.core.travel.estimate import distance_km
 
 # --- Online events -------------------------------------------------------------
 

@@ -16,9 +16,9 @@ from datetime import datetime
 from typing import Any
 
 from planner.core.model import TravelMode
-from planner.core.places import PlaceResolver, Resolved
 from planner.core.settings import Settings
-from planner.core.travel_service import TravelService
+from planner.core.travel.places import PlaceResolver, Resolved
+from planner.core.travel.service import TravelService
 
 BATCH_COLUMNS = ("from", "to", "mode", "at")
 

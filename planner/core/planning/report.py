@@ -6,8 +6,8 @@ import shutil
 import textwrap
 from typing import Any
 
-from planner.core import wording
 from planner.core.model import Decision, Plan
+from planner.core.text import wording
 
 
 def decision_json(d: Decision) -> dict[str, Any]:

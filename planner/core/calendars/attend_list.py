@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 import icalendar
 
 from planner import __version__
-from planner.core import wording
 from planner.core.model import Event, Plan
+from planner.core.text import wording
 
 PRODID = f"-//planner//planner {__version__}//EN"
 

@@ -1,0 +1,58 @@
+"""What the plan commands print and write, and the exit codes they share.
+
+Both :mod:`planner.cli.main` (plans of files given on the command line) and
+:mod:`planner.cli.saved` (plans of the saved planning) print a plan the same
+way, so it lives here, below both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.core.model import Plan
+    from planner.core.planning.week import WeekData
+
+EXIT_USAGE = 2
+"""Bad use, or nothing usable to plan (the README's exit-code contract)."""
+
+
+def warn_week(week: WeekData) -> None:
+    for problem in week.problems:
+        print(f"planner: warning: {problem}", file=sys.stderr)
+    if week.pending_addresses:
+        print(
+            f"planner: {len(week.pending_addresses)} address(es) could be placed precisely "
+            "if you allow geocoding: [geocoding] consent = true in your settings",
+            file=sys.stderr,
+        )
+
+
+def print_plan(args: argparse.Namespace, plan: Plan, problems: list[str]) -> int:
+    """Write the exports asked for, then print the plan (table or JSON)."""
+    from planner.core.calendars import agenda, attend_list
+    from planner.core.planning import report
+
+    for target, content, mode in (
+        (args.export, lambda: attend_list.to_ics(plan), "wb"),
+        (args.csv, lambda: attend_list.to_csv(plan), "w"),
+        (args.agenda, lambda: agenda.agenda_html(plan), "w"),
+    ):
+        if target is None:
+            continue
+        try:
+            if mode == "wb":
+                target.write_bytes(content())
+            else:
+                target.write_text(content(), encoding="utf-8")
+        except OSError as exc:
+            print(f"planner: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+    if args.json:
+        print(json.dumps(report.plan_json(plan, problems), indent=2, ensure_ascii=False))
+    else:
+        print(report.plan_table(plan))
+    return 0
