@@ -34,15 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.core.calendars.preview import (
-    Preview,
-    is_role,
-    preview_file,
-    remember_role,
-    remembered_role,
-)
+from planner.core.calendars.preview import Preview, preview_file
 from planner.core.calendars.reading import IcsError
 from planner.core.model import ROLES, Role
+from planner.core.storage.preferences import is_role, remember_role, remembered_role
 from planner.gui.background import ProgressJob, run_with_progress
 
 ROLE_LABELS = {"commitments": "Commitments", "candidates": "Candidates"}

@@ -9,17 +9,11 @@ from pathlib import Path
 import pytest
 
 from planner.core.calendars import preview as import_preview
-from planner.core.calendars.preview import (
-    MAX_PROBLEMS,
-    ImportCancelled,
-    Preview,
-    preview_file,
-    remember_role,
-    remembered_role,
-)
+from planner.core.calendars.preview import MAX_PROBLEMS, ImportCancelled, Preview, preview_file
 from planner.core.calendars.reading import IcsError, read_file
 from planner.core.calendars.stream import scan
 from planner.core.storage import preferences
+from planner.core.storage.preferences import remember_role, remembered_role
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "producers"
 TZ_BLOCK = (

@@ -23,14 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TypeGuard
 
 from planner.core.calendars.reading import MAX_YEAR, MIN_YEAR, IcsError, cost_from_text
 from planner.core.calendars.stream import _FOLD, _decode
-from planner.core.model import ROLES, Role
-from planner.core.storage import preferences
-
-PREFERENCES_KEY = "import_roles"
+from planner.core.model import Role
 
 # Bytes read per step. Smaller than ics_stream's chunks on purpose: each step is
 # also when progress is reported and Cancel is noticed, and a preview runs beside
@@ -476,32 +472,3 @@ def _valid_date(digits: str) -> date | None:
 
 
 # --- the role each file was given ---------------------------------------------------------
-
-
-def _key(path: Path | str) -> str:
-    return str(Path(path).expanduser().resolve())
-
-
-def is_role(value: object) -> TypeGuard[Role]:
-    return value in ROLES
-
-
-def remembered_role(path: Path | str) -> Role | None:
-    """The role the user last chose for this file, if any.
-
-    A calendar file is usually re-imported (a fresh export, a feed saved
-    again) under the same name, and its role does not change.
-    """
-    roles = preferences.load().get(PREFERENCES_KEY)
-    role = roles.get(_key(path)) if isinstance(roles, dict) else None
-    return role if is_role(role) else None
-
-
-def remember_role(path: Path | str, role: str) -> None:
-    """Keep the role chosen for a file, for its next import (see :func:`remembered_role`)."""
-    if not is_role(role):
-        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
-    roles = preferences.load().get(PREFERENCES_KEY)
-    roles = dict(roles) if isinstance(roles, dict) else {}
-    roles[_key(path)] = role
-    preferences.save(PREFERENCES_KEY, roles)
