@@ -24,14 +24,11 @@ import pytest
 
 from planner.core.model import Event, Place
 from planner.core.settings import GeocodingSettings, SavedPlace, Settings
-from planner.core.travel.places import (
-    Gazetteer,
-    GeocodeCache,
-    PlaceResolver,
-    normalise_address,
-    parse_coordinates,
-    precision_from_raw,
-)
+from planner.core.travel.gazetteer import Gazetteer
+from planner.core.travel.geocode_cache import GeocodeCache
+from planner.core.travel.geocoder import precision_from_raw
+from planner.core.travel.place_text import normalise_address, parse_coordinates
+from planner.core.travel.places import PlaceResolver
 
 TZ = ZoneInfo("America/Toronto")
 HOME = Place("home", lat=43.8975, lon=-78.9429)  # Whitby, ON

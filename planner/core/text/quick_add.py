@@ -38,10 +38,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
-from planner.core.calendars.event_places import is_online_only, split_location
 from planner.core.model import Event, Place
 from planner.core.settings import Settings
-from planner.core.travel.places import Gazetteer
+from planner.core.travel.gazetteer import Gazetteer
+from planner.core.travel.place_text import is_online_only, split_location
 
 Part = Literal["title", "day", "start", "end", "place", "cost", "category", "url"]
 """The parts of a line, named as the preview's columns (plus the link)."""
