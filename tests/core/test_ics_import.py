@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from planner.core.calendars.event_places import split_location
 from planner.core.calendars.reading import (
     IcsError,
     cost_from_text,
@@ -14,6 +13,7 @@ from planner.core.calendars.reading import (
     read_file,
 )
 from planner.core.model import Status
+from planner.core.travel.place_text import split_location
 
 TZ = ZoneInfo("America/Toronto")
 WEEK = datetime(2026, 11, 23, tzinfo=TZ)

@@ -16,13 +16,12 @@ from hypothesis import strategies as st
 from planner.core.calendars import event_places as ics_places
 from planner.core.calendars.event_places import (
     audit_places,
-    is_online_only,
     place_from_component,
     read_place,
-    split_location,
 )
 from planner.core.calendars.reading import read_bytes
 from planner.core.model import Event, Place
+from planner.core.travel.place_text import is_online_only, split_location
 
 TZ = ZoneInfo("America/Toronto")
 WEEK = datetime(2026, 11, 23, tzinfo=TZ)

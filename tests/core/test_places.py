@@ -9,6 +9,7 @@ misbehaves (HTTP 500, answers too slowly) for particular queries.
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 import threading
@@ -20,18 +21,19 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 
+from planner.core.calendars.event_places import place_from_component
 from planner.core.model import Event, Place
 from planner.core.settings import GeocodingSettings, SavedPlace, Settings
-from planner.core.travel.places import (
-    Gazetteer,
-    GeocodeCache,
-    PlaceResolver,
-    normalise_address,
-    parse_coordinates,
-    precision_from_raw,
-)
+from planner.core.text.quick_add import read_place_text
+from planner.core.travel.estimate import EARTH_RADIUS_KM, distance_km
+from planner.core.travel.gazetteer import Gazetteer
+from planner.core.travel.geocode_cache import GeocodeCache
+from planner.core.travel.geocoder import precision_from_raw
+from planner.core.travel.place_text import is_online_only, normalise_address, parse_coordinates
+from planner.core.travel.places import PlaceResolver
 
 TZ = ZoneInfo("America/Toronto")
 HOME = Place("home", lat=43.8975, lon=-78.9429)  # Whitby, ON
@@ -437,6 +439,45 @@ def test_gazetteer_places_an_address_at_its_city_offline():
 def test_gazetteer_reads_the_city_from_an_address(text, city):
     found = Gazetteer().find(text, country="CA", near=(HOME.lat, HOME.lon))
     assert (found.label if found else None) == city
+
+
+def test_a_city_abroad_is_near_home_by_the_distance_travel_uses():
+    """The gazetteer's "near home" is estimate.distance_km, the one great-circle distance."""
+    buffalo = Gazetteer().find("Buffalo, NY")
+    assert buffalo is not None
+
+    def due_north_of_buffalo(km: float) -> tuple[float, float]:
+        return buffalo.lat + km / (math.pi * EARTH_RADIUS_KM / 180), buffalo.lon
+
+    inside, outside = due_north_of_buffalo(299.0), due_north_of_buffalo(301.0)
+    assert distance_km(*inside, buffalo.lat, buffalo.lon) == pytest.approx(299.0)
+    assert Gazetteer().find("Buffalo", country="CA", near=inside) == buffalo
+    assert Gazetteer().find("Buffalo", country="CA", near=outside) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Online event",
+        "Zoom",
+        "https://us02web.zoom.us/j/81234567890",
+        "Microsoft Teams Meeting",
+        "MaRS, 101 College St (also streamed on Zoom)",
+        "Online Marketing Institute, 123 King St",
+        "Station Gallery, 1450 Henry St, Whitby, ON",
+    ],
+)
+def test_quick_add_the_importer_and_the_resolver_agree_on_online_places(text):
+    """One rule for "is this place online?" (travel.place_text), whoever reads the text."""
+    online = is_online_only(text)
+    typed = read_place_text(text, settings(consent=None))
+    imported = place_from_component(
+        icalendar.Event.from_ical(f"BEGIN:VEVENT\r\nLOCATION:{text}\r\nEND:VEVENT\r\n")
+    )
+    resolved = PlaceResolver(settings(consent=None), cache=GeocodeCache.in_memory()).resolve_text(
+        text
+    )
+    assert typed.virtual == imported.virtual == (resolved.precision == "virtual") == online
 
 
 def test_home_given_as_an_address_still_ranks_cities_offline():

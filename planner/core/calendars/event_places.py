@@ -25,6 +25,10 @@ because one of them does something specific:
   some swap latitude and longitude; only the whole feed shows that, so
   :func:`audit_places` looks at one file's events together.
 
+What a place text says on its own (online or not, venue and address) is
+read by :mod:`planner.core.travel.place_text`, the same rules quick add and
+the place resolver use; this module adds what only .ics data carries.
+
 Nothing here raises on bad data: an unusable position becomes a
 :class:`Place` without coordinates. The module never imports Qt.
 """
@@ -40,58 +44,15 @@ from typing import Any
 
 from planner.core.model import Event, Place
 from planner.core.travel.estimate import distance_km
+from planner.core.travel.place_text import (
+    clean_physical,
+    has_meeting_link,
+    is_online_only,
+    split_location,
+)
 
 # --- Online events -------------------------------------------------------------
 
-_MEETING_URL = re.compile(
-    r"(?<![\w.-])(?:https?://)?(?:[\w-]+\.)*"
-    r"(?:zoom\.us|zoomgov\.com|teams\.microsoft\.com|teams\.live\.com|meet\.google\.com"
-    r"|webex\.com|whereby\.com|gotomeeting\.com|gotomeet\.me|meet\.goto\.com|meet\.jit\.si"
-    r"|lu\.ma/join|crowdcast\.io|hopin\.com|streamyard\.com|livestorm\.co|airmeet\.com"
-    r"|youtube\.com/live|twitch\.tv|discord\.gg)"
-    r"(?![\w-])(?:[/?#]\S*)?",
-    re.IGNORECASE,
-)
-"""Hosts whose links are a meeting or a stream, never a venue's page.
-
-Only Luma's ``/join`` links count: ``lu.ma/<slug>`` is the event page of
-in-person events too.
-"""
-_ANY_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
-_ONLINE = re.compile(
-    r"\b(?:online|on-line|virtual(?:ly)?|webinars?|webcast|web\s+conference"
-    r"|live[\s-]?stream(?:ed|ing)?|stream(?:ed|ing)?|zoom|microsoft\s+teams|ms\s+teams|teams"
-    r"|google\s+meet|hangouts?|webex|skype|jitsi|whereby|gotomeeting|goto\s+meeting"
-    r"|discord|twitch|youtube|crowdcast|hopin|remote(?:ly)?)\b",
-    re.IGNORECASE,
-)
-"""Words that say "online" on their own.
-
-They decide nothing alone: "Online Marketing Institute, 123 King St" has
-one, and is a venue. See :func:`is_online_only`.
-"""
-_FILLER = re.compile(
-    r"\b(?:event|events|meeting|meetings|call|session|only|via|on|in|at|the|a|an|link|links"
-    r"|join|url|here|to|be|is|are|will|shared|sent|provided|posted|after|before|upon|with"
-    r"|by|for|of|registration|register|rsvp|see|details|description|below|above|email"
-    r"|e-mail|emailed|attendees|visible|click|and|or|tbd|tba|conference|platform|info"
-    r"|information|dial-in|dial|phone)\b",
-    re.IGNORECASE,
-)
-"""Words that accompany an online marker without naming a place.
-
-E.g. "Online event (Microsoft Teams, link sent after registration)".
-"""
-_MEETING_CODE = re.compile(
-    r"\b(?:meeting\s+id|webinar\s+id|conference\s+id|id|passcode|password|pwd|pin"
-    r"|access\s+code)\s*[:#]\s*[\w-]+(?:\s+\d[\d-]*)*",
-    re.IGNORECASE,
-)
-"""Zoom's "Meeting ID: 812 3456 7890 Passcode: 123456" in a LOCATION."""
-_HYBRID = re.compile(
-    r"\b(?:also|hybrid|simulcast|broadcast|available|in-person|in\s+person)\b", re.IGNORECASE
-)
-"""Words of a hybrid venue's note, e.g. "(also streamed on Zoom)"."""
 _MEETING_PROPERTIES = (
     "X-MICROSOFT-SKYPETEAMSMEETINGURL",
     "X-MICROSOFT-ONLINEMEETINGCONFLINK",
@@ -102,7 +63,6 @@ _MEETING_PROPERTIES = (
 
 # --- Addresses -----------------------------------------------------------------
 
-_MEETUP_VENUE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<address>[^()]+)\)\s*$")
 _STREET_TYPES = (
     r"St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Way|Lane|Ln|Cres|Crescent|Crt|Ct"
     r"|Court|Pl|Place|Sq|Square|Pkwy|Parkway|Hwy|Highway|Ter|Terrace|Cir|Circle|Trl|Trail"
@@ -195,7 +155,7 @@ def _read_place(component: Any) -> tuple[Place, list[str]]:
         return Place(name=" ".join(location.split()), virtual=True), reading.notes
 
     coordinates_text = _coordinates_in_text(location)
-    physical = "" if coordinates_text else _clean_physical(location)
+    physical = "" if coordinates_text else clean_physical(location)
     name, address = split_location(physical)
     apple = _apple_location(component)
     if apple is not None:
@@ -228,43 +188,6 @@ def _read_place(component: Any) -> tuple[Place, list[str]]:
 # --- Online ---------------------------------------------------------------------
 
 
-def is_online_only(text: str) -> bool:
-    """True when ``text`` says "online" and names no physical place at all.
-
-    The text is stripped of meeting links (and any other link), meeting IDs
-    and passcodes, online words ("Online", "Zoom", "Microsoft Teams") and the
-    filler around them ("event", "link sent after registration"); whatever is
-    left is taken as a place. So "Online event", "Webinar", "Microsoft Teams
-    Meeting" and a bare Zoom link are online; "Online Marketing Institute,
-    123 King St" ("Marketing Institute" is left) and "MaRS, 101 College St
-    (also streamed on Zoom)" are not.
-    """
-    return _online_residue(text, hybrid=False) == ""
-
-
-def _online_residue(text: str, *, hybrid: bool) -> str | None:
-    """What is left of ``text`` once its online vocabulary is removed.
-
-    ``None`` when the text has no online marker at all (so it is not online,
-    whatever is left). With ``hybrid``, a hybrid venue's note ("also
-    streamed") counts as vocabulary too: used to clean a physical LOCATION.
-    """
-    if not (_MEETING_URL.search(text) or _ONLINE.search(text)):
-        return None
-    rest = _MEETING_URL.sub(" ", text)
-    rest = _ANY_URL.sub(" ", rest)
-    rest = _MEETING_CODE.sub(" ", rest)
-    rest = _ONLINE.sub(" ", rest)
-    rest = _FILLER.sub(" ", rest)
-    if hybrid:
-        rest = _HYBRID.sub(" ", rest)
-    return " ".join(re.sub(r"[\W_]+", " ", rest).split())
-
-
-def _is_online_note(text: str) -> bool:
-    return _online_residue(text, hybrid=True) == ""
-
-
 def _online_elsewhere(component: Any, description: str) -> bool:
     """Online, said outside LOCATION: Outlook's and Google's meeting properties, or a link.
 
@@ -273,72 +196,10 @@ def _online_elsewhere(component: Any, description: str) -> bool:
     """
     if any(_text(component, name) for name in _MEETING_PROPERTIES):
         return True
-    return bool(_MEETING_URL.search(_text(component, "URL")) or _MEETING_URL.search(description))
-
-
-def _clean_physical(location: str) -> str:
-    """A physical LOCATION without its online parts.
-
-    Outlook joins several locations with "; " ("Boardroom B; Microsoft Teams
-    Meeting"), hybrid events add "(also streamed on Zoom)" or a link: those
-    parts would otherwise become the venue's name or address.
-    """
-    if not location:
-        return ""
-    text = re.sub(
-        r"\s*[(\[]([^()\[\]]*)[)\]]",
-        lambda m: "" if _is_online_note(m.group(1)) else m.group(0),
-        location,
-    )
-    text = _ANY_URL.sub(" ", text)
-    lines = []
-    for line in text.splitlines():
-        segments = []
-        for segment in re.split(r"\s*[;|]\s*", line):
-            parts = [_strip_online_tail(part).strip() for part in segment.split(",")]
-            kept = [part for part in parts if part and not _is_online_note(part)]
-            if kept:
-                segments.append(", ".join(kept))
-        lines.append("; ".join(segments).strip(" ,-–—:"))
-    return "\n".join(line for line in lines if line)
-
-
-_TAIL = re.compile(r"\s*(?:[-–—+&/:]|\b(?:and|or|plus)\b)\s*(?P<tail>[^-–—+&/:]+)$", re.IGNORECASE)
-
-
-def _strip_online_tail(text: str) -> str:
-    """ "MaRS - also on Zoom", "Design Exchange + livestream" without the online tail."""
-    while (match := _TAIL.search(text)) and _is_online_note(match.group("tail")):
-        text = text[: match.start()]
-    return text
+    return has_meeting_link(_text(component, "URL")) or has_meeting_link(description)
 
 
 # --- Names and addresses -------------------------------------------------------------
-
-
-def split_location(location: str) -> tuple[str, str]:
-    """Split LOCATION into a venue name and a street address.
-
-    Handles Meetup's ``Venue (street, city)``, Apple's ``Venue\\nstreet,
-    city`` (a line break after the name) and the common ``Venue, 123 Street,
-    City`` forms; a LOCATION that starts with a house number is all address.
-    """
-    lines = [" ".join(line.split()) for line in location.splitlines()]
-    lines = [line for line in lines if line]
-    if not lines:
-        return "", ""
-    if len(lines) > 1:
-        if lines[0][:1].isdigit():
-            return "", ", ".join(lines)
-        return lines[0].strip(" ,"), ", ".join(lines[1:])
-    location = lines[0]
-    meetup = _MEETUP_VENUE.match(location)
-    if meetup:
-        return meetup.group("name").strip(), meetup.group("address").strip()
-    head, _, rest = location.partition(",")
-    if head[:1].isdigit():
-        return "", location
-    return head.strip(), rest.strip()
 
 
 def _place_in_description(description: str, venue: str) -> tuple[str, str, bool]:
@@ -362,7 +223,7 @@ def _place_in_description(description: str, venue: str) -> tuple[str, str, bool]
         if is_online_only(value):
             online = True
             continue
-        name, address = split_location(_clean_physical(value))
+        name, address = split_location(clean_physical(value))
         if not address:
             address = _street_after(lines, match.group(0).strip())
         if name or address:
