@@ -18,9 +18,11 @@ import statistics
 import time
 from datetime import datetime, timedelta
 
+from baseline import greedy
+
 from planner.core.demo import DEMO_WEEK, demo_settings, load_demo
 from planner.core.model import Choices, Event, Place
-from planner.core.planning.optimiser import Limits, Option, greedy
+from planner.core.planning.options import Limits, Option
 from planner.core.planning.plan import plan_week
 from planner.core.settings import Settings
 
@@ -81,8 +83,8 @@ def random_candidates(n: int, rng: random.Random, settings: Settings) -> list[Ev
     return events
 
 
-def greedy_value(plan_options: list[Option], limits: Limits, between) -> float:  # type: ignore[no-untyped-def]
-    chosen = greedy(plan_options, limits, between)
+def greedy_value(plan_options: list[Option], limits: Limits, between, horizon) -> float:  # type: ignore[no-untyped-def]
+    chosen = greedy(plan_options, limits, between, horizon)
     return sum(o.value for o in plan_options if o.index in chosen)
 
 
@@ -105,7 +107,7 @@ def run(sizes: list[int], seeds: int, *, free_week: bool = False) -> None:
             real_solve = optimiser.solve
 
             def spy(options, limits, between, captured=captured, real_solve=real_solve, **kw):  # type: ignore[no-untyped-def]
-                captured.update(options=list(options), limits=limits, between=between)
+                captured.update(options=list(options), limits=limits, between=between, **kw)
                 return real_solve(options, limits, between, **kw)
 
             planning.solve = spy  # type: ignore[assignment]
@@ -122,6 +124,7 @@ def run(sizes: list[int], seeds: int, *, free_week: bool = False) -> None:
                 captured["options"],
                 captured["limits"],  # type: ignore[arg-type]
                 captured["between"],
+                captured["horizon"],
             )
             ratios.append(g / plan.total_value if plan.total_value else 1.0)
         print(

@@ -108,6 +108,21 @@ class Event:
         return self.status is not Status.CANCELLED and not self.transparent
 
 
+FLEXIBLE_UID_PREFIX = "flexible:"
+"""Starts the uid of every flexible block the planner places (no calendar's uid does)."""
+
+
+def flexible_uid(name: str, start: datetime) -> str:
+    """The uid of the flexible block ``name`` placed at ``start``."""
+    return f"{FLEXIBLE_UID_PREFIX}{name}:{start.isoformat()}"
+
+
+def is_flexible(event: Event) -> bool:
+    """Whether ``event`` is flexible time the planner placed rather than an event out:
+    it uses the hours budget but is no event, no quota and nothing to remember."""
+    return event.uid.startswith(FLEXIBLE_UID_PREFIX)
+
+
 class TravelMode(enum.Enum):
     DRIVE = "drive"
     TRANSIT = "transit"

@@ -19,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from planner.core.model import Choices, Decision, Plan, Reason
+from planner.core.model import Choices, Decision, Plan, Reason, is_flexible
 from planner.core.planning.plan import stars_of
 from planner.core.settings import Settings
 from planner.core.text import wording
@@ -39,7 +39,6 @@ VALUE_COLUMN = COLUMNS.index("Value")
 CATEGORY_COLUMN = COLUMNS.index("Category")
 STATUSES = ("proposed", "committed", "left out", "refused")
 MAX_STARS = 5
-FLEXIBLE_UID_PREFIX = "flexible:"
 
 _PROPOSED = QColor("#1b5e20")
 _PINNED = QColor("#0d47a1")
@@ -71,7 +70,7 @@ def plan_stars(plan: Plan, settings: Settings, choices: Choices) -> dict[str, in
     return {
         d.event.key: stars_of(d.event, settings, choices)
         for d in plan.decisions
-        if not d.event.uid.startswith(FLEXIBLE_UID_PREFIX)
+        if not is_flexible(d.event)
     }
 
 

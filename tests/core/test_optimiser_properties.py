@@ -10,8 +10,11 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks.baseline import greedy
 from planner.core.model import Event
-from planner.core.planning.optimiser import Limits, Option, greedy, overlap_cliques, solve
+from planner.core.planning.optimiser import solve
+from planner.core.planning.options import Limits, Option
+from planner.core.planning.rules import overlap_cliques
 from tests.core.week_builder import at
 
 CATEGORIES = ("professional", "job-seeker", "alumni")

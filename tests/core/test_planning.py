@@ -390,3 +390,32 @@ def test_flexible_block_is_placed_in_free_time():
     data = plan_json(busy)
     assert data["flexible"][0]["placed"] == 1
     assert [c["kind"] for c in data["candidates"]] == ["flexible"]
+
+
+def test_a_mixer_left_out_for_money_is_not_blamed_on_a_flexible_block():
+    """Flexible time is no event out: it never fills the events-a-day limit, so the
+    explanation must name the money budget, which is what binds."""
+    coffee = {
+        "name": "Coffee or call",
+        "minutes": 60,
+        "times_per_week": 2,
+        "days": ["wed", "thu"],
+        "from": "12:00",
+        "to": "14:00",
+        "category": "coffee-chat",
+        "stars": 4,
+    }
+    s = settings(
+        budget={"max_events_per_day": 1, "max_events_per_week": 5, "monthly_money": 20},
+        flexible=[coffee],
+    )
+    wed = event("wed", 25, (18, 0), (20, 0), ONLINE, cost=15.0, summary="Wednesday mixer")
+    thu = event("thu", 26, (18, 0), (20, 0), ONLINE, cost=10.0, summary="Thursday mixer")
+    p = plan([], [wed, thu], s)
+    (left,) = [d for d in p.left_out if d.event.uid in ("wed", "thu")]
+    (kept,) = [d for d in p.chosen if d.event.uid in ("wed", "thu")]
+    same_day = [d for d in p.chosen if d.event.start.date() == kept.event.start.date()]
+    assert len(same_day) == 2  # the kept mixer shares its day with a coffee block
+    assert left.reason is Reason.MONEY
+    assert left.explanation == "would bring November's tickets to $25, over your $20 a month"
+    assert "Coffee or call" not in left.explanation

@@ -21,7 +21,7 @@ import textwrap
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from planner.core.model import Decision, Event, Plan, Reason, Status, Trip
+from planner.core.model import Decision, Event, Plan, Reason, Status, Trip, is_flexible
 from planner.core.text import wording
 
 # English names on purpose: Qt sets the C locale from the environment, and the
@@ -114,7 +114,7 @@ def _note(description: str) -> str:
 def _worth(d: Decision) -> str:
     """Why this event made the plan, in one short line."""
     worth = f"Worth {d.value:g}" + (f" ({d.event.category})" if d.event.category else "")
-    if d.event.uid.startswith("flexible:"):
+    if is_flexible(d.event):
         return f"{worth}: {d.explanation}"  # "placed in free time (1 of 2 this week)"
     if d.reason is Reason.PINNED:
         return f"{worth}: you committed to it" + (f", although it {d.breaks}" if d.breaks else "")
@@ -125,7 +125,7 @@ def _visit(d: Decision, zone: tzinfo) -> _Visit:
     e = d.event
     start, end = e.start.astimezone(zone), e.end.astimezone(zone)
     leave_at, back_at = d.leave_at.astimezone(zone), d.back_at.astimezone(zone)
-    flexible = e.uid.startswith("flexible:")
+    flexible = is_flexible(e)
     when = "all day" if e.all_day else f"{wording.clock(start)}-{wording.clock(end)}"
     leave = travel = back = back_travel = ""
     if d.trip_to is not None and d.trip_to.minutes:
@@ -214,7 +214,7 @@ def agenda_title(plan: Plan) -> str:
 def _summary(plan: Plan) -> str:
     """Events, time against the budget (travel included) and money, in one line."""
     b = plan.budget
-    flexible = sum(1 for d in plan.chosen if d.event.uid.startswith("flexible:"))
+    flexible = sum(1 for d in plan.chosen if is_flexible(d.event))
     events = f"{b.events} event{'' if b.events == 1 else 's'}"
     if flexible:
         events += f" and {flexible} block{'' if flexible == 1 else 's'} of flexible time"

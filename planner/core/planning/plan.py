@@ -7,9 +7,11 @@ The steps, each of which an explanation can point back to:
 2. single-event rules (cancelled, refused, protected time, clashes with a
    commitment, travel that does not fit, home too late, over the budget on
    its own...) leave an event out with a reason, before any optimisation;
-3. the optimiser picks the best set of the rest (:mod:`optimiser`);
-4. every event the optimiser left out is explained by the rule the chosen
-   set leaves no room in, or by the better event it clashes with;
+3. the optimiser picks the best set of the rest (:mod:`optimiser`) under the
+   weekly rules (:mod:`rules`);
+4. every event the optimiser left out is explained by the better event it
+   clashes with, or by the first of those same rules the chosen set leaves
+   no room in;
 5. chosen events on one evening are chained (office -> event A -> event B ->
    home) when that is shorter than going home in between.
 """
@@ -20,7 +22,6 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from planner.core.model import (
@@ -35,14 +36,16 @@ from planner.core.model import (
     Status,
     Target,
     Trip,
+    flexible_uid,
 )
-from planner.core.planning.optimiser import (
+from planner.core.planning.optimiser import solve
+from planner.core.planning.options import Limits, Option
+from planner.core.planning.rules import (
     MAX_GAP_CHECK,
-    Limits,
-    Option,
-    TravelFn,
-    incompatible,
-    solve,
+    Conflicts,
+    Verdict,
+    explain_left_out,
+    weekly_rules,
 )
 from planner.core.settings import FlexibleBlock, Settings
 from planner.core.text import wording
@@ -125,14 +128,6 @@ def _charged(event: Event, legs: Legs, settings: Settings) -> tuple[int, int]:
     return duration + (travel if settings.counts_travel else 0), travel
 
 
-@dataclass(frozen=True, slots=True)
-class _Verdict:
-    reason: Reason
-    text: str
-    what_if: str = ""
-    breaks: str = ""
-
-
 def check_alone(
     event: Event,
     legs: Legs,
@@ -140,16 +135,16 @@ def check_alone(
     settings: Settings,
     week: datetime,
     limits: Limits | None = None,
-) -> _Verdict | None:
+) -> Verdict | None:
     """The first single-event rule that ``event`` breaks, or None."""
     if event.status is Status.CANCELLED:
-        return _Verdict(Reason.CANCELLED, "the organiser cancelled it")
+        return Verdict(Reason.CANCELLED, "the organiser cancelled it")
     if not week <= event.start < week + timedelta(days=7):
-        return _Verdict(
+        return Verdict(
             Reason.OUTSIDE_WEEK, f"it is on {event.start:%a %b %d}, outside the week planned"
         )
     if settings.protect_weekends and event.start.weekday() >= 5:
-        return _Verdict(
+        return Verdict(
             Reason.PROTECTED,
             f"{event.start:%A} is protected: your rules keep weekends free",
             "fits only if you stop protecting weekends",
@@ -157,7 +152,7 @@ def check_alone(
     for start, end, label in protected_times(settings, week):
         if legs.leave_at < end and start < legs.back_at:
             name = f" for {label}" if label else ""
-            return _Verdict(
+            return Verdict(
                 Reason.PROTECTED,
                 f"{start:%A} {wording.clock(start)}-{wording.clock(end)} is kept free{name} "
                 "in your rules",
@@ -166,7 +161,7 @@ def check_alone(
     clashes = where.clashes(event.start, event.end)
     if clashes:
         c = clashes[0]
-        return _Verdict(
+        return Verdict(
             Reason.CONFLICT,
             f"clashes with {c.summary} ({wording.span(c)})",
             f"would fit if you skipped {c.summary} that day",
@@ -177,7 +172,7 @@ def check_alone(
             free_at = max(c.end for c in blocking)
             arrive = free_at + timedelta(minutes=legs.trip_to.minutes)
             rush = " in rush hour" if legs.trip_to.rush_hour else ""
-            return _Verdict(
+            return Verdict(
                 Reason.TRAVEL,
                 f"you would arrive at {wording.clock(arrive)} for {wording.a_clock(event.start)} "
                 f"start: {legs.trip_to.minutes} min from {wording.place(legs.origin)}{rush}",
@@ -188,7 +183,7 @@ def check_alone(
         if blocking:
             c = blocking[0]
             reach = event.end + timedelta(minutes=legs.trip_from.minutes)
-            return _Verdict(
+            return Verdict(
                 Reason.TRAVEL,
                 f"you would reach {c.summary} at {wording.clock(reach)} but it starts at "
                 f"{wording.clock(c.start)} ({legs.trip_from.minutes} min away)",
@@ -196,14 +191,14 @@ def check_alone(
             )
         earliest = datetime.combine(event.start.date(), settings.earliest_leave, event.start.tzinfo)
         if legs.origin == "home" and legs.leave_at < earliest:
-            return _Verdict(
+            return Verdict(
                 Reason.EARLIEST_LEAVE,
                 f"you would have to leave home at {wording.clock(legs.leave_at)}, before your "
                 f"{wording.clock(earliest)} rule",
             )
         latest = datetime.combine(event.start.date(), settings.latest_home, event.start.tzinfo)
         if legs.destination == "home" and legs.back_at > latest:
-            return _Verdict(
+            return Verdict(
                 Reason.LATEST_RETURN,
                 f"you would be home at {wording.clock(legs.back_at)}, after your "
                 f"{wording.clock(latest)} limit ({legs.trip_from.minutes} min back)",
@@ -211,7 +206,7 @@ def check_alone(
             )
     charged, _ = _charged(event, legs, settings)
     if charged > settings.weekly_minutes:
-        return _Verdict(
+        return Verdict(
             Reason.BUDGET,
             f"would use {wording.minutes(charged)} of your "
             f"{wording.minutes(settings.weekly_minutes)}"
@@ -224,17 +219,17 @@ def check_alone(
     if money_room is not None and cost_to_user(event, settings) > money_room + 1e-9:
         spent = limits.money_spent.get(month, 0.0)
         earlier = f" ({wording.money(spent)} spent in other weeks)" if spent else ""
-        return _Verdict(
+        return Verdict(
             Reason.MONEY,
             f"costs {wording.money(event.cost)}, more than the {wording.money(max(0, money_room))}"
             f" left of your {wording.money(limits.money)} for {event.start:%B}{earlier}",
         )
     if limits.per_category.get(event.category) == 0:
-        return _Verdict(Reason.QUOTA, f"your rules allow no {event.category} events")
+        return Verdict(Reason.QUOTA, f"your rules allow no {event.category} events")
     month_room = limits.month_room(event.category, month)
     if month_room is not None and month_room <= 0:
         done = limits.history_count.get((event.category, month), 0)
-        return _Verdict(
+        return Verdict(
             Reason.QUOTA,
             f"your {limits.per_category_month[event.category]} {event.category} events for "
             f"{event.start:%B} are used up ({done} in other weeks)",
@@ -279,98 +274,6 @@ def limits_for(settings: Settings, history: Iterable[Event] = ()) -> Limits:
     )
 
 
-def _explain_left_out(
-    o: Option,
-    chosen: list[Option],
-    settings: Settings,
-    between: TravelFn,
-    limits: Limits,
-) -> _Verdict:
-    """Why the optimiser left out an option that breaks no single-event rule."""
-    for c in sorted(chosen, key=lambda c: -c.value):
-        if incompatible(o, c, between):
-            how = (
-                "they overlap"
-                if o.event.start < c.event.end and c.event.start < o.event.end
-                else "there is no time to travel between them"
-            )
-            if c.pinned:
-                return _Verdict(
-                    Reason.CONFLICT,
-                    f"clashes with {c.event.summary} ({wording.span(c.event)}), "
-                    f"which you committed to: {how}",
-                    f"would fit if you dropped {c.event.summary}",
-                )
-            better = "is worth more" if c.value > o.value else "is worth as much for less travel"
-            return _Verdict(
-                Reason.LOWER_VALUE,
-                f"fits, but {c.event.summary} ({wording.day(c.event.start)}) {better} and {how}",
-                f"would be chosen if you rated it above {c.event.summary}",
-            )
-    used = sum(c.charged_minutes for c in chosen)
-    if used + o.charged_minutes > settings.weekly_minutes:
-        return _Verdict(
-            Reason.BUDGET,
-            f"would bring the week to {wording.minutes(used + o.charged_minutes)} of your "
-            f"{wording.minutes(settings.weekly_minutes)} budget; better-valued events use it",
-            f"fits with {wording.minutes(used + o.charged_minutes - settings.weekly_minutes)}"
-            " more in the weekly budget",
-        )
-    if len(chosen) + 1 > settings.max_events_per_week:
-        return _Verdict(
-            Reason.MAX_EVENTS,
-            f"the plan already has {len(chosen)} events, your weekly maximum",
-            "fits if you allowed one more event a week",
-        )
-    same_day = [c for c in chosen if c.day == o.day]
-    if len(same_day) + 1 > settings.max_events_per_day:
-        return _Verdict(
-            Reason.MAX_PER_DAY,
-            f"{same_day[0].event.summary} is already planned that day "
-            f"(at most {settings.max_events_per_day} a day)",
-            "fits if you allowed more events a day",
-        )
-    evenings = {c.day for c in chosen if c.evening}
-    if o.evening and o.day not in evenings and len(evenings) + 1 > settings.max_evenings_out:
-        return _Verdict(
-            Reason.EVENINGS,
-            f"the plan already takes {len(evenings)} evenings out, your weekly maximum",
-            "fits if you allowed one more evening out",
-        )
-    same_cat = [c for c in chosen if c.category == o.category]
-    weekly = limits.per_category.get(o.category)
-    if weekly is not None and len(same_cat) + 1 > weekly:
-        return _Verdict(
-            Reason.QUOTA,
-            f"already {len(same_cat)} {o.category} event(s) this week, your weekly limit",
-            f"fits if you allowed more {o.category} events a week",
-        )
-    room = limits.month_room(o.category, o.month)
-    same_month = [c for c in same_cat if c.month == o.month]
-    if room is not None and len(same_month) + 1 > room:
-        done = limits.history_count.get((o.category, o.month), 0)
-        month_name = o.event.start.strftime("%B")
-        return _Verdict(
-            Reason.QUOTA,
-            f"{len(same_month) + done} {o.category} event(s) in {month_name} already "
-            f"({done} in other weeks), your limit is {limits.per_category_month[o.category]}"
-            " a month",
-            f"fits if you allowed more {o.category} events a month",
-        )
-    money_room = limits.money_room(o.month)
-    money = sum(c.cost for c in chosen if c.month == o.month)
-    if money_room is not None and money + o.cost > money_room + 1e-9:
-        spent = limits.money_spent.get(o.month, 0.0)
-        return _Verdict(
-            Reason.MONEY,
-            f"would bring {o.event.start:%B}'s tickets to {wording.money(money + o.cost + spent)},"
-            f" over your {wording.money(limits.money)} a month",
-        )
-    if o.value <= 0:
-        return _Verdict(Reason.NO_VALUE, "you gave it no stars")
-    return _Verdict(Reason.LOWER_VALUE, "a combination of other events is worth more")
-
-
 def plan_week(
     commitments: Iterable[Event],
     candidates: Iterable[Event],
@@ -401,7 +304,7 @@ def plan_week(
             return 0
         return where.trip(a.place, b.place, depart=a.end).minutes
 
-    verdicts: dict[int, _Verdict] = {}
+    verdicts: dict[int, Verdict] = {}
     legs_of: dict[int, Legs] = {}
     options: list[Option] = []
     events = sorted(candidates, key=lambda e: (e.start, e.summary))
@@ -409,10 +312,8 @@ def plan_week(
     for flexible_block, slot in flexible_slots(settings, week, where):
         slot_of[len(events)] = flexible_block
         events.append(slot)
-    if slot_of:
-        limits = replace(limits, group_caps={b.name: b.times_per_week for b in settings.flexible})
     fits_on: dict[str, dict[date, int]] = defaultdict(dict)
-    misses: dict[str, list[_Verdict]] = defaultdict(list)
+    misses: dict[str, list[Verdict]] = defaultdict(list)
     for i, event in enumerate(events):
         legs = legs_of[i] = where.legs(event)
         block = slot_of.get(i)
@@ -426,25 +327,24 @@ def plan_week(
             value = block.stars * settings.category(block.category).weight
             options.append(
                 Option(
-                    i,
-                    event,
-                    value,
-                    charged,
-                    travel_min,
-                    0.0,
-                    event.start.date(),
-                    False,
-                    block.category,
-                    False,
-                    month_of(event),
-                    block.name,
+                    index=i,
+                    event=event,
+                    value=value,
+                    charged_minutes=charged,
+                    travel_minutes=travel_min,
+                    cost=0.0,
+                    day=event.start.date(),
+                    evening=False,
+                    category=block.category,
+                    month=month_of(event),
+                    flexible=block,
                 )
             )
             continue
         pinned = event.key in choices.pinned
         verdict = None
         if event.key in choices.refused:
-            verdict = _Verdict(Reason.REFUSED, "you refused it")
+            verdict = Verdict(Reason.REFUSED, "you refused it")
         else:
             verdict = check_alone(event, legs, where, settings, week, limits)
         value = value_of(event, settings, choices)
@@ -452,28 +352,28 @@ def plan_week(
             verdicts[i] = verdict
             continue
         if verdict is not None:  # the user's decision wins; the clash is reported
-            verdicts[i] = _Verdict(
+            verdicts[i] = Verdict(
                 Reason.PINNED,
                 f"you committed to it, although it {verdict.text}",
                 breaks=verdict.text,
             )
         if value <= 0 and not pinned:
-            verdicts[i] = _Verdict(Reason.NO_VALUE, "you gave it no stars")
+            verdicts[i] = Verdict(Reason.NO_VALUE, "you gave it no stars")
             continue
         charged, travel_min = _charged(event, legs, settings)
         options.append(
             Option(
-                i,
-                event,
-                value,
-                charged,
-                travel_min,
-                cost_to_user(event, settings),
-                event.start.date(),
-                _is_evening(event, settings),
-                event.category,
-                pinned,
-                month_of(event),
+                index=i,
+                event=event,
+                value=value,
+                charged_minutes=charged,
+                travel_minutes=travel_min,
+                cost=cost_to_user(event, settings),
+                day=event.start.date(),
+                evening=_is_evening(event, settings),
+                category=event.category,
+                pinned=pinned,
+                month=month_of(event),
             )
         )
 
@@ -481,9 +381,10 @@ def plan_week(
     horizon = MAX_GAP_CHECK if longest is None else timedelta(minutes=longest + 1)
     solution = solve(options, limits, between, time_limit=time_limit, horizon=horizon)
     chosen = [o for o in options if o.index in solution.chosen]
+    conflicts, rules = Conflicts(between, horizon), weekly_rules(limits)
     for o in options:
-        if o.index not in solution.chosen and not o.group:
-            verdicts[o.index] = _explain_left_out(o, chosen, settings, between, limits)
+        if o.index not in solution.chosen and o.counts_as_event:
+            verdicts[o.index] = explain_left_out(o, chosen, conflicts, rules)
 
     trips = _chain(chosen, legs_of, where)
     chosen_by_index = {o.index: o for o in chosen}
@@ -496,8 +397,8 @@ def plan_week(
             if opt is None:
                 continue  # an unused slot is no candidate: the block's summary speaks for it
             value = opt.value
-            done = sum(1 for c in chosen if c.group == opt.group)
-            verdicts[i] = _Verdict(
+            done = sum(1 for c in chosen if c.flexible == opt.flexible)
+            verdicts[i] = Verdict(
                 Reason.CHOSEN,
                 f"placed in free time ({done} of {slot_of[i].times_per_week} this week)",
             )
@@ -520,7 +421,7 @@ def plan_week(
         )
         used += charged
         travel_used += trip_minutes
-        verdict = verdicts.get(i) or _Verdict(
+        verdict = verdicts.get(i) or Verdict(
             Reason.PINNED if opt.pinned else Reason.CHOSEN, _chosen_text(legs, opt.pinned)
         )
         decisions.append(_decision(event, True, verdict, value, legs, charged))
@@ -581,7 +482,7 @@ def flexible_slots(
                     (
                         block,
                         Event(
-                            uid=f"flexible:{block.name}:{start.isoformat()}",
+                            uid=flexible_uid(block.name, start),
                             summary=block.name,
                             start=start,
                             end=start + length,
@@ -601,12 +502,12 @@ def _flexible_results(
     settings: Settings,
     chosen: list[Option],
     fits_on: dict[str, dict[date, int]],
-    misses: dict[str, list[_Verdict]],
+    misses: dict[str, list[Verdict]],
     used: int,
 ) -> tuple[FlexibleResult, ...]:
     out = []
     for block in settings.flexible:
-        placed = sum(1 for o in chosen if o.group == block.name)
+        placed = sum(1 for o in chosen if o.flexible == block)
         window = (
             f"{wording.clock(datetime.combine(date.min, block.start))}-"
             f"{wording.clock(datetime.combine(date.min, block.end))}"
@@ -690,7 +591,7 @@ def _arrival(legs: Legs) -> str:
 
 
 def _decision(
-    event: Event, chosen: bool, verdict: _Verdict, value: float, legs: Legs, charged: int
+    event: Event, chosen: bool, verdict: Verdict, value: float, legs: Legs, charged: int
 ) -> Decision:
     return Decision(
         event=event,

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from planner.core.model import Event, Plan
+from planner.core.model import Event, Plan, is_flexible
 from planner.core.settings import Settings
 
 
@@ -32,7 +32,7 @@ class QuotaUse:
 
 def quota_use(plan: Plan, settings: Settings, history: Iterable[Event] = ()) -> list[QuotaUse]:
     """Every category cap the user set, with what the plan (and the month so far) uses."""
-    chosen = [d.event for d in plan.chosen if not d.event.uid.startswith("flexible:")]
+    chosen = [d.event for d in plan.chosen if not is_flexible(d.event)]
     first, last = plan.week_start, plan.week_start + timedelta(days=6)
     months = sorted({(first.year, first.month), (last.year, last.month)})
     seen = {e.key for e in chosen}

@@ -6,7 +6,7 @@ import shutil
 import textwrap
 from typing import Any
 
-from planner.core.model import Decision, Plan
+from planner.core.model import Decision, Plan, is_flexible
 from planner.core.text import wording
 
 
@@ -15,7 +15,7 @@ def decision_json(d: Decision) -> dict[str, Any]:
     return {
         "uid": e.uid,
         "key": e.key,
-        "kind": "flexible" if e.uid.startswith("flexible:") else "event",
+        "kind": "flexible" if is_flexible(e) else "event",
         "summary": e.summary,
         "start": e.start.isoformat(),
         "end": e.end.isoformat(),

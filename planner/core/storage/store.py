@@ -44,7 +44,7 @@ from zoneinfo import ZoneInfo
 import platformdirs
 
 import planner
-from planner.core.model import Choices, Event, Place, Plan, Source, Status
+from planner.core.model import Choices, Event, Place, Plan, Source, Status, is_flexible
 
 if TYPE_CHECKING:
     from planner.core.calendars.reading import ImportResult
@@ -713,7 +713,7 @@ class Store:
         """Remember what the plan of a week chose (status "planned"), for monthly quotas
         and the streak; an event the new plan dropped is forgotten unless attended."""
         week = plan.week_start.date().isoformat()
-        chosen = [d.event for d in plan.chosen if not d.event.uid.startswith("flexible:")]
+        chosen = [d.event for d in plan.chosen if not is_flexible(d.event)]
         with self._writing() as db:
             keys = [e.key for e in chosen]
             marks = ",".join("?" * len(keys))
