@@ -43,7 +43,7 @@ def save_state(
 ) -> None:
     """Make the stored decisions, calendars and typed events these, in one transaction:
     the session calls it after every change, undo and redo. (The settings file is kept
-    by :meth:`save_settings` when it is written, since a :class:`Settings` object does
+    by :func:`save_settings` when it is written, since a :class:`Settings` object does
     not say which file it came from.)
     """
     check_choices(choices)
@@ -124,6 +124,7 @@ def mark_changes_seen(database: Database, when: datetime) -> None:
 
 
 def write_added(db: sqlite3.Connection, events: Sequence[Event]) -> None:
+    """Inside the caller's transaction: the typed events, in order, replacing the stored ones."""
     db.execute("DELETE FROM added")
     db.executemany(
         "INSERT OR REPLACE INTO added (key, position, event) VALUES (?, ?, ?)",
