@@ -1,9 +1,12 @@
 """What the store costs and saves: a decision's write, and reopening a week of a big calendar.
 
-Three numbers, each the median of several runs in fresh processes' conditions:
+Four numbers, each the median of several runs in fresh processes' conditions:
 
 - **a decision kept**: ``Store.save_state`` after one more event is committed (one
-  transaction, fsync'd: what happens on the GUI thread at every change);
+  transaction, fsync'd: what every change costs whichever thread writes it);
+- **a decision on the calling thread**: ``Session.pin`` as the CLI makes it (the write
+  inline) and as the window makes it (handed to the background writer, which is idle,
+  as it is between two clicks: flushed after each pin, outside the timing);
 - **first read**: the week of a year-long calendar read through the store (parsed, then
   cached);
 - **reopened**: the same week from a new Store and loader, as at the next start (the
@@ -29,6 +32,7 @@ from planner.core.model import Source
 from planner.core.session import Session, calendar_loader
 from planner.core.settings import Settings
 from planner.core.storage.store import Store
+from planner.core.storage.writer import InlineWriter, SerialWriter, Writer
 
 HERE = Path(__file__).parent
 
@@ -47,6 +51,25 @@ def decision_write(folder: Path, runs: int) -> float:
             store.save_state(state.choices, state.sources, state.added)
             times.append(time.perf_counter() - started)
             session._state = state  # the benchmark drives the store directly
+        return statistics.median(times)
+
+
+def decision_on_the_calling_thread(folder: Path, runs: int, writer: Writer) -> float:
+    with Store.open(folder / f"{type(writer).__name__}.sqlite3") as store:
+        session = Session(calendar_loader(demo=True), demo_settings(), store=store)
+        session.use_writer(writer)
+        _s, _w, plan = session.plan(session.state, DEMO_WEEK)
+        events = [d.event for d in plan.decisions]
+        times = []
+        for n in range(runs * 10):
+            event = events[n % len(events)]
+            change = session.undecide if event.key in session.choices.pinned else session.pin
+            started = time.perf_counter()
+            change(event)
+            times.append(time.perf_counter() - started)
+            session.flush()
+        assert session.flush() == ""
+        writer.close()
         return statistics.median(times)
 
 
@@ -99,8 +122,14 @@ def main() -> None:
         )
         size = calendar.stat().st_size / 1e6
         write = decision_write(folder, args.runs)
+        inline = decision_on_the_calling_thread(folder, args.runs, InlineWriter())
+        handed = decision_on_the_calling_thread(folder, args.runs, SerialWriter())
         first, again = week_reads(calendar, folder, args.runs)
     print(f"a decision kept (save_state, fsync'd): {write * 1000:.1f} ms")
+    print(
+        f"a decision on the calling thread: written inline {inline * 1000:.2f} ms, "
+        f"handed to the background writer {handed * 1000:.2f} ms"
+    )
     print(f"week of a {args.events}-event year ({size:.1f} MB): first read {first:.3f} s, ", end="")
     print(f"reopened {again:.3f} s ({first / again:.0f}x faster)")
 

@@ -12,9 +12,12 @@ cached per (week, calendars, settings): a re-plan after a decision reuses them
 and costs only the optimiser.
 
 With a :class:`~planner.core.storage.store.Store` the session is kept: every change
-(and every undo and redo) is written in one transaction before the window
-hears of it, a new session starts from what was stored, and the events
-planned or attended in other weeks count toward monthly quotas.
+(and every undo and redo) is written in one transaction, a new session starts
+from what was stored, and the events planned or attended in other weeks count
+toward monthly quotas. Its :class:`~planner.core.storage.writer.Writer` decides
+where that write runs: by default at once, before anyone hears of the change
+(the CLI, the tests); the window gives a serial background writer, so that a
+slow disk never freezes it, and :meth:`Session.flush` waits for it.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from planner.core.model import ROLES, Choices, Event, Plan, Role, Source, is_fee
 from planner.core.planning.plan import plan_week, week_of
 from planner.core.planning.week import WeekData, load_week
 from planner.core.settings import Settings
+from planner.core.storage.writer import InlineWriter, Writer
 
 if TYPE_CHECKING:
     from planner.core.storage.store import Store
@@ -40,6 +44,8 @@ BaseLoader = Callable[[date, Settings, tuple["Source", ...]], tuple[Settings, We
 settings as used (home placed) and the week. Runs off the GUI thread."""
 
 MAX_UNDO = 200
+STATE_WRITE = "state"
+"""The writer's key for :meth:`Store.save_state`: a newer state replaces one still waiting."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +90,7 @@ class Session:
         added: Sequence[Event] = (),
         settings_path: Path | None = None,
         store: Store | None = None,
+        writer: Writer | None = None,
     ) -> None:
         self._base = base
         self.settings_path = settings_path
@@ -91,8 +98,13 @@ class Session:
         the demo)."""
         self.store = store
         """Where every change is kept (None: this session only, as for screenshots)."""
+        self.writer: Writer = writer if writer is not None else InlineWriter()
+        """Runs the store's writes (see :meth:`use_writer`)."""
         self.save_problem = ""
-        """Why the last change could not be written ("" when it was)."""
+        """Why the last change could not be written ("" when it was). With a background
+        writer it is known once the write ran: see :meth:`take_written`."""
+        self._state_problem = ""
+        self._settings_problem = ""
         self._state = State(settings, choices or Choices(), tuple(sources), tuple(added))
         self._undo: list[Change] = []
         self._redo: list[Change] = []
@@ -110,6 +122,7 @@ class Session:
         settings: Settings,
         *,
         settings_path: Path | None = None,
+        writer: Writer | None = None,
     ) -> Session:
         """The session the user left: decisions, calendars and typed events from ``store``,
         kept there from now on."""
@@ -121,7 +134,39 @@ class Session:
             added=store.load_added(),
             settings_path=settings_path,
             store=store,
+            writer=writer,
         )
+
+    def use_writer(self, writer: Writer) -> None:
+        """Write through ``writer`` from now on; what the old one holds is written first,
+        so no write overtakes an older one."""
+        self.flush()
+        self.writer.close()
+        self.writer = writer
+
+    def flush(self) -> str:
+        """Wait until every change so far is on disk (before a backup, a restore, quitting);
+        returns :attr:`save_problem` as it then is."""
+        self.writer.flush()
+        self.take_written()
+        return self.save_problem
+
+    def take_written(self) -> bool:
+        """Take in what the writer did since last asked (call it on the thread that makes
+        the changes, e.g. when a background writer says it wrote): True when that
+        changed :attr:`save_problem`."""
+        path = self.store.path if self.store is not None else ""
+        for outcome in self.writer.outcomes():
+            if outcome.key == STATE_WRITE:
+                self._state_problem = (
+                    f"{path}: your last change could not be saved ({outcome.error})"
+                    if outcome.error is not None
+                    else ""
+                )
+        problem = "; ".join(p for p in (self._state_problem, self._settings_problem) if p)
+        changed = problem != self.save_problem
+        self.save_problem = problem
+        return changed
 
     def reset(self, state: State, label: str = "") -> None:
         """Replace everything (a backup was restored): the undo history is dropped, as it
@@ -260,15 +305,18 @@ class Session:
             return f"{self.store.path if self.store else ''}: settings not kept ({exc})"
         return ""
 
-    def _save_state(self) -> str:
-        """Keep the state in the store before anyone is told of the change; why not, or ""."""
-        if self.store is None:
-            return ""
+    def _save_state(self) -> None:
+        """Hand the state to the writer: the inline writer keeps it before anyone is told of
+        the change; a background one soon after, in order."""
+        store, state = self.store, self._state
+        if store is None:
+            return
         try:
-            self.store.save_state(self._state.choices, self._state.sources, self._state.added)
-        except Exception as exc:  # sqlite3.Error, StoreError, OSError: a full or lost disk
-            return f"{self.store.path}: your last change could not be saved ({exc})"
-        return ""
+            self.writer.submit(
+                lambda: store.save_state(state.choices, state.sources, state.added), STATE_WRITE
+            )
+        except RuntimeError as exc:  # the writer was closed (the window is quitting)
+            self._state_problem = f"{store.path}: your last change could not be saved ({exc})"
 
     # --- undo ---------------------------------------------------------------------------
     @property
@@ -299,10 +347,13 @@ class Session:
         return change
 
     def _notify(self, change: Change) -> None:
-        problems = [self._save_state()]
+        self._save_state()
+        # The settings file is written here, not by the writer: the settings dialog says at
+        # once whether it was, and the store's copy of it shares no row with the state.
+        self._settings_problem = ""
         if change.before.settings is not change.after.settings and self.settings_path:
-            problems.append(self._save_settings(self._state.settings))
-        self.save_problem = "; ".join(p for p in problems if p)
+            self._settings_problem = self._save_settings(self._state.settings)
+        self.take_written()
         for listener in list(self.listeners):
             listener(change)
 

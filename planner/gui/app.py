@@ -23,6 +23,7 @@ from planner.core.demo import DEMO_WEEK, demo_settings
 from planner.core.session import Session, calendar_loader
 from planner.core.settings import Settings, SettingsError, load_settings
 from planner.core.storage.store import Store, StoreError
+from planner.core.storage.writer import SerialWriter
 from planner.gui.main_window import MainWindow
 from planner.gui.platform_check import missing_window_libraries, window_problem
 
@@ -124,6 +125,8 @@ def run_app(args: argparse.Namespace) -> int:
     )
     if args.screenshot:
         return _screenshot(app, window, args.screenshot, args.size)
+    if store is not None:  # a slow disk must not freeze the window: write on one worker
+        window.session.use_writer(SerialWriter(window.written.emit))
     opened = [str(f) for f in getattr(args, "open", [])]
     if opened:
         QTimer.singleShot(0, lambda: window.import_files(opened))
@@ -138,6 +141,7 @@ def run_app(args: argparse.Namespace) -> int:
     try:
         return app.exec()
     finally:
+        window.session.writer.close()  # writes what is still queued, then stops the worker
         if store is not None:
             store.close()
 

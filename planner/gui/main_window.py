@@ -94,6 +94,9 @@ class MainWindow(QMainWindow):
     planned = Signal()
     """Emitted on the GUI thread each time a new plan is shown."""
     planFailed = Signal(str)
+    written = Signal()
+    """Emitted by the session's background writer (on its thread) after each write; queued
+    to the GUI thread, where the outcome is taken and a failure said."""
 
     def __init__(
         self,
@@ -163,6 +166,7 @@ class MainWindow(QMainWindow):
         self.changes.seen.connect(self._changes_seen)
         self.changes.eventActivated.connect(self._show_changed)
         self.session.listeners.append(self._session_changed)
+        self.written.connect(self._say_save_problem)
         self.refresher: FeedRefresher | None = None
         if session.store is not None:
             self.refresher = FeedRefresher(
@@ -397,6 +401,7 @@ class MainWindow(QMainWindow):
         self.split.setSizes([int(width * 0.52), width - int(width * 0.52)])
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._say_save_problem(wait=True)  # every change on disk before the window goes
         if not self._remember_layout:
             super().closeEvent(event)
             return
@@ -577,15 +582,24 @@ class MainWindow(QMainWindow):
     # --- decisions ----------------------------------------------------------------------
     def _session_changed(self, change: Change) -> None:
         self._update_undo_actions()
-        problem = self.session.save_problem
-        if problem and problem != self._warned:
-            QMessageBox.warning(self, "Not saved", problem)
-        self._warned = problem
+        self._say_save_problem()
         if change.before.choices != change.after.choices:
             self._decided = True
         self.replan()
         if change.before.sources != change.after.sources and self.refresher is not None:
             self.refresher.refresh(everything=False)  # a new feed is fetched at once
+
+    def _say_save_problem(self, *, wait: bool = False) -> None:
+        """Warn once about changes that could not be kept (``wait``: after every pending
+        write ran, as before a backup or quitting)."""
+        if wait:
+            self.session.flush()
+        else:
+            self.session.take_written()
+        problem = self.session.save_problem
+        if problem and problem != self._warned:
+            QMessageBox.warning(self, "Not saved", problem)
+        self._warned = problem
 
     # --- feeds and their changes --------------------------------------------------------
     def subscribe(self, url: str = "") -> None:
@@ -703,6 +717,7 @@ class MainWindow(QMainWindow):
             )
         if not path:
             return
+        self._say_save_problem(wait=True)  # the backup holds the last change
         try:
             store.export_backup(path)
         except Exception as exc:
@@ -733,6 +748,7 @@ class MainWindow(QMainWindow):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
+        self._say_save_problem(wait=True)  # no pending write may land on the restored data
         try:
             store.import_backup(path)
         except Exception as exc:

@@ -5,7 +5,8 @@ the store's method has returned (committed). The parent kills it with
 SIGKILL at a random moment, many times over the same database, then checks
 that the database opens, passes SQLite's integrity check, and holds every
 key that was acknowledged, and that a multi-row write is there whole or not
-at all.
+at all. The same holds for the window's way of writing: a session on the
+background writer acknowledges a decision once :meth:`Session.flush` returned.
 """
 
 import os
@@ -54,12 +55,51 @@ with Store.open(path) as store:
 """
 
 
-def run_and_kill(path: Path, round_: int, rng: random.Random) -> list[str]:
+SESSION_ROUNDS = 12
+
+SESSION_CHILD = """
+import sys
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from planner.core.model import Event
+from planner.core.session import Session
+from planner.core.settings import Settings
+from planner.core.storage.store import Store
+from planner.core.storage.writer import SerialWriter
+
+
+def never(*args):
+    raise AssertionError("no week is read")
+
+
+path, round_ = sys.argv[1], int(sys.argv[2])
+start = datetime(2025, 5, 6, 18, tzinfo=ZoneInfo("America/Toronto"))
+with Store.open(path) as store:
+    session = Session.restored(store, never, Settings(), writer=SerialWriter())
+    print("ready", flush=True)
+    i = 0
+    while True:
+        keys = []
+        for _ in range(5):
+            key = f"s{round_}-{i}"
+            event = Event(key, key, start, start + timedelta(hours=1))
+            (session.pin if i % 3 else session.refuse)(event)
+            keys.append(key)
+            i += 1
+        problem = session.flush()
+        assert not problem, problem
+        for key in keys:
+            print("key", key, flush=True)
+"""
+
+
+def run_and_kill(path: Path, round_: int, rng: random.Random, child: str = CHILD) -> list[str]:
     """Lines the child printed before it was killed a random while after it was ready."""
     lines: list[str] = []
     ready = threading.Event()
     with subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(path), str(round_)],
+        [sys.executable, "-c", child, str(path), str(round_)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -110,3 +150,21 @@ def test_acknowledged_decisions_survive_sigkill(tmp_path):
     elapsed = time.monotonic() - started
     assert len(acknowledged) > ROUNDS, "the kills came before any write: the test tests nothing"
     print(f"{ROUNDS} kills, {len(acknowledged)} acknowledged decisions, {elapsed:.1f} s")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_decisions_flushed_from_the_background_writer_survive_sigkill(tmp_path):
+    path = tmp_path / "planner.sqlite3"
+    rng = random.Random(11)
+    acknowledged: set[str] = set()
+    for round_ in range(SESSION_ROUNDS):
+        lines = run_and_kill(path, round_, rng, SESSION_CHILD)
+        assert lines[0] == "ready"
+        acknowledged |= {line.split()[1] for line in lines if line.startswith("key ")}
+        with Store.open(path) as store:
+            assert store.integrity_check() == "ok"
+            stored = store.load_choices()
+            missing = acknowledged - (stored.pinned | stored.refused)
+            assert not missing, f"round {round_}: lost {sorted(missing)[:5]}"
+    assert len(acknowledged) > SESSION_ROUNDS, "the kills came before any flush"
+    print(f"{SESSION_ROUNDS} kills, {len(acknowledged)} flushed decisions")
