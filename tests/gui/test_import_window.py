@@ -1,16 +1,11 @@
 """Importing from the window: file dialog, import dialog, re-plan; and no frozen window."""
 
-import gc
-import os
-import subprocess
-import sys
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from planner.core.demo import DEMO_WEEK, demo_settings
@@ -94,54 +89,11 @@ def test_a_cancelled_import_changes_nothing(window, qtbot, tmp_path):
     assert window.session.undo_label == ""
 
 
-def test_the_window_never_stalls_in_a_fresh_process():
-    """The stall is measured in its own process, as a user's app starts: late in the whole
-    suite the same import stalls 100-150 ms (a heap and caches a thousand tests left)."""
-    test = f"{__file__}::test_the_window_never_stalls_while_a_big_calendar_is_imported_and_planned"
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", test],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, PLANNER_MEASURE_STALL="1"),
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert "longest event-loop stall" in result.stdout
-
-
-@pytest.mark.skipif(
-    not os.environ.get("PLANNER_MEASURE_STALL"), reason="run in its own process (see above)"
-)
-def test_the_window_never_stalls_while_a_big_calendar_is_imported_and_planned(
-    window, qtbot, tmp_path
-):
-    # A year of a busy feed: 1,250 events, 40 of them in the week on screen.
+def test_a_big_calendar_imported_from_the_window_is_planned(window, qtbot, tmp_path):
+    """A year of a busy feed: 1,250 events, 40 of them in the week on screen. (That the
+    window never stalls meanwhile is measured in tests/perf, ``pytest -m perf``.)"""
     feed = meetup_feed(tmp_path / "big.ics", 1250, datetime(2026, 8, 3, 7, 0))
-    longest = {"gap": 0}
-    clock = QElapsedTimer()
-    clock.start()
-    last = {"at": clock.elapsed()}
-
-    def tick() -> None:
-        now = clock.elapsed()
-        longest["gap"] = max(longest["gap"], now - last["at"])
-        last["at"] = now
-
-    timer = QTimer()
-    timer.timeout.connect(tick)
-    # What is measured is the app's stall, not the collector's.
-    gc.collect()
-    gc.disable()
-    timer.start(5)
-    began = time.perf_counter()
     QTimer.singleShot(0, lambda: accept_the_dialog_once_read(qtbot, feed))
-    try:
-        with qtbot.waitSignal(window.planned, timeout=60_000):
-            window.import_files([str(feed)])
-    finally:
-        timer.stop()
-        gc.enable()
+    with qtbot.waitSignal(window.planned, timeout=60_000):
+        window.import_files([str(feed)])
     assert sum(1 for d in window.plan.decisions if d.event.uid.startswith("feed-")) >= 20
-    print(f"longest event-loop stall: {longest['gap']} ms")
-    assert longest["gap"] < 100, f"the event loop stalled for {longest['gap']} ms"
-    assert time.perf_counter() - began < 30

@@ -1,9 +1,11 @@
-"""Behaviour of the custom-painted week view: geometry, layout, clicks, zoom, speed."""
+"""Behaviour of the custom-painted week view: geometry, layout, clicks, zoom.
+
+How fast it paints is measured in tests/perf (``pytest -m perf``).
+"""
 
 from __future__ import annotations
 
 import random
-import time as clock
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -293,21 +295,10 @@ def random_week(count: int) -> list[CalendarItem]:
     return items
 
 
-def test_paints_a_thousand_items_quickly(view):
+def test_paints_a_thousand_items(view):
     view.set_week(MONDAY, TZ, random_week(1000))
-    started = clock.perf_counter()
     first = view.grab()  # includes building the layout and eliding every label
-    cold = clock.perf_counter() - started
-    timings = []
-    for _ in range(3):
-        started = clock.perf_counter()
-        view.grab()
-        timings.append(clock.perf_counter() - started)
-    warm = min(timings)
-    print(f"1,000 items: first grab {cold * 1000:.1f} ms, repaint {warm * 1000:.1f} ms")
     assert not first.isNull()
-    assert cold < 0.5
-    assert warm < 0.2
 
 
 def demo_week() -> list[CalendarItem]:

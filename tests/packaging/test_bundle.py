@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from importlib import util
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
-BUILD_SECONDS_LIMIT = 180  # CI's budget for this build, on two cores
+BUILD_SECONDS_LIMIT = 180  # CI's budget for this build, on two cores (tests/perf checks it)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +35,6 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if util.find_spec("PyInstaller") is None:
         pytest.skip('PyInstaller is not installed: pip install ".[test]" or ".[bundle]"')
     where = tmp_path_factory.mktemp("bundle")
-    started = time.monotonic()
     result = subprocess.run(
         [
             sys.executable,
@@ -49,9 +47,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
         timeout=BUILD_SECONDS_LIMIT * 2,
         check=False,
     )
-    seconds = time.monotonic() - started
     assert result.returncode == 0, result.stdout + result.stderr
-    assert seconds < BUILD_SECONDS_LIMIT, f"the bundle took {seconds:.0f} s to build and check"
     return where / "dist" / "planner"
 
 
