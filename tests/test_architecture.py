@@ -138,3 +138,68 @@ def test_each_part_of_the_core_says_what_it_holds_and_may_import():
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert doc, f"{init} has no docstring"
         assert "May import" in doc, f"{init} does not say what it may import"
+
+
+BROAD = {"Exception", "BaseException"}
+
+
+def broad_handlers_that_hide(path: Path) -> list[int]:
+    """Lines of ``except Exception`` (or BaseException, or a bare ``except:``) whose body
+    neither raises again nor keeps the traceback in the log.
+
+    A broad catch is sometimes right (a library failing on hostile input must cost
+    the user one event, not the calendar), but it also catches planner's own bugs; so
+    it must log the traceback (``log_failure``, ``logger.exception``, or a logging call
+    with ``exc_info``) or re-raise.
+    """
+    hiding = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.ExceptHandler):
+            continue
+        caught = node.type
+        names = (
+            {caught.id}
+            if isinstance(caught, ast.Name)
+            else {e.id for e in caught.elts if isinstance(e, ast.Name)}
+            if isinstance(caught, ast.Tuple)
+            else set()
+        )
+        if caught is not None and not names & BROAD:
+            continue
+        keeps = False
+        for inner in ast.walk(ast.Module(body=node.body, type_ignores=[])):
+            if isinstance(inner, ast.Raise):
+                keeps = True
+            elif isinstance(inner, ast.Call):
+                func = inner.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if name in {"log_failure", "exception"} or any(
+                    k.arg == "exc_info" for k in inner.keywords
+                ):
+                    keeps = True
+        if not keeps:
+            hiding.append(node.lineno)
+    return hiding
+
+
+def test_no_broad_except_hides_a_bug():
+    found = {
+        str(path.relative_to(ROOT)): lines
+        for path in PACKAGE.rglob("*.py")
+        if (lines := broad_handlers_that_hide(path))
+    }
+    assert found == {}
+
+
+def test_the_broad_except_check_sees_what_it_should(tmp_path):
+    code = tmp_path / "sample.py"
+    code.write_text(
+        "try:\n    x()\nexcept Exception:\n    pass\n"  # hides: line 3
+        "try:\n    x()\nexcept (OSError, BaseException):\n    y = 1\n"  # hides: line 7
+        "try:\n    x()\nexcept:\n    pass\n"  # hides: line 11
+        "try:\n    x()\nexcept Exception as e:\n    log_failure(log, 'x', e)\n"
+        "try:\n    x()\nexcept Exception:\n    log.warning('x', exc_info=True)\n"
+        "try:\n    x()\nexcept BaseException:\n    undo()\n    raise\n"
+        "try:\n    x()\nexcept ValueError:\n    pass\n"
+    )
+    assert broad_handlers_that_hide(code) == [3, 7, 11]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -75,3 +76,28 @@ def setup_logging() -> Path | None:
     handler.setFormatter(logging.Formatter(_FORMAT))
     logger.addHandler(handler)
     return Path(handler.baseFilename)
+
+
+TRACEBACKS_PER_PLACE = 5
+"""Tracebacks kept for each place that catches broadly; later ones are counted, not written."""
+_seen: dict[str, int] = {}
+_seen_lock = threading.Lock()
+
+
+def log_failure(logger: logging.Logger, where: str, exc: BaseException) -> None:
+    """Keep the traceback of an exception caught broadly, whatever raised it.
+
+    A few places must catch every exception: a library failing on hostile input
+    (icalendar on a broken event, a geocoder's odd answer) must cost the user that
+    event, never the calendar. But the same handler would also swallow a bug of
+    planner's own, so the user's sentence is not enough: the traceback goes to the
+    log. A bad file with a hundred thousand broken events must not flood it, so each
+    place keeps its first few tracebacks and then only counts.
+    """
+    with _seen_lock:
+        count = _seen.get(where, 0) + 1
+        _seen[where] = count
+    if count <= TRACEBACKS_PER_PLACE:
+        logger.warning("%s: %s: %s", where, type(exc).__name__, exc, exc_info=exc)
+    elif count in (10 * TRACEBACKS_PER_PLACE, 100 * TRACEBACKS_PER_PLACE):
+        logger.warning("%s: %d failures so far (tracebacks of the first kept)", where, count)

@@ -35,6 +35,7 @@ Nothing here raises on bad data: an unusable position becomes a
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -42,6 +43,7 @@ from dataclasses import dataclass, field, replace
 from statistics import median
 from typing import Any
 
+from planner.core.logs import log_failure
 from planner.core.model import Event, Place
 from planner.core.travel.estimate import distance_km
 from planner.core.travel.place_text import (
@@ -50,6 +52,8 @@ from planner.core.travel.place_text import (
     is_online_only,
     split_location,
 )
+
+_log = logging.getLogger(__name__)
 
 # --- Online events -------------------------------------------------------------
 
@@ -144,7 +148,8 @@ def read_place(component: Any) -> tuple[Place, list[str]]:
     """
     try:
         return _read_place(component)
-    except Exception:  # never let one odd event cost the user the calendar
+    except Exception as exc:  # never let one odd event cost the user the calendar
+        log_failure(_log, "reading an event's place", exc)
         return Place(), []
 
 
@@ -290,7 +295,7 @@ def _apple_location(component: Any) -> _AppleLocation | None:
 def _param(params: Any, name: str) -> str:
     try:
         value = params.get(name)
-    except Exception:
+    except (AttributeError, KeyError, TypeError, ValueError):
         return ""
     if value is None:
         return ""
@@ -316,7 +321,7 @@ def _geo(component: Any, reading: _Reading) -> tuple[float, float, bool] | None:
         try:
             lat, lon = float(value.latitude), float(value.longitude)
             pair = (lat, lon, max(_decimals(repr(lat)), _decimals(repr(lon))))
-        except Exception:
+        except (AttributeError, KeyError, TypeError, ValueError):  # a GEO icalendar kept as broken
             pair = _parse_pair(raw)
         if pair is None:
             if raw.strip():
@@ -424,10 +429,10 @@ def _values(component: Any, name: str) -> list[Any]:
     """Every value of a property; [] when absent or when reading it fails."""
     try:
         value = component.get(name)
-    except Exception:
+    except (AttributeError, KeyError, TypeError, ValueError):
         try:
             value = dict.get(component, name) if isinstance(component, dict) else None
-        except Exception:
+        except (AttributeError, KeyError, TypeError, ValueError):
             return []
     if value is None:
         return []
@@ -441,10 +446,10 @@ def _raw(value: Any) -> str:
     try:
         ical = value.to_ical()
         return ical.decode("utf-8", "replace") if isinstance(ical, bytes) else str(ical)
-    except Exception:
+    except (AttributeError, KeyError, TypeError, ValueError, UnicodeError):
         try:
             return str(value)
-        except Exception:
+        except (AttributeError, KeyError, TypeError, ValueError, UnicodeError):
             return ""
 
 
@@ -494,7 +499,8 @@ def audit_places(events: list[Event]) -> tuple[list[Event], list[str]]:
         _audit_ranges(out, problems)
         _audit_centroid(out, problems)
         _audit_region_swaps(out, problems)
-    except Exception:  # an audit must never cost the user the import
+    except Exception as exc:  # an audit must never cost the user the import
+        log_failure(_log, "auditing the places of a calendar", exc)
         return list(events), []
     return out, problems
 

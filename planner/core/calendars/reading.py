@@ -11,6 +11,7 @@ that one broken event never costs the user the rest of the calendar.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -24,7 +25,10 @@ import recurring_ical_events
 
 from planner.core.calendars import stream as ics_stream
 from planner.core.calendars.event_places import audit_places, read_place
+from planner.core.logs import log_failure
 from planner.core.model import Event, Status
+
+_log = logging.getLogger(__name__)
 
 # Dates outside these years are data errors (Apple writes 1604 for birthdays without a year).
 MIN_YEAR, MAX_YEAR = 1600, 2999
@@ -104,6 +108,7 @@ def _expand(
         try:
             calendar = x_wr_timezone.to_standard(calendar)
         except Exception as exc:  # a library error must not become a traceback
+            log_failure(_log, "applying X-WR-TIMEZONE", exc)
             result.problems.append(f"{source}: X-WR-TIMEZONE could not be applied ({exc})")
     lines = {b.uid: b.line_number for b in found.events}
     _drop_broken(calendar, source, lines, result.problems)
@@ -182,8 +187,8 @@ def _occurrences(
     """Expand the calendar; if that fails, series by series, skipping the failing ones."""
     try:
         return list(recurring_ical_events.of(calendar, skip_bad_series=True).between(start, end))
-    except Exception:
-        pass
+    except Exception as exc:  # then series by series, to find and skip the failing ones
+        log_failure(_log, "expanding a calendar's recurrences", exc)
     by_uid: dict[str, list[Any]] = {}
     others = []
     for component in calendar.subcomponents:
@@ -201,6 +206,7 @@ def _occurrences(
             query = recurring_ical_events.of(single, skip_bad_series=True)
             found.extend(query.between(start, end))
         except Exception as exc:
+            log_failure(_log, "expanding one series", exc)
             where = _where(source, lines, members[0])
             problems.append(f"{where}: skipped {_summary(members[0])!r}: cannot expand it ({exc})")
     return found
@@ -227,6 +233,7 @@ def _parse(found: ics_stream.Scan, source: str, problems: list[str]) -> icalenda
         try:
             icalendar.Calendar.from_ical(found.text([block]))
         except Exception as exc:
+            log_failure(_log, "parsing one event", exc)
             summary = ics_stream.property_value(block.lines, "SUMMARY") or "an event"
             problems.append(f"{source}:{block.line_number}: skipped {summary!r}: {exc}")
         else:
@@ -256,7 +263,7 @@ def _drop_broken(
 def _is_date(prop: Any) -> bool:
     try:
         return isinstance(prop.dt, date)
-    except Exception:  # icalendar raises its own error for a property it could not parse
+    except (AttributeError, KeyError, TypeError, ValueError):  # icalendar could not parse it
         return False
 
 
@@ -329,7 +336,8 @@ class SeriesFacts:
                 ):
                     shift = c["DTSTART"].dt - rid
                     facts.shifts.setdefault(uid, []).append((rid, shift))
-            except Exception:
+            # A broken DURATION or DTSTART: the expander's answer stands.
+            except (AttributeError, KeyError, TypeError, ValueError):
                 continue
         return facts
 

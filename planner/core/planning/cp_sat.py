@@ -13,12 +13,17 @@ simply retried with the real pandas.
 
 from __future__ import annotations
 
+import logging
 import sys
 import types
 from typing import TYPE_CHECKING
 
+from planner.core.logs import log_failure
+
 if TYPE_CHECKING:
     from types import ModuleType
+
+_log = logging.getLogger(__name__)
 
 
 def _stand_in() -> ModuleType:
@@ -47,7 +52,8 @@ def cp_model() -> ModuleType:
     stand_in = sys.modules["pandas"] = _stand_in()
     try:
         from ortools.sat.python import cp_model as module
-    except Exception:
+    except Exception as exc:  # the stand-in was not enough: import with the real pandas
+        log_failure(_log, "importing CP-SAT with a stand-in pandas", exc)
         sys.modules.pop(name, None)
         del sys.modules["pandas"]
         from ortools.sat.python import cp_model as module

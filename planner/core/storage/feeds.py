@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import http.client
 import io
+import logging
 import re
 import socket
 import ssl
@@ -37,6 +38,7 @@ import icalendar
 import planner
 from planner.core.calendars import stream as ics_stream
 from planner.core.calendars.reading import IcsError, read_bytes
+from planner.core.logs import log_failure
 from planner.core.model import FEED_SCHEMES, Event, Place, Source, Status, is_feed
 from planner.core.storage.store import (
     DEFAULT_REFRESH,
@@ -45,6 +47,8 @@ from planner.core.storage.store import (
     VersionedEvent,
     utc_text,
 )
+
+_log = logging.getLogger(__name__)
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_REDIRECTS = 5
@@ -389,7 +393,8 @@ class _Versions:
                 if not isinstance(rid, date):
                     continue
                 ident = (block.uid, _instant(rid, zone))
-            except Exception:  # an unreadable override keeps the series' version
+            except Exception as exc:  # an unreadable override keeps the series' version
+                log_failure(_log, "reading a feed's override", exc)
                 continue
             found.overrides[ident] = max(version, found.overrides.get(ident, (0, "")))
         return found
@@ -412,7 +417,7 @@ def refresh_interval(header: list[str]) -> timedelta:
         parse: Any = icalendar.vDuration.from_ical  # untyped in icalendar
         try:
             value = parse(text.strip().upper())
-        except Exception:
+        except (ValueError, TypeError):  # not a duration: the default interval stands
             continue
         if isinstance(value, timedelta) and value > timedelta(0):
             return max(MIN_REFRESH, value)

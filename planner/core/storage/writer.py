@@ -23,11 +23,16 @@ thread (the window emits a Qt signal from it; this module never imports Qt).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Protocol
+
+from planner.core.logs import log_failure
+
+_log = logging.getLogger(__name__)
 
 Write = Callable[[], None]
 """One write: a call to the store that commits before it returns, or raises."""
@@ -67,6 +72,7 @@ class InlineWriter:
         try:
             write()
         except Exception as exc:  # sqlite3.Error, StoreError, OSError: said by the session
+            log_failure(_log, "saving the planning", exc)
             self._outcomes.append(Outcome(key, exc))
         else:
             self._outcomes.append(Outcome(key, None))
@@ -114,6 +120,7 @@ class SerialWriter:
         try:
             write()
         except Exception as exc:  # recorded for the session's thread, never lost here
+            log_failure(_log, "saving the planning in the background", exc)
             outcome = Outcome(key, exc)
         else:
             outcome = Outcome(key, None)

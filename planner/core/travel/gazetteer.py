@@ -14,14 +14,18 @@ pay unless a place needs it.
 from __future__ import annotations
 
 import gc
+import logging
 import math
 import re
 import threading
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from planner.core.logs import log_failure
 from planner.core.travel.estimate import distance_km
 from planner.core.travel.place_text import fold
+
+_log = logging.getLogger(__name__)
 
 _CANADA = {
     "AB": ("01", "Alberta"),
@@ -194,7 +198,8 @@ class Gazetteer:
         """
         try:
             return self._find(text, country.upper(), near)
-        except Exception:
+        except Exception as exc:
+            log_failure(_log, "looking up a place in the gazetteer", exc)
             return None
 
     def _find(self, text: str, home: str, near: tuple[float, float] | None) -> City | None:
@@ -244,7 +249,8 @@ class Gazetteer:
         """
         try:
             index = self._index()
-        except Exception:
+        except Exception as exc:
+            log_failure(_log, "loading the gazetteer", exc)
             return ""
         best, best_d = "", math.inf
         scale = math.cos(math.radians(lat)) ** 2

@@ -44,11 +44,13 @@ lookup that needs them.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from planner.core.logs import log_failure
 from planner.core.model import Event, Place
 from planner.core.settings import Settings
 from planner.core.travel.gazetteer import City, Gazetteer
@@ -67,6 +69,8 @@ from planner.core.travel.place_text import (
     one_line,
     parse_coordinates,
 )
+
+_log = logging.getLogger(__name__)
 
 _MAX_QUERY_CHARS = 300
 
@@ -345,7 +349,8 @@ class PlaceResolver:
                 )
             self.requests += 1
             answer = geocoder(text)
-        except Exception as exc:
+        except Exception as exc:  # a provider's own errors, the network's, or a bug: all said
+            log_failure(_log, "asking the geocoder", exc)
             self._failures += 1
             reason = f"the geocoder could not be reached: {describe_failure(exc)}"
             if gives_up_at_once(exc) or self._failures >= MAX_FAILURES:
