@@ -139,12 +139,12 @@ class ScalarField:
             self.hint.setVisible(state == Qt.CheckState.PartiallyChecked)
 
     def _range(self, value: Any) -> tuple[float, float]:
-        """The editor's range: the key's limits, widened to what the file holds.
+        """The editor's range: the key's, widened to what the file holds.
 
-        A box that clamped a value outside its limits would change the
+        A box that clamped a value outside its range would change the
         settings without the user touching them.
         """
-        low, high = self.key.limits or (0, 1_000_000)
+        low, high = self.key.editor_range or (0, 1_000_000)
         if isinstance(value, int | float):
             low, high = min(low, math.floor(value)), max(high, math.ceil(value))
         return low, high
