@@ -6,6 +6,9 @@ dialog edits the TOML document rather than the dataclasses: it is filled from
 :func:`settings_to_dict` and read back through :func:`settings_from_dict`, so
 it accepts exactly what the settings file would, and the reader's messages
 (which name the key, e.g. ``[budget] weekly_hours``) lead back to the field.
+The settings it returns are saved by the session through
+:func:`~planner.core.settings.save_settings`, which changes only what changed in
+the user's file: their comments, blank lines and order of keys stay.
 """
 
 from __future__ import annotations

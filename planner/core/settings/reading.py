@@ -1,7 +1,9 @@
 """Reading a settings file: every key read and checked as :data:`SCHEMA` declares it.
 
-Nothing here knows a key by name: the reader walks the schema, so the type,
-range, default and wording of each key come from its one declaration. Unknown
+Nothing here knows a key by name (but home, placed from the text the schema
+reads): the reader walks the schema, so the type, range, default and wording
+of each key come from its one declaration. The writer uses the same readers
+to tell whether a value in the user's file still means what it should. Unknown
 keys and wrong types are reported by name instead of being silently ignored,
 because a misspelt ``weekly_hours`` that quietly fell back to the default
 would plan a different week than the user asked for. Errors read
@@ -66,7 +68,7 @@ def settings_from_dict(data: Mapping[str, Any]) -> Settings:
         *parents, name = key.path
         table = reduce(lambda table, part: table.get(part, {}), parents, data)
         if name in table:
-            found[key.field] = read_key(key, table[name])
+            found[key.field] = _read_key(key, table[name])
     settings = _assemble(found)
     for rule in RULES:
         rule(settings)
@@ -113,15 +115,15 @@ def _assemble(found: dict[str, Any]) -> Settings:
     return replace(base, **plain)
 
 
-def where_of(key: Key) -> str:
+def _where_of(key: Key) -> str:
     """How messages name a key that holds one value (or a mapping)."""
     return f"[{key.section}] {key.name}"
 
 
-def read_key(key: Key, value: Any) -> Any:
+def _read_key(key: Key, value: Any) -> Any:
     """The attribute value of ``key`` from its value in the file."""
     if key.kind != "table":
-        return read_value(key, value, where_of(key))
+        return read_value(key, value, _where_of(key))
     if key.layout == "mapping":
         return _read_mapping(key, value)
     if key.layout == "named":
@@ -185,7 +187,7 @@ def _check_bounds(key: Key, value: float, where: str) -> None:
 def _read_mapping(key: Key, value: Any) -> dict[Any, Any]:
     """A mapping of one value per name, e.g. rush hour: ``{ "17" = 1.6 }``."""
     name_column, value_column = key.columns
-    where = where_of(key)
+    where = _where_of(key)
     mapping = {}
     for name, cell in expect(value, dict, where).items():
         cell_where = f"{where} {name!r}"
