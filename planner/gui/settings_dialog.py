@@ -6,6 +6,9 @@ dialog edits the TOML document rather than the dataclasses: it is filled from
 :func:`settings_to_dict` and read back through :func:`settings_from_dict`, so
 it accepts exactly what the settings file would, and the reader's messages
 (which name the key, e.g. ``[budget] weekly_hours``) lead back to the field.
+The settings it returns are saved by the session through
+:func:`~planner.core.settings.save_settings`, which changes only what changed in
+the user's file: their comments, blank lines and order of keys stay.
 """
 
 from __future__ import annotations
@@ -139,12 +142,12 @@ class ScalarField:
             self.hint.setVisible(state == Qt.CheckState.PartiallyChecked)
 
     def _range(self, value: Any) -> tuple[float, float]:
-        """The editor's range: the key's limits, widened to what the file holds.
+        """The editor's range: the key's, widened to what the file holds.
 
-        A box that clamped a value outside its limits would change the
+        A box that clamped a value outside its range would change the
         settings without the user touching them.
         """
-        low, high = self.key.limits or (0, 1_000_000)
+        low, high = self.key.editor_range or (0, 1_000_000)
         if isinstance(value, int | float):
             low, high = min(low, math.floor(value)), max(high, math.ceil(value))
         return low, high

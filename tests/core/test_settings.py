@@ -1,5 +1,6 @@
 """The settings schema: defaults, validation messages, and documentation coverage."""
 
+import re
 from datetime import time
 
 import pytest
@@ -7,6 +8,8 @@ import pytest
 from planner.core.model import TravelMode
 from planner.core.settings import (
     KEYS,
+    SCHEMA,
+    ProtectedTime,
     Settings,
     SettingsError,
     field_names,
@@ -166,4 +169,68 @@ def test_travel_geocoding_and_routing_sections():
 )
 def test_travel_settings_errors(data, message):
     with pytest.raises(SettingsError, match=message):
+        settings_from_dict(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"stars": [{"match": "x", "stars": 1, "colour": 2}]},
+            r"^\[\[stars\]\] #1: unknown key\(s\) colour$",
+        ),
+        ({"places": {"gym": {"match": "Gym"}}}, r"^\[places\.gym\] match: expected a list"),
+        ({"stars": [{"match": " ", "stars": 1}]}, r"^\[\[stars\]\] #1 match: needs a match text"),
+        (
+            {"stars": [{"match": "x", "stars": 6}]},
+            r"^\[\[stars\]\] #1 stars: must be 0 to 5, got 6$",
+        ),
+        ({"flexible": [{"minutes": 30, "from": "14:00", "to": "12:00"}]}, "'to' must be after"),
+        ({"flexible": [{"minutes": 300, "from": "12:00", "to": "14:00"}]}, "minutes: must fit"),
+        ({"flexible": [{"from": "12:00"}]}, r"^\[\[flexible\]\] #1: 'minutes' is missing$"),
+        ({"rules": {"protected": [{"days": ["someday"]}]}}, "'someday' is not a day"),
+        ({"travel": {"override": [{"from": "a", "to": "b", "minutes": 0}]}}, "must be positive"),
+    ],
+)
+def test_rows_are_checked_cell_by_cell_and_named(data, message):
+    with pytest.raises(SettingsError, match=message):
+        settings_from_dict(data)
+
+
+def test_a_cell_left_out_reads_as_its_declared_default():
+    s = settings_from_dict({"rules": {"protected": [{"label": "always"}]}, "places": {"gym": {}}})
+    assert s.protected == (ProtectedTime(tuple(range(7)), time(0), time(23, 59, 59), "always"),)
+    assert s.places[0].match == ("gym",)  # a saved place is found by its own name
+    (block,) = settings_from_dict({"flexible": [{"minutes": 60}]}).flexible
+    assert (block.name, block.times_per_week, block.stars) == ("Flexible block", 1, 3)
+
+
+VALID_ROWS = {
+    "travel.override": {"from": "a", "to": "b", "minutes": 5},
+    "stars": {"match": "x", "stars": 1},
+    "flexible": {"minutes": 30},
+}
+
+
+def _bounded():
+    for key in SCHEMA:
+        for column in key.columns or (key,):
+            if column.bounds is not None and column.bounds[0] is not None:
+                yield pytest.param(key, column, id=f"{column.section}.{column.name}")
+
+
+@pytest.mark.parametrize(("key", "column"), list(_bounded()))
+def test_every_declared_bound_is_checked_and_names_the_key(key, column):
+    low = column.bounds[0] - 1
+    if key.layout == "mapping":
+        cells = {"17": low} if column.name != key.columns[0].name else {"25": 1.0}
+        data, where = {"travel": {"rush_hour": cells}}, "[travel] rush_hour"
+    elif key.layout == "array":
+        row = VALID_ROWS[key.section] | {column.name: low}
+        *parents, name = key.path
+        data = {parents[0]: {name: [row]}} if parents else {name: [row]}
+        where = f"[[{key.section}]] #1 {column.name}"
+    else:
+        data, where = {key.section: {key.name: low}}, f"[{key.section}] {key.name}"
+    with pytest.raises(SettingsError, match=re.escape(where)):
         settings_from_dict(data)

@@ -1,4 +1,5 @@
-"""Writing settings back: what planner writes, it reads back unchanged."""
+"""Writing settings back: what planner writes, it reads back unchanged, and a file the user
+wrote keeps their comments, blank lines and order of keys."""
 
 import os
 import stat
@@ -8,7 +9,7 @@ from datetime import time
 from pathlib import Path
 
 import pytest
-import tomli_w
+import tomlkit
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -65,7 +66,7 @@ EVERYTHING = replace(
 def test_dict_and_toml_round_trip(settings):
     data = settings_to_dict(settings)
     assert settings_from_dict(data) == settings
-    assert settings_from_dict(tomllib.loads(tomli_w.dumps(data))) == settings
+    assert settings_from_dict(tomllib.loads(tomlkit.dumps(data))) == settings
 
 
 def test_what_is_left_out_is_what_the_reader_defaults():
@@ -247,4 +248,4 @@ def settings_strategy(draw):
 def test_round_trip_property(settings):
     data = settings_to_dict(settings)
     assert settings_from_dict(data) == settings
-    assert settings_from_dict(tomllib.loads(tomli_w.dumps(data))) == settings
+    assert settings_from_dict(tomllib.loads(tomlkit.dumps(data))) == settings

@@ -1,5 +1,7 @@
-"""The Settings dialog: generated from the schema, validated by the settings reader."""
+"""The Settings dialog: generated from the schema, validated by the settings reader, saved
+into the user's file without losing their comments."""
 
+import difflib
 from dataclasses import replace
 from datetime import time
 
@@ -13,13 +15,16 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTimeEdit,
     QWidget,
 )
 
+from planner import resources
 from planner.core.demo import demo_settings
 from planner.core.model import TravelMode
+from planner.core.session import Session, calendar_loader
 from planner.core.settings import (
     SCHEMA,
     CategoryRule,
@@ -27,6 +32,7 @@ from planner.core.settings import (
     ProtectedTime,
     Settings,
     TravelOverride,
+    load_settings,
 )
 from planner.gui.settings_dialog import SettingsDialog
 
@@ -243,3 +249,37 @@ def test_keyboard_moves_between_pages_and_cancel_changes_nothing(dialog, qtbot):
     widget(window, QDoubleSpinBox, "budget.weekly_hours").setValue(1)
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert window.result() == QDialog.DialogCode.Rejected and not window.isVisible()
+
+
+def test_a_change_made_in_the_dialog_keeps_the_comments_of_the_settings_file(
+    dialog, qtbot, tmp_path
+):
+    path = tmp_path / "settings.toml"
+    path.write_bytes(resources.read_bytes("demo", "settings.toml"))
+    before = path.read_text(encoding="utf-8")
+    session = Session(calendar_loader(demo=True), load_settings(path), settings_path=path)
+    window = dialog(session.settings)
+    widget(window, QDoubleSpinBox, "budget.weekly_hours").setValue(4.5)
+    add_row(qtbot, window, "stars", {"Match": "Help Desk Institute", "Stars": "5"})
+    press_ok(qtbot, window)
+    session.set_settings(window.settings())  # as the main window does with an accepted dialog
+
+    assert session.save_problem == ""
+    after = path.read_text(encoding="utf-8")
+    diff = difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+    assert [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")] == [
+        "-weekly_hours = 6",
+        "+weekly_hours = 4.5",
+        "+",
+        "+[[stars]]",
+        '+match = "Help Desk Institute"',
+        "+stars = 5",
+    ]
+    assert "# About 1-3 hours of networking a week" in after
+    assert load_settings(path) == window.settings()
+
+
+def test_an_editor_offers_the_range_the_file_accepts(dialog):
+    window = dialog(demo_settings())
+    stars = widget(window, QSpinBox, "rules.default_stars")
+    assert (stars.minimum(), stars.maximum()) == (0, 5)
