@@ -40,8 +40,12 @@ def imported_modules(path: Path, modules: set[str]) -> set[str]:
             if node.level:
                 anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
                 base = ".".join([*anchor, base] if base else anchor)
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
+            submodules = {f"{base}.{alias.name}" for alias in node.names} & modules
+            found.update(submodules)
+            # ``from package import submodule`` needs the submodule, not the package's
+            # own code (which runs first for any submodule import anyway).
+            if len(submodules) < len(node.names):
+                found.add(base)
     return {name for name in found if name in modules and name != me}
 
 

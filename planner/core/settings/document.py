@@ -19,6 +19,7 @@ file planner creates.
 
 from __future__ import annotations
 
+import logging
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -30,6 +31,7 @@ import tomlkit
 from tomlkit.items import AoT, Array, Comment, Item, Null, Table, Whitespace
 from tomlkit.toml_document import TOMLDocument
 
+from planner.core.logs import log_failure
 from planner.core.settings.reading import (
     left_out,
     read_name,
@@ -39,6 +41,8 @@ from planner.core.settings.reading import (
 )
 from planner.core.settings.schema import SCHEMA, Key
 from planner.core.settings.types import SCHEMA_VERSION, Settings, SettingsError
+
+_log = logging.getLogger(__name__)
 
 ABSENT: Any = object()
 """A key the document leaves out."""
@@ -90,8 +94,8 @@ def updated(text: str, data: Mapping[str, Any], header: str | None, default_head
             result = result.rstrip("\n") + "\n"
         if _reads_as(result) == wanted:
             return result
-    except Exception:  # any edit tomlkit refuses: the file is written whole, as before
-        pass
+    except Exception as exc:  # any edit tomlkit refuses: the file is written whole, as before
+        log_failure(_log, "keeping the settings file's comments", exc)
     return fresh
 
 

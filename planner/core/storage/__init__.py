@@ -1,4 +1,14 @@
-"""What planner keeps: the SQLite store, feeds and their last good copies, preferences.
+"""What planner keeps: the user's decisions, calendars and history, safe from crashes.
 
-May import: planner.core.calendars and everything below it (text, travel, settings, model).
+- :mod:`.store`: the :class:`~.store.Store` facade the rest of planner calls, over
+  :mod:`.database` (connection, pragmas, migrations, transactions), :mod:`.codec`
+  (events as text), :mod:`.decisions`, :mod:`.state` (what the session saves),
+  :mod:`.sources` (calendars and feed copies), :mod:`.history`, :mod:`.parse_cache`
+  and :mod:`.backups`;
+- :mod:`.writer`: writes inline (CLI) or on one background thread in order (window);
+- :mod:`.feeds`: calendars at a URL, fetched politely and merged into the store;
+- :mod:`.preferences`: answers given in the window (geocoding consent, import roles).
+
+May import: planner.core.calendars and everything below it (text, travel, settings,
+model, logs). Never planning (a sibling), the session or anything above.
 """

@@ -1,4 +1,14 @@
-"""Travel: places to positions, trip estimates, routers, itineraries and trip queries.
+"""Travel: from place texts to positions, and from positions to trips.
 
-May import: planner.core.settings, planner.core.model.
+- :mod:`.place_text`: what a place text says (online or not, venue and address, coordinates);
+- :mod:`.places`: the :class:`~.places.PlaceResolver`, trying saved places, the
+  :mod:`.geocode_cache`, the consented :mod:`.geocoder` and the offline :mod:`.gazetteer`;
+- :mod:`.estimate`: offline trip estimates (modes, circuity, rush hour, one haversine);
+- :mod:`.router`: an optional OSRM or Valhalla server;
+- :mod:`.service`: known trips, then a router, then the estimate: every trip goes here;
+- :mod:`.itinerary`: where the user is before and after an event, and the trips around it;
+- :mod:`.query`: ``planner travel`` and its ``--batch``.
+
+May import: planner.core.settings, planner.core.model, planner.core.logs. Never text,
+calendars or anything above.
 """
