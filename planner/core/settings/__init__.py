@@ -9,7 +9,7 @@ dataclasses), :mod:`.values` how single values are read and written,
 and :mod:`.document` the in-place update of the user's file that keeps their
 comments (tomlkit, imported only when saving).
 
-May import: planner.core.model.
+May import: planner.core.model, planner.core.logs.
 """
 
 from planner.core.settings.reading import load_settings, load_settings_text, settings_from_dict
