@@ -459,6 +459,9 @@ def main(argv: list[str] | None = None) -> int:
     files, rest = _split_files(list(sys.argv[1:] if argv is None else argv))
     args = build_parser().parse_args(rest)
     args.open = files
+    from planner.core.logs import setup_logging  # here, not at the top: start-up stays fast
+
+    setup_logging()
     # The saved planning's commands. Imported here, not at the top, as it imports from this
     # module; it is light (its core imports are inside its functions), so the window's path
     # pays nothing for it either.
