@@ -125,13 +125,14 @@ class Session:
 
     def reset(self, state: State, label: str = "") -> None:
         """Replace everything (a backup was restored): the undo history is dropped, as it
-        belongs to the state that was replaced."""
+        belongs to the state that was replaced. The settings file is left as the restore
+        left it (see :func:`planner.core.saved.restore_backup`), comments and all."""
         self._undo.clear()
         self._redo.clear()
         change = Change(label or "Restore", self._state, state)
         self._state = state
         self.forget_loaded()
-        self._notify(change)
+        self._notify(change, settings_written=True)
 
     # --- reading ------------------------------------------------------------------------
     @property
@@ -298,9 +299,10 @@ class Session:
         self._notify(change)
         return change
 
-    def _notify(self, change: Change) -> None:
+    def _notify(self, change: Change, *, settings_written: bool = False) -> None:
         problems = [self._save_state()]
-        if change.before.settings is not change.after.settings and self.settings_path:
+        settings_changed = change.before.settings is not change.after.settings
+        if settings_changed and self.settings_path and not settings_written:
             problems.append(self._save_settings(self._state.settings))
         self.save_problem = "; ".join(p for p in problems if p)
         for listener in list(self.listeners):
