@@ -66,7 +66,7 @@ from planner.core.planning.week import WeekData
 from planner.core.session import Change, Session, State
 from planner.core.settings import Settings
 from planner.core.storage import preferences
-from planner.gui.background import Job, run_in_background
+from planner.gui.background import Job, describe_error, run_in_background
 from planner.gui.budget_panel import BudgetPanel
 from planner.gui.candidate_filter import CandidateFilterProxy
 from planner.gui.candidate_model import COLUMNS, KEY_ROLE, CandidateTableModel, plan_stars
@@ -472,9 +472,10 @@ class MainWindow(QMainWindow):
             if generation == self._generation:
                 self._show(*result)
 
-        def failed(message: str) -> None:
+        def failed(error: Exception) -> None:
             self._jobs.discard(job)  # type: ignore[arg-type]
             if generation == self._generation:
+                message = describe_error(error)
                 self.statusBar().showMessage(f"Could not plan the week: {message}")
                 self.planFailed.emit(message)
 

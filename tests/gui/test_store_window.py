@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from planner.core import saved
@@ -27,12 +27,6 @@ MIXER_MOVED = vevent(
     "LOCATION:online",
     "SEQUENCE:1",
 )
-
-
-@pytest.fixture(autouse=True)
-def _background_work_done():
-    yield
-    QThreadPool.globalInstance().waitForDone(20_000)
 
 
 @pytest.fixture
