@@ -126,7 +126,7 @@ def run_app(args: argparse.Namespace) -> int:
         return _screenshot(app, window, args.screenshot, args.size)
     opened = [str(f) for f in getattr(args, "open", [])]
     if opened:
-        QTimer.singleShot(0, lambda: window.import_files(opened))
+        QTimer.singleShot(0, lambda: window.files.import_files(opened))
     elif not (args.demo or args.commitments or args.candidates or window.session.state.sources):
         window.statusBar().showMessage(
             "No calendars yet: import .ics files (Ctrl+O), subscribe to a feed (Ctrl+Shift+O) "
