@@ -23,6 +23,7 @@ from planner.core.demo import DEMO_WEEK, demo_settings
 from planner.core.session import Session, calendar_loader
 from planner.core.settings import Settings, SettingsError, load_settings
 from planner.core.storage.store import Store, StoreError
+from planner.gui.background import GuiThreadCollector
 from planner.gui.main_window import MainWindow
 from planner.gui.platform_check import missing_window_libraries, window_problem
 
@@ -105,6 +106,8 @@ def run_app(args: argparse.Namespace) -> int:
     app.setOrganizationName("planner")
     app.setWindowIcon(QIcon(str(resources.path("icons", "planner.svg"))))
     app.setDesktopFileName(DESKTOP_ID)  # Wayland and docks match the window to its .desktop
+    # Python's cyclic collector, never on a reading thread (see planner.gui.background).
+    collector = GuiThreadCollector(app)
     store, store_problem = _open_store(args)
     today = datetime.now(settings.zone).date()
     week_day = args.week or (
@@ -138,6 +141,7 @@ def run_app(args: argparse.Namespace) -> int:
     try:
         return app.exec()
     finally:
+        collector.stop()
         if store is not None:
             store.close()
 
