@@ -108,14 +108,6 @@ class MainWindow(QMainWindow):
         self._layout = LayoutMemory(self, arranged, remember=remember_layout)
 
         status = self.statusBar()
-        self.files = FilesController(
-            session,
-            self,
-            status,
-            plan=lambda: self._plan,
-            clock=self._clock,
-            after_restore=lambda: self.feeds.show_changes(),
-        )
         self.feeds = FeedsController(
             session,
             self,
@@ -125,6 +117,14 @@ class MainWindow(QMainWindow):
             clock=self._clock,
             reload=self.reload,
             show_event=self.show_event,
+        )
+        self.files = FilesController(
+            session,
+            self,
+            status,
+            plan=lambda: self._plan,
+            clock=self._clock,
+            after_restore=self.feeds.show_changes,
         )
         self.decisions = DecisionsController(
             session,
