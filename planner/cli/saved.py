@@ -519,18 +519,6 @@ def _contents(store: Store) -> str:
     return ", ".join(parts)
 
 
-def _is_empty(store: Store) -> bool:
-    choices = store.load_choices()
-    return not (
-        choices.pinned
-        or choices.refused
-        or choices.stars
-        or store.load_sources()
-        or store.load_added()
-        or store.last_week()
-    )
-
-
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.resolve() == b.resolve()
@@ -565,90 +553,60 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    """``planner restore FILE``: replace everything kept with a backup, after saving it."""
+    """``planner restore FILE``: replace everything kept with a backup, after saving it.
+
+    The policy (what is saved first, when the settings file changes) is the core's
+    :func:`planner.core.saved.restore_backup`, which the window follows too; this says
+    what it did.
+    """
     from planner.core.model import source_name
-    from planner.core.saved import default_settings_path
-    from planner.core.storage.store import StoreError, data_dir
+    from planner.core.saved import (
+        RestoreError,
+        SettingsOutcome,
+        default_settings_path,
+        restore_backup,
+    )
 
     source: Path = args.file
-    if not source.is_file():
+    if not source.is_file():  # said before the store is opened (and made, for a new user)
         raise CommandError(f"{source}: no such backup file", EXIT_USAGE)
+    target = args.settings or default_settings_path()
     with _open_store() as store:
-        if _same_file(source, store.path):
-            raise CommandError(f"{source} is planner's own database, not a backup", EXIT_USAGE)
-        saved_as: Path | None = None
-        if not _is_empty(store):
-            stamp = datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
-            saved_as = data_dir() / f"before-restore-{stamp}.sqlite3"
-            partial = saved_as.with_name(saved_as.name + ".new")
-            try:
-                store.export_backup(partial)
-            except OSError as exc:
-                raise CommandError(
-                    f"cannot save your current planning to {partial} before restoring "
-                    f"({exc.strerror or exc}); nothing changed"
-                ) from None
         try:
-            store.import_backup(source)
-        except (StoreError, OSError) as exc:
-            if saved_as is not None:
-                saved_as.with_name(saved_as.name + ".new").unlink(missing_ok=True)
-            raise CommandError(str(exc), EXIT_USAGE) from None
-        if saved_as is not None:
-            saved_as.with_name(saved_as.name + ".new").replace(saved_as)
+            restored = restore_backup(
+                store, source, settings_path=target, settings_too=args.settings_too
+            )
+        except RestoreError as exc:
+            raise CommandError(str(exc), EXIT_USAGE if exc.bad_backup else 1) from None
         contents = _contents(store)
-        missing = [
-            s.path
-            for s in store.load_sources()
-            if "://" not in s.path and not Path(s.path).exists()
-        ]
-        kept = store.load_settings()
     print(f"Restored from {source}: {contents}.")
-    if saved_as is not None:
-        print(f"What you had before is saved as {saved_as} (`planner restore` it to go back).")
-    for path in missing:
+    if restored.saved_as is not None:
+        print(
+            f"What you had before is saved as {restored.saved_as} "
+            "(`planner restore` it to go back)."
+        )
+    for path in restored.missing:
         print(
             f"planner: warning: {path} is not on this computer: put it back, or "
             f"`planner sources remove {source_name(path)}`",
             file=sys.stderr,
         )
-    if kept is None or not kept.text.strip():
-        return 0
-    target = args.settings or default_settings_path()
-    return _restore_settings(kept.text, kept.path, target, write=args.settings_too, backup=source)
-
-
-def _restore_settings(text: str, origin: str, target: Path, *, write: bool, backup: Path) -> int:
-    """Write a backup's settings text to ``target`` (keeping the old file), or say why not."""
-    import tomllib
-
-    from planner.core.settings import SettingsError, load_settings_text
-
-    current = target.read_text(encoding="utf-8") if target.is_file() else None
-    if current == text:
-        print(f"Settings: the backup's are those in {target} already.")
-        return 0
-    if not write:
-        print(
-            f"Settings: the backup holds the settings file {origin}; not written. "
-            f"`planner restore {backup} --settings-too` writes it to {target}."
-        )
-        return 0
-    try:
-        load_settings_text(tomllib.loads(text), f"the settings in the backup ({origin})")
-    except (SettingsError, tomllib.TOMLDecodeError) as exc:
-        raise CommandError(
-            f"{exc}; {target} was not changed (everything else was restored)"
-        ) from None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if current is not None:
-            target.replace(target.with_name(target.name + ".before-restore"))
-        partial = target.with_name(target.name + ".new")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(target)
-    except OSError as exc:
-        raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from None
-    kept = f" (the previous one is {target.name}.before-restore)" if current is not None else ""
-    print(f"Settings: written to {target}{kept}.")
+    settings = restored.settings
+    match settings.outcome:
+        case SettingsOutcome.SAME:
+            print(f"Settings: the backup's are those in {target} already.")
+        case SettingsOutcome.LEFT:
+            print(
+                f"Settings: the backup holds the settings file {settings.origin}; not written. "
+                f"`planner restore {source} --settings-too` writes it to {target}."
+            )
+        case SettingsOutcome.WRITTEN:
+            kept = (
+                f" (the previous one is {settings.kept_as.name})"
+                if settings.kept_as is not None
+                else ""
+            )
+            print(f"Settings: written to {target}{kept}.")
+        case SettingsOutcome.INVALID | SettingsOutcome.UNWRITABLE:
+            raise CommandError(settings.problem)
     return 0

@@ -6,20 +6,28 @@ named on the command line, or the one planner keeps in its config folder
 is there next time); the store in the data folder (the demo week has its own,
 so trying the demo never mixes with the user's decisions); and a session
 restored from that store and kept there.
+
+Restoring a backup follows one careful policy, for the window and ``planner
+restore`` alike (:func:`restore_backup`): what is there now is saved first, the
+settings file changes only when asked, and a copy of the old one is kept.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
 from pathlib import Path
 
 from planner.core.session import Session, calendar_loader
 from planner.core.settings import Settings, load_settings
 from planner.core.storage import preferences
-from planner.core.storage.store import Store, data_dir, default_path
+from planner.core.storage.store import Store, StoreError, data_dir, default_path
 
 DEMO_STORE = "demo.sqlite3"
+BEFORE_RESTORE = ".before-restore"
+"""The suffix of the settings file a restore wrote over, kept beside it."""
 
 
 def default_settings_path() -> Path:
@@ -74,3 +82,177 @@ def opening_week(store: Store, today: date) -> date:
         return today
     monday = today.toordinal() - today.weekday()
     return last if last.toordinal() - last.weekday() >= monday else today
+
+
+# --- restoring a backup --------------------------------------------------------------------
+
+
+class RestoreError(Exception):
+    """The backup was not restored and nothing changed; ``str(self)`` says why in one line.
+
+    ``bad_backup``: the file given is the problem (missing, planner's own database, not a
+    planner backup); otherwise what is there now could not be saved first.
+    """
+
+    def __init__(self, message: str, *, bad_backup: bool) -> None:
+        super().__init__(message)
+        self.bad_backup = bad_backup
+
+
+class SettingsOutcome(Enum):
+    """What a restore did with the settings file text the backup holds."""
+
+    NONE = "the backup holds no settings"
+    SAME = "the settings file holds the backup's settings already"
+    LEFT = "the settings file was not changed (not asked to)"
+    WRITTEN = "the backup's settings were written to the settings file"
+    INVALID = "the backup's settings do not read as settings: the file was not changed"
+    UNWRITABLE = "the settings file could not be written"
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsRestored:
+    """The settings part of a restore."""
+
+    outcome: SettingsOutcome
+    target: Path | None = None
+    """The user's settings file (None: there is none, as for the demo)."""
+    origin: str = ""
+    """The settings file the backup's text came from (its path on the backed-up computer)."""
+    kept_as: Path | None = None
+    """The copy of the file that was written over (WRITTEN, when there was one)."""
+    settings: Settings | None = None
+    """The settings now in the file (WRITTEN), for the session to use."""
+    problem: str = ""
+    """Why not (INVALID, UNWRITABLE), naming the file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """What :func:`restore_backup` did."""
+
+    backup: Path
+    saved_as: Path | None
+    """The copy of what was there before (None: there was nothing to keep)."""
+    missing: tuple[str, ...]
+    """Calendar files the backup reads that are not on this computer."""
+    settings: SettingsRestored
+
+
+def restore_backup(
+    store: Store,
+    backup: Path,
+    *,
+    settings_path: Path | None,
+    settings_too: bool = False,
+    now: datetime | None = None,
+) -> Restored:
+    """Replace everything ``store`` keeps with ``backup``, the careful way.
+
+    What the store holds now is first saved beside it as
+    ``before-restore-<stamp>.sqlite3`` (unless it holds nothing), so a wrong backup
+    costs nothing; then the backup is checked and imported (any doubt: nothing
+    changes). The settings file at ``settings_path`` is written with the backup's
+    settings only when ``settings_too`` (its comments are the backup's own, as the
+    text is written whole), and the file it replaces is kept as
+    ``<name>.before-restore``. Raises :class:`RestoreError` when nothing was restored;
+    a settings problem after the import is reported in the result, as the rest is
+    restored by then.
+    """
+    if not backup.is_file():
+        raise RestoreError(f"{backup}: no such backup file", bad_backup=True)
+    if _same_file(backup, store.path):
+        raise RestoreError(f"{backup} is planner's own database, not a backup", bad_backup=True)
+    saved_as: Path | None = None
+    if not _is_empty(store):
+        stamp = (now or datetime.now().astimezone()).strftime("%Y%m%d-%H%M%S")
+        saved_as = _unused(store.path.parent / f"before-restore-{stamp}.sqlite3")
+        partial = saved_as.with_name(saved_as.name + ".new")
+        try:
+            store.export_backup(partial)
+        except OSError as exc:
+            raise RestoreError(
+                f"cannot save your current planning to {partial} before restoring "
+                f"({exc.strerror or exc}); nothing changed",
+                bad_backup=False,
+            ) from None
+    try:
+        store.import_backup(backup)
+    except (StoreError, OSError) as exc:
+        if saved_as is not None:
+            saved_as.with_name(saved_as.name + ".new").unlink(missing_ok=True)
+        raise RestoreError(str(exc), bad_backup=True) from None
+    if saved_as is not None:
+        saved_as.with_name(saved_as.name + ".new").replace(saved_as)
+    missing = tuple(
+        s.path for s in store.load_sources() if "://" not in s.path and not Path(s.path).exists()
+    )
+    settings = _restore_settings(store, settings_path, settings_too)
+    return Restored(backup, saved_as, missing, settings)
+
+
+def _restore_settings(store: Store, target: Path | None, write: bool) -> SettingsRestored:
+    """Write the backup's settings text to ``target`` (keeping the old file), or say why not."""
+    import tomllib
+
+    from planner.core.settings import SettingsError, load_settings_text
+
+    kept = store.load_settings()
+    if kept is None or not kept.text.strip():
+        return SettingsRestored(SettingsOutcome.NONE, target)
+    text, origin = kept.text, kept.path
+    if target is None:
+        return SettingsRestored(SettingsOutcome.LEFT, None, origin)
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    if current == text:
+        return SettingsRestored(SettingsOutcome.SAME, target, origin)
+    if not write:
+        return SettingsRestored(SettingsOutcome.LEFT, target, origin)
+    try:
+        load_settings_text(tomllib.loads(text), f"the settings in the backup ({origin})")
+    except (SettingsError, tomllib.TOMLDecodeError) as exc:
+        problem = f"{exc}; {target} was not changed (everything else was restored)"
+        return SettingsRestored(SettingsOutcome.INVALID, target, origin, problem=problem)
+    kept_as = target.with_name(target.name + BEFORE_RESTORE) if current is not None else None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if kept_as is not None:
+            target.replace(kept_as)
+        partial = target.with_name(target.name + ".new")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(target)
+        settings = load_settings(target)
+    except (OSError, SettingsError) as exc:
+        problem = f"cannot write {target}: {getattr(exc, 'strerror', None) or exc}"
+        return SettingsRestored(SettingsOutcome.UNWRITABLE, target, origin, problem=problem)
+    return SettingsRestored(SettingsOutcome.WRITTEN, target, origin, kept_as, settings)
+
+
+def _unused(path: Path) -> Path:
+    """``path``, or ``<stem>-2<suffix>`` and so on if taken: two restores within a second
+    keep both copies."""
+    candidate, number = path, 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+        number += 1
+    return candidate
+
+
+def _is_empty(store: Store) -> bool:
+    """Whether the store holds nothing worth a copy before it is replaced."""
+    choices = store.load_choices()
+    return not (
+        choices.pinned
+        or choices.refused
+        or choices.stars
+        or store.load_sources()
+        or store.load_added()
+        or store.last_week()
+    )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False

@@ -170,13 +170,14 @@ class Session:
 
     def reset(self, state: State, label: str = "") -> None:
         """Replace everything (a backup was restored): the undo history is dropped, as it
-        belongs to the state that was replaced."""
+        belongs to the state that was replaced. The settings file is left as the restore
+        left it (see :func:`planner.core.saved.restore_backup`), comments and all."""
         self._undo.clear()
         self._redo.clear()
         change = Change(label or "Restore", self._state, state)
         self._state = state
         self.forget_loaded()
-        self._notify(change)
+        self._notify(change, settings_written=True)
 
     # --- reading ------------------------------------------------------------------------
     @property
@@ -346,12 +347,14 @@ class Session:
         self._notify(change)
         return change
 
-    def _notify(self, change: Change) -> None:
+    def _notify(self, change: Change, *, settings_written: bool = False) -> None:
         self._save_state()
         # The settings file is written here, not by the writer: the settings dialog says at
-        # once whether it was, and the store's copy of it shares no row with the state.
+        # once whether it was, and the store's copy of it shares no row with the state. After
+        # a restore the file is as the restore left it (settings_written), comments and all.
         self._settings_problem = ""
-        if change.before.settings is not change.after.settings and self.settings_path:
+        settings_changed = change.before.settings is not change.after.settings
+        if settings_changed and self.settings_path and not settings_written:
             self._settings_problem = self._save_settings(self._state.settings)
         self.take_written()
         for listener in list(self.listeners):

@@ -24,6 +24,7 @@ from planner.core.session import Session, calendar_loader
 from planner.core.settings import Settings, SettingsError, load_settings
 from planner.core.storage.store import Store, StoreError
 from planner.core.storage.writer import SerialWriter
+from planner.gui.background import GuiThreadCollector
 from planner.gui.main_window import MainWindow
 from planner.gui.platform_check import missing_window_libraries, window_problem
 
@@ -106,6 +107,8 @@ def run_app(args: argparse.Namespace) -> int:
     app.setOrganizationName("planner")
     app.setWindowIcon(QIcon(str(resources.path("icons", "planner.svg"))))
     app.setDesktopFileName(DESKTOP_ID)  # Wayland and docks match the window to its .desktop
+    # Python's cyclic collector, never on a reading thread (see planner.gui.background).
+    collector = GuiThreadCollector(app)
     store, store_problem = _open_store(args)
     today = datetime.now(settings.zone).date()
     week_day = args.week or (
@@ -129,7 +132,7 @@ def run_app(args: argparse.Namespace) -> int:
         window.session.use_writer(SerialWriter(window.written.emit))
     opened = [str(f) for f in getattr(args, "open", [])]
     if opened:
-        QTimer.singleShot(0, lambda: window.import_files(opened))
+        QTimer.singleShot(0, lambda: window.files.import_files(opened))
     elif not (args.demo or args.commitments or args.candidates or window.session.state.sources):
         window.statusBar().showMessage(
             "No calendars yet: import .ics files (Ctrl+O), subscribe to a feed (Ctrl+Shift+O) "
@@ -142,6 +145,7 @@ def run_app(args: argparse.Namespace) -> int:
         return app.exec()
     finally:
         window.session.writer.close()  # writes what is still queued, then stops the worker
+        collector.stop()
         if store is not None:
             store.close()
 

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from planner.core.model import Source, is_feed, source_name
 from planner.core.storage.store import Store
-from planner.gui.background import Job, run_in_background
+from planner.gui.background import Job, describe_error, run_in_background
 
 CHECK_EVERY_MS = 5 * 60 * 1000
 
@@ -118,9 +118,10 @@ class FeedRefresher(QObject):
         self.refreshed.emit(result)
         self._next()
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: Exception) -> None:
         self._job = None
-        self.refreshed.emit(Refreshed((), (), (f"Could not refresh the feeds: {message}",)))
+        problem = f"Could not refresh the feeds: {describe_error(error)}"
+        self.refreshed.emit(Refreshed((), (), (problem,)))
         self._next()
 
     def _next(self) -> None:

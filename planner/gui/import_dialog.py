@@ -38,7 +38,7 @@ from planner.core.calendars.preview import Preview, preview_file
 from planner.core.calendars.reading import IcsError
 from planner.core.model import ROLES, Role
 from planner.core.storage.preferences import is_role, remember_role, remembered_role
-from planner.gui.background import ProgressJob, run_with_progress
+from planner.gui.background import ProgressJob, describe_error, run_with_progress
 
 ROLE_LABELS = {"commitments": "Commitments", "candidates": "Candidates"}
 ROLE_HELP = {
@@ -263,7 +263,7 @@ class ImportDialog(QDialog):
 
         self._job_row = row
         self._job = run_with_progress(
-            work, self._read, self._crashed, self._progressed, self._stopped
+            work, self._read, self._crashed, self._progressed, self._stopped, self
         )
 
     def _progressed(self, done: int, total: int) -> None:
@@ -303,10 +303,10 @@ class ImportDialog(QDialog):
             row.status.setToolTip(_plain_tooltip("\n".join(shown)))
         self._after(row)
 
-    def _crashed(self, detail: str) -> None:
+    def _crashed(self, error: Exception) -> None:
         row = self._job_row
         if row is not None and row.state is State.READING:
-            self._fail(row, f"could not be read ({detail})")
+            self._fail(row, f"could not be read ({describe_error(error)})")
         self._start_next()
 
     def _stopped(self) -> None:

@@ -56,7 +56,7 @@ from planner.core.text.quick_add import (
     read_cost_text,
     read_place_text,
 )
-from planner.gui.background import Job, run_in_background
+from planner.gui.background import Job, describe_error, run_in_background
 
 COLUMNS = ("Title", "Day", "Start", "End", "Place", "Cost", "Category")
 PARTS: tuple[Part, ...] = ("title", "day", "start", "end", "place", "cost", "category")
@@ -382,6 +382,7 @@ class QuickAddDialog(QDialog):
             lambda: parse_lines(text, settings=settings, reference=reference),
             self._parsed,
             self._failed,
+            self,
         )
 
     def events(self) -> list[Event]:
@@ -391,6 +392,13 @@ class QuickAddDialog(QDialog):
     def unparsed(self) -> list[Unparsed]:
         """The lines that could not be read, with the reason for each."""
         return list(self._unparsed)
+
+    def done(self, result: int) -> None:
+        """Closing, either way, drops a reading still under way: nothing arrives after."""
+        if self._job is not None:
+            self._job.cancel()
+            self._job = None
+        super().done(result)
 
     def _parsed(self, result: tuple[list[Parsed], list[Unparsed]]) -> None:
         self._job = None
@@ -428,10 +436,10 @@ class QuickAddDialog(QDialog):
             text += f"; {assumed} with guesses, shown in italics with ⚠ (point at one to see it)"
         return text + ". Edit any cell to correct it."
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: Exception) -> None:
         self._job = None
         self.progress.hide()
-        self.status.setText(f"Could not read the text: {message}")
+        self.status.setText(f"Could not read the text: {describe_error(error)}")
         self.parsingFinished.emit()
 
     def _update_add_button(self, count: int) -> None:

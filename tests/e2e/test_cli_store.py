@@ -420,6 +420,36 @@ def test_backup_then_restore_into_a_fresh_data_folder(user, tmp_path):
     assert len(saved) == 1 and str(saved[0]) in again.stdout
 
 
+def test_restore_changes_the_settings_file_only_when_asked_and_keeps_the_old_one(user, tmp_path):
+    mine = (
+        '# mine\n[general]\ntimezone = "America/Toronto"\n\n# my note\n[budget]\nweekly_hours = 4\n'
+    )
+    theirs = "# theirs\n[budget]\n# a note\nweekly_hours = 7\n"
+    own = user.root / "config" / "settings.toml"
+    own.parent.mkdir(parents=True)
+    own.write_text(mine)
+    other = User(tmp_path / "other")
+    rules = tmp_path / "theirs.toml"
+    rules.write_text(theirs)
+    assert other.run("add", "PMI mixer next Thu 6-8pm", "--week", REFERENCE).returncode == 0
+    backup = tmp_path / "theirs-backup.sqlite3"
+    assert other.run("backup", str(backup), "--settings", str(rules)).returncode == 0
+
+    left = user.run("restore", str(backup))
+    assert left.returncode == 0, left.stderr
+    assert f"Settings: the backup holds the settings file {rules}; not written." in left.stdout
+    assert own.read_text() == mine
+
+    written = user.run("restore", str(backup), "--settings-too")
+    assert written.returncode == 0, written.stderr
+    assert (
+        f"Settings: written to {own} (the previous one is settings.toml.before-restore)."
+        in written.stdout
+    )
+    assert own.read_text() == theirs  # the backup's text, comments and all
+    assert own.with_name("settings.toml.before-restore").read_text() == mine
+
+
 def test_restore_refuses_what_is_not_a_planner_backup_and_changes_nothing(user, tmp_path):
     assert user.run("add", "PMI mixer next Thu 6-8pm", "--week", REFERENCE).returncode == 0
     with user.store() as store:

@@ -8,7 +8,7 @@ from planner.core.planning.week import WeekData
 from planner.core.session import Session
 from planner.core.settings import Settings
 from planner.core.storage import preferences
-from planner.gui import main_window
+from planner.gui import settings_controller
 from planner.gui.consent_dialog import consent_text
 from planner.gui.main_window import MainWindow
 
@@ -28,7 +28,7 @@ def test_asked_once_and_remembered(qtbot, monkeypatch, answer):
         asked.append((addresses, service))
         return answer
 
-    monkeypatch.setattr(main_window, "ask_geocoding_consent", fake_ask)
+    monkeypatch.setattr(settings_controller, "ask_geocoding_consent", fake_ask)
     preferences.save("geocoding_consent", None)
     window = MainWindow(Session(loader, Settings()), date(2026, 11, 23))
     qtbot.addWidget(window)

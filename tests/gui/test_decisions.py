@@ -62,13 +62,16 @@ def test_dropping_a_candidate_on_the_week_commits_to_it_and_replans(window, qtbo
     drop_on(window.week_view, mime_for(left_out.event), qtbot, window)
     pinned = decision(window, left_out.event.key)
     assert pinned.chosen and pinned.reason is Reason.PINNED
-    assert window.undo_action.isEnabled() and "Commit to" in window.undo_action.text()
+    assert (
+        window.decisions.undo_action.isEnabled()
+        and "Commit to" in window.decisions.undo_action.text()
+    )
     # Undo and redo, through the menu actions the shortcuts trigger.
     with qtbot.waitSignal(window.planned, timeout=30_000):
-        window.undo_action.trigger()
+        window.decisions.undo_action.trigger()
     assert decision(window, left_out.event.key).reason is not Reason.PINNED
     with qtbot.waitSignal(window.planned, timeout=30_000):
-        window.redo_action.trigger()
+        window.decisions.redo_action.trigger()
     assert decision(window, left_out.event.key).reason is Reason.PINNED
 
 
@@ -100,11 +103,13 @@ def test_dragging_an_event_off_the_week_onto_the_list_refuses_it(window, qtbot):
 
 def test_a_drag_out_of_the_week_let_go_nowhere_refuses(window, qtbot, monkeypatch):
     proposed = window.plan.chosen[0]
-    from planner.gui import main_window
+    from planner.gui import decisions_controller
 
-    monkeypatch.setattr(main_window.QDrag, "exec", lambda self, *a, **k: Qt.DropAction.IgnoreAction)
+    monkeypatch.setattr(
+        decisions_controller.QDrag, "exec", lambda self, *a, **k: Qt.DropAction.IgnoreAction
+    )
     outside = window.week_view.mapToGlobal(QPoint(-50, -50))
-    monkeypatch.setattr(main_window.QCursor, "pos", staticmethod(lambda: outside))
+    monkeypatch.setattr(decisions_controller.QCursor, "pos", staticmethod(lambda: outside))
     with qtbot.waitSignal(window.planned, timeout=30_000):
         window.week_view.dragRequested.emit(proposed.event.key)
     assert decision(window, proposed.event.key).reason is Reason.REFUSED
@@ -112,11 +117,13 @@ def test_a_drag_out_of_the_week_let_go_nowhere_refuses(window, qtbot, monkeypatc
 
 def test_a_drag_let_go_back_on_the_week_changes_nothing(window, qtbot, monkeypatch):
     proposed = window.plan.chosen[0]
-    from planner.gui import main_window
+    from planner.gui import decisions_controller
 
-    monkeypatch.setattr(main_window.QDrag, "exec", lambda self, *a, **k: Qt.DropAction.IgnoreAction)
+    monkeypatch.setattr(
+        decisions_controller.QDrag, "exec", lambda self, *a, **k: Qt.DropAction.IgnoreAction
+    )
     inside = window.week_view.mapToGlobal(QPoint(20, 20))
-    monkeypatch.setattr(main_window.QCursor, "pos", staticmethod(lambda: inside))
+    monkeypatch.setattr(decisions_controller.QCursor, "pos", staticmethod(lambda: inside))
     window.week_view.dragRequested.emit(proposed.event.key)
     assert window.session.undo_label == ""
 
@@ -125,11 +132,11 @@ def test_delete_refuses_the_selected_event_and_undo_brings_it_back(window, qtbot
     proposed = window.plan.chosen[0]
     window.select_event(proposed.event.key)
     with qtbot.waitSignal(window.planned, timeout=30_000):
-        window.refuse_action.trigger()
+        window.decisions.refuse_action.trigger()
     assert decision(window, proposed.event.key).reason is Reason.REFUSED
-    assert window.refuse_action.shortcut().toString() == "Del"
+    assert window.decisions.refuse_action.shortcut().toString() == "Del"
     with qtbot.waitSignal(window.planned, timeout=30_000):
-        window.undo_action.trigger()
+        window.decisions.undo_action.trigger()
     assert decision(window, proposed.event.key).chosen
 
 
@@ -142,7 +149,7 @@ def test_rating_in_the_list_is_an_undoable_decision(window, qtbot):
     assert decision(window, event.key).reason is Reason.NO_VALUE
     assert row >= 0
     with qtbot.waitSignal(window.planned, timeout=30_000):
-        window.undo_action.trigger()
+        window.decisions.undo_action.trigger()
     assert event.key not in window.session.choices.stars
     assert decision(window, event.key).chosen
 
@@ -161,7 +168,7 @@ def test_keyboard_steps_through_the_week(window, qtbot):
 
 def test_dropping_ics_files_on_the_window_offers_them_for_import(window, monkeypatch, tmp_path):
     offered = []
-    monkeypatch.setattr(window, "import_files", lambda paths=None: offered.append(paths))
+    monkeypatch.setattr(window.files, "import_files", lambda paths=None: offered.append(paths))
     calendar = tmp_path / "meetup.ics"
     calendar.write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
     mime = QMimeData()

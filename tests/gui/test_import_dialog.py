@@ -5,12 +5,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QThreadPool
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QPushButton
 
 from planner.core.calendars.preview import Preview
 from planner.core.storage import preferences
-from planner.gui import import_dialog
+from planner.gui import background, import_dialog
 from planner.gui.import_dialog import ImportDialog, State, describe
 from tests.core.test_import_preview import write_big_calendar
 
@@ -24,7 +25,6 @@ def files(tmp_path):
         shutil.copy(FIXTURES / name, tmp_path / name)
     preferences.save("import_roles", {})
     yield tmp_path
-    QThreadPool.globalInstance().waitForDone(10_000)
     preferences.save("import_roles", {})
 
 
@@ -170,6 +170,40 @@ def test_cancel_really_stops_reading_a_big_file(qtbot, files, monkeypatch):
     assert dialog.state_of(luma) is State.READ
     assert dialog.chosen() == [(luma, "candidates")]
     assert dialog.preview_of(big) is None
+
+
+def test_a_dialog_deleted_while_it_reads_stops_the_reader_and_gets_nothing(
+    qtbot, files, monkeypatch, caplog
+):
+    big = files / "ten-years.ics"
+    write_big_calendar(big, 40)
+    size = big.stat().st_size
+    reported: list[int] = []
+    real = import_dialog.preview_file
+
+    def spied(path, *, progress):
+        def watched(done, total):
+            reported.append(done)
+            return progress(done, total)
+
+        return real(path, progress=watched)
+
+    delivered: list[object] = []
+    monkeypatch.setattr(import_dialog, "preview_file", spied)
+    for name in ("_read", "_crashed", "_progressed", "_stopped"):
+        monkeypatch.setattr(ImportDialog, name, lambda self, *args: delivered.append(args))
+    dialog = ImportDialog([big])
+    dialog.show()
+    qtbot.waitUntil(lambda: bool(reported), timeout=10_000)
+    delivered.clear()  # the progress so far was the dialog's to see
+    dialog.deleteLater()  # not closed first: deleted as its window would delete it
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(dialog)
+    qtbot.waitUntil(background.idle, timeout=20_000)
+    QCoreApplication.processEvents()
+    assert delivered == []
+    assert max(reported) < size / 2  # told to stop, the reader did not read on to the end
+    assert not caplog.records
 
 
 def test_waiting_files_can_be_cancelled_before_they_start(qtbot, files):

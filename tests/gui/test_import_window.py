@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from planner.core.demo import DEMO_WEEK, demo_settings
 from planner.core.session import Session, calendar_loader
-from planner.gui import main_window
+from planner.gui import files_controller
 from planner.gui.import_dialog import ImportDialog, State
 from planner.gui.main_window import MainWindow
 
@@ -61,18 +61,18 @@ def test_file_import_offers_the_preview_and_replans_with_the_new_events(
 ):
     feed = meetup_feed(tmp_path / "durham-tech.ics")
     monkeypatch.setattr(
-        main_window.QFileDialog,
+        files_controller.QFileDialog,
         "getOpenFileNames",
         staticmethod(lambda *args, **kwargs: ([str(feed)], "")),
     )
     QTimer.singleShot(0, lambda: accept_the_dialog_once_read(qtbot, feed))
     with qtbot.waitSignal(window.planned, timeout=30_000):
-        window.import_files()
+        window.files.import_files()
     assert any(d.event.uid == "feed-0@meetup.com" for d in window.plan.decisions)
     assert window.session.state.sources[0].role == "candidates"
-    assert window.undo_action.text().startswith("&Undo Import durham-tech.ics")
+    assert window.decisions.undo_action.text().startswith("&Undo Import durham-tech.ics")
     with qtbot.waitSignal(window.planned, timeout=30_000):
-        window.undo_action.trigger()
+        window.decisions.undo_action.trigger()
     assert not any(d.event.uid == "feed-0@meetup.com" for d in window.plan.decisions)
 
 
@@ -84,7 +84,7 @@ def test_a_cancelled_import_changes_nothing(window, qtbot, tmp_path):
         dialog.reject()
 
     QTimer.singleShot(0, cancel)
-    window.import_files([str(feed)])
+    window.files.import_files([str(feed)])
     assert window.session.state.sources == ()
     assert window.session.undo_label == ""
 
@@ -95,5 +95,5 @@ def test_a_big_calendar_imported_from_the_window_is_planned(window, qtbot, tmp_p
     feed = meetup_feed(tmp_path / "big.ics", 1250, datetime(2026, 8, 3, 7, 0))
     QTimer.singleShot(0, lambda: accept_the_dialog_once_read(qtbot, feed))
     with qtbot.waitSignal(window.planned, timeout=60_000):
-        window.import_files([str(feed)])
+        window.files.import_files([str(feed)])
     assert sum(1 for d in window.plan.decisions if d.event.uid.startswith("feed-")) >= 20

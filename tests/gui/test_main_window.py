@@ -4,6 +4,8 @@ import html
 from datetime import date
 
 import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 
 from planner.core.demo import DEMO_WEEK, demo_settings
 from planner.core.model import Reason
@@ -102,12 +104,12 @@ def test_next_week_replans_the_shifted_demo(window, qtbot):
 
 def test_export_writes_the_attend_list(window, tmp_path):
     target = tmp_path / "attend.ics"
-    window.export_ics(str(target))
+    window.files.export_ics(str(target))
     text = target.read_text()
     assert text.count("BEGIN:VEVENT") >= len(window.plan.chosen)
     assert "BEGIN:VALARM" in text
     csv_target = tmp_path / "attend.csv"
-    window.export_csv(str(csv_target))
+    window.files.export_csv(str(csv_target))
     assert len(csv_target.read_text().splitlines()) == len(window.plan.chosen) + 1
 
 
@@ -118,15 +120,15 @@ def test_all_three_exports_read_back(window, tmp_path):
     from pypdf import PdfReader
 
     chosen = window.plan.chosen
-    window.export_ics(str(tmp_path / "attend.ics"))
+    window.files.export_ics(str(tmp_path / "attend.ics"))
     calendar = icalendar.Calendar.from_ical((tmp_path / "attend.ics").read_bytes())
     summaries = {str(c["SUMMARY"]) for c in calendar.walk("VEVENT")}
     assert {d.event.summary for d in chosen} <= summaries
-    window.export_csv(str(tmp_path / "attend.csv"))
+    window.files.export_csv(str(tmp_path / "attend.csv"))
     with (tmp_path / "attend.csv").open(encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
     assert [r["title"] for r in rows] == [d.event.summary for d in chosen]
-    window.export_pdf(str(tmp_path / "agenda.pdf"))
+    window.files.export_pdf(str(tmp_path / "agenda.pdf"))
     text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "agenda.pdf").pages)
     for d in chosen:
         assert d.leave_at.strftime("%H:%M") in text
@@ -148,3 +150,20 @@ def test_the_window_remembers_its_size_and_layout(qtbot):
     assert (second.width(), second.height()) == (760, 540)
     assert second.split.sizes() == sizes
     second.close()
+
+
+def test_help_opens_the_log_folder_made_first(window, monkeypatch, tmp_path):
+    folder = tmp_path / "logs" / "planner"
+    monkeypatch.setenv("PLANNER_LOG_DIR", str(folder))
+    opened = []
+
+    def open_url(url):
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(open_url))
+    [help_menu] = [a.menu() for a in window.menuBar().actions() if a.text() == "&Help"]
+    [action] = [a for a in help_menu.actions() if a.text() == "Open &log folder"]
+    action.trigger()
+    assert opened == [QUrl.fromLocalFile(str(folder))]
+    assert folder.is_dir()

@@ -7,13 +7,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import QDate, QMimeData, QPointF, Qt, QThreadPool, QTime
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, QMimeData, QPointF, Qt, QTime
 from PySide6.QtGui import QDropEvent, QFont, QGuiApplication
 from PySide6.QtWidgets import QLineEdit
 
 from planner.core.settings import CategoryRule, Settings
 from planner.core.text import quick_add
-from planner.gui import quick_add_dialog
+from planner.gui import background, quick_add_dialog
 from planner.gui.quick_add_dialog import (
     ASSUMED_ROLE,
     COLUMNS,
@@ -35,12 +36,6 @@ asdf qwer
 - Networking drinks, details to follow
 AI Tinkerers Fri Nov 27 7-9pm, MaRS, 101 College St
 """
-
-
-@pytest.fixture(autouse=True)
-def _no_parse_left_running():
-    yield
-    QThreadPool.globalInstance().waitForDone(10_000)
 
 
 def open_dialog(qtbot, text=PASTED, *, wait=True):
@@ -255,6 +250,52 @@ def test_a_failed_parse_is_reported_not_raised(qtbot, monkeypatch):
     dialog = open_dialog(qtbot)
     assert "the parser broke" in dialog.status.text()
     assert not dialog.add_button.isEnabled()
+
+
+@pytest.mark.parametrize("ending", ["closed", "deleted", "closed and deleted"])
+def test_a_dialog_gone_while_it_reads_gets_nothing_and_nothing_is_said(
+    qtbot, monkeypatch, caplog, ending
+):
+    started, release = threading.Event(), threading.Event()
+
+    def slow_parse(text, **kwargs):
+        started.set()
+        assert release.wait(10)
+        return quick_add.parse_lines(text, **kwargs)
+
+    delivered: list[object] = []
+    monkeypatch.setattr(quick_add_dialog, "parse_lines", slow_parse)
+    monkeypatch.setattr(QuickAddDialog, "_parsed", lambda self, result: delivered.append(result))
+    monkeypatch.setattr(QuickAddDialog, "_failed", lambda self, error: delivered.append(error))
+    dialog = QuickAddDialog(PASTED, SETTINGS, REFERENCE)
+    dialog.show()
+    assert started.wait(10)
+    if "closed" in ending:
+        dialog.reject()
+    if "deleted" in ending:
+        dialog.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert not shiboken6.isValid(dialog)
+    release.set()  # the parse finishes after the dialog is gone
+    qtbot.waitUntil(background.idle, timeout=10_000)
+    QCoreApplication.processEvents()
+    assert delivered == []
+    assert not caplog.records
+    if shiboken6.isValid(dialog):
+        dialog.deleteLater()
+
+
+def test_fast_quick_adds_each_let_go_of_their_dialog(qtbot):
+    """Many previews opened and closed while their parse runs: each is deleted on the GUI
+    thread, and none is reported to."""
+    for _ in range(20):
+        dialog = QuickAddDialog(PASTED, SETTINGS, REFERENCE)
+        dialog.show()
+        dialog.reject()
+        dialog.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qtbot.waitUntil(background.idle, timeout=30_000)
+    QCoreApplication.processEvents()
 
 
 # --- The field --------------------------------------------------------------------------

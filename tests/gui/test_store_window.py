@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from planner.core import saved
 from planner.core.demo import DEMO_WEEK, demo_settings
+from planner.core.settings import load_settings
 from planner.core.storage.store import Store
 from planner.gui.main_window import MainWindow
 from planner.gui.quick_add_dialog import QuickAddDialog
@@ -27,12 +28,6 @@ MIXER_MOVED = vevent(
     "LOCATION:online",
     "SEQUENCE:1",
 )
-
-
-@pytest.fixture(autouse=True)
-def _background_work_done():
-    yield
-    QThreadPool.globalInstance().waitForDone(20_000)
 
 
 @pytest.fixture
@@ -61,7 +56,7 @@ def test_decisions_and_the_week_are_there_after_a_restart(qtbot, tmp_path):
         assert window.plan is not None
         left_out = next(d for d in window.plan.decisions if not d.chosen)
         with qtbot.waitSignal(window.planned, timeout=30_000):
-            window.pin(left_out.event.key)
+            window.decisions.pin(left_out.event.key)
         with qtbot.waitSignal(window.planned, timeout=30_000):
             window.go_week(7)
         window.close()
@@ -76,17 +71,17 @@ def test_decisions_and_the_week_are_there_after_a_restart(qtbot, tmp_path):
 def test_a_feed_is_fetched_planned_and_a_moved_commitment_is_listed(qtbot, store, site):
     site.replies["/feed.ics"] = Reply(calendar(MIXER), etag='"1"')
     window = open_window(qtbot, store)
-    assert window.refresher is not None
-    with qtbot.waitSignal(window.refresher.refreshed, timeout=30_000):
+    assert window.feeds.refresher is not None
+    with qtbot.waitSignal(window.feeds.refresher.refreshed, timeout=30_000):
         window.session.add_sources([(site.url("/feed.ics"), "candidates")])
     qtbot.waitUntil(lambda: "feed-mixer" in keys(window), timeout=30_000)
     with qtbot.waitSignal(window.planned, timeout=30_000):
-        window.pin("feed-mixer")
+        window.decisions.pin("feed-mixer")
     assert not window.changes.isVisible()
 
     site.replies["/feed.ics"] = Reply(calendar(MIXER_MOVED), etag='"2"')
-    with qtbot.waitSignal(window.refresher.refreshed, timeout=30_000):
-        window.refresh_feeds()
+    with qtbot.waitSignal(window.feeds.refresher.refreshed, timeout=30_000):
+        window.feeds.refresh_feeds()
     assert window.changes.isVisible()
     [text] = window.changes.texts()
     assert text == "Feed mixer moved from Tue 18:00 to Thu 18:30"
@@ -108,7 +103,7 @@ def test_a_feed_is_fetched_planned_and_a_moved_commitment_is_listed(qtbot, store
 def test_a_feed_that_fails_is_shown_in_the_calendars_dialog_and_can_be_removed(qtbot, store, site):
     site.replies["/down.ics"] = Reply(b"down", 503, "text/plain")
     window = open_window(qtbot, store)
-    with qtbot.waitSignal(window.refresher.refreshed, timeout=30_000) as blocker:
+    with qtbot.waitSignal(window.feeds.refresher.refreshed, timeout=30_000) as blocker:
         window.session.add_sources([(site.url("/down.ics"), "candidates")])
     assert "503" in blocker.args[0].summary
     from planner.gui.sources_dialog import SourcesDialog
@@ -122,7 +117,7 @@ def test_a_feed_that_fails_is_shown_in_the_calendars_dialog_and_can_be_removed(q
     dialog.remove_selected()
     assert dialog.rows() == [] and window.session.state.sources == ()
     assert store.load_sources() == ()
-    window.undo()
+    window.decisions.undo()
     assert [s.path for s in store.load_sources()] == [site.url("/down.ics")]
 
 
@@ -152,15 +147,17 @@ def test_backup_then_restore_brings_everything_back(qtbot, store, tmp_path):
     first = window.plan.decisions[0].event
     with qtbot.waitSignal(window.planned, timeout=30_000):
         window.session.refuse(first)
-    window.back_up(str(backup))
+    window.files.back_up(str(backup))
     second = window.plan.decisions[1].event
     with qtbot.waitSignal(window.planned, timeout=30_000):
         window.session.refuse(second)
     with qtbot.waitSignal(window.planned, timeout=30_000):
-        window.restore(str(backup), confirm=False)
+        window.files.restore(str(backup), confirm=False)
     assert window.session.choices.refused == {first.key}
     assert store.load_choices().refused == {first.key}
-    assert not window.undo_action.isEnabled()  # the undo history belonged to the old state
+    assert (
+        not window.decisions.undo_action.isEnabled()
+    )  # the undo history belonged to the old state
 
 
 def test_restoring_something_that_is_not_a_backup_changes_nothing(
@@ -174,7 +171,7 @@ def test_restoring_something_that_is_not_a_backup_changes_nothing(
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
     junk = tmp_path / "notes.sqlite3"
     junk.write_text("shopping list")
-    window.restore(str(junk), confirm=False)
+    window.files.restore(str(junk), confirm=False)
     assert warnings and "notes.sqlite3" in warnings[0]
     assert store.load_choices().refused == {event.key}
 
@@ -199,3 +196,94 @@ def test_a_change_that_cannot_be_saved_is_said(qtbot, tmp_path, monkeypatch):
         window.session.refuse(event)
     assert len(warnings) == 1 and "could not be saved" in warnings[0]
     assert event.key in window.session.choices.refused  # kept for this session
+
+
+# --- restore: the careful policy of planner.core.saved.restore_backup ----------------------
+
+MY_SETTINGS = (
+    "# my rules, with my notes\n"
+    '[general]\ntimezone = "America/Toronto"\n\n'
+    "# evenings are for the kids\n"
+    "[budget]\nweekly_hours = 4\n"
+)
+BACKUP_SETTINGS = (
+    "# the rules on my old laptop\n"
+    '[general]\ntimezone = "America/Toronto"\n\n'
+    "# more time then\n"
+    "[budget]\nweekly_hours = 7\n"
+)
+
+
+def window_with_a_backup(qtbot, store, tmp_path):
+    """A window over a settings file with comments, and a backup holding other settings
+    and one refusal; after the backup, a second refusal."""
+    mine = tmp_path / "config" / "settings.toml"
+    mine.parent.mkdir()
+    mine.write_text(MY_SETTINGS)
+    session = saved.open_session(store, load_settings(mine), settings_path=mine, demo=True)
+    window = MainWindow(session, DEMO_WEEK, now=NOW, ask_consent=False, remember_layout=False)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        window.show()
+    first, second = (d.event for d in window.plan.decisions[:2])
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        window.session.refuse(first)
+    store.save_settings("/old-laptop/settings.toml", BACKUP_SETTINGS)
+    backup = tmp_path / "backup.sqlite3"
+    window.files.back_up(str(backup))
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        window.session.refuse(second)
+    return window, mine, backup, first, second
+
+
+def test_a_window_restore_keeps_a_copy_and_leaves_the_settings_file_alone(qtbot, store, tmp_path):
+    window, mine, backup, first, second = window_with_a_backup(qtbot, store, tmp_path)
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        window.files.restore(str(backup), confirm=False)
+        message = window.statusBar().currentMessage()  # until the new plan is shown
+    assert window.session.choices.refused == {first.key}
+    assert mine.read_text() == MY_SETTINGS  # comments and all
+    assert not mine.with_name("settings.toml.before-restore").exists()
+    assert window.session.settings.weekly_hours == 4
+    [copy] = tmp_path.glob("before-restore-*.sqlite3")  # beside the store
+    with Store.open(copy) as before:
+        assert before.load_choices().refused == {first.key, second.key}
+    assert f"Restored everything from {backup}." in message
+    assert str(copy) in message and f"{mine} was not changed" in message
+
+
+def test_a_window_restore_with_the_settings_keeps_the_old_file(qtbot, store, tmp_path):
+    window, mine, backup, first, _second = window_with_a_backup(qtbot, store, tmp_path)
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        window.files.restore(str(backup), confirm=False, settings_too=True)
+        message = window.statusBar().currentMessage()
+    assert mine.read_text() == BACKUP_SETTINGS  # as it was written, comments and all
+    assert mine.with_name("settings.toml.before-restore").read_text() == MY_SETTINGS
+    assert window.session.settings.weekly_hours == 7
+    assert window.session.choices.refused == {first.key}
+    assert "settings.toml.before-restore" in message
+
+
+def test_the_window_asks_whether_to_restore_the_settings_too_and_says_no_unless_ticked(
+    qtbot, store, tmp_path, monkeypatch
+):
+    window, mine, backup, first, _second = window_with_a_backup(qtbot, store, tmp_path)
+    asked: list[tuple[str, bool]] = []
+    told: list[str] = []
+
+    def answer_yes(box: QMessageBox) -> QMessageBox.StandardButton:
+        asked.append((box.checkBox().text(), box.checkBox().isChecked()))
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "exec", answer_yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: told.append(args[2]))
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        window.files.restore(str(backup))
+    [(question, ticked)] = asked
+    assert not ticked  # the settings file stays unless the user ticks the box
+    assert "settings.toml.before-restore" in question
+    assert mine.read_text() == MY_SETTINGS
+    [report] = told
+    [copy] = tmp_path.glob("before-restore-*.sqlite3")
+    assert f"What you had before is saved as {copy}" in report
+    assert window.session.choices.refused == {first.key}

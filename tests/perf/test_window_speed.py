@@ -109,7 +109,7 @@ def test_the_window_never_stalls_while_a_big_calendar_is_imported_and_planned(
     QTimer.singleShot(0, lambda: accept_the_dialog_once_read(qtbot, feed))
     try:
         with qtbot.waitSignal(window.planned, timeout=60_000):
-            window.import_files([str(feed)])
+            window.files.import_files([str(feed)])
     finally:
         timer.stop()
         gc.enable()

@@ -1,0 +1,138 @@
+"""The window's subscribed calendars: subscribe, list and remove them, refresh them, and
+say what changed for the events the user committed to.
+
+Feeds are fetched in the background by a :class:`FeedRefresher` (started after
+the first plan: the window comes first). A batch that fetched something makes
+the window read the calendars again; what moved or was cancelled among the
+committed events is listed in the :class:`ChangesPanel` rather than silently
+re-planned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDialog, QStatusBar, QWidget
+
+from planner.core.session import Session
+from planner.gui.actions import make_action
+from planner.gui.changes_panel import ChangesPanel
+from planner.gui.feed_refresher import FeedRefresher, Refreshed
+from planner.gui.notice_bar import NoticeBar
+
+
+class FeedsController:
+    """Subscriptions and their refreshes, for one window over one session."""
+
+    def __init__(
+        self,
+        session: Session,
+        parent: QWidget,
+        status: QStatusBar,
+        changes: ChangesPanel,
+        notice: NoticeBar,
+        *,
+        clock: Callable[[], datetime],
+        reload: Callable[[], None],
+        show_event: Callable[[str, date], None],
+    ) -> None:
+        """``reload`` reads the calendars again and re-plans; ``show_event`` shows the
+        week of a day and selects an event in it (a change listed is clicked)."""
+        self._session = session
+        self._parent = parent
+        self._status = status
+        self._changes = changes
+        self._notice = notice
+        self._clock = clock
+        self._reload = reload
+        self.subscribe_action = make_action(
+            parent, "&Subscribe to feed…", self.subscribe, QKeySequence("Ctrl+Shift+O")
+        )
+        self.sources_action = make_action(
+            parent, "&Calendars…", self.show_sources, QKeySequence("Ctrl+Shift+K")
+        )
+        self.refresh_action = make_action(
+            parent, "Re&fresh feeds", self.refresh_feeds, QKeySequence("Ctrl+R")
+        )
+        for action in (self.subscribe_action, self.refresh_action):
+            action.setEnabled(session.store is not None)
+        self.refresher: FeedRefresher | None = None
+        if session.store is not None:
+            self.refresher = FeedRefresher(
+                session.store, lambda: self._session.state.sources, parent, now=clock
+            )
+            self.refresher.refreshed.connect(self._refreshed)
+        changes.seen.connect(self._changes_seen)
+        changes.eventActivated.connect(show_event)
+        self.sources_dialog: QDialog | None = None
+        """The calendars dialog while it is on screen (tests reach it here)."""
+
+    def start(self) -> None:
+        """List the feeds' news and start refreshing them (after the first plan)."""
+        self.show_changes()
+        if self.refresher is not None:
+            self.refresher.start()
+
+    def sources_changed(self) -> None:
+        """A calendar was added or removed: a new feed is fetched at once."""
+        if self.refresher is not None:
+            self.refresher.refresh(everything=False)
+
+    def subscribe(self, url: str = "") -> None:
+        """Ask for a feed's address and subscribe; it is fetched at once, in the background."""
+        from planner.gui.subscribe_dialog import SubscribeDialog
+
+        dialog = SubscribeDialog(self._parent, url)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        if self._session.add_sources([(dialog.location(), dialog.chosen_role())]) is not None:
+            self._status.showMessage(f"Subscribed; downloading {dialog.location()}…")
+
+    def show_sources(self) -> None:
+        """List the calendars read, with each feed's state; remove one (undoable)."""
+        from planner.gui.sources_dialog import SourcesDialog
+
+        dialog = SourcesDialog(self._session, self._clock(), self._parent)
+        self.sources_dialog = dialog
+        try:
+            dialog.exec()
+        finally:
+            self.sources_dialog = None
+            dialog.deleteLater()
+
+    def refresh_feeds(self) -> None:
+        """Fetch every subscribed feed now (only what changed is downloaded)."""
+        if self.refresher is None or not self.refresher.refresh(everything=True):
+            self._status.showMessage("No calendar feeds to refresh")
+        else:
+            self._status.showMessage("Refreshing feeds…")
+
+    def _refreshed(self, result: Refreshed) -> None:
+        self._status.showMessage(result.summary)
+        if result.errors:
+            self._status.setToolTip("\n".join(result.errors))
+        if result.changed:
+            self._notice.hide()  # its question was about the event as it was; see the list
+        if result.fetched:
+            # A first download, a change, or an error to report with the week: read again.
+            self._reload()
+        self.show_changes()
+
+    def show_changes(self) -> None:
+        """List what changed in the feeds for committed events since the user last looked."""
+        from planner.core.storage.feeds import changes_since
+
+        store = self._session.store
+        if store is None:
+            return
+        try:
+            self._changes.set_changes(changes_since(store, store.changes_seen()))
+        except Exception as exc:
+            self._status.showMessage(f"Could not read the feeds' changes: {exc}")
+
+    def _changes_seen(self) -> None:
+        store = self._session.store
+        if store is not None:
+            store.mark_changes_seen(self._clock())
