@@ -97,13 +97,13 @@ def test_a_backup_holds_the_last_change_and_a_restore_is_not_overwritten(qtbot, 
         with qtbot.waitSignal(window.planned, timeout=30_000):
             window.session.refuse(first)
         backup = tmp_path / "backup.sqlite3"
-        window.back_up(str(backup))
+        window.files.back_up(str(backup))
         assert gate.is_set()
         gate = held(store)
         with qtbot.waitSignal(window.planned, timeout=30_000):
             window.session.refuse(second)
         with qtbot.waitSignal(window.planned, timeout=30_000):
-            window.restore(str(backup), confirm=False)
+            window.files.restore(str(backup), confirm=False)
         assert gate.is_set()
         window.session.flush()
         assert window.session.choices.refused == {first.key}
