@@ -298,7 +298,7 @@ def run_events(args: argparse.Namespace) -> int:
     for source, rows, problems, error in list_events(args.files, zone, first, last):
         for problem in problems:
             print(f"planner: warning: {problem}", file=sys.stderr)
-        if error:
+        if error is not None:
             print(error, file=sys.stderr)
             rejected = True
             continue
@@ -411,6 +411,7 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def run_plan(args: argparse.Namespace) -> int:
     """``planner plan``: the demo week or the files given (stateless), else your saved
     planning (which records the week planned)."""
+    from planner.core.model import Severity
     from planner.core.planning.plan import plan_week
     from planner.core.settings import SettingsError
 
@@ -423,9 +424,9 @@ def run_plan(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(f"planner: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    missing = [p for p in week.problems if "file not found" in p or "cannot be read" in p]
+    unread = [p for p in week.problems if p.severity is Severity.ERROR]
     warn_week(week)
-    if missing and not (week.commitments or week.candidates):
+    if unread and not (week.commitments or week.candidates):
         return EXIT_USAGE
     plan = plan_week(week.commitments, week.candidates, settings, week.week_day)
     return print_plan(args, plan, week.problems)

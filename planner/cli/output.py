@@ -13,7 +13,9 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from planner.core.model import Plan
+    from collections.abc import Sequence
+
+    from planner.core.model import Plan, Problem
     from planner.core.planning.week import WeekData
 
 EXIT_USAGE = 2
@@ -31,7 +33,7 @@ def warn_week(week: WeekData) -> None:
         )
 
 
-def print_plan(args: argparse.Namespace, plan: Plan, problems: list[str]) -> int:
+def print_plan(args: argparse.Namespace, plan: Plan, problems: Sequence[Problem]) -> int:
     """Write the exports asked for, then print the plan (table or JSON)."""
     from planner.core.calendars import agenda, attend_list
     from planner.core.planning import report

@@ -30,7 +30,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from planner.core.calendars.reading import dedupe
-from planner.core.model import ROLES, Choices, Event, Plan, Role, Source, is_feed, source_name
+from planner.core.model import (
+    ROLES,
+    Choices,
+    Event,
+    Plan,
+    Problem,
+    Role,
+    Severity,
+    Source,
+    is_feed,
+    source_name,
+)
 from planner.core.planning.plan import plan_week, week_of
 from planner.core.planning.week import WeekData, load_week
 from planner.core.settings import Settings
@@ -527,22 +538,31 @@ def _add_feed_events(
     settings: Settings,
     day: date,
 ) -> None:
-    """The week's events of each feed, as last merged into the store."""
+    """The week's events of each feed, as last merged into the store.
+
+    A feed with no copy yet is an ERROR (nothing of it is in the week); a feed whose
+    last refresh failed but that has an earlier copy is a WARNING (that copy is used).
+    A stored error is a whole sentence that names its own host, so it has no source.
+    """
     from planner.core.planning.week import read_window
 
     start, end = read_window(day, settings)
     for source in feeds:
         name = source_name(source.path)
         if store is None:
-            week.problems.append(f"{name}: a feed is read only with planner's store")
+            week.problems.append(
+                Problem(name, "a feed is read only with planner's store", severity=Severity.ERROR)
+            )
             continue
         record = store.source_record(source.path)
         if record is None or not record.has_copy:
-            why = record.last_error if record is not None and record.last_error else ""
-            week.problems.append(why or f"{name}: not downloaded yet")
+            if record is not None and record.last_error:
+                week.problems.append(Problem("", record.last_error, severity=Severity.ERROR))
+            else:
+                week.problems.append(Problem(name, "not downloaded yet", severity=Severity.ERROR))
             continue
         if record.last_error:
-            week.problems.append(record.last_error)
+            week.problems.append(Problem("", record.last_error))
         events = store.feed_events(source.path, start, end)
         if source.role == "commitments":
             week.commitments.extend(events)

@@ -326,7 +326,7 @@ class MainWindow(QMainWindow):
         message = f"Planned {len(plan.decisions)} candidates in {plan.solve_seconds:.2f} s: {proof}"
         if week.problems:
             message += f" · {len(week.problems)} problem(s) reading calendars (see tooltip)"
-            self.statusBar().setToolTip("\n".join(week.problems))
+            self.statusBar().setToolTip("\n".join(str(p) for p in week.problems))
         self.statusBar().showMessage(message)
         if not selected:
             self._scroll_to_evening()
