@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 EXIT_USAGE = 2
 """Bad use, or nothing usable to plan (the README's exit-code contract)."""
+EXIT_BUG = 70
+"""planner hit a bug (EX_SOFTWARE in sysexits.h); its traceback is in planner.log."""
 
 
 def warn_week(week: WeekData) -> None:
