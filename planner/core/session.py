@@ -22,6 +22,8 @@ slow disk never freezes it, and :meth:`Session.flush` waits for it.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,7 +31,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from planner.core.calendars.reading import dedupe
+from planner.core.calendars.reading import IcsError, dedupe
+from planner.core.logs import log_failure
 from planner.core.model import (
     ROLES,
     Choices,
@@ -45,6 +48,7 @@ from planner.core.model import (
 from planner.core.planning.plan import plan_week, week_of
 from planner.core.planning.week import WeekData, load_week
 from planner.core.settings import Settings
+from planner.core.storage.database import StoreError
 from planner.core.storage.writer import InlineWriter, Writer
 
 if TYPE_CHECKING:
@@ -53,6 +57,8 @@ if TYPE_CHECKING:
 BaseLoader = Callable[[date, Settings, tuple["Source", ...]], tuple[Settings, WeekData]]
 """Reads the week of a day with the given settings and imported calendars; returns the
 settings as used (home placed) and the week. Runs off the GUI thread."""
+
+_log = logging.getLogger(__name__)
 
 MAX_UNDO = 200
 STATE_WRITE = "state"
@@ -313,7 +319,7 @@ class Session:
                 self.store.save_settings(self.settings_path)
         except (OSError, SettingsError) as exc:
             return f"{self.settings_path}: settings not saved ({exc})"
-        except Exception as exc:  # the store: sqlite3.Error, StoreError
+        except (sqlite3.Error, StoreError) as exc:  # the store's copy of the file
             return f"{self.store.path if self.store else ''}: settings not kept ({exc})"
         return ""
 
@@ -445,7 +451,8 @@ class Session:
         end = datetime.combine(after, datetime.min.time(), tzinfo=zone)
         try:
             return self.store.history(start, end)
-        except Exception:  # a store that cannot be read costs the quotas, never the plan
+        except Exception as exc:  # a store that cannot be read costs the quotas, never the plan
+            log_failure(_log, "reading the history for monthly quotas", exc)
             return []
 
 
@@ -523,7 +530,10 @@ def _cached_reader(store: Store):  # type: ignore[no-untyped-def]
     def read(path, zone, start, end):  # type: ignore[no-untyped-def]
         try:
             return read_file_cached(store, path, zone, start, end)
-        except Exception:  # the cache is an optimisation: a broken store still reads files
+        except IcsError:  # the file's own problem, which load_week reports
+            raise
+        except Exception as exc:  # the cache is an optimisation: a broken store still reads files
+            log_failure(_log, "reading the parse cache", exc)
             from planner.core.calendars.reading import read_file
 
             return read_file(path, zone, start, end)
