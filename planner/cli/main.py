@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner import __version__
-from planner.cli.output import EXIT_USAGE, print_plan, warn_week
+from planner.cli.output import EXIT_BUG, EXIT_USAGE, print_plan, warn_week
 
 if TYPE_CHECKING:  # imported where used, so that each command loads only what it needs
     pass
@@ -298,7 +299,7 @@ def run_events(args: argparse.Namespace) -> int:
     for source, rows, problems, error in list_events(args.files, zone, first, last):
         for problem in problems:
             print(f"planner: warning: {problem}", file=sys.stderr)
-        if error:
+        if error is not None:
             print(error, file=sys.stderr)
             rejected = True
             continue
@@ -411,6 +412,7 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def run_plan(args: argparse.Namespace) -> int:
     """``planner plan``: the demo week or the files given (stateless), else your saved
     planning (which records the week planned)."""
+    from planner.core.model import Severity
     from planner.core.planning.plan import plan_week
     from planner.core.settings import SettingsError
 
@@ -423,9 +425,9 @@ def run_plan(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(f"planner: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    missing = [p for p in week.problems if "file not found" in p or "cannot be read" in p]
+    unread = [p for p in week.problems if p.severity is Severity.ERROR]
     warn_week(week)
-    if missing and not (week.commitments or week.candidates):
+    if unread and not (week.commitments or week.candidates):
         return EXIT_USAGE
     plan = plan_week(week.commitments, week.candidates, settings, week.week_day)
     return print_plan(args, plan, week.problems)
@@ -461,7 +463,7 @@ def main(argv: list[str] | None = None) -> int:
     args.open = files
     from planner.core.logs import setup_logging  # here, not at the top: start-up stays fast
 
-    setup_logging()
+    log_file = setup_logging()
     # The saved planning's commands. Imported here, not at the top, as it imports from this
     # module; it is light (its core imports are inside its functions), so the window's path
     # pays nothing for it either.
@@ -479,19 +481,30 @@ def main(argv: list[str] | None = None) -> int:
         "backup": cli_saved.run_backup,
         "restore": cli_saved.run_restore,
     }
-    if args.command not in commands:
-        from planner.gui.app import run_app  # Qt only on this path
-
-        return run_app(args)
     try:
         try:
-            code = commands[args.command](args)
+            code = commands.get(args.command, _window)(args)
         except cli_saved.CommandError as failure:
             sys.stdout.flush()
             message = str(failure)
             prefix = "" if message.startswith("planner ") else "planner: "
             print(prefix + message, file=sys.stderr)
             return failure.code
+        except BrokenPipeError:
+            raise
+        except Exception as exc:
+            sys.stdout.flush()
+            expected = expected_failure(exc)
+            if expected is not None:
+                message, code = expected
+                print(f"planner: {message}", file=sys.stderr)
+                return code
+            # Anything else is a bug of planner's: its traceback goes to the log, where a
+            # bug report can take it from, and the terminal gets one sentence.
+            if log_file is not None:
+                logging.getLogger("planner").exception("planner %s failed", args.command or "")
+            print(bug_sentence(log_file), file=sys.stderr)
+            return EXIT_BUG
         # Flushed here, not at exit: a reader that left (`planner plan | head -1`) then
         # raises below instead of in the interpreter's shutdown ("Exception ignored").
         sys.stdout.flush()
@@ -500,6 +513,41 @@ def main(argv: list[str] | None = None) -> int:
         # `planner plan | head`: the reader left; stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+
+
+def _window(args: argparse.Namespace) -> int:
+    from planner.gui.app import run_app  # Qt only on this path
+
+    return run_app(args)
+
+
+def expected_failure(exc: Exception) -> tuple[str, int] | None:
+    """The one-line message and exit status of a failure planner expects (bad settings, a
+    calendar or store that cannot be read, a file the system refuses), None for a bug.
+
+    The commands turn most of these into a :class:`CommandError` themselves; one that
+    escapes is still the user's input or system, never a reason for a traceback.
+    """
+    from planner.core.calendars.reading import IcsError
+    from planner.core.settings import SettingsError
+    from planner.core.storage.store import StoreError
+
+    if isinstance(exc, SettingsError | IcsError):
+        return str(exc), EXIT_USAGE
+    if isinstance(exc, StoreError):
+        return str(exc), 1
+    if isinstance(exc, OSError):
+        why = exc.strerror or str(exc)
+        return (f"{exc.filename}: {why}" if exc.filename else why), 1
+    return None
+
+
+def bug_sentence(log_file: Path | None) -> str:
+    """What the terminal says of a bug: one sentence, naming where its details are."""
+    said = "planner: something went wrong that planner did not expect (a bug)"
+    if log_file is None:
+        return f"{said}; its details could not be written to a log"
+    return f"{said}; the details are in {log_file}"
 
 
 if __name__ == "__main__":

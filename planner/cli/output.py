@@ -13,11 +13,15 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from planner.core.model import Plan
+    from collections.abc import Sequence
+
+    from planner.core.model import Plan, Problem
     from planner.core.planning.week import WeekData
 
 EXIT_USAGE = 2
 """Bad use, or nothing usable to plan (the README's exit-code contract)."""
+EXIT_BUG = 70
+"""planner hit a bug (EX_SOFTWARE in sysexits.h); its traceback is in planner.log."""
 
 
 def warn_week(week: WeekData) -> None:
@@ -31,7 +35,7 @@ def warn_week(week: WeekData) -> None:
         )
 
 
-def print_plan(args: argparse.Namespace, plan: Plan, problems: list[str]) -> int:
+def print_plan(args: argparse.Namespace, plan: Plan, problems: Sequence[Problem]) -> int:
     """Write the exports asked for, then print the plan (table or JSON)."""
     from planner.core.calendars import agenda, attend_list
     from planner.core.planning import report

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -167,6 +168,9 @@ def plan_saved(args: argparse.Namespace) -> int:
             try:
                 store.record_week(plan)
             except Exception as exc:  # the history is a bonus; the plan is the answer
+                from planner.core.logs import log_failure
+
+                log_failure(logging.getLogger(__name__), "recording the week planned", exc)
                 print(f"planner: warning: {store.path}: week not recorded ({exc})", file=sys.stderr)
     return print_plan(args, plan, week.problems)
 

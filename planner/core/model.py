@@ -309,3 +309,43 @@ def source_name(location: str) -> str:
     if is_feed(location):
         return location.split("://", 1)[-1].rstrip("/")
     return Path(location).name
+
+
+class Severity(enum.Enum):
+    """How much of a source a :class:`Problem` cost the user.
+
+    The command line decides by it whether there was anything to plan (a
+    week whose every file is an ERROR), so it says what was lost, not how
+    the message sounds.
+    """
+
+    ERROR = "error"
+    """A whole source could not be read: nothing from it is used (a file not found)."""
+    WARNING = "warning"
+    """Part of a source was skipped (one event, one unclosed block); the rest is used."""
+    NOTE = "note"
+    """Nothing was skipped, but something was assumed or corrected and is worth knowing
+    ("not UTF-8; read as Latin-1", a position swapped back, a place placed roughly)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with a calendar, said once and kept as data.
+
+    Readers report what they met as Problems rather than sentences, so that a
+    caller can act on the :class:`Severity` (and the line) instead of matching
+    words. ``str()`` gives the sentence the user reads, which names the source
+    (and line) first, as compilers do: ``work.ics: file not found``,
+    ``feed.ics:12: skipped 'Mixer': it has no start time (DTSTART)``. ``source``
+    is "" when the text already names what it is about (a feed's stored error, a
+    note on a place shared by events of several calendars).
+    """
+
+    source: str
+    text: str
+    line: int | None = None
+    severity: Severity = Severity.WARNING
+
+    def __str__(self) -> str:
+        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        return f"{where}: {self.text}" if where else self.text

@@ -14,16 +14,20 @@ settings file changes only when asked, and a copy of the old one is kept.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 
+from planner.core.logs import log_failure
 from planner.core.session import Session, calendar_loader
 from planner.core.settings import Settings, load_settings
 from planner.core.storage import preferences
 from planner.core.storage.store import Store, StoreError, data_dir, default_path
+
+_log = logging.getLogger(__name__)
 
 DEMO_STORE = "demo.sqlite3"
 BEFORE_RESTORE = ".before-restore"
@@ -76,7 +80,8 @@ def opening_week(store: Store, today: date) -> date:
     """The week to open on: the one shown last, unless it is over (then this week)."""
     try:
         last = store.last_week()
-    except Exception:  # a store that cannot be read opens on this week
+    except Exception as exc:  # a store that cannot be read (or a damaged value) opens on this week
+        log_failure(_log, "reading the week shown last", exc)
         return today
     if last is None:
         return today

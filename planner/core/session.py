@@ -22,6 +22,8 @@ slow disk never freezes it, and :meth:`Session.flush` waits for it.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,11 +31,24 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from planner.core.calendars.reading import dedupe
-from planner.core.model import ROLES, Choices, Event, Plan, Role, Source, is_feed, source_name
+from planner.core.calendars.reading import IcsError, dedupe
+from planner.core.logs import log_failure
+from planner.core.model import (
+    ROLES,
+    Choices,
+    Event,
+    Plan,
+    Problem,
+    Role,
+    Severity,
+    Source,
+    is_feed,
+    source_name,
+)
 from planner.core.planning.plan import plan_week, week_of
 from planner.core.planning.week import WeekData, load_week
 from planner.core.settings import Settings
+from planner.core.storage.database import StoreError
 from planner.core.storage.writer import InlineWriter, Writer
 
 if TYPE_CHECKING:
@@ -42,6 +57,8 @@ if TYPE_CHECKING:
 BaseLoader = Callable[[date, Settings, tuple["Source", ...]], tuple[Settings, WeekData]]
 """Reads the week of a day with the given settings and imported calendars; returns the
 settings as used (home placed) and the week. Runs off the GUI thread."""
+
+_log = logging.getLogger(__name__)
 
 MAX_UNDO = 200
 STATE_WRITE = "state"
@@ -302,7 +319,7 @@ class Session:
                 self.store.save_settings(self.settings_path)
         except (OSError, SettingsError) as exc:
             return f"{self.settings_path}: settings not saved ({exc})"
-        except Exception as exc:  # the store: sqlite3.Error, StoreError
+        except (sqlite3.Error, StoreError) as exc:  # the store's copy of the file
             return f"{self.store.path if self.store else ''}: settings not kept ({exc})"
         return ""
 
@@ -434,7 +451,8 @@ class Session:
         end = datetime.combine(after, datetime.min.time(), tzinfo=zone)
         try:
             return self.store.history(start, end)
-        except Exception:  # a store that cannot be read costs the quotas, never the plan
+        except Exception as exc:  # a store that cannot be read costs the quotas, never the plan
+            log_failure(_log, "reading the history for monthly quotas", exc)
             return []
 
 
@@ -512,7 +530,10 @@ def _cached_reader(store: Store):  # type: ignore[no-untyped-def]
     def read(path, zone, start, end):  # type: ignore[no-untyped-def]
         try:
             return read_file_cached(store, path, zone, start, end)
-        except Exception:  # the cache is an optimisation: a broken store still reads files
+        except IcsError:  # the file's own problem, which load_week reports
+            raise
+        except Exception as exc:  # the cache is an optimisation: a broken store still reads files
+            log_failure(_log, "reading the parse cache", exc)
             from planner.core.calendars.reading import read_file
 
             return read_file(path, zone, start, end)
@@ -527,22 +548,31 @@ def _add_feed_events(
     settings: Settings,
     day: date,
 ) -> None:
-    """The week's events of each feed, as last merged into the store."""
+    """The week's events of each feed, as last merged into the store.
+
+    A feed with no copy yet is an ERROR (nothing of it is in the week); a feed whose
+    last refresh failed but that has an earlier copy is a WARNING (that copy is used).
+    A stored error is a whole sentence that names its own host, so it has no source.
+    """
     from planner.core.planning.week import read_window
 
     start, end = read_window(day, settings)
     for source in feeds:
         name = source_name(source.path)
         if store is None:
-            week.problems.append(f"{name}: a feed is read only with planner's store")
+            week.problems.append(
+                Problem(name, "a feed is read only with planner's store", severity=Severity.ERROR)
+            )
             continue
         record = store.source_record(source.path)
         if record is None or not record.has_copy:
-            why = record.last_error if record is not None and record.last_error else ""
-            week.problems.append(why or f"{name}: not downloaded yet")
+            if record is not None and record.last_error:
+                week.problems.append(Problem("", record.last_error, severity=Severity.ERROR))
+            else:
+                week.problems.append(Problem(name, "not downloaded yet", severity=Severity.ERROR))
             continue
         if record.last_error:
-            week.problems.append(record.last_error)
+            week.problems.append(Problem("", record.last_error))
         events = store.feed_events(source.path, start, end)
         if source.role == "commitments":
             week.commitments.extend(events)

@@ -4,22 +4,37 @@ The window opens on the user's own planning, kept in the store: the same
 decisions, calendars and week as last time. ``--demo`` keeps its own store, so
 trying the demo never touches the user's; a screenshot keeps nothing, so the
 picture is the same on every machine.
+
+An exception nobody caught (in a Qt slot, on a thread) is a bug: the
+:class:`BugReporter` keeps its traceback in planner.log and tells the user in one
+sentence where that log is, instead of a traceback on a terminal they cannot see.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import threading
 from datetime import datetime, time
 from pathlib import Path
+from types import TracebackType
 
-from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QMessageLogContext,
+    QObject,
+    QTimer,
+    QtMsgType,
+    Signal,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from planner import __version__, resources
 from planner.core import saved
 from planner.core.demo import DEMO_WEEK, demo_settings
+from planner.core.logs import LOG_FILE, log_dir
 from planner.core.session import Session, calendar_loader
 from planner.core.settings import Settings, SettingsError, load_settings
 from planner.core.storage.store import Store, StoreError
@@ -27,6 +42,8 @@ from planner.core.storage.writer import SerialWriter
 from planner.gui.background import GuiThreadCollector
 from planner.gui.main_window import MainWindow
 from planner.gui.platform_check import missing_window_libraries, window_problem
+
+_log = logging.getLogger(__name__)
 
 SCREENSHOT_TIMEOUT_MS = 60_000
 DESKTOP_ID = "io.github.planner.Planner"
@@ -89,6 +106,84 @@ def _qt_messages(kind: QtMsgType, _context: QMessageLogContext, message: str) ->
     print(f"qt: {message}", file=sys.stderr)
 
 
+class BugReporter(QObject):
+    """The window's ``sys.excepthook`` and ``threading.excepthook``: an exception nobody
+    caught is logged with its traceback and said in one sentence, in a message box.
+
+    Qt calls a slot from its event loop, so an exception in one has nowhere to go but
+    the hook; without it the window's user sees nothing at all. The box is shown on the
+    GUI thread whichever thread failed (the signal is queued there), and one at a time:
+    a slot failing on every repaint must not stack boxes. Without ``interactive`` (a
+    screenshot, which nobody watches) the sentence goes to stderr instead of a box.
+    """
+
+    _failed = Signal()
+
+    def __init__(self, parent: QObject | None = None, *, interactive: bool = True) -> None:
+        super().__init__(parent)
+        self._failed.connect(self._show)
+        self._interactive = interactive
+        self._showing = False
+        self._previous: tuple[object, object] | None = None
+
+    def install(self) -> None:
+        """Take over both hooks (until :meth:`uninstall`)."""
+        self._previous = (sys.excepthook, threading.excepthook)
+        sys.excepthook = self.excepthook
+        threading.excepthook = self.thread_excepthook
+
+    def uninstall(self) -> None:
+        """Give the hooks back as they were."""
+        if self._previous is not None:
+            sys.excepthook, threading.excepthook = self._previous  # type: ignore[assignment]
+            self._previous = None
+
+    def excepthook(
+        self,
+        kind: type[BaseException],
+        error: BaseException,
+        trace: TracebackType | None,
+    ) -> None:
+        if issubclass(kind, KeyboardInterrupt):  # Ctrl+C in the terminal: not a bug
+            sys.__excepthook__(kind, error, trace)
+            return
+        _log.error("Unexpected error (a bug)", exc_info=(kind, error, trace))
+        self._failed.emit()
+
+    def thread_excepthook(self, args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit:  # a thread that chose to end: as Python's default
+            return
+        name = args.thread.name if args.thread is not None else "a thread"
+        _log.error(
+            "Unexpected error in %s (a bug)",
+            name,
+            exc_info=args.exc_value,  # its __traceback__ is the thread's
+        )
+        self._failed.emit()
+
+    def _show(self) -> None:
+        if not self._interactive:
+            print(f"planner: {bug_message(log_dir())}", file=sys.stderr)
+            return
+        if self._showing:
+            return
+        self._showing = True
+        try:
+            QMessageBox.critical(
+                QApplication.activeWindow(), "planner hit a bug", bug_message(log_dir())
+            )
+        finally:
+            self._showing = False
+
+
+def bug_message(folder: Path) -> str:
+    """The sentence a bug gets in the window: no traceback, and where the details are."""
+    return (
+        "Something went wrong that planner did not expect (a bug). The details are in "
+        f"{LOG_FILE} in {folder} (Help > Open log folder)."
+    )
+
+
 def run_app(args: argparse.Namespace) -> int:
     try:
         settings, settings_path = _settings(args)
@@ -107,6 +202,17 @@ def run_app(args: argparse.Namespace) -> int:
     app.setOrganizationName("planner")
     app.setWindowIcon(QIcon(str(resources.path("icons", "planner.svg"))))
     app.setDesktopFileName(DESKTOP_ID)  # Wayland and docks match the window to its .desktop
+    reporter = BugReporter(app, interactive=not args.screenshot)
+    reporter.install()
+    try:
+        return _run_window(app, args, settings, settings_path)
+    finally:
+        reporter.uninstall()
+
+
+def _run_window(
+    app: QApplication, args: argparse.Namespace, settings: Settings, settings_path: Path | None
+) -> int:
     # Python's cyclic collector, never on a reading thread (see planner.gui.background).
     collector = GuiThreadCollector(app)
     store, store_problem = _open_store(args)

@@ -107,16 +107,19 @@ class Job:
     def _call(self, report: Callable[[int, int], bool]) -> None:
         """Run the function (on a worker thread); keep what came of it for the GUI thread."""
         assert self._fn is not None
-        try:
-            self._result = self._fn()
-        except Exception as exc:
-            self._failed(exc)
+        self._run(self._fn)
 
-    def _failed(self, exc: Exception) -> None:
-        if not self._stop.is_set():  # a failure after a cancel is the stop itself
-            log.error("Background work failed: %s", describe_error(exc), exc_info=exc)
-        # The traceback's frames hold this job: keep the exception, not the cycle.
-        self._error = exc.with_traceback(None)
+    def _run(self, call: Callable[[], Any]) -> None:
+        """Keep ``call``'s result, or the exception it raised, whatever it was: work on a
+        worker thread has no caller to raise to, so the failure travels to the GUI thread
+        (and its traceback to the log)."""
+        try:
+            self._result = call()
+        except Exception as exc:
+            if not self._stop.is_set():  # a failure after a cancel is the stop itself
+                log.error("Background work failed: %s", describe_error(exc), exc_info=exc)
+            # The traceback's frames hold this job: keep the exception, not the cycle.
+            self._error = exc.with_traceback(None)
 
     def _outcome(self) -> Callable[[], None] | None:
         """What to call with the outcome, if anything."""
@@ -167,10 +170,7 @@ class ProgressJob(Job):
 
     def _call(self, report: Callable[[int, int], bool]) -> None:
         assert self._fn is not None
-        try:
-            self._result = self._fn(report)
-        except Exception as exc:
-            self._failed(exc)
+        self._run(partial(self._fn, report))
 
     def _progress(self, done: int, total: int) -> None:
         if self._on_progress is not None and not self._stop.is_set():

@@ -9,6 +9,7 @@ reported, and the events already imported stay in the week.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from planner.core.model import Source, is_feed, source_name
-from planner.core.storage.store import Store
+from planner.core.storage.store import Store, StoreError
 from planner.gui.background import Job, describe_error, run_in_background
 
 CHECK_EVERY_MS = 5 * 60 * 1000
@@ -99,7 +100,7 @@ class FeedRefresher(QObject):
         if not everything:
             try:
                 due = {s.path for s in feeds.due(self._store, self._now())}
-            except Exception:  # an unreadable store: try every feed rather than none
+            except (sqlite3.Error, StoreError):  # an unreadable store: try every feed, not none
                 due = {s.path for s in wanted}
             wanted = [s for s in wanted if s.path in due]
         if not wanted:

@@ -10,17 +10,21 @@ re-planned.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date, datetime
 
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QStatusBar, QWidget
 
+from planner.core.logs import log_failure
 from planner.core.session import Session
 from planner.gui.actions import make_action
 from planner.gui.changes_panel import ChangesPanel
 from planner.gui.feed_refresher import FeedRefresher, Refreshed
 from planner.gui.notice_bar import NoticeBar
+
+_log = logging.getLogger(__name__)
 
 
 class FeedsController:
@@ -129,7 +133,8 @@ class FeedsController:
             return
         try:
             self._changes.set_changes(changes_since(store, store.changes_seen()))
-        except Exception as exc:
+        except Exception as exc:  # a damaged store costs the list of changes, not the window
+            log_failure(_log, "reading the feeds' changes", exc)
             self._status.showMessage(f"Could not read the feeds' changes: {exc}")
 
     def _changes_seen(self) -> None:

@@ -11,6 +11,7 @@ says where the copies are.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +37,7 @@ from planner.core.saved import (
 )
 from planner.core.session import Session, State
 from planner.core.storage import preferences
+from planner.core.storage.store import StoreError
 from planner.gui.actions import make_action
 
 
@@ -177,7 +179,7 @@ class FilesController:
         self._session.flush()  # the backup holds the last change
         try:
             store.export_backup(path)
-        except Exception as exc:
+        except (OSError, sqlite3.Error, StoreError) as exc:
             QMessageBox.warning(self._parent, "Backup failed", f"Could not write {path}:\n{exc}")
             return
         self._status.showMessage(f"Backed up everything to {path}")

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from planner.core.calendars.preview import Preview, preview_file
 from planner.core.calendars.reading import IcsError
-from planner.core.model import ROLES, Role
+from planner.core.model import ROLES, Problem, Role
 from planner.core.storage.preferences import is_role, remember_role, remembered_role
 from planner.gui.background import ProgressJob, describe_error, run_with_progress
 
@@ -99,7 +99,7 @@ class _Row:
     state: State = State.WAITING
     done: int = 0
     preview: Preview | None = None
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
     user_chose: bool = False
 
 
@@ -296,7 +296,7 @@ class ImportDialog(QDialog):
             details.append(f"Made by: {outcome.producer}")
         row.name.setToolTip(_plain_tooltip("\n".join(details)))
         if outcome.problems:
-            shown = list(outcome.problems[:PROBLEMS_IN_TOOLTIP])
+            shown = [str(p) for p in outcome.problems[:PROBLEMS_IN_TOOLTIP]]
             more = outcome.problem_count - len(shown)
             if more:
                 shown.append(f"… and {more:,} more")

@@ -18,6 +18,7 @@ controllers it makes and hands what each needs, one job each:
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QMimeData, QModelIndex, Qt, Signal
@@ -37,6 +38,7 @@ from planner.core.planning.quotas import quota_use
 from planner.core.planning.week import WeekData
 from planner.core.session import Change, Session, State
 from planner.core.settings import Settings
+from planner.core.storage.store import StoreError
 from planner.gui.background import describe_error, run_in_background
 from planner.gui.candidate_filter import CandidateFilterProxy
 from planner.gui.candidate_model import KEY_ROLE, CandidateTableModel, plan_stars
@@ -260,7 +262,7 @@ class MainWindow(QMainWindow):
         if store is not None:
             try:
                 store.save_week(self._day)
-            except Exception as exc:  # worth a word, not a lost window
+            except (sqlite3.Error, StoreError) as exc:  # worth a word, not a lost window
                 self.statusBar().showMessage(f"Could not remember the week: {exc}")
 
     def _clock(self) -> datetime:
@@ -326,7 +328,7 @@ class MainWindow(QMainWindow):
         message = f"Planned {len(plan.decisions)} candidates in {plan.solve_seconds:.2f} s: {proof}"
         if week.problems:
             message += f" · {len(week.problems)} problem(s) reading calendars (see tooltip)"
-            self.statusBar().setToolTip("\n".join(week.problems))
+            self.statusBar().setToolTip("\n".join(str(p) for p in week.problems))
         self.statusBar().showMessage(message)
         if not selected:
             self._scroll_to_evening()
@@ -352,7 +354,7 @@ class MainWindow(QMainWindow):
             if decided or plan.week_start + timedelta(days=7) > now:
                 store.record_week(plan)
             weeks = store.streak(now.astimezone(plan.week_start.tzinfo).date())
-        except Exception as exc:
+        except (sqlite3.Error, StoreError) as exc:
             self.streak.setText("")
             self.statusBar().showMessage(f"Could not keep the week's history: {exc}")
             return

@@ -295,8 +295,8 @@ END:VEVENT
         )
     )
     assert [e.uid for e in result.events] == ["good"]
-    assert any("'No start'" in p and "no start time" in p for p in result.problems)
-    assert any("'Garbage start'" in p and "test.ics" in p for p in result.problems)
+    assert any("'No start'" in str(p) and "no start time" in str(p) for p in result.problems)
+    assert any("'Garbage start'" in str(p) and "test.ics" in str(p) for p in result.problems)
 
 
 def test_same_event_from_two_feeds_appears_once():

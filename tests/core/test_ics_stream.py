@@ -174,7 +174,7 @@ def test_encodings_and_line_endings(data):
 def test_latin1_file_is_read_and_said():
     result = read(EVENT.encode("latin-1"))
     assert result.events[0].summary == "Caf\u00e9 networking"
-    assert any("not UTF-8" in p for p in result.problems)
+    assert any("not UTF-8" in str(p) for p in result.problems)
 
 
 def test_folded_lines_with_tabs_and_odd_whitespace():
@@ -194,7 +194,8 @@ def test_structural_errors_name_the_line_and_keep_the_rest():
     result = read(broken.encode())
     assert [e.uid for e in result.events] == ["e1"]
     assert any(
-        p.startswith("x.ics:8: END:VEVENT does not close BEGIN:VALARM") for p in result.problems
+        str(p).startswith("x.ics:8: END:VEVENT does not close BEGIN:VALARM")
+        for p in result.problems
     )
 
 
@@ -261,7 +262,7 @@ def test_a_series_the_expander_chokes_on_costs_only_itself(monkeypatch):
     )
     result = read(two.encode())
     assert [e.uid for e in result.events] == ["e1"]
-    assert any("x.ics:4: skipped 'Bad': cannot expand it" in p for p in result.problems)
+    assert any("x.ics:4: skipped 'Bad': cannot expand it" in str(p) for p in result.problems)
 
 
 # --- one-off events skip the expander: the same occurrences as the expander finds --------

@@ -14,8 +14,15 @@ from planner.core.calendars import preview as import_preview
 from planner.core.calendars.preview import MAX_PROBLEMS, ImportCancelled, Preview, preview_file
 from planner.core.calendars.reading import IcsError, read_file
 from planner.core.calendars.stream import scan
+from planner.core.model import Problem
 from planner.core.storage import preferences
 from planner.core.storage.preferences import remember_role, remembered_role
+
+
+def texts(problems: tuple[Problem, ...]) -> tuple[str, ...]:
+    """The problems as the user reads them."""
+    return tuple(str(p) for p in problems)
+
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "producers"
 TZ_BLOCK = (
@@ -154,7 +161,7 @@ def test_latin1_file_is_previewed_and_said(tmp_path):
     path.write_bytes(calendar("UID:a\nSUMMARY:Café\nDTSTART:20260101").encode("cp1252"))
     preview = preview_file(path)
     assert preview.events == 1
-    assert preview.problems == (f"{path}: not UTF-8; read as Latin-1/Windows-1252",)
+    assert texts(preview.problems) == (f"{path}: not UTF-8; read as Latin-1/Windows-1252",)
 
 
 @pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.ics")), ids=lambda p: p.name)
@@ -199,7 +206,7 @@ def test_problems_name_the_file_and_line_like_the_import(tmp_path):
     )
     path = write(tmp_path, text)
     preview = preview_file(path)
-    assert preview.problems == (
+    assert texts(preview.problems) == (
         f"{path}:18: skipped 'Foo': it has no start time (DTSTART)",
         f"{path}:22: skipped 'Bar': its start time 'tomorrow evening' is not a date or time",
         f"{path}:27: skipped 'Baz': its start time '20261345T250000' is not a date or time",
@@ -219,7 +226,7 @@ def test_structural_errors_name_their_lines(tmp_path):
     ).replace("END:VCALENDAR\n", "BEGIN:VEVENT\nUID:cut\nSUMMARY:Cut off\n")
     path = write(tmp_path, text)
     preview = preview_file(path)
-    assert preview.problems == (
+    assert texts(preview.problems) == (
         f"{path}:17: END:VEVENT does not close BEGIN:VALARM (opened on line 16); skipped",
         f"{path}:23: BEGIN:VEVENT is never closed; skipped",
     )

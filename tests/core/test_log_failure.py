@@ -4,13 +4,17 @@ and a hostile file cannot flood the log."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from planner.core import logs
 from planner.core.calendars.reading import read_bytes
+from planner.core.model import Severity, Source
+from planner.core.session import calendar_loader
+from planner.core.settings import Settings
+from planner.core.storage.store import Store
 
 
 def failure(n: int) -> ValueError:
@@ -67,3 +71,32 @@ def test_a_calendar_with_broken_events_is_read_and_the_failures_logged(caplog, l
     assert [e.summary for e in result.events] == ["Good"]
     assert len(result.problems) == lines
     assert len([r for r in caplog.records if r.exc_info]) <= logs.TRACEBACKS_PER_PLACE * 2
+
+
+def test_a_broken_parse_cache_is_logged_and_the_file_read_all_the_same(
+    tmp_path, caplog, monkeypatch
+):
+    def damaged(*_args):
+        raise ValueError("a cache row that is not JSON")
+
+    monkeypatch.setattr(Store, "cached_events", damaged)
+    path = tmp_path / "mine.ics"
+    path.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:good\r\n"
+        b"DTSTART:20261124T180000Z\r\nDTEND:20261124T190000Z\r\nSUMMARY:Good\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    sources = (
+        Source(str(path), "candidates"),
+        Source(str(tmp_path / "gone.ics"), "candidates"),
+    )
+    with Store.open(tmp_path / "p.sqlite3") as store, caplog.at_level(logging.WARNING, "planner"):
+        _settings, week = calendar_loader(store=store)(date(2026, 11, 24), Settings(), sources)
+    assert [e.uid for e in week.candidates] == ["good"]
+    (logged,) = [r for r in caplog.records if r.exc_info]
+    assert "reading the parse cache" in logged.getMessage()
+    assert logged.exc_info[0] is ValueError
+    # A file that is not there is the user's problem, said in the week, not a logged bug.
+    assert [(str(p), p.severity) for p in week.problems] == [
+        (f"{tmp_path / 'gone.ics'}: file not found", Severity.ERROR)
+    ]

@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, QThreadPool
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QPushButton
 
 from planner.core.calendars.preview import Preview
+from planner.core.model import Problem
 from planner.core.storage import preferences
 from planner.gui import background, import_dialog
 from planner.gui.import_dialog import ImportDialog, State, describe
@@ -52,7 +53,7 @@ def test_describe_says_what_a_file_holds():
         last=date(2026, 12, 19),
         calendar_name="",
         producer="",
-        problems=("a.ics:3: x", "a.ics:9: y"),
+        problems=(Problem("a.ics", "x", line=3), Problem("a.ics", "y", line=9)),
         size_bytes=1,
         suggested_role="commitments",
     )

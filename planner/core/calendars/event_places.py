@@ -44,7 +44,7 @@ from statistics import median
 from typing import Any
 
 from planner.core.logs import log_failure
-from planner.core.model import Event, Place
+from planner.core.model import Event, Place, Problem, Severity
 from planner.core.travel.estimate import distance_km
 from planner.core.travel.place_text import (
     clean_physical,
@@ -469,12 +469,12 @@ def _unescape(text: str) -> str:
 # --- The feed as a whole ---------------------------------------------------------------
 
 
-def audit_places(events: list[Event]) -> tuple[list[Event], list[str]]:
+def audit_places(events: list[Event]) -> tuple[list[Event], list[Problem]]:
     """Correct what only a whole feed reveals; one file's events at a time.
 
     Returns the events (a Place corrected with ``dataclasses.replace``, the
-    others unchanged, in the same order) and one problem per finding, naming
-    the event(s):
+    others unchanged, in the same order) and one NOTE per finding, naming the
+    event(s) (the events are kept, only a position changed):
 
     1. Out-of-range positions (from anywhere): swapped back when the swap is
        certain (latitude beyond ±90° while the longitude is a valid
@@ -494,7 +494,7 @@ def audit_places(events: list[Event]) -> tuple[list[Event], list[str]]:
        and is left alone, and medians do not handle the antimeridian.
     """
     out = list(events)
-    problems: list[str] = []
+    problems: list[Problem] = []
     try:
         _audit_ranges(out, problems)
         _audit_centroid(out, problems)
@@ -505,11 +505,12 @@ def audit_places(events: list[Event]) -> tuple[list[Event], list[str]]:
     return out, problems
 
 
-def _who(event: Event) -> str:
-    return f"{event.source}: {event.summary!r}" if event.source else repr(event.summary)
+def _note(event: Event, text: str) -> Problem:
+    """A NOTE about one event's position, naming the event in its file."""
+    return Problem(event.source, f"{event.summary!r}: {text}", severity=Severity.NOTE)
 
 
-def _audit_ranges(events: list[Event], problems: list[str]) -> None:
+def _audit_ranges(events: list[Event], problems: list[Problem]) -> None:
     noted: set[str] = set()
     for index, event in enumerate(events):
         place = event.place
@@ -524,13 +525,16 @@ def _audit_ranges(events: list[Event], problems: list[str]) -> None:
             events[index] = replace(event, place=replace(place, lat=lon, lon=lat))
             if first:
                 problems.append(
-                    f"{_who(event)}: latitude and longitude were swapped "
-                    f"({_fmt(lat)}, {_fmt(lon)}); using {_fmt(lon)}, {_fmt(lat)}"
+                    _note(
+                        event,
+                        f"latitude and longitude were swapped ({_fmt(lat)}, {_fmt(lon)}); "
+                        f"using {_fmt(lon)}, {_fmt(lat)}",
+                    )
                 )
         else:
             events[index] = replace(event, place=replace(place, lat=None, lon=None))
             if first:
-                problems.append(f"{_who(event)}: position {lat}, {lon} is not a valid one; ignored")
+                problems.append(_note(event, f"position {lat}, {lon} is not a valid one; ignored"))
 
 
 def _positioned(events: Sequence[Event]) -> list[int]:
@@ -541,7 +545,7 @@ def _location_key(place: Place) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", place.address or place.name).casefold().split())
 
 
-def _audit_centroid(events: list[Event], problems: list[str]) -> None:
+def _audit_centroid(events: list[Event], problems: list[Problem]) -> None:
     indexes = _positioned(events)
     positions = {
         (round(events[i].place.lat or 0, 5), round(events[i].place.lon or 0, 5)) for i in indexes
@@ -558,9 +562,13 @@ def _audit_centroid(events: list[Event], problems: list[str]) -> None:
     examples = _examples(events[i].summary for i in indexes)
     source = events[indexes[0]].source
     problems.append(
-        f"{source + ': ' if source else ''}{len(indexes)} events ({examples}) all have the "
-        f"position {_fmt(lat)}, {_fmt(lon)} although their locations differ: that is the city's "
-        "centre, not the venues, so it was ignored"
+        Problem(
+            source,
+            f"{len(indexes)} events ({examples}) all have the position {_fmt(lat)}, {_fmt(lon)} "
+            "although their locations differ: that is the city's centre, not the venues, so it "
+            "was ignored",
+            severity=Severity.NOTE,
+        )
     )
 
 
@@ -570,7 +578,7 @@ def _examples(summaries: Iterable[str], limit: int = 3) -> str:
     return shown + (f" and {len(distinct) - limit} more" if len(distinct) > limit else "")
 
 
-def _audit_region_swaps(events: list[Event], problems: list[str]) -> None:
+def _audit_region_swaps(events: list[Event], problems: list[Problem]) -> None:
     indexes = _positioned(events)
     if len(indexes) < 4:
         return
@@ -592,7 +600,10 @@ def _audit_region_swaps(events: list[Event], problems: list[str]) -> None:
         if event.uid not in noted:
             noted.add(event.uid)
             problems.append(
-                f"{_who(event)}: its position {_fmt(lat)}, {_fmt(lon)} is far from the feed's "
-                f"other events but {_fmt(lon)}, {_fmt(lat)} is among them: latitude and "
-                "longitude were swapped; corrected"
+                _note(
+                    event,
+                    f"its position {_fmt(lat)}, {_fmt(lon)} is far from the feed's other events "
+                    f"but {_fmt(lon)}, {_fmt(lat)} is among them: latitude and longitude were "
+                    "swapped; corrected",
+                )
             )

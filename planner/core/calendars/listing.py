@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from planner.core.calendars.reading import IcsError, read_file
-from planner.core.model import Event
+from planner.core.model import Event, Problem
 
 
 def local_zone() -> ZoneInfo:
@@ -70,19 +70,20 @@ def event_row(event: Event, source: str) -> dict[str, Any]:
 
 def list_events(
     files: Iterable[Path], zone: ZoneInfo, first: date, last: date
-) -> Iterator[tuple[str, list[dict[str, Any]], list[str], str]]:
-    """Per file: (source, rows, problems, error); ``error`` is set when the file was rejected."""
+) -> Iterator[tuple[str, list[dict[str, Any]], list[Problem], Problem | None]]:
+    """Per file: (source, rows, problems, error); ``error`` (an ERROR) is set when the file
+    was rejected."""
     start = datetime.combine(first, time(0), tzinfo=zone)
     end = datetime.combine(last, time(0), tzinfo=zone)
     for path in files:
         try:
             result = read_file(path, zone, start, end)
         except IcsError as exc:
-            yield str(path), [], [], str(exc)
+            yield str(path), [], [], exc.problem
             continue
         rows = [
             event_row(e, str(path))
             for e in result.events
             if e.end > start or (e.start >= start and e.end == e.start)
         ]
-        yield str(path), rows, result.problems, ""
+        yield str(path), rows, result.problems, None

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from planner.core.calendars.reading import MAX_YEAR, MIN_YEAR, IcsError, cost_from_text
+from planner.core.calendars.reading import MAX_YEAR, MIN_YEAR, cost_from_text, unreadable
 from planner.core.calendars.stream import _FOLD, _decode
-from planner.core.model import Role
+from planner.core.model import Problem, Role
 
 # Bytes read per step. Smaller than ics_stream's chunks on purpose: each step is
 # also when progress is reported and Cancel is noticed, and a preview runs beside
@@ -116,7 +116,7 @@ class Preview:
     last: date | None
     calendar_name: str
     producer: str
-    problems: tuple[str, ...]
+    problems: tuple[Problem, ...]
     size_bytes: int
     suggested_role: Role
     unlisted_problems: int = 0
@@ -138,7 +138,7 @@ def preview_file(
     source = str(path)
     path = Path(path)
     if path.is_dir():
-        raise IcsError(f"{source}: is a folder, not a file")
+        raise unreadable(source, "is a folder, not a file")
     try:
         with path.open("rb") as stream:
             total = os.fstat(stream.fileno()).st_size
@@ -168,11 +168,11 @@ def preview_file(
                 if progress is not None and not progress(done, max(total, done)):
                     raise ImportCancelled(source)
     except FileNotFoundError as exc:
-        raise IcsError(f"{source}: file not found") from exc
+        raise unreadable(source, "file not found") from exc
     except IsADirectoryError as exc:
-        raise IcsError(f"{source}: is a folder, not a file") from exc
+        raise unreadable(source, "is a folder, not a file") from exc
     except OSError as exc:
-        raise IcsError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
+        raise unreadable(source, f"cannot be read ({exc.strerror or exc})") from exc
     return scanner.preview(done)
 
 
@@ -183,9 +183,10 @@ def _check_text(data: bytes, source: str) -> None:
     stray NUL deep in a real calendar from costing the whole file.
     """
     if b"\x00" in data:
-        raise IcsError(
-            f"{source}: not an iCalendar file (binary data, or text in an encoding "
-            "other than UTF-8 or Windows-1252)"
+        raise unreadable(
+            source,
+            "not an iCalendar file (binary data, or text in an encoding other than UTF-8 or "
+            "Windows-1252)",
         )
 
 
@@ -196,7 +197,7 @@ def _check_calendar(piece: bytes, source: str) -> None:
     (a whole chunk of lines) is a generous place to look for it.
     """
     if not _CALENDAR_START.search(piece):
-        raise IcsError(f"{source}: not an iCalendar file (no BEGIN:VCALENDAR)")
+        raise unreadable(source, "not an iCalendar file (no BEGIN:VCALENDAR)")
 
 
 def _last_line_start(data: bytes) -> int:
@@ -238,8 +239,8 @@ class _Scanner:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.notes: list[str] = []  # about the whole file (encoding)
-        self.problems: list[str] = []
+        self.notes: list[Problem] = []  # about the whole file (encoding)
+        self.problems: list[Problem] = []
         self.unlisted = 0
         self.in_calendar = False
         self.calendars = 0
@@ -265,9 +266,10 @@ class _Scanner:
         self.counted_pos = pos + 1
         return self.lines_before + self.counted_lines
 
-    def problem(self, text: str) -> None:
+    def problem(self, text: str, line: int) -> None:
+        """A WARNING at ``line`` (an event or block the import will skip), listed or counted."""
         if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(text)
+            self.problems.append(Problem(self.source, text, line=line))
         else:
             self.unlisted += 1
 
@@ -307,10 +309,7 @@ class _Scanner:
         if not self.stack or self.stack[-1][0] != name:
             opened = f"BEGIN:{self.stack[-1][0]}" if self.stack else "anything"
             where = f" (opened on line {self.stack[-1][1]})" if self.stack else ""
-            self.problem(
-                f"{self.source}:{self.line_at(pos)}: END:{name} does not close {opened}{where}; "
-                "skipped"
-            )
+            self.problem(f"END:{name} does not close {opened}{where}; skipped", self.line_at(pos))
             self.stack.clear()
             self.event = None
             return
@@ -374,7 +373,7 @@ class _Scanner:
                 self.last = day
         else:
             title = event.summary or "an event without a title"
-            self.problem(f"{self.source}:{event.line}: skipped {title[:60]!r}: {day}")
+            self.problem(f"skipped {title[:60]!r}: {day}", event.line)
 
     def start_day(self, start: str | None) -> str:
         """The DTSTART's date as YYYYMMDD, or why the import will skip the event."""
@@ -402,14 +401,11 @@ class _Scanner:
 
     def preview(self, size: int) -> Preview:
         if self.stack:
-            self.problem(
-                f"{self.source}:{self.stack[0][1]}: BEGIN:{self.stack[0][0]} is never closed; "
-                "skipped"
-            )
+            self.problem(f"BEGIN:{self.stack[0][0]} is never closed; skipped", self.stack[0][1])
         if self.calendars == 0:
             if not self.has_content:
-                raise IcsError(f"{self.source}: the file is empty")
-            raise IcsError(f"{self.source}: not an iCalendar file (no BEGIN:VCALENDAR)")
+                raise unreadable(self.source, "the file is empty")
+            raise unreadable(self.source, "not an iCalendar file (no BEGIN:VCALENDAR)")
         listed = (self.notes + self.problems)[:MAX_PROBLEMS]
         return Preview(
             path=self.source,

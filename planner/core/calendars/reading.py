@@ -26,7 +26,7 @@ import recurring_ical_events
 from planner.core.calendars import stream as ics_stream
 from planner.core.calendars.event_places import audit_places, read_place
 from planner.core.logs import log_failure
-from planner.core.model import Event, Status
+from planner.core.model import Event, Problem, Severity, Status
 
 _log = logging.getLogger(__name__)
 
@@ -35,7 +35,20 @@ MIN_YEAR, MAX_YEAR = 1600, 2999
 
 
 class IcsError(ValueError):
-    """A calendar that cannot be read at all; the message names the source."""
+    """A calendar that cannot be read at all; its :attr:`problem` (an ERROR) names the source,
+    and the message is that problem's sentence."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return str(self.problem)
+
+
+def unreadable(source: str, text: str) -> IcsError:
+    """The error for a source nothing can be read from: ``source: text``, an ERROR."""
+    return IcsError(Problem(source, text, severity=Severity.ERROR))
 
 
 @dataclass(slots=True)
@@ -44,7 +57,7 @@ class ImportResult:
 
     source: str
     events: list[Event] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 _COST_LINE = re.compile(
@@ -67,11 +80,11 @@ def read_file(
         with path.open("rb") as stream:
             found = ics_stream.scan(stream, str(path), start, end, prefilter=prefilter)
     except FileNotFoundError as exc:
-        raise IcsError(f"{path}: file not found") from exc
+        raise unreadable(str(path), "file not found") from exc
     except IsADirectoryError as exc:
-        raise IcsError(f"{path}: is a folder, not a file") from exc
+        raise unreadable(str(path), "is a folder, not a file") from exc
     except OSError as exc:
-        raise IcsError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise unreadable(str(path), f"cannot be read ({exc.strerror or exc})") from exc
     return _expand(found, str(path), zone, start, end)
 
 
@@ -98,8 +111,8 @@ def _expand(
 ) -> ImportResult:
     if found.calendars == 0:
         if found.lines == 0:
-            raise IcsError(f"{source}: the file is empty")
-        raise IcsError(f"{source}: not an iCalendar file (no BEGIN:VCALENDAR)")
+            raise unreadable(source, "the file is empty")
+        raise unreadable(source, "not an iCalendar file (no BEGIN:VCALENDAR)")
     result = ImportResult(source, problems=list(found.problems))
     calendar = _parse(found, source, result.problems)
     if "X-WR-TIMEZONE" in calendar:  # Google's calendar-wide zone (x-wr-timezone: 9 ms import)
@@ -109,7 +122,7 @@ def _expand(
             calendar = x_wr_timezone.to_standard(calendar)
         except Exception as exc:  # a library error must not become a traceback
             log_failure(_log, "applying X-WR-TIMEZONE", exc)
-            result.problems.append(f"{source}: X-WR-TIMEZONE could not be applied ({exc})")
+            result.problems.append(Problem(source, f"X-WR-TIMEZONE could not be applied ({exc})"))
     lines = {b.uid: b.line_number for b in found.events}
     _drop_broken(calendar, source, lines, result.problems)
     recurring = {
@@ -131,10 +144,11 @@ def _expand(
                 continue
             result.events.append(event)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            where = _where(source, lines, component)
-            result.problems.append(f"{where}: skipped {_summary(component)!r}: {exc}")
+            result.problems.append(_skipped(source, lines, component, str(exc)))
     # A series repeats its place's notes for every occurrence: say each once.
-    result.problems += [f"{source}: {note}" for note in dict.fromkeys(place_notes)]
+    result.problems += [
+        Problem(source, note, severity=Severity.NOTE) for note in dict.fromkeys(place_notes)
+    ]
     result.events, audit = audit_places(result.events)
     result.problems += audit
     result.events.sort(key=lambda e: (e.start, e.summary))
@@ -182,7 +196,7 @@ def _occurrences(
     lines: dict[str, int],
     start: datetime,
     end: datetime,
-    problems: list[str],
+    problems: list[Problem],
 ) -> list[Any]:
     """Expand the calendar; if that fails, series by series, skipping the failing ones."""
     try:
@@ -207,8 +221,7 @@ def _occurrences(
             found.extend(query.between(start, end))
         except Exception as exc:
             log_failure(_log, "expanding one series", exc)
-            where = _where(source, lines, members[0])
-            problems.append(f"{where}: skipped {_summary(members[0])!r}: cannot expand it ({exc})")
+            problems.append(_skipped(source, lines, members[0], f"cannot expand it ({exc})"))
     return found
 
 
@@ -216,18 +229,19 @@ def _summary(component: Any) -> str:
     return str(component.get("SUMMARY", "an event without a title"))
 
 
-def _where(source: str, lines: dict[str, int], component: Any) -> str:
-    line = lines.get(str(component.get("UID", "")))
-    return f"{source}:{line}" if line else source
+def _skipped(source: str, lines: dict[str, int], component: Any, why: str) -> Problem:
+    """The WARNING for an event left out, at its line in the file when it is known."""
+    line = lines.get(str(component.get("UID", ""))) or None
+    return Problem(source, f"skipped {_summary(component)!r}: {why}", line=line)
 
 
-def _parse(found: ics_stream.Scan, source: str, problems: list[str]) -> icalendar.Calendar:
+def _parse(found: ics_stream.Scan, source: str, problems: list[Problem]) -> icalendar.Calendar:
     """Parse the kept blocks at once; if that fails, block by block to skip the bad ones."""
     try:
         return icalendar.Calendar.from_ical(found.text())
     except Exception as exc:
         if not found.events:
-            raise IcsError(f"{source}: not valid iCalendar data ({exc})") from exc
+            raise unreadable(source, f"not valid iCalendar data ({exc})") from exc
     good = []
     for block in found.events:
         try:
@@ -235,17 +249,17 @@ def _parse(found: ics_stream.Scan, source: str, problems: list[str]) -> icalenda
         except Exception as exc:
             log_failure(_log, "parsing one event", exc)
             summary = ics_stream.property_value(block.lines, "SUMMARY") or "an event"
-            problems.append(f"{source}:{block.line_number}: skipped {summary!r}: {exc}")
+            problems.append(Problem(source, f"skipped {summary!r}: {exc}", line=block.line_number))
         else:
             good.append(block)
     try:
         return icalendar.Calendar.from_ical(found.text(good))
     except Exception as exc:
-        raise IcsError(f"{source}: not valid iCalendar data ({exc})") from exc
+        raise unreadable(source, f"not valid iCalendar data ({exc})") from exc
 
 
 def _drop_broken(
-    calendar: icalendar.Calendar, source: str, lines: dict[str, int], problems: list[str]
+    calendar: icalendar.Calendar, source: str, lines: dict[str, int], problems: list[Problem]
 ) -> None:
     """Remove events the expander would crash on or skip silently, saying which."""
     keep = []
@@ -253,8 +267,7 @@ def _drop_broken(
         if getattr(component, "name", "") == "VEVENT":
             why = _broken(component)
             if why:
-                where = _where(source, lines, component)
-                problems.append(f"{where}: skipped {_summary(component)!r}: {why}")
+                problems.append(_skipped(source, lines, component, why))
                 continue
         keep.append(component)
     calendar.subcomponents[:] = keep

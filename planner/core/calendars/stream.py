@@ -27,6 +27,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
+from planner.core.model import Problem, Severity
+
 # Time zones reach at most +-14 h and a series' first occurrence may start a day
 # before the window it spills into: compare dates with this much slack.
 SLACK = timedelta(days=2)
@@ -57,7 +59,7 @@ class Scan:
     header: list[str] = field(default_factory=list)
     timezones: list[Block] = field(default_factory=list)
     events: list[Block] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     seen_events: int = 0
     calendars: int = 0
     lines: int = 0
@@ -103,7 +105,7 @@ _INTERVAL = re.compile(r"INTERVAL=(\d+)", re.IGNORECASE)
 _FREQ = re.compile(r"FREQ=([A-Z]+)", re.IGNORECASE)
 
 
-def _decode(raw: bytes, source: str, problems: list[str]) -> str:
+def _decode(raw: bytes, source: str, problems: list[Problem]) -> str:
     """Bytes to text with one line ending: UTF-8, or Windows-1252 for lines that are not.
 
     Old Outlook and Lotus exports are Latin-1/Windows-1252; decoding line by
@@ -122,7 +124,7 @@ def _decode(raw: bytes, source: str, problems: list[str]) -> str:
             return line.decode("cp1252", errors="replace")
 
         text = _NOT_UTF8_LINE.sub(as_cp1252, text)
-        note = f"{source}: not UTF-8; read as Latin-1/Windows-1252"
+        note = Problem(source, "not UTF-8; read as Latin-1/Windows-1252", severity=Severity.NOTE)
         if note not in problems:
             problems.append(note)
     if "\r" in text:
@@ -130,7 +132,7 @@ def _decode(raw: bytes, source: str, problems: list[str]) -> str:
     return text
 
 
-def _chunks(stream: BinaryIO, source: str, problems: list[str]) -> Iterator[str]:
+def _chunks(stream: BinaryIO, source: str, problems: list[Problem]) -> Iterator[str]:
     """Decoded text in pieces that end where a top-level component begins.
 
     Cutting there means no component is split between two pieces (unless it
@@ -217,8 +219,11 @@ class _Walker:
                 opened = f"BEGIN:{stack[-1][0]}" if stack else "anything"
                 where = f" (opened on line {self.line_at(stack[-1][1])})" if stack else ""
                 result.problems.append(
-                    f"{self.source}:{self.line_at(token.start())}: END:{name} does not close "
-                    f"{opened}{where}; skipped"
+                    Problem(
+                        self.source,
+                        f"END:{name} does not close {opened}{where}; skipped",
+                        line=self.line_at(token.start()),
+                    )
                 )
                 stack.clear()
                 outside_from = token.end()
@@ -229,8 +234,11 @@ class _Walker:
                     outside_from = token.end()
         if stack:
             result.problems.append(
-                f"{self.source}:{self.line_at(stack[0][1])}: BEGIN:{stack[0][0]} is never "
-                "closed; skipped"
+                Problem(
+                    self.source,
+                    f"BEGIN:{stack[0][0]} is never closed; skipped",
+                    line=self.line_at(stack[0][1]),
+                )
             )
         elif self.in_calendar:
             self._header(text[outside_from:])

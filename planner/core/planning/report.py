@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Sequence
 from typing import Any
 
-from planner.core.model import Decision, Plan, is_flexible
+from planner.core.model import Decision, Plan, Problem, is_flexible
 from planner.core.text import wording
 
 
@@ -46,8 +47,12 @@ def decision_json(d: Decision) -> dict[str, Any]:
     }
 
 
-def plan_json(plan: Plan, problems: list[str] | None = None) -> dict[str, Any]:
-    """The ``planner plan --json`` object; its keys are a documented contract."""
+def plan_json(plan: Plan, problems: Sequence[Problem] = ()) -> dict[str, Any]:
+    """The ``planner plan --json`` object; its keys are a documented contract.
+
+    ``problems`` are written as the sentences the terminal shows (strings), as they
+    always were: the contract predates :class:`Problem`.
+    """
     b = plan.budget
     return {
         "week_start": plan.week_start.date().isoformat(),
@@ -81,7 +86,7 @@ def plan_json(plan: Plan, problems: list[str] | None = None) -> dict[str, Any]:
             for f in plan.flexible
         ],
         "candidates": [decision_json(d) for d in plan.decisions],
-        "problems": problems or [],
+        "problems": [str(p) for p in problems],
     }
 
 

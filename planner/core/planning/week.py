@@ -1,8 +1,8 @@
 """Loading everything one week's plan needs, from files or bytes.
 
-Each source is read on its own: a file that cannot be read becomes a problem
-message naming it, and the other sources still load, because one broken feed
-must never cost the user their whole week.
+Each source is read on its own: a file that cannot be read becomes a
+:class:`Problem` (an ERROR) naming it, and the other sources still load, because
+one broken feed must never cost the user their whole week.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from planner.core.calendars.reading import IcsError, ImportResult, dedupe, read_bytes, read_file
-from planner.core.model import Event
+from planner.core.model import Event, Problem, Severity
 from planner.core.planning.plan import week_of
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class WeekData:
     week_day: date
     commitments: list[Event] = field(default_factory=list)
     candidates: list[Event] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     pending_addresses: list[str] = field(default_factory=list)
     """Addresses that could be placed precisely if the user allowed geocoding."""
 
@@ -75,7 +75,7 @@ def load_week(
             try:
                 result = _read(source, settings, week_day, reader)
             except IcsError as exc:
-                week.problems.append(str(exc))
+                week.problems.append(exc.problem)
                 continue
             target.extend(result.events)
             week.problems.extend(result.problems)
@@ -108,6 +108,7 @@ def place_events(week: WeekData, resolver: PlaceResolver) -> WeekData:
     or the offline gazetteer; what stays unknown is noted, never treated as zero travel."""
     week.commitments, notes = resolver.resolve_events(week.commitments)
     week.candidates, more = resolver.resolve_events(week.candidates)
-    week.problems += list(dict.fromkeys(notes + more))
+    # A note names the events it concerns, which may come from several calendars.
+    week.problems += [Problem("", n, severity=Severity.NOTE) for n in dict.fromkeys(notes + more)]
     week.pending_addresses = resolver.pending_addresses() if resolver.needs_consent else []
     return week

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from planner.core.model import Event, Place, Status
+from planner.core.model import Event, Place, Problem, Severity, Status
 
 
 def datetime_text(when: datetime) -> str:
@@ -123,6 +123,27 @@ def event_to_json(event: Event) -> str:
 
 def event_from_json(text: str) -> Event:
     return event_from_dict(json.loads(text))
+
+
+def problem_to_dict(problem: Problem) -> dict[str, Any]:
+    """A :class:`Problem` as JSON-ready data (the parse cache keeps a file's problems)."""
+    return {
+        "source": problem.source,
+        "text": problem.text,
+        "line": problem.line,
+        "severity": problem.severity.value,
+    }
+
+
+def problem_from_dict(data: dict[str, Any]) -> Problem:
+    """The :class:`Problem` :func:`problem_to_dict` wrote."""
+    line = data.get("line")
+    return Problem(
+        source=str(data["source"]),
+        text=str(data["text"]),
+        line=None if line is None else int(line),
+        severity=Severity(data.get("severity", Severity.WARNING.value)),
+    )
 
 
 def utc_text(when: datetime) -> str:

@@ -39,7 +39,7 @@ import planner
 from planner.core.calendars import stream as ics_stream
 from planner.core.calendars.reading import IcsError, read_bytes
 from planner.core.logs import log_failure
-from planner.core.model import FEED_SCHEMES, Event, Place, Source, Status, is_feed
+from planner.core.model import FEED_SCHEMES, Event, Place, Problem, Source, Status, is_feed
 from planner.core.storage.store import (
     DEFAULT_REFRESH,
     SourceRecord,
@@ -80,7 +80,7 @@ class FeedResult:
     changed: bool
     error: str
     next_refresh: datetime
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
     """Events of the feed that could not be read (the others were)."""
 
 
@@ -326,7 +326,7 @@ def _keeping(message: str, record: SourceRecord, zone: ZoneInfo) -> str:
 
 def _merge(
     store: Store, location: str, body: bytes, now: datetime, zone: ZoneInfo
-) -> tuple[bool, tuple[str, ...], timedelta]:
+) -> tuple[bool, tuple[Problem, ...], timedelta]:
     """Parse a feed, merge its window into the store; (changed, problems, refresh interval)."""
     start, end = now - WINDOW_BEFORE, now + WINDOW_AFTER
     try:

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 import planner
-from planner.core.storage.codec import event_from_dict, event_to_dict, now_text, utc_text
+from planner.core.storage.codec import (
+    event_from_dict,
+    event_to_dict,
+    now_text,
+    problem_from_dict,
+    problem_to_dict,
+    utc_text,
+)
 from planner.core.storage.database import Database
 
 if TYPE_CHECKING:
@@ -53,8 +60,11 @@ def cached_events(
         planner.__version__,
     ):
         return None
+    kept = json.loads(row["problems"])
+    if not all(isinstance(p, dict) for p in kept):
+        return None  # problems kept as sentences, before they were data: parse again
     events = [event_from_dict(d) for d in json.loads(row["events"])]
-    return ImportResult(path, events, list(json.loads(row["problems"])))
+    return ImportResult(path, events, [problem_from_dict(p) for p in kept])
 
 
 def cache_events(
@@ -86,7 +96,7 @@ def cache_events(
                 size,
                 planner.__version__,
                 events,
-                json.dumps(result.problems, ensure_ascii=False),
+                json.dumps([problem_to_dict(p) for p in result.problems], ensure_ascii=False),
                 now_text(),
             ),
         )
