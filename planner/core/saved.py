@@ -15,6 +15,8 @@ settings file changes only when asked, and a copy of the old one is kept.
 from __future__ import annotations
 
 import logging
+import shutil
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,6 +24,7 @@ from enum import Enum
 from pathlib import Path
 
 from planner.core.logs import log_failure
+from planner.core.model import is_feed
 from planner.core.session import Session, calendar_loader
 from planner.core.settings import Settings, load_settings
 from planner.core.storage import preferences
@@ -175,10 +178,12 @@ def restore_backup(
         partial = saved_as.with_name(saved_as.name + ".new")
         try:
             store.export_backup(partial)
-        except OSError as exc:
+        except (OSError, sqlite3.Error, StoreError) as exc:  # a full disk, a damaged store
+            partial.unlink(missing_ok=True)
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             raise RestoreError(
                 f"cannot save your current planning to {partial} before restoring "
-                f"({exc.strerror or exc}); nothing changed",
+                f"({why}); nothing changed",
                 bad_backup=False,
             ) from None
     try:
@@ -190,7 +195,7 @@ def restore_backup(
     if saved_as is not None:
         saved_as.with_name(saved_as.name + ".new").replace(saved_as)
     missing = tuple(
-        s.path for s in store.load_sources() if "://" not in s.path and not Path(s.path).exists()
+        s.path for s in store.load_sources() if not is_feed(s.path) and not Path(s.path).exists()
     )
     settings = _restore_settings(store, settings_path, settings_too)
     return Restored(backup, saved_as, missing, settings)
@@ -208,7 +213,11 @@ def _restore_settings(store: Store, target: Path | None, write: bool) -> Setting
     text, origin = kept.text, kept.path
     if target is None:
         return SettingsRestored(SettingsOutcome.LEFT, None, origin)
-    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    try:
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+    except (OSError, UnicodeDecodeError) as exc:
+        problem = f"cannot read {target} ({exc}); it was not changed (everything else was restored)"
+        return SettingsRestored(SettingsOutcome.UNWRITABLE, target, origin, problem=problem)
     if current == text:
         return SettingsRestored(SettingsOutcome.SAME, target, origin)
     if not write:
@@ -221,10 +230,11 @@ def _restore_settings(store: Store, target: Path | None, write: bool) -> Setting
     kept_as = target.with_name(target.name + BEFORE_RESTORE) if current is not None else None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        if kept_as is not None:
-            target.replace(kept_as)
+        # The new text is on disk before the old file moves: a full disk leaves the old one.
         partial = target.with_name(target.name + ".new")
         partial.write_text(text, encoding="utf-8")
+        if kept_as is not None:
+            shutil.copy2(target, kept_as)
         partial.replace(target)
         settings = load_settings(target)
     except (OSError, SettingsError) as exc:

@@ -80,8 +80,13 @@ class FeedsController:
             self.refresher.start()
 
     def sources_changed(self) -> None:
-        """A calendar was added or removed: a new feed is fetched at once."""
+        """A calendar was added or removed: a new feed is fetched at once.
+
+        Which feeds are due is read from the store, so the change must be there first:
+        with the window's background writer it may still be queued.
+        """
         if self.refresher is not None:
+            self._session.flush()
             self.refresher.refresh(everything=False)
 
     def subscribe(self, url: str = "") -> None:

@@ -126,3 +126,40 @@ def test_a_bad_backup_changes_nothing_and_leaves_no_copy(store, tmp_path, settin
     assert store.load_choices().refused == {"mine"}
     assert list(store.path.parent.glob("before-restore-*")) == []
     assert settings_file.read_text() == MINE
+
+
+def test_a_store_that_cannot_be_saved_first_stops_the_restore(store, backup, monkeypatch):
+    """A full disk or a damaged store while saving what is there: a sentence, nothing
+    changed (the window shows it as a failed restore, not as a bug)."""
+    import sqlite3
+
+    store.set_decision("mine", "refused")
+
+    def full_disk(path):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(store, "export_backup", full_disk)
+    with pytest.raises(RestoreError, match=r"disk is full.*nothing changed") as raised:
+        restore_backup(store, backup, settings_path=None, now=NOW)
+    assert raised.value.bad_backup is False
+    assert store.load_choices().refused == {"mine"}
+    assert not list(store.path.parent.glob("before-restore-*"))
+
+
+def test_a_settings_file_that_cannot_be_written_is_kept(store, backup, settings_file, monkeypatch):
+    """The backup's settings reach the disk before the user's file is touched: a failed
+    write leaves the user's file as it was."""
+    real_write = Path.write_text
+
+    def full_disk(self, *args, **kwargs):
+        if self.name.endswith(".new"):
+            raise OSError(28, "No space left on device")
+        return real_write(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    restored = restore_backup(
+        store, backup, settings_path=settings_file, settings_too=True, now=NOW
+    )
+    assert restored.settings.outcome is SettingsOutcome.UNWRITABLE
+    assert "No space left on device" in restored.settings.problem
+    assert settings_file.read_text() == MINE

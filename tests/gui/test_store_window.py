@@ -3,6 +3,7 @@ changes listed, typed events, backup and restore, the streak."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -287,3 +288,31 @@ def test_the_window_asks_whether_to_restore_the_settings_too_and_says_no_unless_
     [copy] = tmp_path.glob("before-restore-*.sqlite3")
     assert f"What you had before is saved as {copy}" in report
     assert window.session.choices.refused == {first.key}
+
+
+def test_a_feed_subscribed_with_the_background_writer_is_fetched_at_once(qtbot, store, site):
+    """The window writes on a background thread; which feeds are due is read from the
+    store, so a new subscription must be written before the refresher looks."""
+    from planner.core.storage.writer import SerialWriter
+
+    site.replies["/feed.ics"] = Reply(calendar(MIXER), etag='"1"')
+    window = open_window(qtbot, store)
+
+    class SlowDisk(SerialWriter):
+        """Each write takes 0.3 s to reach the disk, as on a slow or network home folder."""
+
+        def submit(self, write, key=""):
+            def slow() -> None:
+                time.sleep(0.3)
+                write()
+
+            super().submit(slow, key)
+
+    window.session.use_writer(SlowDisk(window.written.emit))
+    assert window.feeds.refresher is not None
+    with qtbot.waitSignal(window.feeds.refresher.refreshed, timeout=30_000):
+        window.session.add_sources([(site.url("/feed.ics"), "candidates")])
+    qtbot.waitUntil(lambda: "feed-mixer" in keys(window), timeout=30_000)
+    assert [path for path, _ in site.requests].count("/feed.ics") == 1
+    window.close()
+    window.session.writer.close()
