@@ -4,7 +4,8 @@ A plain function runs on Qt's global thread pool; its result (or the exception
 it raised) comes back on the GUI thread, to the widget that asked for it, and
 only while that widget lives: a dialog closed or deleted while its file is read
 gets nothing, and nothing is said. A long read can also report its progress and
-be stopped (:func:`run_with_progress`). This is the only place threads are started.
+be stopped (:func:`run_with_progress`). This is the only place the GUI starts threads
+(the store's background writer, :mod:`planner.core.storage.writer`, has its own one).
 
 Why it is built this way (each rule once broke something):
 

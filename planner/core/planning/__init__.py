@@ -4,7 +4,7 @@
 - :mod:`.plan`: single-event checks, the solve, the explanations, evenings chained;
 - :mod:`.rules`: each weekly rule once, as an object that checks an option, adds itself
   to the CP-SAT model and explains itself (the solver, the explanations and the
-  baseline in benchmarks/ all iterate over :data:`~.rules.RULES`);
+  baseline in benchmarks/ all iterate over :func:`~.rules.weekly_rules`);
 - :mod:`.options`: what the solver chooses among (:class:`~.options.Option`) and the limits;
 - :mod:`.optimiser`: the CP-SAT model built from the rules, and the solve;
 - :mod:`.cp_sat`: importing OR-Tools off the start-up path, without pandas;
