@@ -27,7 +27,8 @@ if TYPE_CHECKING:  # imported where used, so that each command loads only what i
     from planner.core.model import Event, Source
     from planner.core.session import Session
     from planner.core.settings import Settings
-    from planner.core.storage.store import HistoryStatus, Store
+    from planner.core.storage.history import HistoryStatus
+    from planner.core.storage.store import Store
     from planner.core.text.quick_add import Parsed
 
 

@@ -28,7 +28,8 @@ from planner.core.model import is_feed
 from planner.core.session import Session, calendar_loader
 from planner.core.settings import Settings, load_settings
 from planner.core.storage import preferences
-from planner.core.storage.store import Store, StoreError, data_dir, default_path
+from planner.core.storage.database import data_dir, default_path
+from planner.core.storage.store import Store, StoreError
 
 _log = logging.getLogger(__name__)
 

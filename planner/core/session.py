@@ -525,7 +525,7 @@ def calendar_loader(
 
 
 def _cached_reader(store: Store):  # type: ignore[no-untyped-def]
-    from planner.core.storage.store import read_file_cached
+    from planner.core.storage.parse_cache import read_file_cached
 
     def read(path, zone, start, end):  # type: ignore[no-untyped-def]
         try:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from planner.core.model import is_feed, source_name
 from planner.core.session import Session
-from planner.core.storage.store import SourceRecord
+from planner.core.storage.sources import SourceRecord
 
 ROLE_NAMES = {"commitments": "My commitments", "candidates": "Events I might attend"}
 

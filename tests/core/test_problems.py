@@ -17,7 +17,8 @@ from planner.core.planning.week import load_week
 from planner.core.session import calendar_loader
 from planner.core.settings import Settings
 from planner.core.storage.codec import problem_from_dict, problem_to_dict
-from planner.core.storage.store import Store, read_file_cached
+from planner.core.storage.parse_cache import read_file_cached
+from planner.core.storage.store import Store
 
 TZ = ZoneInfo("America/Toronto")
 START = datetime(2026, 11, 23, tzinfo=TZ)

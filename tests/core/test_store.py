@@ -24,21 +24,22 @@ from planner.core.model import (
 )
 from planner.core.session import Session
 from planner.core.settings import Settings
-from planner.core.storage.store import (
-    APPLICATION_ID,
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    Store,
-    StoreError,
+from planner.core.storage.codec import (
     datetime_from_text,
     datetime_text,
-    default_path,
     event_from_json,
     event_to_dict,
     event_to_json,
-    migrate,
-    read_file_cached,
 )
+from planner.core.storage.database import (
+    APPLICATION_ID,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    default_path,
+    migrate,
+)
+from planner.core.storage.parse_cache import read_file_cached
+from planner.core.storage.store import Store, StoreError
 
 TORONTO = ZoneInfo("America/Toronto")
 

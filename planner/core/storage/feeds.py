@@ -40,13 +40,9 @@ from planner.core.calendars import stream as ics_stream
 from planner.core.calendars.reading import IcsError, read_bytes
 from planner.core.logs import log_failure
 from planner.core.model import FEED_SCHEMES, Event, Place, Problem, Source, Status, is_feed
-from planner.core.storage.store import (
-    DEFAULT_REFRESH,
-    SourceRecord,
-    Store,
-    VersionedEvent,
-    utc_text,
-)
+from planner.core.storage.codec import utc_text
+from planner.core.storage.sources import DEFAULT_REFRESH, SourceRecord, VersionedEvent
+from planner.core.storage.store import Store
 
 _log = logging.getLogger(__name__)
 

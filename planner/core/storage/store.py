@@ -17,9 +17,9 @@ calendar facade sits over its backend:
 - :mod:`~planner.core.storage.parse_cache`: parsed calendar files;
 - :mod:`~planner.core.storage.backups`: export and checked import.
 
-The names other modules import from here (records, the codec, the schema)
-are re-exported, so ``from planner.core.storage.store import ...`` keeps
-working. It never imports Qt.
+Other modules import the records, the codec and the schema from the module
+that defines them; :class:`StoreError` is re-exported beside :class:`Store`,
+as everything that opens a store handles it. It never imports Qt.
 """
 
 from __future__ import annotations
@@ -33,31 +33,13 @@ from typing import TYPE_CHECKING
 from planner.core.model import Choices, Event, Plan, Source
 from planner.core.storage import backups, decisions, history, parse_cache, state
 from planner.core.storage import sources as calendar_rows  # "sources" is a parameter name
-from planner.core.storage.codec import (
-    datetime_from_text,
-    datetime_text,
-    event_from_dict,
-    event_from_json,
-    event_to_dict,
-    event_to_json,
-    utc_text,
-)
 from planner.core.storage.database import (
-    APPLICATION_ID,
-    MIGRATIONS,
-    SCHEMA_VERSION,
     Database,
     StoreError,
-    data_dir,
-    default_path,
-    migrate,
 )
 from planner.core.storage.decisions import DecisionKind
 from planner.core.storage.history import HistoryStatus
-from planner.core.storage.parse_cache import CACHED_WINDOWS_PER_FILE, read_file_cached
 from planner.core.storage.sources import (
-    DEFAULT_REFRESH,
-    FEED_KEEP,
     EventChange,
     MergeResult,
     SourceRecord,
@@ -68,34 +50,7 @@ from planner.core.storage.state import StoredSettings
 if TYPE_CHECKING:
     from planner.core.calendars.reading import ImportResult
 
-__all__ = [
-    "APPLICATION_ID",
-    "CACHED_WINDOWS_PER_FILE",
-    "DEFAULT_REFRESH",
-    "FEED_KEEP",
-    "MIGRATIONS",
-    "SCHEMA_VERSION",
-    "DecisionKind",
-    "EventChange",
-    "HistoryStatus",
-    "MergeResult",
-    "SourceRecord",
-    "Store",
-    "StoreError",
-    "StoredSettings",
-    "VersionedEvent",
-    "data_dir",
-    "datetime_from_text",
-    "datetime_text",
-    "default_path",
-    "event_from_dict",
-    "event_from_json",
-    "event_to_dict",
-    "event_to_json",
-    "migrate",
-    "read_file_cached",
-    "utc_text",
-]
+__all__ = ["Store", "StoreError"]
 
 
 class Store:
