@@ -524,31 +524,19 @@ def _contents(store: Store) -> str:
     return ", ".join(parts)
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
-
-
 def run_backup(args: argparse.Namespace) -> int:
     """``planner backup FILE``: everything kept, with the settings file's text, in one file."""
     _settings, settings_path = _saved_settings(args.settings)
     target: Path = args.file
+    from planner.core.saved import BackupError, back_up
+
     with _open_store() as store:
-        if _same_file(target, store.path):
-            raise CommandError(f"{target} is planner's own database; back up to another file", 2)
-        if settings_path.is_file():
-            try:
-                store.save_settings(settings_path)
-            except (OSError, UnicodeDecodeError) as exc:
-                print(
-                    f"planner: warning: {settings_path}: not in the backup ({exc})", file=sys.stderr
-                )
         try:
-            store.export_backup(target)
-        except OSError as exc:
-            raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from None
+            warning = back_up(store, target, settings_path)
+        except BackupError as exc:
+            raise CommandError(str(exc), EXIT_USAGE if exc.bad_target else 1) from None
+        if warning:
+            print(f"planner: warning: {warning}", file=sys.stderr)
         contents = _contents(store)
         kept = store.load_settings()
     print(f"Backed up to {target}: {contents}.")

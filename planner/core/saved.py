@@ -108,6 +108,44 @@ class RestoreError(Exception):
         self.bad_backup = bad_backup
 
 
+class BackupError(Exception):
+    """The backup was not written; ``str(self)`` says why in one line.
+
+    ``bad_target``: the file named is planner's own database (a usage error), not a
+    file that could not be written.
+    """
+
+    def __init__(self, message: str, *, bad_target: bool = False) -> None:
+        super().__init__(message)
+        self.bad_target = bad_target
+
+
+def back_up(store: Store, target: Path, settings_path: Path | None) -> str:
+    """Write everything kept to ``target``, with the settings file's current text.
+
+    The store keeps the settings text it last saw; a file edited by hand since would
+    otherwise go into the backup stale, so it is read again first. One policy for the
+    window and ``planner backup``. Returns a warning sentence when the settings file
+    could not be read (the backup is written without its latest text), else "".
+    """
+    if _same_file(target, store.path):
+        raise BackupError(
+            f"{target} is planner's own database; back up to another file", bad_target=True
+        )
+    warning = ""
+    if settings_path is not None and settings_path.is_file():
+        try:
+            store.save_settings(settings_path)
+        except (OSError, UnicodeDecodeError) as exc:
+            warning = f"{settings_path}: not in the backup ({exc})"
+    try:
+        store.export_backup(target)
+    except (OSError, sqlite3.Error, StoreError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise BackupError(f"cannot write {target}: {why}") from None
+    return warning
+
+
 class SettingsOutcome(Enum):
     """What a restore did with the settings file text the backup holds."""
 

@@ -11,7 +11,6 @@ says where the copies are.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,14 +29,15 @@ from planner.core.calendars import attend_list
 from planner.core.model import Plan, source_name
 from planner.core.saved import (
     BEFORE_RESTORE,
+    BackupError,
     Restored,
     RestoreError,
     SettingsOutcome,
+    back_up,
     restore_backup,
 )
 from planner.core.session import Session, State
 from planner.core.storage import preferences
-from planner.core.storage.store import StoreError
 from planner.gui.actions import make_action
 
 
@@ -177,12 +177,14 @@ class FilesController:
         if not path:
             return
         self._session.flush()  # the backup holds the last change
+        settings_path = self._session.settings_path
         try:
-            store.export_backup(path)
-        except (OSError, sqlite3.Error, StoreError) as exc:
-            QMessageBox.warning(self._parent, "Backup failed", f"Could not write {path}:\n{exc}")
+            warning = back_up(store, Path(path), Path(settings_path) if settings_path else None)
+        except BackupError as exc:
+            QMessageBox.warning(self._parent, "Backup failed", str(exc))
             return
-        self._status.showMessage(f"Backed up everything to {path}")
+        done = f"Backed up everything to {path}"
+        self._status.showMessage(f"{done} ({warning})" if warning else done)
 
     def restore(
         self, path: str | None = None, *, confirm: bool = True, settings_too: bool = False

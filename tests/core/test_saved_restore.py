@@ -163,3 +163,19 @@ def test_a_settings_file_that_cannot_be_written_is_kept(store, backup, settings_
     assert restored.settings.outcome is SettingsOutcome.UNWRITABLE
     assert "No space left on device" in restored.settings.problem
     assert settings_file.read_text() == MINE
+
+
+def test_a_backup_holds_the_settings_file_as_it_is_now(store, settings_file, tmp_path):
+    """The window and ``planner backup`` back up the same way: a settings file edited by
+    hand since planner last saw it goes into the backup as it is now."""
+    from planner.core.saved import BackupError, back_up
+
+    store.save_settings(settings_file)  # what planner saw at start
+    settings_file.write_text(MINE.replace("weekly_hours = 4", "weekly_hours = 5"))
+    target = tmp_path / "backup.sqlite3"
+    assert back_up(store, target, settings_file) == ""
+    with Store.open(target) as copy:
+        assert "weekly_hours = 5" in copy.load_settings().text
+    with pytest.raises(BackupError) as own:
+        back_up(store, store.path, settings_file)
+    assert own.value.bad_target

@@ -229,9 +229,12 @@ def window_with_a_backup(qtbot, store, tmp_path):
     first, second = (d.event for d in window.plan.decisions[:2])
     with qtbot.waitSignal(window.planned, timeout=30_000):
         window.session.refuse(first)
+    # A backup made elsewhere (the old laptop), with its own settings text: written by the
+    # store itself, since backing up from this window would take this window's settings.
     store.save_settings("/old-laptop/settings.toml", BACKUP_SETTINGS)
     backup = tmp_path / "backup.sqlite3"
-    window.files.back_up(str(backup))
+    window.session.flush()
+    store.export_backup(backup)
     with qtbot.waitSignal(window.planned, timeout=30_000):
         window.session.refuse(second)
     return window, mine, backup, first, second
