@@ -465,6 +465,3 @@ def _valid_date(digits: str) -> date | None:
         return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     except ValueError:
         return None
-
-
-# --- the role each file was given ---------------------------------------------------------

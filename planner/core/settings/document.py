@@ -94,6 +94,7 @@ def updated(text: str, data: Mapping[str, Any], header: str | None, default_head
             result = result.rstrip("\n") + "\n"
         if _reads_as(result) == wanted:
             return result
+        _log.warning("the settings file's update did not read back as wanted; written whole")
     except Exception as exc:  # any edit tomlkit refuses: the file is written whole, as before
         log_failure(_log, "keeping the settings file's comments", exc)
     return fresh
