@@ -31,6 +31,7 @@ Why it is built this way (each rule once broke something):
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import itertools
 import logging
@@ -237,12 +238,16 @@ def _work(relay: _Relay, number: int, stop: threading.Event) -> None:
     if job is not None:
         job._call(partial(_report, relay, number, stop))
         del job  # before reporting: the GUI thread must hold the last reference
-    relay.settled.emit(number)
+    with contextlib.suppress(RuntimeError):  # the app is gone (quit while this ran): no one to tell
+        relay.settled.emit(number)
 
 
 def _report(relay: _Relay, number: int, stop: threading.Event, done: int, total: int) -> bool:
     """Called by a function on its worker: tell the GUI, and learn whether to go on."""
-    relay.progressed.emit(number, done, total)
+    try:
+        relay.progressed.emit(number, done, total)
+    except RuntimeError:  # the app is gone (quit while this ran): stop
+        return False
     return not stop.is_set()
 
 
