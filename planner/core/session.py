@@ -122,6 +122,9 @@ class Session:
         writer it is known once the write ran: see :meth:`take_written`."""
         self._state_problem = ""
         self._settings_problem = ""
+        self.kept_problem = ""
+        """Why something kept beside the decisions (see :meth:`keep`) could not be written;
+        the window says it once and clears it."""
         self._state = State(settings, choices or Choices(), tuple(sources), tuple(added))
         self._undo: list[Change] = []
         self._redo: list[Change] = []
@@ -180,6 +183,8 @@ class Session:
                     if outcome.error is not None
                     else ""
                 )
+            elif outcome.error is not None:
+                self.kept_problem = f"could not keep {outcome.key} ({outcome.error})"
         problem = "; ".join(p for p in (self._state_problem, self._settings_problem) if p)
         changed = problem != self.save_problem
         self.save_problem = problem
@@ -322,6 +327,17 @@ class Session:
         except (sqlite3.Error, StoreError) as exc:  # the store's copy of the file
             return f"{self.store.path if self.store else ''}: settings not kept ({exc})"
         return ""
+
+    def keep(self, what: str, write: Callable[[], None]) -> None:
+        """Write something the app keeps beside the decisions (the week shown, the week's
+        history, when changes were seen) through the same writer, so that with the window's
+        background writer it never waits for the disk either. ``what`` names it in a
+        failure ("the week's history"); a write still queued under the same name is
+        replaced, as each such write holds the whole of its value."""
+        try:
+            self.writer.submit(write, what)
+        except RuntimeError as exc:  # the writer was closed (the window is quitting)
+            self.kept_problem = f"could not keep {what} ({exc})"
 
     def _save_state(self) -> None:
         """Hand the state to the writer: the inline writer keeps it before anyone is told of

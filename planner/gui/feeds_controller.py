@@ -143,6 +143,6 @@ class FeedsController:
             self._status.showMessage(f"Could not read the feeds' changes: {exc}")
 
     def _changes_seen(self) -> None:
-        store = self._session.store
+        store, seen = self._session.store, self._clock()
         if store is not None:
-            store.mark_changes_seen(self._clock())
+            self._session.keep("when changes were seen", lambda: store.mark_changes_seen(seen))

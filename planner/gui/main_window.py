@@ -31,7 +31,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from planner.core.logs import setup_logging
-from planner.core.model import Plan
+from planner.core.model import Plan, is_flexible
 from planner.core.planning import report
 from planner.core.planning.plan import week_of
 from planner.core.planning.quotas import quota_use
@@ -258,12 +258,9 @@ class MainWindow(QMainWindow):
 
     def _remember_week(self) -> None:
         """Keep the week shown, to open on it next time."""
-        store = self.session.store
+        store, day = self.session.store, self._day
         if store is not None:
-            try:
-                store.save_week(self._day)
-            except (sqlite3.Error, StoreError) as exc:  # worth a word, not a lost window
-                self.statusBar().showMessage(f"Could not remember the week: {exc}")
+            self.session.keep("the week shown", lambda: store.save_week(day))
 
     def _clock(self) -> datetime:
         return self._now or datetime.now(UTC).astimezone()
@@ -350,10 +347,17 @@ class MainWindow(QMainWindow):
             self.streak.setText("")
             return
         now = self._clock()
+        recorded: list[date] = []
+        if decided or plan.week_start + timedelta(days=7) > now:
+            # One name per week: a queued record of another week is never replaced by this.
+            week = plan.week_start.date().isoformat()
+            self.session.keep(f"the history of the week of {week}", lambda: store.record_week(plan))
+            if any(not is_flexible(d.event) for d in plan.chosen):
+                recorded.append(plan.week_start.date())
         try:
-            if decided or plan.week_start + timedelta(days=7) > now:
-                store.record_week(plan)
-            weeks = store.streak(now.astimezone(plan.week_start.tzinfo).date())
+            weeks = store.streak(
+                now.astimezone(plan.week_start.tzinfo).date(), with_events=recorded
+            )
         except (sqlite3.Error, StoreError) as exc:
             self.streak.setText("")
             self.statusBar().showMessage(f"Could not keep the week's history: {exc}")
@@ -397,6 +401,9 @@ class MainWindow(QMainWindow):
         if problem and problem != self._warned:
             QMessageBox.warning(self, "Not saved", problem)
         self._warned = problem
+        if self.session.kept_problem:  # the week shown, the history: worth a word, no more
+            self.statusBar().showMessage(self.session.kept_problem.capitalize())
+            self.session.kept_problem = ""
 
     # --- selection ----------------------------------------------------------------------
     def select_event(self, key: str) -> None:

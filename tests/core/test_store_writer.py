@@ -238,3 +238,50 @@ def test_a_change_after_the_writer_closed_is_said(writer):
     session.pin(event("hdi"))
     assert "could not be saved" in session.save_problem
     assert "hdi" in session.choices.pinned  # kept for this session
+
+
+# --- what the app keeps beside the decisions -----------------------------------------------
+
+
+def test_what_the_app_keeps_beside_the_decisions_goes_through_the_writer(tmp_path, writer):
+    """The week shown and when changes were seen are written off the caller's thread too,
+    in order with the decisions; the last of each name wins."""
+    with Store.open(tmp_path / "p.sqlite3") as store:
+        session = Session(never, Settings(), store=store, writer=writer)
+        threads: list[str] = []
+        save_week = store.save_week
+
+        def recording(day) -> None:
+            threads.append(threading.current_thread().name)
+            save_week(day)
+
+        store.save_week = recording
+        for day in (1, 8, 15):
+            monday = datetime(2025, 12, day).date()
+            session.keep("the week shown", lambda monday=monday: store.save_week(monday))
+        seen = datetime(2025, 12, 3, 9, tzinfo=TORONTO)
+        session.keep("when changes were seen", lambda: store.mark_changes_seen(seen))
+        assert session.flush() == ""
+        assert store.last_week() == datetime(2025, 12, 15).date()
+        assert store.changes_seen() == seen
+        assert threads and all(name.startswith("planner-writer") for name in threads)
+        assert session.kept_problem == ""
+
+
+def test_a_failure_to_keep_something_is_said_by_its_name(writer):
+    session = Session(never, Settings(), store=FlakyStore(), writer=writer)
+
+    def full_disk() -> None:
+        raise OSError("disk full")
+
+    session.keep("the week shown", full_disk)
+    session.flush()
+    assert session.kept_problem == "could not keep the week shown (disk full)"
+    assert session.save_problem == ""  # the decisions themselves are not in question
+
+
+def test_the_streak_counts_a_week_whose_record_is_still_queued(tmp_path):
+    with Store.open(tmp_path / "p.sqlite3") as store:
+        monday = datetime(2025, 12, 8).date()
+        assert store.streak(monday) == 0
+        assert store.streak(monday, with_events=[monday]) == 1

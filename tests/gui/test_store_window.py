@@ -186,6 +186,36 @@ def test_the_streak_counts_weeks_with_networking(qtbot, store):
     assert window.streak.text() == "1 week in a row with networking"
 
 
+def test_the_week_shown_and_its_history_are_written_off_the_gui_thread(qtbot, store):
+    """With the window's background writer, moving to another week writes nothing on the
+    GUI thread; the streak still counts the week whose record is queued."""
+    import threading
+
+    from planner.core.storage.writer import SerialWriter
+
+    window = open_window(qtbot, store)
+    window.session.use_writer(SerialWriter(window.written.emit))
+    threads: list[str] = []
+    for name in ("save_week", "record_week"):
+        real = getattr(store, name)
+
+        def on_thread(*args, real=real):
+            threads.append(threading.current_thread().name)
+            real(*args)
+
+        setattr(store, name, on_thread)
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        window.go_week(7)
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        window.go_week(-7)
+    assert window.streak.text() == "1 week in a row with networking"
+    window.session.flush()
+    assert threads and all(name.startswith("planner-writer") for name in threads)
+    assert store.last_week() == DEMO_WEEK
+    window.close()
+    window.session.writer.close()
+
+
 def test_a_change_that_cannot_be_saved_is_said(qtbot, tmp_path, monkeypatch):
     store = Store.open(tmp_path / "p.sqlite3")
     window = open_window(qtbot, store)

@@ -81,13 +81,15 @@ def history(
     return [event_from_json(r["event"]) for r in rows]
 
 
-def streak(database: Database, today: date) -> int:
+def streak(database: Database, today: date, with_events: Iterable[date] = ()) -> int:
     """Weeks in a row with at least one planned or attended event, ending this week
-    (or last week, so that a streak is not lost on a Monday before planning)."""
+    (or last week, so that a streak is not lost on a Monday before planning); the
+    Mondays in ``with_events`` count as holding one."""
     with database.reading() as db:
         weeks = {
             date.fromisoformat(r[0]) for r in db.execute("SELECT DISTINCT week_start FROM history")
         }
+    weeks |= set(with_events)
     monday = today - timedelta(days=today.weekday())
     if monday not in weeks:
         monday -= timedelta(weeks=1)

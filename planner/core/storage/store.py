@@ -201,10 +201,12 @@ class Store:
         """
         return history.history(self._db, start, end, status)
 
-    def streak(self, today: date) -> int:
+    def streak(self, today: date, *, with_events: Iterable[date] = ()) -> int:
         """Weeks in a row with at least one planned or attended event, ending this week
-        (or last week, so that a streak is not lost on a Monday before planning)."""
-        return history.streak(self._db, today)
+        (or last week, so that a streak is not lost on a Monday before planning).
+        ``with_events``: Mondays known to hold one whose record may still be on its way
+        to the store (queued on the background writer)."""
+        return history.streak(self._db, today, with_events)
 
     # --- the parsed-calendar cache ------------------------------------------------------
     def cached_events(
