@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QCoreApplication, QThreadPool
 from PySide6.QtWidgets import QMessageBox
 
 from planner.core import saved
@@ -61,10 +61,15 @@ def test_a_failed_background_write_is_said_once_on_the_gui_thread(qtbot, tmp_pat
     )
     store.close()
     first, second = window.plan.decisions[0].event, window.plan.decisions[1].event
-    with qtbot.waitSignals([window.planned, window.written], timeout=30_000):
+    # Each change brings several writes (the decisions, then the re-planned week's history),
+    # each reported by `written`: wait for what they lead to, not for one emission.
+    with qtbot.waitSignal(window.planned, timeout=30_000):
         window.session.refuse(first)
-    with qtbot.waitSignals([window.planned, window.written], timeout=30_000):
+    qtbot.waitUntil(lambda: len(warnings) == 1, timeout=30_000)
+    with qtbot.waitSignal(window.planned, timeout=30_000):
         window.session.refuse(second)
+    window.session.flush()
+    QCoreApplication.processEvents()  # the queued `written` reports reach the window
     window.close()
     window.session.writer.close()
     assert len(warnings) == 1
