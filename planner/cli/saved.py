@@ -164,7 +164,7 @@ def plan_saved(args: argparse.Namespace) -> int:
         session = open_session(store, settings, settings_path=settings_path)
         now = datetime.now(settings.zone)
         _settings, week, plan = session.plan(session.state, args.week or now.date())
-        warn_week(week)
+        warn_week(week, unread=False)
         if plan.week_start + timedelta(days=7) > now:
             try:
                 store.record_week(plan)

@@ -389,7 +389,7 @@ def plan_week(
     trips = _chain(chosen, legs_of, where)
     chosen_by_index = {o.index: o for o in chosen}
     decisions = []
-    used = travel_used = 0
+    used = travel_used = committed = 0
     for i, event in enumerate(events):
         value = value_of(event, settings, choices)
         opt = chosen_by_index.get(i)
@@ -421,6 +421,7 @@ def plan_week(
         )
         used += charged
         travel_used += trip_minutes
+        committed += charged if opt.pinned else 0
         verdict = verdicts.get(i) or Verdict(
             Reason.PINNED if opt.pinned else Reason.CHOSEN, _chosen_text(legs, opt.pinned)
         )
@@ -451,11 +452,13 @@ def plan_week(
             max_evenings=settings.max_evenings_out,
             money=sum(o.cost for o in chosen),
             money_limit=settings.monthly_money,
+            committed_minutes=committed,
         ),
         solve_seconds=solution.seconds,
         protected=protected,
         targets=_targets(limits, decisions),
         flexible=_flexible_results(settings, chosen, fits_on, misses, used),
+        problems=tuple(where.travel.routing_problems()),
     )
 
 

@@ -85,8 +85,16 @@ class RouteResult:
 class RouterError(Exception):
     """The router gave no usable answer: unreachable, timeout, HTTP error, bad reply.
 
-    The message is a short sentence meant for the user (status bar, CLI).
+    The message is a short sentence meant for the user (status bar, CLI). ``address``
+    (scheme, host and port, never credentials) and ``failure`` ("did not answer
+    (connection refused)") are set when the server itself failed, so that a plan can say
+    once which router failed and how: :meth:`RoutedTravel.problems`.
     """
+
+    def __init__(self, message: str, *, address: str = "", failure: str = "") -> None:
+        super().__init__(message)
+        self.address = address
+        self.failure = failure
 
 
 class NoRouteError(RouterError):
@@ -161,6 +169,10 @@ class _HttpClient:
         self._opener = urllib.request.build_opener(*handlers)
         # For messages: host and port only, never credentials written into the URL.
         self._host = f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
+        self.address = f"{parts.scheme}://{self._host}" if parts.hostname else url
+
+    def _failed(self, message: str, failure: str) -> RouterError:
+        return RouterError(message, address=self.address, failure=failure)
 
     def request_json(self, path: str, body: dict[str, Any] | None = None) -> Any:
         """GET (or POST ``body``) ``path`` and return the decoded JSON answer.
@@ -170,7 +182,7 @@ class _HttpClient:
         knows the fields. Everything else becomes a :class:`RouterError`.
         """
         if self.config_error:
-            raise RouterError(self.config_error)
+            raise self._failed(self.config_error, "is not an http:// or https:// address")
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         data = None
         if body is not None:
@@ -179,6 +191,7 @@ class _HttpClient:
         request = urllib.request.Request(self.base + path, data=data, headers=headers)
         where = f"{self.name} at {self._host}"
         deadline = time.monotonic() + self.timeout
+        late = f"did not answer within {self.timeout:g} s"
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
                 raw = self._read(response, deadline)
@@ -186,18 +199,25 @@ class _HttpClient:
             answer = _decode(self._error_body(exc, deadline))
             if 400 <= exc.code < 500 and isinstance(answer, dict):
                 return answer
-            raise RouterError(f"{where} answered HTTP {exc.code}.") from exc
+            raise self._failed(
+                f"{where} answered HTTP {exc.code}.", f"answered HTTP {exc.code}"
+            ) from exc
         except TimeoutError as exc:
-            raise RouterError(f"{where} did not answer within {self.timeout:g} s.") from exc
+            raise self._failed(f"{where} {late}.", late) from exc
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError):
-                raise RouterError(f"{where} did not answer within {self.timeout:g} s.") from exc
-            raise RouterError(f"{where} is unreachable ({exc.reason}).") from exc
+                raise self._failed(f"{where} {late}.", late) from exc
+            why = _why(exc.reason)
+            raise self._failed(
+                f"{where} is unreachable ({exc.reason}).", f"did not answer ({why})"
+            ) from exc
         except (OSError, HTTPException) as exc:
-            raise RouterError(f"{where} broke off the answer ({exc}).") from exc
+            raise self._failed(
+                f"{where} broke off the answer ({exc}).", f"broke off its answer ({exc})"
+            ) from exc
         answer = _decode(raw)
         if answer is None:
-            raise RouterError(f"{where} did not answer with JSON.")
+            raise self._failed(f"{where} did not answer with JSON.", "did not answer with JSON")
         return answer
 
     def _error_body(self, error: urllib.error.HTTPError, deadline: float) -> bytes:
@@ -227,12 +247,20 @@ class _HttpClient:
                 return b"".join(chunks)
             size += len(chunk)
             if size > MAX_RESPONSE_BYTES:
-                raise RouterError(
-                    f"The {self.name} answer is larger than {MAX_RESPONSE_BYTES} bytes."
+                raise self._failed(
+                    f"The {self.name} answer is larger than {MAX_RESPONSE_BYTES} bytes.",
+                    f"answered with more than {MAX_RESPONSE_BYTES:,} bytes",
                 )
             if time.monotonic() > deadline:
                 raise TimeoutError
             chunks.append(chunk)
+
+
+def _why(reason: object) -> str:
+    """``ConnectionRefusedError(111, ...)`` -> ``"connection refused"``: the words, no number."""
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror[0].lower() + reason.strerror[1:]
+    return str(reason)
 
 
 def _decode(raw: bytes) -> Any:
@@ -416,12 +444,31 @@ class RoutedTravel:
         self._failures = 0
         self._open_until = 0.0
         self._error = ""
+        self._outage: RouterError | None = None
+        self._routed = False
 
     @property
     def last_error(self) -> str:
         """A short sentence for the UI/CLI about the latest routing problem, "" when fine."""
         with self._lock:
             return self._error or next(iter(self._mode_notes.values()), "")
+
+    def problems(self) -> list[str]:
+        """What the user should know about this router's answers so far, one sentence each:
+        the first time the server failed ("The router at http://127.0.0.1:5000 did not
+        answer (connection refused); travel times are estimates") and each mode it turned
+        out not to serve. Said once per plan, where a plan says what went wrong, instead
+        of per trip (a dead router costs every trip of the week the same way)."""
+        with self._lock:
+            said = [*self._mode_notes.values()]
+            outage, routed = self._outage, self._routed
+        if outage is not None:
+            which = "some travel times are estimates" if routed else "travel times are estimates"
+            if outage.address and outage.failure:
+                said.insert(0, f"The router at {outage.address} {outage.failure}; {which}.")
+            else:
+                said.insert(0, f"{str(outage).rstrip('.')}; {which}.")
+        return said
 
     def trip(
         self,
@@ -534,6 +581,8 @@ class RoutedTravel:
                 now = self._clock()
                 self._failed_until[key] = now + self._pair_retry_seconds
                 self._failures += 1
+                if self._outage is None:
+                    self._outage = exc
                 if self._failures >= FAILURE_THRESHOLD:
                     self._open_until = now + self._breaker_seconds
                     self._error = (
@@ -547,4 +596,5 @@ class RoutedTravel:
             self._cache[key] = result
             self._failures = 0
             self._error = ""
+            self._routed = True
         return result

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from planner.core.model import Place, TravelMode, Trip
+from planner.core.model import Place, Problem, TravelMode, Trip
 from planner.core.settings import Settings, TravelOverride
 from planner.core.travel import estimate as travel
 
@@ -82,6 +82,14 @@ class TravelService:
             unknown_minutes=self.settings.unknown_place_minutes,
             curve=self.settings.rush_hour,
         )
+
+    def routing_problems(self) -> list[Problem]:
+        """What went wrong with the routing server in the trips asked so far (it did not
+        answer, it does not serve a mode), each once; none without a router."""
+        if self._router is None:
+            return []
+        # The sentence names the router and says what it means; it has no source file.
+        return [Problem("", text) for text in self._router.problems()]
 
     def longest(self, places: Sequence[Place], mode: TravelMode | None = None) -> int | None:
         """An upper bound on any trip between two of ``places``, in minutes, at any hour;
