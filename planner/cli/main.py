@@ -349,8 +349,8 @@ def run_travel(args: argparse.Namespace) -> int:
                     print(json.dumps({"row": number, "error": error}))
                 continue
             print(json.dumps(answer, ensure_ascii=False) if args.json else _trip_line(answer))
-        for problem in query.problems():  # once for the batch, not once a row
-            print(f"planner: warning: {problem}", file=sys.stderr)
+        for trouble in query.problems():  # once for the batch, not once a row
+            print(f"planner: warning: {trouble}", file=sys.stderr)
         return 1 if failed else 0
     if not (args.origin and args.destination):
         print("planner travel: give FROM and TO (or --batch TRIPS.csv)", file=sys.stderr)
@@ -373,7 +373,9 @@ def _trip_line(answer: dict[str, object]) -> str:
     a, b = answer["from"], answer["to"]
     assert isinstance(a, dict) and isinstance(b, dict)
     rush = ", rush hour" if answer["rush_hour"] else ""
-    said = [*answer["notes"], *(p["message"] for p in answer.get("problems", []))]  # type: ignore[misc]
+    notes_given, problems = answer["notes"], answer.get("problems", [])
+    assert isinstance(notes_given, list) and isinstance(problems, list)
+    said = [*notes_given, *(p["message"] for p in problems)]
     notes = "".join(f"\n  note: {n}" for n in said)
     return (
         f"{a['name']} -> {b['name']}: {answer['minutes']} min by {answer['mode']} "

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.cli.main import main
 from planner import resources
+from planner.cli.main import main
 from tests.core.test_router import FakeRouting, start_server
 from tests.feed_server import Reply, Site
 
@@ -227,9 +227,7 @@ def test_a_router_that_fails_or_hangs_is_said(tmp_path, router, failure, said, c
     code, out, _err = plan_with_router(tmp_path, router.url, capsys)
     assert code == 0
     (problem,) = json.loads(out)["problems"]
-    assert problem["text"] == (
-        f"The router at {router.url} {said}; travel times are estimates."
-    )
+    assert problem["text"] == (f"The router at {router.url} {said}; travel times are estimates.")
     # The breaker stops asking after a few failures: a dead router does not cost every trip.
     assert 1 <= router.count <= 3
 

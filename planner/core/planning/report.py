@@ -133,9 +133,7 @@ def summary_line(plan: Plan) -> str:
     )
 
 
-def plan_table(
-    plan: Plan, width: int | None = None, problems: Sequence[Problem] = ()
-) -> str:
+def plan_table(plan: Plan, width: int | None = None, problems: Sequence[Problem] = ()) -> str:
     """A readable table: what the user must know first (:func:`notices`), the summary,
     the proposed events, then every other one with its reason."""
     width = width or min(120, shutil.get_terminal_size((100, 20)).columns)
