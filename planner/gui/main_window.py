@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
             parts.date_picker,
         )
         self.notice, self.changes, self.week_view = parts.notice, parts.changes, parts.week_view
+        self.problems = parts.problems
         self.budget, self.streak, self.quick_add = parts.budget, parts.streak, parts.quick_add
         self.filters, self.table, self.details = parts.filters, parts.table, parts.details
         arranged = arrange(self, parts, week_day, self.go_week)
@@ -325,8 +326,9 @@ class MainWindow(QMainWindow):
         message = f"Planned {len(plan.decisions)} candidates in {plan.solve_seconds:.2f} s: {proof}"
         if week.problems:
             message += f" · {len(week.problems)} problem(s) reading calendars (see tooltip)"
-            self.statusBar().setToolTip("\n".join(str(p) for p in week.problems))
+        self.statusBar().setToolTip("\n".join(str(p) for p in week.problems))
         self.statusBar().showMessage(message)
+        self.problems.show_notices(report.notices(plan, week.problems))
         if not selected:
             self._scroll_to_evening()
         self.select_event(selected)
