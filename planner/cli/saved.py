@@ -86,18 +86,22 @@ def _count(number: int, noun: str) -> str:
 
 def _moment(when: datetime, zone: ZoneInfo) -> str:
     """``"Sun 22 Nov 2026 07:31"`` in the user's zone."""
-    local = when.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+    from planner.core.text import wording
+
+    return wording.moment(when.astimezone(zone), year=True)
 
 
 def _event_when(event: Event) -> str:
     """``"Thu 26 Nov 18:00-20:00"``; the end's day is named when it is another day."""
+    from planner.core.text import wording
+
     start, end = event.start, event.end.astimezone(event.start.tzinfo)
-    day = f"{start:%a} {start.day} {start:%b}"
+    day = wording.short_date(start)
     if event.all_day:
         return f"{day}, all day"
-    until = end.strftime("%H:%M") if end.date() == start.date() else end.strftime("%a %H:%M")
-    return f"{day} {start:%H:%M}-{until}"
+    until = wording.clock(end)
+    until = until if end.date() == start.date() else f"{wording.day(end)} {until}"
+    return f"{day} {wording.clock(start)}-{until}"
 
 
 def _venue(event: Event) -> str:
@@ -443,6 +447,7 @@ def run_refresh(args: argparse.Namespace) -> int:
 def run_history(args: argparse.Namespace) -> int:
     """``planner history``: the weeks recorded, and the streak."""
     from planner.core.planning.plan import week_of
+    from planner.core.text import wording
 
     settings, _path = _saved_settings(args.settings)
     zone = settings.zone
@@ -494,7 +499,7 @@ def run_history(args: argparse.Namespace) -> int:
     for monday, items in ordered:
         attended = sum(1 for _e, s in items if s == "attended")
         counts = f"{len(items) - attended} planned" + (f", {attended} attended" if attended else "")
-        print(f"Week of {monday:%a} {monday.day} {monday:%b %Y}: {counts}")
+        print(f"Week of {wording.short_date(monday, year=True)}: {counts}")
         for event, kind in items:
             print(f"  {_event_when(event):<26}{event.summary} ({kind})")
     print(f"{_count(streak, 'week')} in a row with networking.")

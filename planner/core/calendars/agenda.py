@@ -24,23 +24,6 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from planner.core.model import Decision, Event, Plan, Reason, Status, Trip, is_flexible
 from planner.core.text import wording
 
-# English names on purpose: Qt sets the C locale from the environment, and the
-# agenda's sentences are English, so strftime's %A could mix two languages.
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _LINKABLE = ("http://", "https://", "mailto:")
 _NOTE_CHARS = 220
 _TEXT_WIDTH = 88
@@ -49,8 +32,9 @@ _TIME_WIDTH = 90
 
 
 def _date_words(day: date, *, year: bool = False) -> str:
-    text = f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
-    return f"{text} {day.year}" if year else text
+    # English names whatever the locale (Qt sets the C locale from the environment),
+    # written as everywhere else: "Monday 7 December".
+    return wording.long_date(day, year=year)
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,12 +141,13 @@ def check_alone(
         return Verdict(Reason.CANCELLED, "the organiser cancelled it")
     if not week <= event.start < week + timedelta(days=7):
         return Verdict(
-            Reason.OUTSIDE_WEEK, f"it is on {event.start:%a %b %d}, outside the week planned"
+            Reason.OUTSIDE_WEEK,
+            f"it is on {wording.short_date(event.start)}, outside the week planned",
         )
     if settings.protect_weekends and event.start.weekday() >= 5:
         return Verdict(
             Reason.PROTECTED,
-            f"{event.start:%A} is protected: your rules keep weekends free",
+            f"{wording.weekday(event.start)} is protected: your rules keep weekends free",
             "fits only if you stop protecting weekends",
         )
     for start, end, label in protected_times(settings, week):
@@ -154,8 +155,8 @@ def check_alone(
             name = f" for {label}" if label else ""
             return Verdict(
                 Reason.PROTECTED,
-                f"{start:%A} {wording.clock(start)}-{wording.clock(end)} is kept free{name} "
-                "in your rules",
+                f"{wording.weekday(start)} {wording.clock(start)}-{wording.clock(end)} "
+                f"is kept free{name} in your rules",
                 "fits only if you give up that protected time",
             )
     clashes = where.clashes(event.start, event.end)
@@ -222,7 +223,8 @@ def check_alone(
         return Verdict(
             Reason.MONEY,
             f"costs {wording.money(event.cost)}, more than the {wording.money(max(0, money_room))}"
-            f" left of your {wording.money(limits.money)} for {event.start:%B}{earlier}",
+            f" left of your {wording.money(limits.money)} for "
+            f"{wording.month(event.start)}{earlier}",
         )
     if limits.per_category.get(event.category) == 0:
         return Verdict(Reason.QUOTA, f"your rules allow no {event.category} events")
@@ -232,7 +234,7 @@ def check_alone(
         return Verdict(
             Reason.QUOTA,
             f"your {limits.per_category_month[event.category]} {event.category} events for "
-            f"{event.start:%B} are used up ({done} in other weeks)",
+            f"{wording.month(event.start)} are used up ({done} in other weeks)",
         )
     return None
 

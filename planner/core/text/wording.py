@@ -61,16 +61,19 @@ def month(when: date) -> str:
     return MONTHS[when.month - 1]
 
 
-def short_date(when: date, *, year: bool = False) -> str:
-    """``"Sun 6 Dec"``, or ``"Sun 6 Dec 2026"`` with ``year``: how a day is written in
-    lists, status lines and sentences."""
-    text = f"{day(when)} {when.day} {month(when)[:3]}"
+def short_date(when: date, *, year: bool = False, named: bool = True) -> str:
+    """``"Sun 6 Dec"``, ``"Sun 6 Dec 2026"`` with ``year``, ``"6 Dec 2026"`` without the
+    day's name (``named=False``): how a day is written in lists, status lines and
+    sentences."""
+    text = f"{day(when)} {when.day} {month(when)[:3]}" if named else f"{when.day} {month(when)[:3]}"
     return f"{text} {when.year}" if year else text
 
 
-def long_date(when: date, *, year: bool = True) -> str:
-    """``"Sunday 6 December 2026"`` (``year=False``: ``"Sunday 6 December"``): headings."""
-    text = f"{weekday(when)} {when.day} {month(when)}"
+def long_date(when: date, *, year: bool = True, named: bool = True) -> str:
+    """``"Sunday 6 December 2026"`` (``year=False``: ``"Sunday 6 December"``;
+    ``named=False``: ``"6 December 2026"``): headings."""
+    text = f"{when.day} {month(when)}"
+    text = f"{weekday(when)} {text}" if named else text
     return f"{text} {when.year}" if year else text
 
 
