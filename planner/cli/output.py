@@ -55,7 +55,11 @@ def print_plan(args: argparse.Namespace, plan: Plan, problems: Sequence[Problem]
     for target, content, mode in (
         (args.export, lambda: attend_list.to_ics(plan), "wb"),
         (args.csv, lambda: attend_list.to_csv(plan), "w"),
-        (args.agenda, lambda: agenda.agenda_html(plan), "w"),
+        (
+            args.agenda,
+            lambda: agenda.agenda_html(plan, notices=report.notices(plan, problems)),
+            "w",
+        ),
     ):
         if target is None:
             continue

@@ -116,7 +116,13 @@ def test_exports_are_written_and_the_exit_status_still_says_what_was_skipped(tmp
     assert ics.read_bytes().startswith(b"BEGIN:VCALENDAR")
     rows = list(csv.DictReader(table.read_text(encoding="utf-8").splitlines()))
     assert rows and rows[0]["title"]
-    assert agenda.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    page = agenda.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    # The printed agenda says it too: a page on the fridge has no stderr.
+    assert (
+        f'<p class="notice">⚠ Not read, so this plan is made without it: {missing}: '
+        "file not found</p>"
+    ) in page
     assert "! Not read" in capsys.readouterr().out
 
 

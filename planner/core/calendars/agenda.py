@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import re
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -243,6 +244,7 @@ p { margin-top: 0; margin-bottom: 0; }
 p.week { color: #555555; margin-bottom: 4px; }
 p.summary { font-size: 10.5pt; margin-bottom: 6px; }
 p.none { font-size: 12pt; margin-top: 24px; }
+p.notice { font-weight: bold; color: #8a5a00; margin: 2px 0; }
 table { border-collapse: collapse; page-break-inside: avoid; break-inside: avoid; }
 table.visit { margin-top: 6px; margin-bottom: 6px; }
 td { vertical-align: top; padding-top: 2px; padding-bottom: 2px; }
@@ -335,7 +337,7 @@ def _dash(when: str) -> str:
     return re.sub(r"(?<=[\d…])-(?=[\d…])", "–", when)
 
 
-def agenda_html(plan: Plan, *, title: str | None = None) -> str:
+def agenda_html(plan: Plan, *, title: str | None = None, notices: Sequence[str] = ()) -> str:
     """The week's agenda as one self-contained, printable HTML page.
 
     Args:
@@ -343,6 +345,8 @@ def agenda_html(plan: Plan, *, title: str | None = None) -> str:
             exactly as in the .ics and CSV attend-lists.
         title: the page heading, for a user who prints agendas for others;
             by default "Agenda: week of ...".
+        notices: what the plan was made without (a calendar not read), one sentence
+            each, printed under the heading: a page on the fridge must say it too.
     """
     esc = html.escape
     heading, span = _heading(plan, title)
@@ -357,6 +361,7 @@ def agenda_html(plan: Plan, *, title: str | None = None) -> str:
         "<body>",
         f"<h1>{esc(heading)}</h1>",
         f'<p class="week">{esc(span)}</p>',
+        *(f'<p class="notice">⚠ {esc(notice)}</p>' for notice in notices),
     ]
     days = _days(plan)
     if not days:
