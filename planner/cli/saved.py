@@ -556,6 +556,19 @@ def run_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _zone_after_restore(written: Settings | None, path: Path | None) -> ZoneInfo:
+    """The time zone the next plan uses: the restored settings when they were written, else
+    the settings file's (the defaults' when it cannot be read: the restore is done)."""
+    if written is not None:
+        return written.zone
+    try:
+        return _saved_settings(path)[0].zone
+    except CommandError:
+        from planner.core.settings import Settings
+
+        return Settings().zone
+
+
 def run_restore(args: argparse.Namespace) -> int:
     """``planner restore FILE``: replace everything kept with a backup, after saving it.
 
@@ -590,10 +603,11 @@ def run_restore(args: argparse.Namespace) -> int:
             f"What you had before is saved as {restored.saved_as} "
             "(`planner restore` it to go back)."
         )
+    zone = _zone_after_restore(restored.settings.settings, args.settings)
     for path, read_at in restored.from_copies:
         print(
             f"{source_name(path)} is not on this computer: planned from its copy in the "
-            f"backup, read {copy_moment(read_at)}."
+            f"backup, read {copy_moment(read_at, zone)}."
         )
     for path in restored.missing:
         print(
