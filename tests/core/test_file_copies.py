@@ -178,3 +178,19 @@ def test_a_copy_that_inflates_past_the_bound_is_refused(store, tmp_path):
         db.execute("UPDATE file_copies SET body = ?", (zlib.compress(bytes(MAX_COPY_BYTES + 10)),))
     with pytest.raises(StoreError, match="damaged"):
         store.file_copy_body(location)
+
+
+def test_a_copy_that_cannot_be_written_costs_nothing_but_the_copy(store, tmp_path, monkeypatch):
+    import sqlite3
+
+    from planner.core.storage import file_copies
+
+    def read_only(*args, **kwargs):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(file_copies, "save_copy", read_only)
+    location = imported(store, tmp_path / "work.ics", work_calendar())
+    result = store.read_calendar(location, TORONTO, START, END)
+    assert summaries(result) == ["Review", "Standup"]
+    assert result.problems == []
+    assert store.file_copy(location) is None

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from planner.core.logs import log_failure
 from planner.core.model import Problem, source_name
 from planner.core.storage.codec import datetime_or_none, utc_text
 from planner.core.storage.database import Database, StoreError
@@ -232,8 +231,8 @@ def read_kept(
     if len(data) <= MAX_COPY_BYTES:
         try:
             save_copy(database, name, data, info.st_mtime_ns, datetime.now(zone))
-        except (sqlite3.Error, StoreError) as exc:  # the copy is a safeguard; the plan goes on
-            log_failure(_log, f"keeping the copy of {name}", exc)
+        except (sqlite3.Error, StoreError) as exc:  # a full disk, a read-only store: not a bug
+            _log.warning("%s: its copy was not kept (%s); planning goes on", name, exc)
     hit = cache.cached_events(name, info.st_mtime_ns, len(data), zone.key, start, end)
     if hit is not None:
         return hit
