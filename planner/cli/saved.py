@@ -273,7 +273,9 @@ def _source_rows(
                 "last_error": record.last_error if record else "",
             }
         else:
+            copy = store.file_copy(source.path)
             row["exists"] = Path(source.path).is_file()
+            row["copy_read_at"] = copy.read_at.astimezone(zone).isoformat() if copy else None
         rows.append(row)
     return rows
 
@@ -282,7 +284,11 @@ def _source_text(row: dict[str, object], zone: ZoneInfo) -> list[str]:
     lines = [f"{row['role']:<13}{row['location']}"]
     pad = " " * 13
     if not row["feed"]:
-        if not row["exists"]:
+        copied = row["copy_read_at"]
+        if not row["exists"] and isinstance(copied, str):
+            when = _moment(datetime.fromisoformat(copied), zone)
+            lines.append(f"{pad}not on this computer: planned from its copy read {when}")
+        elif not row["exists"]:
             lines.append(f"{pad}file not found: `planner sources remove` it or put it back")
         return lines
     fetched, due = row["last_fetched"], row["next_refresh"]
@@ -353,6 +359,9 @@ def _sources_add(args: argparse.Namespace, settings: Settings, settings_path: Pa
                 added = f"{name} was kept already as {args.role}"
             if not is_feed(location):
                 print(f"{added}: {glance}")
+                copied = store.keep_file_copy(location, now)
+                if sentence := copied.sentence(location):
+                    print(f"planner: warning: {sentence}", file=sys.stderr)
                 continue
             result = feeds.refresh(store, Source(location, args.role), now, zone=settings.zone)
             for problem in result.problems:
@@ -507,13 +516,14 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def _contents(store: Store) -> str:
-    """What a store holds, in words: "3 decisions, 2 calendars (1 feed), ..."."""
+    """What a store holds, in words: "3 decisions, 2 calendars (1 feed, 1 file copy), ..."."""
     from planner.core.model import is_feed
 
     choices = store.load_choices()
     decided = len(choices.pinned | choices.refused | set(choices.stars))
     sources = store.load_sources()
     feeds = sum(1 for s in sources if is_feed(s.path))
+    copies = len(store.copied_files())
     typed = len(store.load_added())
     far = (datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))
     recorded = len(store.history(*far))
@@ -522,7 +532,8 @@ def _contents(store: Store) -> str:
         f"{len(choices.refused)} refused, {len(choices.stars)} rated)"
         if decided
         else "no decisions",
-        f"{_count(len(sources), 'calendar')} ({_count(feeds, 'feed')})",
+        f"{_count(len(sources), 'calendar')} ({_count(feeds, 'feed')}, "
+        f"{copies} file {'copy' if copies == 1 else 'copies'})",
         _count(typed, "typed event"),
         f"{_count(recorded, 'event')} in the history",
     ]
@@ -550,6 +561,19 @@ def run_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _zone_after_restore(written: Settings | None, path: Path | None) -> ZoneInfo:
+    """The time zone the next plan uses: the restored settings when they were written, else
+    the settings file's (the defaults' when it cannot be read: the restore is done)."""
+    if written is not None:
+        return written.zone
+    try:
+        return _saved_settings(path)[0].zone
+    except CommandError:
+        from planner.core.settings import Settings
+
+        return Settings().zone
+
+
 def run_restore(args: argparse.Namespace) -> int:
     """``planner restore FILE``: replace everything kept with a backup, after saving it.
 
@@ -564,6 +588,7 @@ def run_restore(args: argparse.Namespace) -> int:
         default_settings_path,
         restore_backup,
     )
+    from planner.core.storage.file_copies import copy_moment
 
     source: Path = args.file
     if not source.is_file():  # said before the store is opened (and made, for a new user)
@@ -582,6 +607,12 @@ def run_restore(args: argparse.Namespace) -> int:
         print(
             f"What you had before is saved as {restored.saved_as} "
             "(`planner restore` it to go back)."
+        )
+    zone = _zone_after_restore(restored.settings.settings, args.settings)
+    for path, read_at in restored.from_copies:
+        print(
+            f"{source_name(path)} is not on this computer: planned from its copy in the "
+            f"backup, read {copy_moment(read_at, zone)}."
         )
     for path in restored.missing:
         print(
