@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from planner.core.model import Problem, Severity
 from planner.core.settings import load_settings
 from tests.e2e.test_cli import planner_command
 
@@ -37,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 PROXIES = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 ANY_LINES = "..."
-JSON_VALUES_NAMED = {"event", "flexible", "chosen", "left_out"}
+JSON_VALUES_NAMED = {"event", "flexible", "chosen", "left_out", *(s.value for s in Severity)}
 """Words the key paragraph shows in backticks as values of a key, not as keys."""
 
 
@@ -256,5 +257,8 @@ def test_the_readme_names_every_key_planner_plan_json_prints(tmp_path):
     keys = set(plan) | set(plan["budget"])
     for array in ("targets", "flexible", "candidates"):
         keys |= {key for entry in plan[array] for key in entry}
+    # Every calendar here is read, so ``problems`` is empty: its entries are Problem.as_json().
+    assert plan["problems"] == []
+    keys |= set(Problem("x.ics", "text", 1, Severity.WARNING).as_json())
     assert keys - named == set(), "keys planner prints that the README does not name"
     assert named - keys - JSON_VALUES_NAMED == set(), "keys the README names that are not printed"
