@@ -264,3 +264,24 @@ def test_planner_travel_says_the_router_did_not_answer(tmp_path, refused_url, ca
     out = capsys.readouterr()
     assert out.err.count("The router at") == 1  # once for the batch, not once a row
     assert len(out.out.splitlines()) == 2
+
+
+def test_a_second_plan_does_not_wait_again_for_a_router_that_hung(tmp_path, router, capsys):
+    """The window re-plans after every drag: a server that hung once must not cost the
+    timeouts again on the next plan, which still says its travel times are estimates."""
+    router.failure = "slow"
+    plan_with_router(tmp_path, router.url, capsys)
+    asked = router.count
+    code, out, _err = plan_with_router(tmp_path, router.url, capsys)
+    assert code == 0
+    assert router.count == asked
+    (problem,) = json.loads(out)["problems"]
+    assert problem["text"].endswith("did not answer within 0.3 s; travel times are estimates.")
+
+
+def test_a_second_plan_asks_a_router_nothing_it_already_answered(tmp_path, router, capsys):
+    first = json.loads(plan_with_router(tmp_path, router.url, capsys)[1])
+    asked = router.count
+    second = json.loads(plan_with_router(tmp_path, router.url, capsys)[1])
+    assert asked > 0 and router.count == asked
+    assert second["candidates"] == first["candidates"] and second["problems"] == []

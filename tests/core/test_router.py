@@ -720,3 +720,33 @@ def test_the_plan_carries_the_router_problem(refused_url):
     quiet = plan_week([], [mixer], Settings(home=WHITBY), date(2026, 11, 24))
     assert quiet.problems == ()
     assert TravelService(Settings()).routing_problems() == []
+
+
+def test_each_plan_says_what_its_own_trips_met(server):
+    """A shared router outlives plans: a plan made while the breaker is open says the
+    server failed (without asking it), and one made after the server came back says
+    nothing, although the router remembers the old failure."""
+    from planner.core.travel.router import PlanRouting
+
+    server.failure = "500"
+    clock = FakeClock()
+    shared = RoutedTravel(osrm(server), breaker_seconds=60, pair_retry_seconds=60, clock=clock)
+    pairs = [(WHITBY, DOWNTOWN), (WHITBY, MARKHAM), (WHITBY, NEARBY)]
+    first = PlanRouting(shared)
+    for a, b in pairs:
+        first.trip(a, b, TravelMode.DRIVE, depart=at(11))
+    assert server.count == 3 and first.problems()[0].endswith("travel times are estimates.")
+
+    second = PlanRouting(shared)
+    _, source = second.trip(DOWNTOWN, MARKHAM, TravelMode.DRIVE, depart=at(11))
+    assert source == "estimate" and server.count == 3  # the breaker answered, not the server
+    assert second.problems() == first.problems()
+
+    server.failure = ""
+    clock.now += 61
+    third = PlanRouting(shared)
+    for a, b in pairs:
+        _, source = third.trip(a, b, TravelMode.DRIVE, depart=at(11))
+        assert source == "router"
+    assert third.problems() == []
+    assert shared.problems()[0].startswith("The router at")  # the process remembers
