@@ -7,10 +7,16 @@ resolved here, against ``reference`` (the week on screen, not the clock),
 because dateparser resolves "Monday" on a Monday morning to next week and
 does not read "jeudi prochain", "el próximo jueves" or "pasado mañana".
 
-The weekday, month and relative-day words of each language are tables
-here; the patterns built from them are compiled once per set of languages.
-dateparser is imported inside :func:`_dateparser_day`: its first call costs
-about 0.3 s.
+Three misreads are guarded against here. Names are not days: an
+abbreviation ("Sam", "Mo", "Mar") is a weekday only in a date-like place
+and in a line of its language, and "tonight" beats a weekday that is only
+perhaps one. "10/12" is read in the order that gives the date nearer the
+week on screen, never one a year away, and marked. Ordinal weekdays of a
+month ("the second Wednesday of January") are read by :mod:`.nth_weekday`.
+
+The words of each language are tables in :mod:`.day_words`; the patterns
+built from them are compiled once per set of languages. dateparser is
+imported inside :func:`_dateparser_day`: its first call costs about 0.3 s.
 """
 
 from __future__ import annotations
@@ -363,13 +369,17 @@ def _weekday_anchor(reading: Reading, grammar: _Grammar, match: re.Match[str]) -
 
     An abbreviation counts only at 3 ("Sun Life", "Do you" are no days), and
     only in a line of its own language ("Drinks with Sam 9pm" is English, and
-    "sam" is French for Saturday; "Lunch with Mo 12:30" is no German Monday):
-    names are not days. With a day number ("Sa 28.") it always counts.
+    "sam" is French for Saturday; "Lunch with Mo 12:30" is no German Monday)
+    and never after "with" or "and" ("Tapas con Dom a las 21h"): names are
+    not days. With a day number ("Sa 28.") it always counts.
     """
     _, abbreviated, language = grammar.weekday_names[fold(match.group("wd"))]
     if match.group("day") or match.group("dayn") or match.group("nw"):
         return _SURE
-    if abbreviated and not _in_its_language(reading, grammar, match, language):
+    if abbreviated and (
+        _WITH_BEFORE.search(match.string, 0, match.start())
+        or not _in_its_language(reading, grammar, match, language)
+    ):
         return 0
     if match.group("mods").strip():
         return _SURE
@@ -384,18 +394,28 @@ def _weekday_anchor(reading: Reading, grammar: _Grammar, match: re.Match[str]) -
     return 2 if opens else 1
 
 
+_WITH_BEFORE = re.compile(r"\b(?:with|and|avec|et|con|y|mit|und|&)\s+$", re.IGNORECASE)
+"""After "with" or "and" a short capitalised word is a person: "con Dom", "mit Mo"."""
+
+
 def _in_its_language(
     reading: Reading, grammar: _Grammar, match: re.Match[str], language: str
 ) -> bool:
-    """Whether the rest of the line reads as ``language`` (the abbreviation's) at least as
-    much as any other; a language other than the first one read needs a word of its own."""
+    """Whether an abbreviation of ``language`` may be a weekday in this line.
+
+    One of the first language read (English unless told otherwise) may: its
+    abbreviations are read in lines of every language ("Afterwork Thu 18h30").
+    One of another language needs the rest of the line to read as that
+    language at least as much as any other: "Apéro sam 18h" is on Saturday,
+    "Drinks with Sam 9pm" has no day.
+    """
+    if language == reading.languages[0]:
+        return True
     text = match.string
     rest = text[: match.start("wd")] + " " + text[match.end("wd") :]
     scores = language_scores(rest.replace("\x00", " "), grammar.language_words, reading.languages)
     own = scores.get(language, 0)
-    if any(score > own for score in scores.values()):
-        return False
-    return own > 0 or language == reading.languages[0]
+    return own > 0 and own >= max(scores.values())
 
 
 _TIME_AFTER = re.compile(

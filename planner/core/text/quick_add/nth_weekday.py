@@ -140,11 +140,7 @@ def read_nth_weekday(reading: Reading) -> bool:
                 )
         else:
             found = _next_from(today, today.year, month, weekday, nth, step_years=True)
-            reading.note(
-                "day",
-                f"no year: the next {which} {day_name} of "
-                f"{calendar.month_name[month]}, {_day_text(found)}",
-            )
+            reading.note("day", f"no year: the next one, {_day_text(found)}")
     else:
         year, month = today.year, today.month
         if match.group("next"):

@@ -29,6 +29,8 @@ _CURRENCY_AFTER = (
 _AMOUNT = r"(?:\d{1,3}(?:[,.\u202f]\d{3})+|\d{1,5})(?:[.,]\d{1,2})?(?![\d,.]\d)"
 """An amount: "150", "15,50", "12.50", "1,200", "1.200,50" (a separator before three
 digits groups thousands; before one or two it is the decimal point, whatever the locale)."""
+_AMOUNT_BEFORE_CURRENCY = _AMOUNT.replace(r"\u202f", r"\u202f ")
+"""Before a currency a space groups thousands too, as French writes "1 200 €"."""
 _LABEL = (
     r"\b(?:cost|price|tickets?|admission|fee|entry|prix|tarif|entrée|precio|entrada|eintritt"
     r"|preis|kosten)\s*:?\s*"
@@ -39,7 +41,8 @@ _COST = re.compile(
     r"(?:"
     rf"(?<![\w$])(?P<cur>{_CURRENCY_BEFORE})\s?(?P<a1>{_AMOUNT})"
     rf"(?:\s?[{DASH}]\s?{_CURRENCY_BEFORE}?\s?(?P<a2>{_AMOUNT}))?"
-    rf"|(?<![\w.,:/$€£])(?P<a3>{_AMOUNT})(?:\s?[{DASH}]\s?(?P<a4>{_AMOUNT}))?"
+    rf"|(?<![\w.,:/$€£])(?P<a3>{_AMOUNT_BEFORE_CURRENCY})"
+    rf"(?:\s?[{DASH}]\s?(?P<a4>{_AMOUNT}))?"
     rf"\s?{_CURRENCY_AFTER}"
     r"|(?P<free>(?<![\w-])(?:free(?:\s+(?:entry|admission|event|of\s+charge|tickets?))?"
     r"(?=\s*(?:$|[^\w\s]|\x00|(?:for|to)\s+(?:all|members|attend|everyone)\b))"
@@ -108,7 +111,7 @@ def _number(text: str) -> float:
     last = max(text.rfind(","), text.rfind("."))
     if last >= 0 and len(text) - last - 1 in (1, 2):
         whole, separator, decimals = text[:last], ".", text[last + 1 :]
-    digits = re.sub(r"[,.\u202f]", "", whole)
+    digits = re.sub(r"[,.\u202f ]", "", whole)
     return float(digits + separator + decimals)
 
 
