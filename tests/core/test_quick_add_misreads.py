@@ -148,6 +148,23 @@ def test_a_price_is_read_whatever_its_notation(text: str, cost: float) -> None:
     assert parsed.event.summary == "Agile Tour"
 
 
+NOT_PRICES = [
+    "Bar night Thu 8pm, admission 19+",
+    "Agile Tour Thu 09:00-17:00, room 150",
+    "Entrée jeudi 18h, salle 3",
+    "Eintritt Do 19 Uhr",
+    "Top 10 startups pitch Thu 6pm",
+]
+
+
+@pytest.mark.parametrize("text", NOT_PRICES)
+def test_numbers_that_are_no_price_are_not_read_as_one(text: str) -> None:
+    parsed = read(text)
+    assert parsed.event.cost is None
+    assert parsed.spans_of("cost") == ()
+    assert "19+" not in parsed.event.place.label
+
+
 def test_the_price_after_a_time_range_is_not_taken_for_the_range() -> None:
     """The report: "17:00 $150" gave "00 $", and the event came out at $0, free."""
     parsed = read("Agile Tour Thu 09:00-17:00 $150 #conference")
@@ -265,6 +282,15 @@ ORDINALS: list[tuple[str, Nth]] = [
         Nth("Stammtisch", "2026-12-07", "a series: the next one, Monday 7 December 2026, taken"),
     ),
     ("Meetup letzten Freitag im Monat 18 Uhr", Nth("Meetup", "2026-11-27")),
+    (
+        "Board games night the first Monday of each month 7pm",
+        Nth("Board games night", "2026-12-07", "a series: the next one"),
+    ),
+    (
+        "Club de lecture le premier mardi de chaque mois 19h",
+        Nth("Club de lecture", "2026-12-01", "a series: the next one"),
+    ),
+    ("Club de lectura el primer martes de cada mes 19h", Nth("Club de lectura", "2026-12-01")),
 ]
 
 

@@ -39,6 +39,7 @@ _THIS_MONTH = (
     r"this\s+month|month|ce\s+mois(?:-ci)?|mois|este\s+mes|mes|diesem\s+monat|dieses\s+monats"
     r"|monats|monat"
 )
+_EACH_MONTH = r"each\s+month|every\s+month|chaque\s+mois|cada\s+mes|jeden\s+monats?"
 _NEXT_MONTH = (
     r"next\s+month|mois\s+prochain|prochain\s+mois|mes\s+que\s+viene|pr[óo]ximo\s+mes"
     r"|n[äa]chsten\s+monat|kommenden\s+monat|n[äa]chsten\s+monats"
@@ -89,7 +90,7 @@ def _words(languages: Sequence[str]) -> _Words:
         rf"(?:(?P<ord>{ordinal})|(?P<last>{LAST_WORDS}))(?![\w])\s*"
         rf"(?P<wd>{alternation(weekday_words(key))})\b\.?"
         rf"\s+(?:{_CONNECTOR})\s*"
-        rf"(?:(?P<next>{_NEXT_MONTH})|(?P<this>{_THIS_MONTH})"
+        rf"(?:(?P<next>{_NEXT_MONTH})|(?P<each>{_EACH_MONTH})|(?P<this>{_THIS_MONTH})"
         rf"|(?P<month>{alternation(month_words(key))})\b\.?(?:,?\s+(?P<year>(?:19|20)\d\d))?)"
         r"(?![\w])",
         re.IGNORECASE,
@@ -148,7 +149,7 @@ def read_nth_weekday(reading: Reading) -> bool:
         found = _next_from(today, year, month, weekday, nth, step_years=False)
         if match.group("this"):
             reading.note("day", f"“{said}” read as {found:%B}'s: {_day_text(found)}")
-    if match.group("every"):
+    if match.group("every") or match.group("each"):
         reading.note("day", f"a series: the next one, {_day_text(found)}, taken")
     reading.day = found
     reading.line.take("day", match.start(), match.end())

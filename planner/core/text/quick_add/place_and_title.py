@@ -139,7 +139,7 @@ def _looks_like_place(text: str, settings: Settings, *, strict: bool) -> bool:
     if _STREET_WORD.search(text):
         return True
     if re.search(
-        r"(?<![\w$€£.,:/#])\d{1,5}[a-z]?(?![\w.,:/]*\d)(?!\s*(?:%|st\b|nd\b|rd\b|th\b))", text
+        r"(?<![\w$€£.,:/#])\d{1,5}[a-z]?(?![\w.,:/]*\d)(?!\s*(?:%|\+|st\b|nd\b|rd\b|th\b))", text
     ):
         return bool(re.search(r"[^\W\d_]{2,}", text))
     return _names_a_city(text, strict=strict)

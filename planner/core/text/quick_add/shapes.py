@@ -48,13 +48,13 @@ _COST = re.compile(
     r"(?=\s*(?:$|[^\w\s]|\x00|(?:for|to)\s+(?:all|members|attend|everyone)\b))"
     r"|no\s+cost|gratuit(?:e|s)?|entrée\s+(?:libre|gratuite)|gratis|entrada\s+(?:libre|gratuita)"
     r"|kostenlos|eintritt\s+frei|freier\s+eintritt|umsonst)\b)"
-    rf"|(?<=[:\s])(?<![\w.,:/])(?P<a5>{_AMOUNT}){_NOT_A_CLOCK}(?![\w/])"
+    rf"|(?<=[:\s])(?<![\w.,:/])(?P<a5>{_AMOUNT}){_NOT_A_CLOCK}(?![\w/+%-])"
     r")",
     re.IGNORECASE,
 )
 """A price in any of the usual notations: "$25", "25$", "25 €", "€25", "CAD 150",
 "150 USD", "150 dollars", "15,50 €", "$1,200", "$20-30", "free", "gratuit", "Eintritt frei";
-a bare number only after a label ("Tickets: 25")."""
+a bare number only after a label ("Tickets: 25"), and not an age ("Admission 19+")."""
 
 
 def read_url(reading: Reading) -> None:
