@@ -21,6 +21,7 @@ imported inside :func:`_dateparser_day`: its first call costs about 0.3 s.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -238,7 +239,7 @@ def _absolute_day(reading: Reading, grammar: _Grammar, match: re.Match[str]) -> 
                 "day", f"several days (to the {last}): the first, {day_text(found)}, taken"
             )
     else:
-        parts = _numeric_parts(reading, grammar, groups)
+        parts = _numeric_parts(reading, groups)
         if parts is None:
             return False
         day, month, year = parts
@@ -275,9 +276,7 @@ def _next_date(today: date, day: int, month: int, year: int | None) -> date | No
     return None
 
 
-def _numeric_parts(
-    reading: Reading, grammar: _Grammar, groups: dict[str, Any]
-) -> tuple[int, int, int | None] | None:
+def _numeric_parts(reading: Reading, groups: dict[str, Any]) -> tuple[int, int, int | None] | None:
     """(day, month, year) of "26/11", "11/26/2026", "26.11.", "2026-11-26"; None if no date.
 
     "10/12" is 12 October or 10 December: the reading nearer the week on
@@ -298,7 +297,7 @@ def _numeric_parts(
     if second > 12 or first == second:
         return second, first, year
     today = _ref_day(reading)
-    month_first = _line_language(reading, grammar) == "en"
+    month_first = _line_language(reading) == "en"
     readings = [(second, first, "month/day"), (first, second, "day/month")]
     if not month_first:
         readings.reverse()  # the line's own order first: it wins a tie
@@ -319,10 +318,9 @@ def _numeric_parts(
     return day, month, year
 
 
-def _line_language(reading: Reading, grammar: _Grammar) -> str:
+def _line_language(reading: Reading) -> str:
     """The line's language, from its words, for numbers whose order depends on it."""
-    text = reading.line.text
-    scores = language_scores(text, grammar.language_words, reading.languages)
+    scores = _line_scores(reading.line.text, reading.languages)
     best = max(reading.languages, key=lambda lang: scores.get(lang, 0))
     return best if scores.get(best, 0) >= 2 else reading.languages[0]
 
@@ -411,11 +409,19 @@ def _in_its_language(
     """
     if language == reading.languages[0]:
         return True
-    text = match.string
-    rest = text[: match.start("wd")] + " " + text[match.end("wd") :]
-    scores = language_scores(rest.replace("\x00", " "), grammar.language_words, reading.languages)
+    scores = dict(_line_scores(match.string.replace("\x00", " "), reading.languages))
+    word = match.group("wd")  # its own evidence does not count
+    for lang, count in language_scores(word, grammar.language_words, reading.languages).items():
+        scores[lang] -= count
     own = scores.get(language, 0)
     return own > 0 and own >= max(scores.values())
+
+
+@functools.lru_cache(maxsize=32)
+def _line_scores(text: str, languages: tuple[str, ...]) -> dict[str, int]:
+    """:func:`language_scores` of a whole line, once however many weekday words it holds
+    (a line of 300 "Sam" would otherwise cost 300 readings of the line)."""
+    return language_scores(text, _grammar(languages).language_words, languages)
 
 
 _TIME_AFTER = re.compile(
