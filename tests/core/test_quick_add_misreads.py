@@ -306,6 +306,14 @@ def test_ordinal_weekdays_of_a_month_are_dates(text: str, want: Nth) -> None:
 def test_an_ordinal_weekday_a_month_lacks_is_refused_with_the_reason() -> None:
     with pytest.raises(ValueError, match="February 2027 has no fifth Monday"):
         read("Meetup the fifth Monday of February 2027 6pm")
+    with pytest.raises(ValueError, match="February has no fifth Monday this year or next"):
+        read("Meetup the fifth Monday of February 6pm")
+
+
+def test_a_fifth_weekday_next_month_lacks_is_the_next_months_and_marked() -> None:
+    parsed = read("Hack day the fifth Friday of next month 10am")  # December has four
+    assert parsed.event.start == at("2027-01-29 10:00")
+    assert any("read as January's" in note for note in parsed.assumed_about("day"))
 
 
 def test_last_friday_without_a_month_is_no_ordinal_of_a_month() -> None:

@@ -141,13 +141,20 @@ def read_nth_weekday(reading: Reading) -> bool:
                 )
         else:
             found = _next_from(today, today.year, month, weekday, nth, step_years=True)
+            if found is None:
+                raise NotAnEventError(
+                    f"“{said}”: {calendar.month_name[month]} has no {which} {day_name}"
+                    " this year or next"
+                )
             reading.note("day", f"no year: the next one, {_day_text(found)}")
     else:
         year, month = today.year, today.month
         if match.group("next"):
             year, month = _month_after(year, month)
         found = _next_from(today, year, month, weekday, nth, step_years=False)
-        if match.group("this"):
+        if found is None:  # never: a fifth weekday comes within three months
+            raise NotAnEventError(f"“{said}”: no such day in the coming year")
+        if match.group("this") or (found.year, found.month) != (year, month):
             reading.note("day", f"“{said}” read as {found:%B}'s: {_day_text(found)}")
     if match.group("every") or match.group("each"):
         reading.note("day", f"a series: the next one, {_day_text(found)}, taken")
@@ -158,16 +165,16 @@ def read_nth_weekday(reading: Reading) -> bool:
 
 def _next_from(
     today: date, year: int, month: int, weekday: int, nth: int, *, step_years: bool
-) -> date:
-    """The first such day on or after ``today``, from ``year``/``month`` on, stepping a
-    year at a time (a named month) or a month at a time ("the month")."""
-    for _ in range(24):
+) -> date | None:
+    """The first such day on or after ``today`` from ``year``/``month`` on: this year's
+    or next year's (a named month), or within twelve months ("the month"); else None.
+    A fifth Monday of February comes once in years: that is no date to guess."""
+    for _ in range(2 if step_years else 12):
         found = nth_weekday(year, month, weekday, nth)
         if found is not None and found >= today:
             return found
         year, month = (year + 1, month) if step_years else _month_after(year, month)
-    # Unreachable: a weekday falls four times in every month, and a fifth time within a year.
-    raise NotAnEventError("no such day in the next two years")
+    return None
 
 
 def _day_text(day: date) -> str:
