@@ -102,23 +102,6 @@ def password_for(location: str) -> str | None:
     return os.environ.get(PASSWORD_VARIABLE) or None
 
 
-def forget_password(location: str) -> None:
-    """Drop a feed's password from this run and the keyring (it was removed)."""
-    with _memory_lock:
-        _memory.pop(location, None)
-    if user_of(location) is None or _keyring_backend() is None:
-        return
-    import keyring
-    import keyring.errors
-
-    try:
-        keyring.delete_password(SERVICE, location)
-    except keyring.errors.PasswordDeleteError:  # there was none
-        pass
-    except Exception as exc:  # a locked or broken keyring keeps it; nothing else depends on it
-        log_failure(_log, "removing a feed's password from the keyring", exc)
-
-
 def _keyring_backend() -> str | None:
     """The name of a usable keyring backend, None when there is none (the "fail" backend)."""
     try:
