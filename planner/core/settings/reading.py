@@ -13,6 +13,7 @@ dialog also uses to select the field.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, fields, replace
@@ -46,6 +47,8 @@ def load_settings(path: Path | str) -> Settings:
         raise SettingsError(f"{path}: cannot read settings file ({exc})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML ({exc})") from exc
+    except RecursionError:  # tomllib recurses once per level: [[[[...]]]] a thousand deep
+        raise SettingsError(f"{path}: tables or lists nested too deeply to be settings") from None
     return load_settings_text(data, str(path))
 
 
@@ -147,6 +150,8 @@ def read_value(key: Key, value: Any, where: str) -> Any:
     """One value of the file as the setting it means, checked as ``key`` declares."""
     value = expect(value, _TYPES[key.kind], where)
     if key.kind == "float":
+        if not math.isfinite(value):  # TOML has inf and nan; no setting means either
+            raise SettingsError(f"{where}: expected a finite number, got {value}")
         value = float(value)
     if key.kind in ("int", "float"):
         _check_bounds(key, value, where)
@@ -168,12 +173,18 @@ def _read_item(key: Key, item: str, where: str) -> Any:
     return key.read(item, where) if key.read else item
 
 
+LARGEST = 1_000_000
+"""The largest number any setting may hold when its key names no upper bound: minutes,
+events, dollars and seconds beyond it are a typo, and would overflow the solver's integers."""
+
+
 def _check_bounds(key: Key, value: float, where: str) -> None:
-    if key.bounds is None:
-        return
-    low, high = key.bounds
+    """``bounds`` when the key has them; else no setting is negative or absurdly large."""
+    low, high = key.bounds if key.bounds is not None else (0, None)
     if (low is None or value >= low) and (high is None or value <= high):
-        return
+        if high is not None or abs(value) <= LARGEST:
+            return
+        raise SettingsError(f"{where}: must be at most {LARGEST:,}, got {value:g}")
     if key.problem:
         problem = key.problem
     elif high is None:
@@ -200,7 +211,7 @@ def read_name(column: Key, name: str, where: str) -> Any:
     """A mapping's name (a TOML key, so always text) as its column reads it."""
     if column.kind != "int":
         return read_value(column, name, where)
-    if not name.isdigit():
+    if not (name.isascii() and name.isdigit()):  # "²" passes isdigit(), not int()
         raise SettingsError(f"{where}: {column.problem or 'expected a whole number'}")
     return read_value(column, int(name), where)
 
