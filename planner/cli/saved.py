@@ -58,10 +58,12 @@ def _open_store() -> Iterator[Store]:
     import sqlite3
 
     from planner.core.saved import open_store, store_path
-    from planner.core.storage.store import StoreError
+    from planner.core.storage.store import ReadOnlyStoreError, StoreError
 
     try:
         store = open_store()
+    except ReadOnlyStoreError as exc:
+        raise CommandError(str(exc)) from None
     except (StoreError, OSError, sqlite3.Error) as exc:
         raise CommandError(f"{store_path()}: cannot open your saved planning ({exc})") from None
     try:
