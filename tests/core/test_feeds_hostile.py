@@ -320,3 +320,11 @@ def test_a_store_holds_no_password(site, store, system_keyring, tmp_path, caplog
     for path in tmp_path.iterdir():
         assert SECRET.encode() not in path.read_bytes(), path
     assert SECRET not in caplog.text and SECRET not in result.error
+
+
+def test_a_sequence_of_odd_digits_is_read_as_no_sequence(site, store):
+    # SEQUENCE:² passes str.isdigit(), not int(): it used to stop the feed's refresh.
+    odd = HDI.replace("LOCATION:MaRS", "LOCATION:MaRS\r\nSEQUENCE:²")
+    site.replies["/cal.ics"] = Reply(calendar(odd, PMI))
+    assert refresh(store, feed(site), NOW).error == ""
+    assert events(store, feed(site)) == {"hdi", "pmi"}

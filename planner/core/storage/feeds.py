@@ -373,7 +373,7 @@ class _Versions:
         for block in scan.events:
             sequence_text = ics_stream.property_value(block.lines, "SEQUENCE")
             version = (
-                int(sequence_text) if sequence_text.isdigit() else 0,
+                int(sequence_text) if sequence_text.isascii() and sequence_text.isdigit() else 0,
                 _last_modified(ics_stream.property_value(block.lines, "LAST-MODIFIED")),
             )
             if not ics_stream.property_value(block.lines, "RECURRENCE-ID"):
