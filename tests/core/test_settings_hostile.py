@@ -117,3 +117,17 @@ def test_the_message_for_a_long_value_is_short(tmp_path):
     with pytest.raises(SettingsError, match=re.escape("expected a number, got 'xxxx")) as caught:
         load_settings(path)
     assert len(str(caught.value)) < 200 + len(str(path))
+
+
+def test_the_error_names_the_line_of_the_key(tmp_path):
+    path = tmp_path / "settings.toml"
+    path.write_text(
+        '[general]\ntimezone = "America/Toronto"\n\n'
+        '[[travel.override]]\nfrom = "home"\nto = "A"\nminutes = 5\n\n'
+        '[[travel.override]]\nfrom = "home"\nto = "B"\nminutes = 5\nradius_km = nan\n'
+    )
+    with pytest.raises(SettingsError) as caught:
+        load_settings(path)
+    assert str(caught.value) == (
+        f"{path}: [[travel.override]] #2 radius_km: expected a finite number, got nan (line 13)"
+    )

@@ -14,6 +14,7 @@ dialog also uses to select the field.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, fields, replace
@@ -40,7 +41,8 @@ def load_settings(path: Path | str) -> Settings:
     """Read and validate a settings file; errors name the file and the key."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError as exc:
         raise SettingsError(f"{path}: settings file not found") from exc
     except (OSError, UnicodeDecodeError) as exc:
@@ -49,7 +51,37 @@ def load_settings(path: Path | str) -> Settings:
         raise SettingsError(f"{path}: not valid TOML ({exc})") from exc
     except RecursionError:  # tomllib recurses once per level: [[[[...]]]] a thousand deep
         raise SettingsError(f"{path}: tables or lists nested too deeply to be settings") from None
-    return load_settings_text(data, str(path))
+    try:
+        return settings_from_dict(data)
+    except SettingsError as exc:
+        line = _line_of(text, str(exc))
+        at = f" (line {line})" if line is not None else ""
+        raise SettingsError(f"{path}: {exc}{at}") from exc
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]")
+_WHERE = re.compile(r"^(\[\[?)([^\]]+)\]\]?(?: #(\d+))? ([A-Za-z0-9_-]+)")
+
+
+def _line_of(text: str, message: str) -> int | None:
+    """The line of the key an error names (``[budget] weekly_hours: ...``), when the file
+    writes it on a line of its own under its table's header (tomllib gives no lines)."""
+    found = _WHERE.match(message)
+    if found is None:
+        return None
+    brackets, section, index, key = found.groups()
+    wanted = int(index or 1)
+    current, seen = "", 0
+    assignment = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    for number, line in enumerate(text.splitlines(), 1):
+        header = _HEADER.match(line)
+        if header is not None:
+            current = header.group(2).replace('"', "").replace(" ", "")
+            seen += current == section and header.group(1) == brackets
+            continue
+        if current == section and seen == wanted and assignment.match(line):
+            return number
+    return None
 
 
 def load_settings_text(data: dict[str, Any], origin: str) -> Settings:
