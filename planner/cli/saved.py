@@ -381,8 +381,9 @@ def _sources_add(args: argparse.Namespace, settings: Settings, settings_path: Pa
 def _sources_remove(args: argparse.Namespace, settings: Settings, settings_path: Path) -> int:
     from planner.core.model import source_name
     from planner.core.saved import open_session
+    from planner.core.storage.feed_credentials import split_password
 
-    wanted = str(args.location).strip()
+    wanted = split_password(str(args.location)).location  # as kept: never with a password
     with _open_store() as store:
         session = open_session(store, settings, settings_path=settings_path)
         paths = [s.path for s in session.state.sources]

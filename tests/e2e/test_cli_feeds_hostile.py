@@ -104,6 +104,10 @@ def test_a_password_in_a_feed_address_is_used_and_never_kept_in_clear(user, site
 
     backup = tmp_path / "backup.sqlite3"
     assert run("backup", str(backup)).returncode == 0
+    # Removed by the address as typed, password and all: the message names it without.
+    removed = run("sources", "remove", typed)
+    assert removed.returncode == 0, removed.stderr
+    assert removed.stdout.startswith(f"Removed {kept};")
     assert SECRET not in "".join(outputs)
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert backup in files and user.store_path in files
