@@ -181,8 +181,8 @@ def test_an_unknown_content_encoding_is_said(site, store):
 def test_redirects_to_other_schemes_are_refused(site, store, target, scheme):
     site.replies["/cal.ics"] = Reply(status=302, location=target)
     assert refresh(store, feed(site), NOW).error.startswith(
-        f"127.0.0.1 redirected to a {scheme} address, which planner does not follow "
-        "(only http and https)"
+        f"127.0.0.1 redirected to another kind of address ({scheme}); planner follows only "
+        "http and https"
     )
 
 

@@ -6,6 +6,7 @@ The machine running the tests has no usable keyring (``tests/conftest.py`` makes
 for the run that was given it, and later runs take it from ``PLANNER_FEED_PASSWORD``.
 """
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -113,3 +114,24 @@ def test_a_password_in_a_feed_address_is_used_and_never_kept_in_clear(user, site
     assert backup in files and user.store_path in files
     for path in files:
         assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_a_feed_redirected_to_another_host_is_read_and_listed_with_where(user, site):
+    day = today() + timedelta(days=3)
+    elsewhere = site.base.replace("127.0.0.1", "localhost") + "/moved.ics"
+    site.replies["/feed.ics"] = Reply(status=302, location=elsewhere)
+    site.replies["/moved.ics"] = Reply(calendar(vevent("m1", "Meetup", at(day, 18), at(day, 20))))
+    added = user.run("sources", "add", site.url("/feed.ics"), "--role", "candidates")
+    assert added.returncode == 0, added.stderr
+    assert "downloaded, 1 event ahead" in added.stdout
+    listed = user.run("sources").stdout.splitlines()
+    assert f"             the server sends planner to another host: {elsewhere}" in listed
+    data = json.loads(user.run("sources", "--json").stdout)
+    assert data["sources"][0]["redirected_to"] == elsewhere
+
+    site.replies["/feed.ics"] = Reply(status=302, location="ftp://127.0.0.1/feed.ics")
+    refused = user.run("refresh", "--all")
+    assert refused.returncode == 1
+    assert (
+        "redirected to another kind of address (ftp:); planner follows only http" in refused.stdout
+    )

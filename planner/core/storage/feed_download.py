@@ -308,8 +308,8 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
             host = self._origin.hostname or ""
             shown = f"{target.scheme}:" if target.scheme else repr(location[:80])
             raise FeedError(
-                f"{host} redirected to a {shown} address, which planner does not follow "
-                "(only http and https)"
+                f"{host} redirected to another kind of address ({shown}); planner follows "
+                "only http and https"
             )
         return super().http_error_302(req, fp, code, msg, headers)
 
