@@ -19,8 +19,8 @@ calendar facade sits over its backend:
 - :mod:`~planner.core.storage.backups`: export and checked import.
 
 Other modules import the records, the codec and the schema from the module
-that defines them; :class:`StoreError` is re-exported beside :class:`Store`,
-as everything that opens a store handles it. It never imports Qt.
+that defines them; :class:`StoreError` and :class:`ReadOnlyStoreError` are re-exported
+beside :class:`Store`, as everything that opens a store handles them. It never imports Qt.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from planner.core.storage import backups, decisions, file_copies, history, parse
 from planner.core.storage import sources as calendar_rows  # "sources" is a parameter name
 from planner.core.storage.database import (
     Database,
+    ReadOnlyStoreError,
     StoreError,
 )
 from planner.core.storage.decisions import DecisionKind
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
 
     from planner.core.calendars.reading import ImportResult
 
-__all__ = ["Store", "StoreError"]
+__all__ = ["ReadOnlyStoreError", "Store", "StoreError"]
 
 
 class Store:
@@ -75,6 +76,11 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+
+    @property
+    def read_only(self) -> str:
+        """Why nothing can be kept ("" when it can): the data folder is read-only."""
+        return self._db.read_only
 
     def __enter__(self) -> Store:
         return self
