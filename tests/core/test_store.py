@@ -105,7 +105,7 @@ def test_a_version_1_database_is_migrated_keeping_its_data(tmp_path):
     db.close()
 
     with Store.open(path) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == SCHEMA_VERSION
         assert store.load_choices() == Choices(frozenset({"hdi"}), frozenset(), {"hdi": 5})
         assert store.notes() == {"hdi": "meet Ana"}
         assert store.load_sources() == (Source("/cal/work.ics", "commitments"),)

@@ -127,6 +127,17 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (path, zone, window_start, window_end)
     );
     """,
+    # 3: the undo history, shared by the window and the terminal (storage/undo_log.py).
+    """
+    CREATE TABLE undo_steps (
+        id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL UNIQUE,
+        stack TEXT NOT NULL CHECK (stack IN ('undo', 'redo')),
+        label TEXT NOT NULL,
+        step TEXT NOT NULL,
+        made_at TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
