@@ -267,6 +267,16 @@ class Session:
         label = f"Rate {_short(event)} {stars} star{'s' if stars != 1 else ''}"
         return self._apply(label, _day(event), choices=replace(c, stars=rated))
 
+    def clear_stars(self, event: Event) -> Change | None:
+        """Forget the user's own rating of ``event``: its stars come from their keyword
+        rules or the default again (``planner rate EVENT 0``)."""
+        c = self.choices
+        if event.key not in c.stars:
+            return None
+        rated = {key: stars for key, stars in c.stars.items() if key != event.key}
+        label = f"Clear the stars of {_short(event)}"
+        return self._apply(label, _day(event), choices=replace(c, stars=rated))
+
     def add_sources(self, sources: Iterable[tuple[Path | str, Role]]) -> Change | None:
         """Import calendars; a file imported again takes its new role."""
         added = [Source(_location(p), role) for p, role in sources]

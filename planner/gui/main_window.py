@@ -21,7 +21,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -192,6 +192,13 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:
         self._layout.shown()
         super().showEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Coming back to the window (from a terminal, say): take in what another planner
+        changed in the store meanwhile (``planner commit``), so the week and Undo show it."""
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.session.sync()
+        super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._say_save_problem(wait=True)  # every change on disk before the window goes
