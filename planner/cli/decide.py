@@ -292,7 +292,11 @@ def _report(outcome: Outcome, args: argparse.Namespace) -> int:
             for d in decisions:
                 print("\n".join(_lines(d)))
     if not any(decisions for _heading, decisions in others):
-        print("No other event changed: the plan proposes the same events otherwise.")
+        print(
+            "No other event changed: the plan proposes the same events otherwise."
+            if own is not None
+            else "The plan proposes the same events."
+        )
     return 0
 
 
