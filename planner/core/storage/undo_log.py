@@ -251,11 +251,11 @@ def _decode(step_id: str, label: str, text: str) -> Step:
 # --- what a step changes, for the session ---------------------------------------------------
 def choices_delta(before: Choices, after: Choices) -> dict[str, tuple[Row, Row]]:
     """The events whose decision or stars differ, with their rows before and after."""
-    keys = set().union(
-        before.pinned, before.refused, before.stars, after.pinned, after.refused, after.stars
-    )
-    rows = {key: (choice_row(before, key), choice_row(after, key)) for key in keys}
-    return {key: pair for key, pair in rows.items() if pair[0] != pair[1]}
+    keys = (before.pinned ^ after.pinned) | (before.refused ^ after.refused)
+    if before.stars is not after.stars:  # a decision keeps the same mapping: nothing to walk
+        rated = set(before.stars) | set(after.stars)
+        keys |= {key for key in rated if before.stars.get(key) != after.stars.get(key)}
+    return {key: (choice_row(before, key), choice_row(after, key)) for key in keys}
 
 
 def choices_applied(choices: Choices, step: Step, *, forward: bool) -> Choices:
