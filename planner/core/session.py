@@ -469,6 +469,11 @@ class Session:
         self._settings_seen = stored.text
         if Path(stored.path) != self.settings_path:
             return None
+        try:  # what another planner wrote to the file (a restore stores a text it does not)
+            if self.settings_path.read_text(encoding="utf-8") != stored.text:
+                return None
+        except (OSError, UnicodeDecodeError):
+            return None
         try:
             return undo_log.settings_from_text(stored.text)
         except (SettingsError, tomllib.TOMLDecodeError) as exc:

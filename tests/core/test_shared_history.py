@@ -183,3 +183,37 @@ def test_a_restored_backup_starts_a_new_history(path, tmp_path):
     assert again.choices.pinned == {"hdi"} and not again.choices.refused
     assert again.undo_label == again.redo_label == ""
     store.close()
+
+
+def test_calendars_imported_in_two_planners_at_once_are_both_kept(path, tmp_path):
+    work, meetups, chapter = (tmp_path / f"{name}.ics" for name in ("work", "meetups", "chapter"))
+    window_store, window = opened(path)
+    window.add_sources([(work, "commitments")])
+    with Store.open(path) as terminal_store:  # `planner sources add meetups.ics` meanwhile
+        Session.restored(terminal_store, never, Settings()).add_sources([(meetups, "candidates")])
+    window.add_sources([(chapter, "candidates")])  # the window had not looked
+    assert [Path(s.path).name for s in window_store.load_sources()] == [
+        "work.ics",
+        "meetups.ics",
+        "chapter.ics",
+    ]
+    window.undo()  # its own import: the terminal's stays
+    assert [Path(s.path).name for s in window_store.load_sources()] == ["work.ics", "meetups.ics"]
+    window.sync()
+    assert window.state.sources == window_store.load_sources()
+    window_store.close()
+
+
+def test_a_restore_in_the_terminal_does_not_give_the_window_settings_the_file_lacks(tmp_path):
+    path, settings_file = tmp_path / "planner.sqlite3", tmp_path / "settings.toml"
+    save_settings(Settings(weekly_hours=9), settings_file)
+    with Store.open(tmp_path / "other.sqlite3") as elsewhere:  # a backup with other settings
+        elsewhere.save_settings(settings_file)
+        elsewhere.export_backup(tmp_path / "backup.sqlite3")
+    save_settings(Settings(weekly_hours=4), settings_file)
+    window_store, window = opened(path, load_settings(settings_file), settings_path=settings_file)
+    with Store.open(path) as terminal_store:  # `planner restore backup.sqlite3`
+        terminal_store.import_backup(tmp_path / "backup.sqlite3")
+    window.sync()
+    assert window.settings.weekly_hours == 4  # the file's, which the restore left alone
+    window_store.close()

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar, cast
 
 from planner.core.model import Choices, Event, Source
 from planner.core.settings import Settings
@@ -40,6 +40,7 @@ from planner.core.storage.state import load_added, write_added
 MAX_STEPS = 100
 """How many changes can be undone (the oldest are forgotten first)."""
 
+_Item = TypeVar("_Item", Source, Event)
 Stack = Literal["undo", "redo"]
 Row = tuple[DecisionKind, int | None]
 """One event's decision and stars, as the decisions table holds them."""
@@ -179,15 +180,49 @@ def _bump(db: sqlite3.Connection) -> Written:
 
 
 def _apply(db: sqlite3.Connection, step: Step, *, forward: bool) -> None:
-    """What ``step`` changed, made as it was after it (``forward``) or before it."""
+    """What ``step`` changed, made as it was after it (``forward``) or before it.
+
+    The calendars and the typed events are lists: when the store holds what the step
+    started from, the list it leads to is written as it is (order included); when another
+    planner changed the list meanwhile, only the items the step added, removed or changed
+    are, and the other planner's stay.
+    """
     side = 1 if forward else 0
     for key, rows in step.choices.items():
         kind, stars = rows[side]
         put_decision(db, key, kind, stars)
     if step.sources is not None:
-        write_sources(db, step.sources[side])
+        stored = tuple(
+            Source(r["location"], r["role"])
+            for r in db.execute("SELECT location, role FROM sources ORDER BY position, id")
+        )
+        start, end = step.sources[1 - side], step.sources[side]
+        write_sources(db, _merged(stored, start, end, lambda s: s.path))
     if step.added is not None:
-        write_added(db, step.added[side])
+        texts = [r["event"] for r in db.execute("SELECT event FROM added ORDER BY position")]
+        events = tuple(event_from_json(t) for t in texts)
+        start_events, end_events = step.added[1 - side], step.added[side]
+        write_added(db, _merged(events, start_events, end_events, lambda e: e.key))
+
+
+def _merged(
+    stored: tuple[_Item, ...],
+    start: tuple[_Item, ...],
+    end: tuple[_Item, ...],
+    key: Callable[[_Item], str],
+) -> tuple[_Item, ...]:
+    """``stored`` taken from ``start`` to ``end``: ``end`` itself when ``stored`` is
+    ``start``, else ``stored`` with the items that differ between the two made as in
+    ``end`` (removed, replaced in place, or added at the end)."""
+    if stored == start:
+        return end
+    before = {key(item): item for item in start}
+    after = {key(item): item for item in end}
+    differing = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    kept = tuple(after.get(key(item), item) if key(item) in differing else item for item in stored)
+    kept = tuple(item for item in kept if key(item) not in differing or key(item) in after)
+    present = {key(item) for item in kept}
+    return kept + tuple(item for item in end if key(item) in differing and key(item) not in present)
 
 
 def _put(db: sqlite3.Connection, step: Step, stack: Stack) -> None:
