@@ -10,6 +10,7 @@ in the app.
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -217,3 +218,30 @@ def test_a_restore_in_the_terminal_does_not_give_the_window_settings_the_file_la
     window.sync()
     assert window.settings.weekly_hours == 4  # the file's, which the restore left alone
     window_store.close()
+
+
+def test_asking_whether_another_planner_wrote_never_waits_behind_a_write(path):
+    """The window asks before each decision; its own writer thread may be mid-write then."""
+    store, session = opened(path)
+    session.pin(event("hdi"))
+    writing, release = threading.Event(), threading.Event()
+
+    def long_write() -> None:
+        with store._db.writing():  # a write in progress on the session's connection
+            writing.set()
+            release.wait(30)
+
+    writer = threading.Thread(target=long_write)
+    writer.start()
+    try:
+        assert writing.wait(30)
+        answered: list[int] = []
+        reader = threading.Thread(target=lambda: answered.append(store.revision()))
+        reader.start()
+        reader.join(30)
+        assert answered == [1]  # read while the write is still held
+        assert session.sync() is None  # nothing changed: no reload, no wait
+    finally:
+        release.set()
+        writer.join()
+    store.close()

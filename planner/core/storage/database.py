@@ -250,6 +250,8 @@ class Database:
         self._connection: sqlite3.Connection | None = connection
         self.path = path
         self._lock = threading.RLock()
+        self._glance: sqlite3.Connection | None = None  # see glancing()
+        self._glance_lock = threading.Lock()
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> Database:
@@ -273,6 +275,10 @@ class Database:
         return cls(connection, where)
 
     def close(self) -> None:
+        with self._glance_lock:
+            if self._glance is not None:
+                self._glance.close()
+                self._glance = None
         with self._lock:
             if self._connection is not None:
                 self._connection.close()
@@ -309,3 +315,16 @@ class Database:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 raise
+
+    @contextlib.contextmanager
+    def glancing(self) -> Iterator[sqlite3.Connection]:
+        """A second connection, for one small read that must not wait behind a write
+        running on the first (the window asks whether another planner wrote before each
+        decision; in WAL mode a reader never waits for the writer). It sees what is
+        committed; the block must not write or hold a transaction open."""
+        with self._glance_lock:
+            if self._connection is None:
+                raise StoreError(f"{self.path} is closed")
+            if self._glance is None:
+                self._glance = connect(self.path)
+            yield self._glance

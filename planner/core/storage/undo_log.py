@@ -139,7 +139,9 @@ def forget(db: sqlite3.Connection) -> None:
 
 
 def revision(database: Database) -> int:
-    with database.reading() as db:
+    """The store's revision, read without waiting for a write in progress on the session's
+    own connection (its writer thread may be writing)."""
+    with database.glancing() as db:
         return _revision(db)
 
 
