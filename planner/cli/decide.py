@@ -80,7 +80,7 @@ def run_decide(args: argparse.Namespace) -> int:
         change = _decide(session, args, event)
         _check_saved(session)
         if change is None:
-            message = _already(args, session, event, title)
+            message = _already(args, title)
             after = before
         else:
             message = _done(args, event, title)
@@ -200,7 +200,7 @@ def _done(args: argparse.Namespace, event: Event, title: str) -> str:
     return f"Rated {title} ({when}) {args.stars} star{'s' if args.stars != 1 else ''}."
 
 
-def _already(args: argparse.Namespace, session: Session, event: Event, title: str) -> str:
+def _already(args: argparse.Namespace, title: str) -> str:
     if args.command != "rate":
         said = ALREADY[args.command].format(title=title)
     elif args.stars == 0:

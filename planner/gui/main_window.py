@@ -50,6 +50,7 @@ from planner.gui.help_controller import HelpController
 from planner.gui.menus import fill_menus
 from planner.gui.plan_items import items_for
 from planner.gui.settings_controller import SettingsController
+from planner.gui.store_watch import StoreWatch
 from planner.gui.window_layout import LayoutMemory, arrange, make_parts
 
 
@@ -148,6 +149,7 @@ class MainWindow(QMainWindow):
             session, self, status, reload=self.reload, ask_consent=ask_consent
         )
         self.help = HelpController(self, status)
+        self.store_watch = StoreWatch(session, self)  # the terminal's decisions, shown live
         fill_menus(
             self,
             files=self.files,
@@ -201,6 +203,7 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.store_watch.stop()
         self._say_save_problem(wait=True)  # every change on disk before the window goes
         self._layout.save()
         super().closeEvent(event)

@@ -73,6 +73,7 @@ def test_a_refusal_made_in_the_terminal_is_undone_from_the_windows_undo_action(
     window = open_window(qtbot, store, settings_file)
     assert status_of(window, TALKS) == (True, "chosen")
     assert not window.decisions.undo_action.isEnabled()
+    window.store_watch.stop()  # this test is about activation (the watch has its own)
 
     assert main(["refuse", "lightning talks", "--week", DEMO_WEEK.isoformat()]) == 0
     assert capsys.readouterr().out.startswith(f"Refused “{TALKS}”")
@@ -111,6 +112,7 @@ def test_a_window_deciding_without_having_looked_keeps_the_terminals_decision(
     window = open_window(qtbot, store, settings_file)
     assert window.plan is not None
     other = next(d.event for d in window.plan.decisions if not d.chosen)
+    window.store_watch.stop()  # this test is about deciding before having looked
 
     assert main(["refuse", "lightning talks", "--week", DEMO_WEEK.isoformat()]) == 0
     capsys.readouterr()
@@ -121,6 +123,22 @@ def test_a_window_deciding_without_having_looked_keeps_the_terminals_decision(
     assert choices.pinned == {other.key} and len(choices.refused) == 1
     assert window.session.choices == choices
     assert window.decisions.undo_action.text().startswith("&Undo Commit to “")
+    window.close()
+    window.session.writer.close()
+    store.close()
+
+
+def test_an_open_window_shows_the_terminals_decision_without_being_activated(
+    qtbot, folders, capsys
+):
+    settings_file = folders / "config" / "settings.toml"
+    store = saved.open_store()
+    window = open_window(qtbot, store, settings_file)
+    with qtbot.waitSignal(window.planned, timeout=30_000):  # the store's files changed
+        assert main(["refuse", "lightning talks", "--week", DEMO_WEEK.isoformat()]) == 0
+    capsys.readouterr()
+    assert status_of(window, TALKS) == (False, "refused")
+    assert window.decisions.undo_action.text() == f"&Undo Refuse “{TALKS}”"
     window.close()
     window.session.writer.close()
     store.close()
