@@ -21,7 +21,7 @@ from planner.core.logs import log_failure
 from planner.core.model import Choices, Event, Source
 from planner.core.settings import Settings, SettingsError
 from planner.core.storage import undo_log
-from planner.core.storage.undo_log import Kept, Step
+from planner.core.storage.undo_log import Kept, Step, Typed
 
 _log = logging.getLogger(__name__)
 
@@ -65,41 +65,45 @@ def step_of(change: Change) -> Step:
         change.day,
         undo_log.choices_delta(before.choices, after.choices),
         (before.sources, after.sources) if before.sources != after.sources else None,
-        (before.added, after.added) if before.added != after.added else None,
+        Typed.between(before.added, after.added) if before.added != after.added else None,
         settings,
     )
 
 
-def _applied(state: State, step: Step, *, forward: bool) -> State:
-    """``state`` with what ``step`` changed as it was after (or before) it."""
+def _applied(state: State, step: Step, *, forward: bool, read: dict[str, Settings]) -> State:
+    """``state`` with what ``step`` changed as it was after (or before) it; ``read``
+    memoises the settings texts read (each step holds two, shared with its neighbours)."""
     side = 1 if forward else 0
     settings = state.settings
     if step.settings is not None:
+        text = step.settings[side]
         try:
-            settings = undo_log.settings_from_text(step.settings[side])
+            settings = read[text] if text in read else undo_log.settings_from_text(text)
+            read[text] = settings
         except (SettingsError, tomllib.TOMLDecodeError) as exc:  # written by another version
             log_failure(_log, "reading the settings of an undo step", exc)
     return State(
         settings,
         undo_log.choices_applied(state.choices, step, forward=forward),
         step.sources[side] if step.sources is not None else state.sources,
-        step.added[side] if step.added is not None else state.added,
+        step.added.applied(state.added, forward=forward) if step.added is not None else state.added,
     )
 
 
 def rebuilt(state: State, kept: Kept) -> tuple[list[Change], list[Change]]:
     """The undo and redo stacks as changes between whole states, walked from ``state``
     (the store keeps only what each step changed)."""
+    read: dict[str, Settings] = {}
     undo: list[Change] = []
     current = state
     for step in reversed(kept.undo):
-        before = _applied(current, step, forward=False)
+        before = _applied(current, step, forward=False, read=read)
         undo.append(Change(step.label, before, current, step.day, step.id))
         current = before
     redo: list[Change] = []
     current = state
     for step in reversed(kept.redo):
-        after = _applied(current, step, forward=True)
+        after = _applied(current, step, forward=True, read=read)
         redo.append(Change(step.label, current, after, step.day, step.id))
         current = after
     undo.reverse()

@@ -11,17 +11,20 @@ in the app.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.core.model import Choices, Event, Place
 from planner.core.session import ELSEWHERE, MAX_UNDO, Session
 from planner.core.settings import Settings, load_settings, save_settings
 from planner.core.storage.store import Store
-from planner.core.storage.undo_log import MAX_STEPS
+from planner.core.storage.undo_log import MAX_STEPS, Typed
 from planner.core.storage.writer import SerialWriter
 
 ZONE = ZoneInfo("America/Toronto")
@@ -245,3 +248,34 @@ def test_asking_whether_another_planner_wrote_never_waits_behind_a_write(path):
         release.set()
         writer.join()
     store.close()
+
+
+@given(
+    before=st.lists(st.sampled_from(range(8)), unique=True, max_size=8),
+    after=st.lists(st.sampled_from(range(12)), unique=True, max_size=10),
+    changed=st.sets(st.sampled_from(range(12))),
+)
+def test_a_step_of_typed_events_takes_any_list_to_any_other_and_back(before, after, changed):
+    """Whatever two lists of typed events (an event may also come back changed), the step
+    between them leads from one to the other exactly, order included, both ways."""
+    first = tuple(event(f"t{n}") for n in before)
+    second = tuple(
+        replace(event(f"t{n}"), summary="changed") if n in changed else event(f"t{n}")
+        for n in after
+    )
+    typed = Typed.between(first, second)
+    assert typed.applied(first, forward=True) == second
+    assert typed.applied(second, forward=False) == first
+
+
+def test_events_typed_in_two_planners_at_once_are_both_kept(path):
+    window_store, window = opened(path)
+    window.add_events([event("mine")])
+    with Store.open(path) as terminal_store:  # `planner add "..."` meanwhile
+        Session.restored(terminal_store, never, Settings()).add_events([event("theirs")])
+    window.add_events([event("later")])
+    assert [e.uid for e in window_store.load_added()] == ["mine", "theirs", "later"]
+    window.undo()
+    window.undo()
+    assert [e.uid for e in window_store.load_added()] == ["theirs"]
+    window_store.close()

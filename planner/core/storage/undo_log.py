@@ -27,7 +27,7 @@ import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, cast
 
 from planner.core.model import Choices, Event, Source
 from planner.core.settings import Settings
@@ -40,10 +40,45 @@ from planner.core.storage.state import load_added, write_added
 MAX_STEPS = 100
 """How many changes can be undone (the oldest are forgotten first)."""
 
-_Item = TypeVar("_Item", Source, Event)
 Stack = Literal["undo", "redo"]
 Row = tuple[DecisionKind, int | None]
 """One event's decision and stars, as the decisions table holds them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Typed:
+    """How a change took the list of typed events from one state to the next: it removed
+    ``removed`` (each with its position in the list before) and then appended
+    ``appended``, as adding (an event typed again moves to the end) and deleting do."""
+
+    removed: tuple[tuple[int, Event], ...]
+    appended: tuple[Event, ...]
+
+    @classmethod
+    def between(cls, before: tuple[Event, ...], after: tuple[Event, ...]) -> Typed:
+        """The removals and appends that take ``before`` to ``after``: the events of
+        ``before`` that ``after`` starts with, in order, are kept; the rest is removed,
+        and what ``after`` holds past them is appended."""
+        kept = 0
+        removed: list[tuple[int, Event]] = []
+        for position, event in enumerate(before):
+            if kept < len(after) and after[kept] == event:
+                kept += 1
+            else:
+                removed.append((position, event))
+        return cls(tuple(removed), after[kept:])
+
+    def applied(self, events: tuple[Event, ...], *, forward: bool) -> tuple[Event, ...]:
+        """``events`` taken forward (removed, then appended) or back. The events of the
+        list that the change did not touch (another planner's, too) stay where they are."""
+        if forward:
+            gone = {e.key for _i, e in self.removed} | {e.key for e in self.appended}
+            return tuple(e for e in events if e.key not in gone) + self.appended
+        gone = {e.key for e in self.appended} | {e.key for _i, e in self.removed}
+        back = [e for e in events if e.key not in gone]
+        for position, event in self.removed:
+            back.insert(min(position, len(back)), event)
+        return tuple(back)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +95,9 @@ class Step:
     """A day of the week the change was about (the event decided on), for re-planning."""
     choices: Mapping[str, tuple[Row, Row]] = field(default_factory=dict)
     sources: tuple[tuple[Source, ...], tuple[Source, ...]] | None = None
-    added: tuple[tuple[Event, ...], tuple[Event, ...]] | None = None
+    added: Typed | None = None
+    """The typed events it removed and those it appended (the list can be long, and
+    most changes touch one event)."""
     settings: tuple[str, str] | None = None
     """The settings as TOML text, before and after."""
 
@@ -162,8 +199,15 @@ def load(database: Database) -> Kept:
             added = load_added(database)
         finally:
             db.execute("COMMIT")
-    undo = tuple(_decode(r["id"], r["label"], r["step"]) for r in rows if r["stack"] == "undo")
-    redo = tuple(_decode(r["id"], r["label"], r["step"]) for r in rows if r["stack"] == "redo")
+    # Steps of typed events each hold the whole list: the same event texts come back in
+    # step after step, so each is decoded once.
+    events: dict[str, Event] = {}
+    undo = tuple(
+        _decode(r["id"], r["label"], r["step"], events) for r in rows if r["stack"] == "undo"
+    )
+    redo = tuple(
+        _decode(r["id"], r["label"], r["step"], events) for r in rows if r["stack"] == "redo"
+    )
     return Kept(number, choices, sources, added, undo, redo)
 
 
@@ -184,10 +228,11 @@ def _bump(db: sqlite3.Connection) -> Written:
 def _apply(db: sqlite3.Connection, step: Step, *, forward: bool) -> None:
     """What ``step`` changed, made as it was after it (``forward``) or before it.
 
-    The calendars and the typed events are lists: when the store holds what the step
-    started from, the list it leads to is written as it is (order included); when another
-    planner changed the list meanwhile, only the items the step added, removed or changed
-    are, and the other planner's stay.
+    The calendars are a list: when the store holds what the step started from, the
+    list it leads to is written as it is (order included); when another planner changed
+    the list meanwhile, only the calendars the step added, removed or changed are, and
+    the other planner's stay. Typed events are kept as what the step removed and
+    appended (:class:`Typed`), which leaves the other planner's alone by itself.
     """
     side = 1 if forward else 0
     for key, rows in step.choices.items():
@@ -203,16 +248,15 @@ def _apply(db: sqlite3.Connection, step: Step, *, forward: bool) -> None:
     if step.added is not None:
         texts = [r["event"] for r in db.execute("SELECT event FROM added ORDER BY position")]
         events = tuple(event_from_json(t) for t in texts)
-        start_events, end_events = step.added[1 - side], step.added[side]
-        write_added(db, _merged(events, start_events, end_events, lambda e: e.key))
+        write_added(db, step.added.applied(events, forward=forward))
 
 
 def _merged(
-    stored: tuple[_Item, ...],
-    start: tuple[_Item, ...],
-    end: tuple[_Item, ...],
-    key: Callable[[_Item], str],
-) -> tuple[_Item, ...]:
+    stored: tuple[Source, ...],
+    start: tuple[Source, ...],
+    end: tuple[Source, ...],
+    key: Callable[[Source], str],
+) -> tuple[Source, ...]:
     """``stored`` taken from ``start`` to ``end``: ``end`` itself when ``stored`` is
     ``start``, else ``stored`` with the items that differ between the two made as in
     ``end`` (removed, replaced in place, or added at the end)."""
@@ -247,14 +291,24 @@ def _encode(step: Step) -> str:
     if step.sources is not None:
         data["sources"] = [[[s.path, s.role] for s in side] for side in step.sources]
     if step.added is not None:
-        data["added"] = [[event_to_json(e) for e in side] for side in step.added]
+        data["added"] = {
+            "removed": [[i, event_to_json(e)] for i, e in step.added.removed],
+            "appended": [event_to_json(e) for e in step.added.appended],
+        }
     if step.settings is not None:
         data["settings"] = list(step.settings)
     return json.dumps(data, ensure_ascii=False)
 
 
-def _decode(step_id: str, label: str, text: str) -> Step:
+def _decode(step_id: str, label: str, text: str, events: dict[str, Event]) -> Step:
+    """A step as :func:`_encode` wrote it; ``events`` memoises the events decoded."""
     data = json.loads(text)
+
+    def event(text: str) -> Event:
+        found = events.get(text)
+        if found is None:
+            found = events[text] = event_from_json(text)
+        return found
 
     def row(value: list[Any]) -> Row:
         return cast(DecisionKind, value[0]), None if value[1] is None else int(value[1])
@@ -277,9 +331,9 @@ def _decode(step_id: str, label: str, text: str) -> Step:
         ),
         None
         if added is None
-        else (
-            tuple(event_from_json(t) for t in added[0]),
-            tuple(event_from_json(t) for t in added[1]),
+        else Typed(
+            tuple((int(i), event(t)) for i, t in added["removed"]),
+            tuple(event(t) for t in added["appended"]),
         ),
         None if settings is None else (str(settings[0]), str(settings[1])),
     )
