@@ -114,6 +114,7 @@ def test_a_version_1_database_is_migrated_keeping_its_data(tmp_path):
         assert record.refresh == timedelta(hours=4)
         assert (record.etag, record.has_copy, record.next_refresh) == ("", False, None)
         assert store.history(at(1, 0), at(31, 0)) == []
+        assert store.file_copy("/cal/work.ics") is None  # no copy yet: read when next planned
         assert store.integrity_check() == "ok"
 
 

@@ -127,7 +127,18 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (path, zone, window_start, window_end)
     );
     """,
-    # 3: the undo history, shared by the window and the terminal (storage/undo_log.py).
+    # 3: the last read copy of each imported calendar file, so that a backup holds it.
+    """
+    CREATE TABLE file_copies (
+        source_id INTEGER PRIMARY KEY REFERENCES sources (id) ON DELETE CASCADE,
+        mtime_ns INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        read_at TEXT NOT NULL,
+        body BLOB NOT NULL
+    );
+    """,
+    # 4: the undo history, shared by the window and the terminal (storage/undo_log.py).
     """
     CREATE TABLE undo_steps (
         id TEXT PRIMARY KEY,
