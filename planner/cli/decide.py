@@ -317,5 +317,6 @@ def _lines(d: Decision, width: int = 100) -> list[str]:
 
 
 def _monday(plan: Plan) -> str:
-    monday = plan.week_start
-    return f"{monday:%a} {monday.day} {monday:%b %Y}"
+    from planner.core.text import wording
+
+    return wording.short_date(plan.week_start, year=True)
