@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 from planner.core.model import Problem, source_name
 from planner.core.storage.codec import datetime_or_none, utc_text
 from planner.core.storage.database import Database, StoreError
+from planner.core.text import wording
 
 if TYPE_CHECKING:
     from planner.core.calendars.reading import ImportResult
@@ -243,8 +244,7 @@ def read_kept(
 
 def copy_moment(when: datetime, zone: tzinfo | None = None) -> str:
     """``"Sun 6 Dec 14:02"``: when a copy was read, in ``zone`` (default: this computer's)."""
-    local = when.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b %H:%M}"
+    return wording.moment(when.astimezone(zone))
 
 
 def _from_copy(
