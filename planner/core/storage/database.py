@@ -139,6 +139,17 @@ MIGRATIONS: tuple[str, ...] = (
         body BLOB NOT NULL
     );
     """,
+    # 4: the undo history, shared by the window and the terminal (storage/undo_log.py).
+    """
+    CREATE TABLE undo_steps (
+        id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL UNIQUE,
+        stack TEXT NOT NULL CHECK (stack IN ('undo', 'redo')),
+        label TEXT NOT NULL,
+        step TEXT NOT NULL,
+        made_at TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -282,6 +293,8 @@ class Database:
         self._lock = threading.RLock()
         self.read_only = ""
         """Why nothing can be written ("" when it can): the folder is read-only."""
+        self._glance: sqlite3.Connection | None = None  # see glancing()
+        self._glance_lock = threading.Lock()
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> Database:
@@ -343,6 +356,10 @@ class Database:
         return database
 
     def close(self) -> None:
+        with self._glance_lock:
+            if self._glance is not None:
+                self._glance.close()
+                self._glance = None
         with self._lock:
             if self._connection is not None:
                 self._connection.close()
@@ -381,3 +398,24 @@ class Database:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 raise
+
+    @contextlib.contextmanager
+    def glancing(self) -> Iterator[sqlite3.Connection]:
+        """A second connection, for one small read that must not wait behind a write
+        running on the first (the window asks whether another planner wrote before each
+        decision; in WAL mode a reader never waits for the writer). It sees what is
+        committed; the block must not write or hold a transaction open."""
+        if self.read_only:
+            # Nothing writes to a read-only store, so nothing can be waited behind; and a
+            # second connection could not make its -shm file in a read-only folder.
+            with self._lock:
+                if self._connection is None:
+                    raise StoreError(f"{self.path} is closed")
+                yield self._connection
+            return
+        with self._glance_lock:
+            if self._connection is None:
+                raise StoreError(f"{self.path} is closed")
+            if self._glance is None:
+                self._glance = connect(self.path)
+            yield self._glance
