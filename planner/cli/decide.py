@@ -184,7 +184,7 @@ def _decide(session: Session, args: argparse.Namespace, event: Event) -> Change 
     }
     if args.command != "rate":
         return actions[args.command](event)
-    if args.stars == 0:
+    if args.stars is None:
         return session.clear_stars(event)
     return session.set_stars(event, args.stars)
 
@@ -193,17 +193,19 @@ def _done(args: argparse.Namespace, event: Event, title: str) -> str:
     when = _event_when(event)
     if args.command != "rate":
         return f"{DONE[args.command]} {title} ({when})."
-    if args.stars == 0:
+    if args.stars is None:
         return (
             f"Cleared your stars for {title} ({when}): your keyword rules or the default rate it."
         )
+    if args.stars == 0:
+        return f"Rated {title} ({when}) 0 stars: not interested, so it is not proposed."
     return f"Rated {title} ({when}) {args.stars} star{'s' if args.stars != 1 else ''}."
 
 
 def _already(args: argparse.Namespace, title: str) -> str:
     if args.command != "rate":
         said = ALREADY[args.command].format(title=title)
-    elif args.stars == 0:
+    elif args.stars is None:
         said = f"{title} has no stars of yours to clear"
     else:
         said = f"{title} has {args.stars} star{'s' if args.stars != 1 else ''} already"

@@ -278,7 +278,8 @@ def _add_decide_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
         "commit": "commit to an event: it is in every plan from now on, whatever the rules say",
         "refuse": "refuse an event: it is never proposed again",
         "undecide": "leave an event to the planner again (neither committed to nor refused)",
-        "rate": "rate an event 1-5 stars (0 clears your rating)",
+        "rate": "rate an event 0-5 stars as the window does (0: not interested; "
+        "`clear`: forget your rating)",
     }
     for name, text in decide.items():
         command = sub.add_parser(
@@ -289,7 +290,7 @@ def _add_decide_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
         )
         command.add_argument("event", metavar="EVENT", help=event_help)
         if name == "rate":
-            command.add_argument("stars", type=_stars, metavar="STARS", help="0-5")
+            command.add_argument("stars", type=_stars, metavar="STARS", help="0-5, or `clear`")
         _decide_options(command, "any day of the week to look in (default: this week)")
     for name, text in (
         ("undo", "take back the last change, made here or in the window"),
@@ -305,9 +306,14 @@ def _decide_options(command: argparse.ArgumentParser, week_help: str) -> None:
     _settings_option(command)
 
 
-def _stars(text: str) -> int:
+def _stars(text: str) -> int | None:
+    """0-5 stars, or None for ``clear`` (the user's rating forgotten)."""
+    if text.strip().lower() == "clear":
+        return None
     if text.strip() not in {"0", "1", "2", "3", "4", "5"}:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of stars from 0 to 5")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of stars from 0 to 5, nor `clear`"
+        )
     return int(text)
 
 

@@ -133,7 +133,7 @@ def test_no_match_and_a_commitment_are_usage_errors_in_a_sentence(user):
     assert hockey.stderr.startswith("planner refuse: “Hockey – Whitby Men's League")
     bad_stars = user.run("rate", "talks", "7", "--week", WEEK)
     assert bad_stars.returncode == 2
-    assert "'7' is not a number of stars from 0 to 5" in bad_stars.stderr
+    assert "'7' is not a number of stars from 0 to 5, nor `clear`" in bad_stars.stderr
     assert decided(user) == (set(), set(), {})
 
 
@@ -143,13 +143,25 @@ def test_rate_then_clear_the_rating(user):
     assert rated.stdout.startswith(f"Rated “{TALKS}” (Wed 25 Nov 19:30-20:30) 1 star.\n")
     [(key, stars)] = decided(user)[2].items()
     assert stars == 1
-    cleared = user.run("rate", "lightning talks", "0", "--week", WEEK)
+    cleared = user.run("rate", "lightning talks", "clear", "--week", WEEK)
     assert cleared.returncode == 0, cleared.stderr
     assert cleared.stdout.startswith(f"Cleared your stars for “{TALKS}”")
     assert decided(user)[2] == {}
-    again = user.run("rate", "lightning talks", "0", "--week", WEEK)
+    again = user.run("rate", "lightning talks", "clear", "--week", WEEK)
     assert again.stdout.startswith(f"“{TALKS}” has no stars of yours to clear; nothing changed.")
     assert key
+
+
+def test_rate_0_means_not_interested_as_in_the_window(user):
+    """The window's digit 0 gives an event no stars, so it is worth nothing and never
+    proposed; the terminal's 0 is the same decision (one policy for both)."""
+    rated = user.run("rate", "lightning talks", "0", "--week", WEEK, "--json")
+    assert rated.returncode == 0, rated.stderr
+    [(_key, stars)] = decided(user)[2].items()
+    assert stars == 0
+    plan = json.loads(user.run("plan", "--week", WEEK, "--json").stdout)
+    (talks,) = [c for c in plan["candidates"] if c["summary"] == TALKS]
+    assert talks["status"] == "left_out" and talks["value"] == 0
 
 
 def test_undo_and_redo_share_the_windows_history(user):
