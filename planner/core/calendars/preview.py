@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from planner.core.calendars import guard
 from planner.core.calendars.reading import MAX_YEAR, MIN_YEAR, cost_from_text, unreadable
 from planner.core.calendars.stream import _FOLD, _decode
-from planner.core.model import Problem, Role
+from planner.core.model import Problem, Role, Severity
 
 # Bytes read per step. Smaller than ics_stream's chunks on purpose: each step is
 # also when progress is reported and Cancel is noticed, and a preview runs beside
@@ -42,7 +43,10 @@ ROLE_SAMPLE = 2_000
 
 _BOM = b"\xef\xbb\xbf"
 _NOT_A_LINE_START = b" \t\r\n"
-_CALENDAR_START = re.compile(rb"^[ \t]*BEGIN[ \t]*:[ \t]*VCALENDAR", re.IGNORECASE | re.MULTILINE)
+# VEVENT too: a file holding events without a calendar around them is read, with a note.
+_CALENDAR_START = re.compile(
+    rb"^[ \t]*BEGIN[ \t]*:[ \t]*(?:VCALENDAR|VEVENT)", re.IGNORECASE | re.MULTILINE
+)
 # Parameters, quoted or not, possibly folded (a long TZID folds before the value).
 _PARAMS = r"((?:;(?:[^\":;\n]|\"(?:[^\"\n]|\n[ \t])*\"|\n[ \t])*)*)"
 _VALUE = r"([^\n]*(?:\n[ \t][^\n]*)*)"  # with its folded continuation lines
@@ -137,8 +141,9 @@ def preview_file(
     """
     source = str(path)
     path = Path(path)
-    if path.is_dir():
-        raise unreadable(source, "is a folder, not a file")
+    refused = guard.refusal(path)
+    if refused:  # a folder, a device, a pipe, gigabytes: refused before it is opened
+        raise unreadable(source, refused)
     try:
         with path.open("rb") as stream:
             total = os.fstat(stream.fileno()).st_size
@@ -405,7 +410,15 @@ class _Scanner:
         if self.calendars == 0:
             if not self.has_content:
                 raise unreadable(self.source, "the file is empty")
-            raise unreadable(self.source, "not an iCalendar file (no BEGIN:VCALENDAR)")
+            if not self.events:
+                raise unreadable(self.source, "not an iCalendar file (no BEGIN:VCALENDAR)")
+            self.notes.append(
+                Problem(
+                    self.source,
+                    "its events are not inside BEGIN:VCALENDAR ... END:VCALENDAR; read them anyway",
+                    severity=Severity.NOTE,
+                )
+            )
         listed = (self.notes + self.problems)[:MAX_PROBLEMS]
         return Preview(
             path=self.source,

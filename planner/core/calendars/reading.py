@@ -10,6 +10,7 @@ that one broken event never costs the user the rest of the calendar.
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import re
@@ -23,6 +24,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import recurring_ical_events
 
+from planner.core.calendars import guard
 from planner.core.calendars import stream as ics_stream
 from planner.core.calendars.event_places import audit_places, read_place
 from planner.core.logs import log_failure
@@ -74,18 +76,38 @@ def read_file(
 
     The file is streamed: only what can touch the window is kept in memory
     (see :mod:`ics_stream`), so even a file of hundreds of MB reads quickly.
+    What is not a regular file of a sane size is refused before it is opened
+    (:func:`guard.refusal`), and whatever goes wrong inside costs this file
+    only: it becomes an :class:`IcsError`, never an exception that would stop
+    the caller from reading the next file.
     """
     path = Path(path)
+    source = str(path)
+    refused = guard.refusal(path)
+    if refused:
+        raise unreadable(source, refused)
     try:
         with path.open("rb") as stream:
-            found = ics_stream.scan(stream, str(path), start, end, prefilter=prefilter)
+            found = ics_stream.scan(stream, source, start, end, prefilter=prefilter)
+        return _expand(found, source, zone, start, end)
     except FileNotFoundError as exc:
-        raise unreadable(str(path), "file not found") from exc
+        raise unreadable(source, "file not found") from exc
     except IsADirectoryError as exc:
-        raise unreadable(str(path), "is a folder, not a file") from exc
+        raise unreadable(source, "is a folder, not a file") from exc
     except OSError as exc:
-        raise unreadable(str(path), f"cannot be read ({exc.strerror or exc})") from exc
-    return _expand(found, str(path), zone, start, end)
+        raise unreadable(source, f"cannot be read ({exc.strerror or exc})") from exc
+    except IcsError:
+        raise
+    except Exception as exc:  # planner's bug, but one file's: the other files are still read
+        raise _failed(source, exc) from exc
+
+
+def _failed(source: str, exc: Exception) -> IcsError:
+    """The error for a file planner itself failed on (logged with its traceback)."""
+    log_failure(_log, f"reading {source}", exc)
+    return unreadable(
+        source, f"planner failed to read it ({type(exc).__name__}; planner.log has the details)"
+    )
 
 
 def read_bytes(
@@ -102,8 +124,13 @@ def read_bytes(
     ``prefilter=False`` parses every event (the slow, obviously correct path
     that tests compare the fast one against).
     """
-    found = ics_stream.scan(io.BytesIO(data), source, start, end, prefilter=prefilter)
-    return _expand(found, source, zone, start, end)
+    try:
+        found = ics_stream.scan(io.BytesIO(data), source, start, end, prefilter=prefilter)
+        return _expand(found, source, zone, start, end)
+    except IcsError:
+        raise
+    except Exception as exc:  # as in read_file: one source's failure is that source's problem
+        raise _failed(source, exc) from exc
 
 
 def _expand(
@@ -112,7 +139,16 @@ def _expand(
     if found.calendars == 0:
         if found.lines == 0:
             raise unreadable(source, "the file is empty")
-        raise unreadable(source, "not an iCalendar file (no BEGIN:VCALENDAR)")
+        if not (found.seen_events or found.timezones):
+            raise unreadable(source, "not an iCalendar file (no BEGIN:VCALENDAR)")
+        # What apps put on the clipboard or in an e-mail: the events alone.
+        found.problems.append(
+            Problem(
+                source,
+                "its events are not inside BEGIN:VCALENDAR ... END:VCALENDAR; read them anyway",
+                severity=Severity.NOTE,
+            )
+        )
     result = ImportResult(source, problems=list(found.problems))
     calendar = _parse(found, source, result.problems)
     if "X-WR-TIMEZONE" in calendar:  # Google's calendar-wide zone (x-wr-timezone: 9 ms import)
@@ -124,7 +160,7 @@ def _expand(
             log_failure(_log, "applying X-WR-TIMEZONE", exc)
             result.problems.append(Problem(source, f"X-WR-TIMEZONE could not be applied ({exc})"))
     lines = {b.uid: b.line_number for b in found.events}
-    _drop_broken(calendar, source, lines, result.problems)
+    _drop_broken(calendar, source, lines, result.problems, end)
     recurring = {
         str(c.get("UID", ""))
         for c in calendar.walk("VEVENT")
@@ -198,11 +234,18 @@ def _occurrences(
     end: datetime,
     problems: list[Problem],
 ) -> list[Any]:
-    """Expand the calendar; if that fails, series by series, skipping the failing ones."""
+    """Expand the calendar within :class:`guard.Budget`; if the expander cannot even be set
+    up for it, UID by UID, skipping the ones it fails on."""
+    budget = guard.Budget()
+    masters = {
+        str(c.get("UID", "")): c for c in calendar.walk("VEVENT") if "RECURRENCE-ID" not in c
+    }
     try:
-        return list(recurring_ical_events.of(calendar, skip_bad_series=True).between(start, end))
+        query = recurring_ical_events.of(calendar, skip_bad_series=True)
     except Exception as exc:  # then series by series, to find and skip the failing ones
         log_failure(_log, "expanding a calendar's recurrences", exc)
+    else:
+        return _bounded(query, budget, source, lines, masters, start, end, problems)
     by_uid: dict[str, list[Any]] = {}
     others = []
     for component in calendar.subcomponents:
@@ -218,10 +261,53 @@ def _occurrences(
         single.subcomponents.extend(others + members)
         try:
             query = recurring_ical_events.of(single, skip_bad_series=True)
-            found.extend(query.between(start, end))
         except Exception as exc:
             log_failure(_log, "expanding one series", exc)
             problems.append(_skipped(source, lines, members[0], f"cannot expand it ({exc})"))
+            continue
+        found += _bounded(query, budget, source, lines, masters, start, end, problems)
+    return found
+
+
+def _bounded(
+    query: Any,
+    budget: guard.Budget,
+    source: str,
+    lines: dict[str, int],
+    masters: dict[str, Any],
+    start: datetime,
+    end: datetime,
+    problems: list[Problem],
+) -> list[Any]:
+    """The occurrences of each of the query's series in [start, end), each within the budget.
+
+    This is what ``query.between`` does (the series' lazy ``between``, then
+    ``as_component``), one series at a time, so that a series that runs too
+    long or too far is stopped and named, and the others are kept.
+    """
+    found: list[Any] = []
+    known_errors = tuple(query.suppressed_errors)
+    for series in query.series:
+        uid = str(series.uid)
+        component = masters.get(uid) or icalendar.Event(UID=uid)
+        stalls = any(guard.may_stall(rule) for rule in _rules(component))
+        try:
+            taken = budget.take(functools.partial(series.between, start, end), stalls=stalls)
+        except known_errors as exc:  # the expander's own verdict on a broken series
+            problems.append(_skipped(source, lines, component, f"cannot expand it ({exc})"))
+            continue
+        except Exception as exc:
+            log_failure(_log, "expanding one series", exc)
+            problems.append(_skipped(source, lines, component, f"cannot expand it ({exc})"))
+            continue
+        if isinstance(taken, str):
+            problems.append(_skipped(source, lines, component, taken))
+            continue
+        try:
+            found += [occurrence.as_component(False) for occurrence in taken]
+        except Exception as exc:
+            log_failure(_log, "copying a series' occurrences", exc)
+            problems.append(_skipped(source, lines, component, f"cannot expand it ({exc})"))
     return found
 
 
@@ -236,12 +322,19 @@ def _skipped(source: str, lines: dict[str, int], component: Any, why: str) -> Pr
 
 
 def _parse(found: ics_stream.Scan, source: str, problems: list[Problem]) -> icalendar.Calendar:
-    """Parse the kept blocks at once; if that fails, block by block to skip the bad ones."""
+    """Parse the kept blocks at once; if that fails, part by part to skip the bad ones.
+
+    A calendar property (a bad REFRESH-INTERVAL) or a time zone (an offset of
+    99 hours) that icalendar rejects costs only itself, with a note: the
+    events given in that zone are read in the user's (as a TZID without a
+    VTIMEZONE is), not the whole file lost.
+    """
     try:
         return icalendar.Calendar.from_ical(found.text())
     except Exception as exc:
         if not found.events:
             raise unreadable(source, f"not valid iCalendar data ({exc})") from exc
+    _drop_bad_header(found, source, problems)
     good = []
     for block in found.events:
         try:
@@ -258,10 +351,46 @@ def _parse(found: ics_stream.Scan, source: str, problems: list[Problem]) -> ical
         raise unreadable(source, f"not valid iCalendar data ({exc})") from exc
 
 
+def _drop_bad_header(found: ics_stream.Scan, source: str, problems: list[Problem]) -> None:
+    """Leave out the calendar properties and time zones icalendar cannot parse, saying which."""
+    kept_header = []
+    for line in found.header:
+        try:
+            icalendar.Calendar.from_ical(f"BEGIN:VCALENDAR\r\n{line}\r\nEND:VCALENDAR\r\n")
+        except Exception as exc:  # this line's own problem, said as a note
+            name = line.split(":", 1)[0].split(";", 1)[0][:40]
+            problems.append(Problem(source, f"ignored its {name} ({exc})", severity=Severity.NOTE))
+        else:
+            kept_header.append(line)
+    found.header[:] = kept_header
+    kept_zones = []
+    for zone in found.timezones:
+        try:
+            icalendar.Calendar.from_ical(ics_stream.Scan(timezones=[zone]).text())
+        except Exception as exc:  # the zone's own problem: its events fall back
+            tzid = ics_stream.property_value(zone.lines, "TZID")[:60]
+            problems.append(
+                Problem(
+                    source,
+                    f"ignored time zone {tzid!r} ({exc}); its events are read in your time zone",
+                    line=zone.line_number,
+                    severity=Severity.NOTE,
+                )
+            )
+        else:
+            kept_zones.append(zone)
+    found.timezones[:] = kept_zones
+
+
 def _drop_broken(
-    calendar: icalendar.Calendar, source: str, lines: dict[str, int], problems: list[Problem]
+    calendar: icalendar.Calendar,
+    source: str,
+    lines: dict[str, int],
+    problems: list[Problem],
+    end: datetime,
 ) -> None:
-    """Remove events the expander would crash on or skip silently, saying which."""
+    """Remove events the expander would crash on, skip silently or expand without end,
+    saying which; mend the ones that end before they start."""
     keep = []
     for component in calendar.subcomponents:
         if getattr(component, "name", "") == "VEVENT":
@@ -269,8 +398,67 @@ def _drop_broken(
             if why:
                 problems.append(_skipped(source, lines, component, why))
                 continue
+            runaway = _runaway(component, end)
+            if runaway:
+                line = lines.get(str(component.get("UID", ""))) or None
+                text = f"“{_summary(component)}” {runaway}; skipped"
+                problems.append(Problem(source, text, line=line))
+                continue
+            mended = _mend_backwards(component)
+            if mended:
+                line = lines.get(str(component.get("UID", ""))) or None
+                note = f"“{_summary(component)}” {mended}"
+                problems.append(Problem(source, note, line=line, severity=Severity.NOTE))
         keep.append(component)
     calendar.subcomponents[:] = keep
+
+
+def _rules(component: Any) -> list[Any]:
+    rules = component.get("RRULE")
+    return rules if isinstance(rules, list) else [rules] if rules is not None else []
+
+
+def _runaway(component: Any, end: datetime) -> str:
+    """Why the event's recurrence rule is refused (:func:`guard.runaway_rule`), or ""."""
+    for rule in _rules(component):
+        why = guard.runaway_rule(rule, component["DTSTART"].dt, end)
+        if why:
+            return why
+    return ""
+
+
+def _mend_backwards(component: Any) -> str:
+    """An event that ends before it starts is kept from its start, as if it had no end.
+
+    RFC 5545 reads an event without DTEND or DURATION as an instant (a day
+    for a date); a lost commitment is worse than an odd one. Says what was
+    done, or "" when the event was fine.
+    """
+    start = component["DTSTART"].dt
+    try:
+        if "DTEND" in component:
+            backwards = _compare_key(component["DTEND"].dt) < _compare_key(start)
+        elif "DURATION" in component:
+            backwards = component["DURATION"].dt < timedelta(0)
+        else:
+            return ""
+    except (TypeError, ValueError, AttributeError):
+        return ""
+    if not backwards:
+        return ""
+    given = "DTEND" if "DTEND" in component else "DURATION"
+    raw = component[given].to_ical()
+    shown = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
+    del component[given]
+    kept = "for the day" if not isinstance(start, datetime) else "as an instant at its start"
+    return f"ends before it starts ({given} {shown}); kept {kept}"
+
+
+def _compare_key(value: date | datetime) -> datetime:
+    """A date or time as a UTC instant to compare (floating times and dates as UTC)."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return datetime.combine(value, time(0), tzinfo=UTC)
 
 
 def _is_date(prop: Any) -> bool:
@@ -291,10 +479,37 @@ def _broken(component: Any) -> str:
     for name in ("DTEND", "RECURRENCE-ID"):
         if name in component and not _is_date(component[name]):
             return f"its {name} is not a date or time"
-    if getattr(component, "errors", None):
-        prop, message = component.errors[0]
+    if "DTEND" in component and not MIN_YEAR <= component["DTEND"].dt.year <= MAX_YEAR:
+        return f"its end year {component['DTEND'].dt.year} is outside {MIN_YEAR}-{MAX_YEAR}"
+    if "DURATION" in component and "DTEND" not in component:
+        absurd = _absurd_duration(component)
+        if absurd:
+            return absurd
+    for prop, message in getattr(component, "errors", None) or ():
         if prop in ("DTSTART", "DTEND", "RRULE", "DURATION"):
             return f"its {prop} cannot be read ({message})"
+    return ""
+
+
+def _absurd_duration(component: Any) -> str:
+    """Why the event's DURATION cannot be right (it ends after the year 2999), or ""."""
+    prop = component["DURATION"]
+    raw = prop.to_ical() if hasattr(prop, "to_ical") else prop
+    shown = (raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw))[:40]
+    try:
+        duration = prop.dt
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        return f"its DURATION {shown} cannot be read ({exc})"
+    try:
+        end = component["DTSTART"].dt + duration
+    except OverflowError:
+        return f"its DURATION {shown} would end after the year 9999"
+    except (ValueError, TypeError) as exc:
+        return f"its DURATION {shown} cannot be read ({exc})"
+    if not isinstance(duration, timedelta):
+        return f"its DURATION {shown} is not a duration"
+    if not MIN_YEAR <= end.year <= MAX_YEAR:
+        return f"its DURATION {shown} ends in the year {end.year}, after {MAX_YEAR}"
     return ""
 
 
@@ -455,6 +670,10 @@ def event_from_component(
     for entry in _as_list(component.get("CATEGORIES")):
         categories.extend(str(c).strip() for c in getattr(entry, "cats", [entry]) if str(c))
     priority_text = _text(component, "PRIORITY")
+    priority = guard.whole_number(priority_text)
+    if priority_text and priority is None and notes is not None:
+        title = _text(component, "SUMMARY") or "an event without a title"
+        notes.append(f"“{title}”: its PRIORITY {priority_text[:20]!r} is not a number; ignored")
     description = _text(component, "DESCRIPTION")
     url = _text(component, "URL")
     return Event(
@@ -467,7 +686,7 @@ def event_from_component(
         url=url,
         description=description,
         categories=tuple(categories),
-        priority=int(priority_text) if priority_text.isdigit() else 0,
+        priority=priority or 0,
         cost=cost_from_text(_text(component, "X-COST"), description),
         status=status,
         transparent=_text(component, "TRANSP").upper() == "TRANSPARENT",

@@ -310,6 +310,8 @@ def _trimmed(lines: list[str], lo: date) -> list[str]:
         return out
     interval = _INTERVAL.search(rule)
     step = period * (int(interval.group(1)) if interval else 1)
+    if step <= 0:  # INTERVAL=0: refused later, with a message (guard.runaway_rule)
+        return out
     start_line = next((line for line in out if line[:7].upper() == "DTSTART"), "")
     match = _DATE_VALUE.match(start_line)
     # A UTC start is turned into local time by its own date (X-WR-TIMEZONE, DST): keep it.
@@ -326,13 +328,13 @@ def _trimmed(lines: list[str], lo: date) -> list[str]:
         match = _DATE_VALUE.match(line)
         if match:
             day = _first_date(match.group(2))
-            if day is None:
+            try:
+                moved_day = day + timedelta(days=skip) if day is not None else None
+            except OverflowError:  # a DTEND in 9999: left to the careful reader
+                moved_day = None
+            if moved_day is None:
                 return out
-            line = (
-                match.group(1)
-                + (day + timedelta(days=skip)).strftime("%Y%m%d")
-                + line[match.end() :]
-            )
+            line = match.group(1) + moved_day.strftime("%Y%m%d") + line[match.end() :]
         moved.append(line)
     return moved
 
@@ -448,13 +450,16 @@ def _duration(value: str) -> timedelta | None:
     if not match:
         return None
     sign, weeks, days, hours, minutes, seconds = match.groups()
-    total = timedelta(
-        weeks=int(weeks or 0),
-        days=int(days or 0),
-        hours=int(hours or 0),
-        minutes=int(minutes or 0),
-        seconds=int(seconds or 0),
-    )
+    try:
+        total = timedelta(
+            weeks=int(weeks or 0),
+            days=int(days or 0),
+            hours=int(hours or 0),
+            minutes=int(minutes or 0),
+            seconds=int(seconds or 0),
+        )
+    except OverflowError:  # P99999999999D: no cheap answer; the reader reports it
+        return None
     return -total if sign == "-" else total
 
 
@@ -513,12 +518,15 @@ def _last_possible(rule: str, start: date) -> date | None:
     interval = _INTERVAL.search(rule)
     periods = int(count.group(1)) * (int(interval.group(1)) if interval else 1) + 1
     kind = freq.group(1).upper()
-    if kind == "DAILY" and "BYDAY" not in rule.upper():
-        return start + timedelta(days=periods)
-    if kind == "WEEKLY":
-        return start + timedelta(weeks=periods)
-    if kind == "MONTHLY" and start.day <= 28 and "BYDAY" not in rule.upper():
-        return start + timedelta(days=31 * periods)
+    try:
+        if kind == "DAILY" and "BYDAY" not in rule.upper():
+            return start + timedelta(days=periods)
+        if kind == "WEEKLY":
+            return start + timedelta(weeks=periods)
+        if kind == "MONTHLY" and start.day <= 28 and "BYDAY" not in rule.upper():
+            return start + timedelta(days=31 * periods)
+    except OverflowError:  # COUNT=1000000000: it ends after the year 9999, so never
+        return None
     return None
 
 
@@ -530,7 +538,10 @@ def _span_touches(start: date, props: dict[str, list[str]], lo: date, hi: date) 
         end = _first_date(props["DTEND"][0])
     elif "DURATION" in props:
         duration = _duration(props["DURATION"][0])
-        end = start + duration if duration is not None else None
+        try:
+            end = start + duration if duration is not None else None
+        except OverflowError:
+            end = None
     else:
         end = start + timedelta(days=1)
     return end is None or end >= lo
