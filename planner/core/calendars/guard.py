@@ -47,8 +47,9 @@ hourly one, has 168); a rule that can repeat more often than this in a week is r
 MAX_PER_READ = 50_000
 """Occurrences of all series together in one read (a week, or a feed's 190 days)."""
 
-SERIES_SECONDS = 0.5
-"""Time to expand one series; real ones take well under a millisecond."""
+SERIES_SECONDS = 1.0
+"""Time to expand one series whose rule can stall (:func:`may_stall`); real ones take
+milliseconds."""
 
 READ_SECONDS = 5.0
 """Time to expand all the series of one read."""
@@ -199,28 +200,37 @@ def runaway_rule(rule: Any, dtstart: Any, window_end: datetime) -> str:
     if bound > MAX_PER_SERIES:
         pace = _how_often(freq, interval, per_day)
         return f"{pace}; more than {MAX_PER_SERIES:,} occurrences a week"
-    steps = _steps(freq, interval, start, until, window_end)
+    steps = _steps(freq, interval, per_day, start, until, window_end)
     if count is not None and count >= 0 and not _thinned(rule):
         steps = min(steps, count)
-    if steps > MAX_STEPS:
-        since = start.year if start is not None else "its start"
+    if steps > MAX_STEPS and start is not None:
+        pace = _how_often(freq, interval, per_day) if freq in _SECONDS else ""
+        pace = pace or f"repeats every {_PERIOD_NAMES.get(freq, 'period')}"
         return (
-            f"repeats every {_PERIOD_NAMES.get(freq, 'period')} since {since}: more than "
-            f"{MAX_STEPS:,} repetitions to go through before the dates read"
+            f"{pace} since {start.year}: more than {MAX_STEPS:,} repetitions to go through "
+            "before the dates read"
         )
     return ""
 
 
 def _steps(
-    freq: str, interval: int, start: datetime | None, until: datetime | None, window_end: datetime
+    freq: str,
+    interval: int,
+    per_day: int,
+    start: datetime | None,
+    until: datetime | None,
+    window_end: datetime,
 ) -> int:
-    """How many of the rule's periods lie between its start and the end of the window read."""
+    """About how many steps dateutil takes from the rule's start to the end of the window:
+    its periods, or for a rule within the day, its times a day (dateutil skips the hours,
+    minutes and seconds a BY-list leaves out without trying each)."""
     if start is None:
         return 0
     last = window_end if until is None else min(until, window_end, key=_naive)
     seconds = (_naive(last) - _naive(start)).total_seconds()
-    period = _SECONDS.get(freq) or _DAYS.get(freq, 1) * 86400
-    return max(0, math.ceil(seconds / (period * interval)))
+    if freq in _SECONDS:
+        return max(0, math.ceil(seconds / 86400 * per_day))
+    return max(0, math.ceil(seconds / (_DAYS.get(freq, 1) * 86400 * interval)))
 
 
 def _naive(value: datetime) -> datetime:
@@ -263,12 +273,13 @@ def _per_day(rule: Any, freq: str, interval: int) -> int:
 
 
 def _how_often(freq: str, interval: int, per_day: int) -> str:
-    """The rule's pace in words: "every second", "every 2 minutes", "up to 3,600 times a day"."""
-    if per_day >= 86400:
-        return "repeats every second"
+    """The rule's pace in words: "every second", "every 2 minutes", "up to 120 times a day"."""
+    for seconds, unit in ((1, "second"), (60, "minute"), (3600, "hour")):
+        if per_day == 86400 // seconds:
+            return f"repeats every {unit}"
     unit = _UNIT.get(freq)
-    if unit and per_day * interval * _SECONDS[freq] >= 86400:  # nothing thins it out
-        return f"repeats every {unit}" if interval == 1 else f"repeats every {interval} {unit}s"
+    if unit and per_day == math.ceil(86400 / (interval * _SECONDS[freq])):
+        return f"repeats every {interval} {unit}s"
     return f"repeats up to {per_day:,} times a day"
 
 
@@ -289,9 +300,11 @@ def deadline(seconds: float) -> Iterator[None]:
 
     A loop in pure Python that never yields (dateutil looking for a 30th of
     February until the year 9999) cannot be stopped by checking the clock
-    between its results; a trace function sees every Python call it makes
-    and raises there. Only this thread is traced, and a tracer already set
-    (a debugger, coverage) keeps running.
+    between its results; a trace function sees every Python function it
+    calls and raises there (a loop of C calls alone would not be seen; the
+    regular expressions on the way are linear for that reason). Only this
+    thread is traced, and a tracer already set (a debugger, coverage) keeps
+    running.
     """
     previous: Any = sys.gettrace()
     limit = time.monotonic() + seconds
@@ -316,12 +329,15 @@ T = TypeVar("T")
 
 @dataclass(slots=True)
 class Budget:
-    """What is left for one read: time and occurrences, shared by its series."""
+    """What one read may spend expanding series: time and occurrences, shared by its series,
+    and each series' own share."""
 
     seconds: float = READ_SECONDS
     occurrences: int = MAX_PER_READ
     series_seconds: float = SERIES_SECONDS
     series_occurrences: int = MAX_PER_SERIES
+    spent: float = 0.0
+    held: int = 0
 
     def take(self, occurrences: Callable[[], Iterable[T]], *, stalls: bool = True) -> list[T] | str:
         """The occurrences of one series, or why it was skipped.
@@ -331,25 +347,36 @@ class Budget:
         than the bound in memory. When it ``stalls`` (:func:`may_stall`), it
         runs under the smaller of the series' and the read's remaining time.
         """
-        if self.seconds <= 0 or self.occurrences <= 0:
-            return "not expanded: the calendar's series reached the limit for one read"
-        cap = min(self.series_occurrences, self.occurrences)
-        allowed = min(self.series_seconds, self.seconds)
+        if self.held >= self.occurrences:
+            return self._full()
+        if self.spent >= self.seconds:
+            return (
+                f"not expanded: expanding this read's series already took {self.seconds:g} s "
+                "(the limit for one read)"
+            )
+        cap = min(self.series_occurrences, self.occurrences - self.held)
+        allowed = min(self.series_seconds, self.seconds - self.spent)
         began = time.monotonic()
         try:
             with deadline(allowed) if stalls else nullcontext():
                 taken = list(itertools.islice(occurrences(), cap + 1))
         except TooLong:
-            self.seconds -= time.monotonic() - began
             return f"expanding it took more than {allowed:.2g} s"
-        self.seconds -= time.monotonic() - began
+        finally:
+            self.spent += time.monotonic() - began
         if len(taken) > cap:
             if cap == self.series_occurrences:
                 return f"more than {cap:,} occurrences in the dates read"
-            self.occurrences = 0
-            return "not expanded: the calendar's series reached the limit for one read"
-        self.occurrences -= len(taken)
+            self.held = self.occurrences
+            return self._full()
+        self.held += len(taken)
         return taken
+
+    def _full(self) -> str:
+        return (
+            f"not expanded: this read already holds {self.occurrences:,} occurrences "
+            "(the limit for one read)"
+        )
 
 
 __all__ = [

@@ -38,11 +38,13 @@ MIN_YEAR, MAX_YEAR = 1600, 2999
 
 class IcsError(ValueError):
     """A calendar that cannot be read at all; its :attr:`problem` (an ERROR) names the source,
-    and the message is that problem's sentence."""
+    and the message is that problem's sentence. :attr:`internal` is planner's own failure
+    when that, not the data, is why (logged; the fuzz test treats it as a bug)."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, internal: BaseException | None = None) -> None:
         super().__init__(problem)
         self.problem = problem
+        self.internal = internal
 
     def __str__(self) -> str:
         return str(self.problem)
@@ -105,9 +107,8 @@ def read_file(
 def _failed(source: str, exc: Exception) -> IcsError:
     """The error for a file planner itself failed on (logged with its traceback)."""
     log_failure(_log, f"reading {source}", exc)
-    return unreadable(
-        source, f"planner failed to read it ({type(exc).__name__}; planner.log has the details)"
-    )
+    text = f"planner failed to read it ({type(exc).__name__}; planner.log has the details)"
+    return IcsError(Problem(source, text, severity=Severity.ERROR), internal=exc)
 
 
 def read_bytes(
@@ -420,10 +421,13 @@ def _rules(component: Any) -> list[Any]:
 
 def _runaway(component: Any, end: datetime) -> str:
     """Why the event's recurrence rule is refused (:func:`guard.runaway_rule`), or ""."""
-    for rule in _rules(component):
-        why = guard.runaway_rule(rule, component["DTSTART"].dt, end)
-        if why:
-            return why
+    try:
+        for rule in _rules(component):
+            why = guard.runaway_rule(rule, component["DTSTART"].dt, end)
+            if why:
+                return why
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:  # icalendar's broken value
+        return f"has an RRULE that cannot be read ({exc})"
     return ""
 
 
@@ -479,15 +483,13 @@ def _broken(component: Any) -> str:
     for name in ("DTEND", "RECURRENCE-ID"):
         if name in component and not _is_date(component[name]):
             return f"its {name} is not a date or time"
-    if "DTEND" in component and not MIN_YEAR <= component["DTEND"].dt.year <= MAX_YEAR:
-        return f"its end year {component['DTEND'].dt.year} is outside {MIN_YEAR}-{MAX_YEAR}"
-    if "DURATION" in component and "DTEND" not in component:
-        absurd = _absurd_duration(component)
-        if absurd:
-            return absurd
     for prop, message in getattr(component, "errors", None) or ():
         if prop in ("DTSTART", "DTEND", "RRULE", "DURATION"):
             return f"its {prop} cannot be read ({message})"
+    if "DTEND" in component and not MIN_YEAR <= component["DTEND"].dt.year <= MAX_YEAR:
+        return f"its end year {component['DTEND'].dt.year} is outside {MIN_YEAR}-{MAX_YEAR}"
+    if "DURATION" in component and "DTEND" not in component:
+        return _absurd_duration(component)
     return ""
 
 

@@ -88,7 +88,6 @@ _TOP_BEGIN = re.compile(
 )
 _FOLD = re.compile(r"\n[ \t]")
 _SURROGATE = re.compile("[\udc80-\udcff]")
-_NOT_UTF8_LINE = re.compile(r"[^\n]*[\udc80-\udcff][^\n]*")
 _ALARM = re.compile(r"^BEGIN:VALARM.*?^END:VALARM[ \t]*$", re.MULTILINE | re.DOTALL | re.IGNORECASE)
 # The properties that decide whether an event can reach a window, with their folded
 # continuation lines (a long TZID can fold DTSTART), matched on the raw block.
@@ -118,18 +117,35 @@ def _decode(raw: bytes, source: str, problems: list[Problem]) -> str:
         text = raw.decode("utf-8", errors="surrogateescape")
         mixed = True
     if mixed:
-
-        def as_cp1252(match: re.Match[str]) -> str:
-            line = match.group(0).encode("utf-8", "surrogateescape")
-            return line.decode("cp1252", errors="replace")
-
-        text = _NOT_UTF8_LINE.sub(as_cp1252, text)
+        text = _lines_as_cp1252(text)
         note = Problem(source, "not UTF-8; read as Latin-1/Windows-1252", severity=Severity.NOTE)
         if note not in problems:
             problems.append(note)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
+
+
+def _lines_as_cp1252(text: str) -> str:
+    """The lines holding undecodable bytes (surrogates) decoded again as Windows-1252.
+
+    Found from each bad byte outwards to its line's ends: a pattern like
+    ``[^\n]*<bad>[^\n]*`` retries from every position of a long line
+    without one, which on a line of a megabyte never ends.
+    """
+    pieces: list[str] = []
+    done = 0
+    for match in _SURROGATE.finditer(text):
+        if match.start() < done:
+            continue  # in a line already recoded
+        begin = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        end = len(text) if end < 0 else end
+        line = text[begin:end].encode("utf-8", "surrogateescape")
+        pieces += [text[done:begin], line.decode("cp1252", errors="replace")]
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _chunks(stream: BinaryIO, source: str, problems: list[Problem]) -> Iterator[str]:
