@@ -19,8 +19,9 @@ number always make the same bytes, so a failure is reproduced with
 ``--case N``.
 
 Run: ``python benchmarks/fuzz_calendars.py N [--seed 1] [--case-seconds 30]
-[--memory-mb 2048]``, or ``--case K`` to run (and show) one case in this process.
-tests/core/test_fuzz_calendars.py runs a few hundred cases in the suite.
+[--memory-mb 2048] [--scale full|suite]``, or ``--case K`` to run (and show) one case
+in this process. tests/core/test_fuzz_calendars.py runs a few hundred cases of the
+smaller ``suite`` scale (lines of 100 KB, 2,000 nested BEGIN:VEVENT) in the suite.
 """
 
 from __future__ import annotations
@@ -114,8 +115,21 @@ def _absurd(rng: random.Random) -> str:
     return value.replace("{all60}", ",".join(str(n) for n in range(60)))
 
 
-def mutate(data: bytes, rng: random.Random) -> tuple[bytes, list[str]]:
+# How big the big mutations get: the suite's run (a few hundred cases in seconds) and the
+# benchmark's (megabyte lines, a thousand copies of an event).
+SCALES = {
+    "suite": {"depth": (100, 2000), "line": (10_000, 100_000), "copies": (10, 100)},
+    "full": {
+        "depth": (100, 1000, 5000),
+        "line": (10_000, 100_000, 1_000_000),
+        "copies": (10, 1000),
+    },
+}
+
+
+def mutate(data: bytes, rng: random.Random, scale: str = "full") -> tuple[bytes, list[str]]:
     """``data`` with one to three mutations applied, and what they were."""
+    sizes = SCALES[scale]
     done: list[str] = []
     for _ in range(rng.randint(1, 3)):
         lines = data.split(b"\n")
@@ -165,13 +179,13 @@ def mutate(data: bytes, rng: random.Random) -> tuple[bytes, list[str]]:
             lines[at:at] = [f"{name}:{value}\r".encode()]
             kind = f"absurd {name}:{value[:40]}"
         elif kind == "nesting":
-            depth = rng.choice((100, 1000, 5000))
+            depth = rng.choice(sizes["depth"])
             closing = rng.random() < 0.5
             block = b"BEGIN:VEVENT\r\n" * depth + (b"END:VEVENT\r\n" * depth if closing else b"")
             lines[at:at] = [block.rstrip(b"\n")]
             kind = f"nesting {depth}{' closed' if closing else ''}"
         elif kind == "long-line":
-            size = rng.choice((10_000, 100_000, 1_000_000))
+            size = rng.choice(sizes["line"])
             lines[at:at] = [b"DESCRIPTION:" + b"x" * size + b"\r"]
             kind = f"long line {size}"
         elif kind == "repeat-block":
@@ -180,7 +194,7 @@ def mutate(data: bytes, rng: random.Random) -> tuple[bytes, list[str]]:
             end = text.find(b"END:VEVENT", begin)
             if 0 <= begin < end < begin + 20_000:
                 block = text[begin : end + len(b"END:VEVENT\r\n")]
-                times = rng.choice((10, 1000))
+                times = rng.choice(sizes["copies"])
                 data = text[:begin] + block * times + text[begin:]
                 done.append(f"repeat an event {times} times")
                 continue
@@ -189,11 +203,11 @@ def mutate(data: bytes, rng: random.Random) -> tuple[bytes, list[str]]:
     return data, done
 
 
-def case(seed: int, number: int) -> tuple[str, bytes, list[str]]:
+def case(seed: int, number: int, scale: str = "full") -> tuple[str, bytes, list[str]]:
     """Case ``number`` of ``seed``: (the calendar it started from, its bytes, the mutations)."""
     rng = random.Random(f"{seed}:{number}")
     name, data = rng.choice(seeds())
-    mutated, done = mutate(data, rng)
+    mutated, done = mutate(data, rng, scale)
     return name, mutated, done
 
 
@@ -220,7 +234,7 @@ def check(data: bytes, folder: Path) -> str:
     return ""
 
 
-def worker(seed: int, first: int, count: int, memory_mb: int) -> None:
+def worker(seed: int, first: int, count: int, memory_mb: int, scale: str) -> None:
     """Run cases, saying on stdout when each starts and how it ended (one JSON a line)."""
     limit = memory_mb << 20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -231,7 +245,7 @@ def worker(seed: int, first: int, count: int, memory_mb: int) -> None:
         for number in range(first, first + count):
             print(json.dumps({"start": number}), flush=True)
             try:
-                failure = check(case(seed, number)[1], Path(folder))
+                failure = check(case(seed, number, scale)[1], Path(folder))
             except MemoryError:
                 failure = f"MemoryError over {memory_mb} MB"
             print(json.dumps({"end": number, "failure": failure}), flush=True)
@@ -259,7 +273,13 @@ class Report:
 
 
 def run(
-    cases: int, *, seed: int = 1, first: int = 0, case_seconds: float = 30, memory_mb: int = 2048
+    cases: int,
+    *,
+    seed: int = 1,
+    first: int = 0,
+    case_seconds: float = 30,
+    memory_mb: int = 2048,
+    scale: str = "full",
 ) -> Report:
     """Run ``cases`` cases in worker processes, killing and reporting any that hangs."""
     report = Report()
@@ -268,7 +288,7 @@ def run(
     number, end = first, first + cases
     while number < end:
         command = [sys.executable, "-m", "benchmarks.fuzz_calendars", "--worker"]
-        command += [str(seed), str(number), str(end - number), str(memory_mb)]
+        command += [str(seed), str(number), str(end - number), str(memory_mb), scale]
         worker_process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
         )
@@ -309,6 +329,7 @@ def run(
         finally:
             worker_process.kill()
             worker_process.wait()
+            worker_process.stdout.close()
     report.seconds = time.monotonic() - began
     return report
 
@@ -320,14 +341,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first", type=int, default=0)
     parser.add_argument("--case-seconds", type=float, default=30)
     parser.add_argument("--memory-mb", type=int, default=2048)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="full")
     parser.add_argument("--case", type=int, help="run this one case here and show it")
-    parser.add_argument("--worker", nargs=4, type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        worker(*args.worker)
+        seed, first, count, memory_mb, scale = args.worker
+        worker(int(seed), int(first), int(count), int(memory_mb), scale)
         return 0
     if args.case is not None:
-        name, data, done = case(args.seed, args.case)
+        name, data, done = case(args.seed, args.case, args.scale)
         print(f"case {args.case}: {name}, {'; '.join(done)} ({len(data):,} bytes)")
         with tempfile.TemporaryDirectory() as folder:
             began = time.monotonic()
@@ -340,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
         first=args.first,
         case_seconds=args.case_seconds,
         memory_mb=args.memory_mb,
+        scale=args.scale,
     )
     print(report.summary(args.seed))
     return 1 if report.failures else 0

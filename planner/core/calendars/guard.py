@@ -274,9 +274,9 @@ def _per_day(rule: Any, freq: str, interval: int) -> int:
 
 def _how_often(freq: str, interval: int, per_day: int) -> str:
     """The rule's pace in words: "every second", "every 2 minutes", "up to 120 times a day"."""
-    for seconds, unit in ((1, "second"), (60, "minute"), (3600, "hour")):
+    for seconds, name in ((1, "second"), (60, "minute"), (3600, "hour")):
         if per_day == 86400 // seconds:
-            return f"repeats every {unit}"
+            return f"repeats every {name}"
     unit = _UNIT.get(freq)
     if unit and per_day == math.ceil(86400 / (interval * _SECONDS[freq])):
         return f"repeats every {interval} {unit}s"

@@ -395,6 +395,11 @@ def _drop_broken(
     keep = []
     for component in calendar.subcomponents:
         if getattr(component, "name", "") == "VEVENT":
+            nested = _drop_nested(component)
+            if nested:
+                line = lines.get(str(component.get("UID", ""))) or None
+                text = f"“{_summary(component)}” holds {nested} inside it; left out"
+                problems.append(Problem(source, text, line=line))
             why = _broken(component)
             if why:
                 problems.append(_skipped(source, lines, component, why))
@@ -417,6 +422,21 @@ def _drop_broken(
 def _rules(component: Any) -> list[Any]:
     rules = component.get("RRULE")
     return rules if isinstance(rules, list) else [rules] if rules is not None else []
+
+
+def _drop_nested(component: Any) -> str:
+    """Remove what an event holds besides its alarms (BEGIN:VEVENT inside BEGIN:VEVENT, as
+    deep as a file likes); what was removed, or "".
+
+    The expander walks components recursively and would expand them as events
+    nobody checked; a few thousand levels would also exhaust Python's stack.
+    """
+    inside = [c for c in component.subcomponents if getattr(c, "name", "") != "VALARM"]
+    if not inside:
+        return ""
+    component.subcomponents[:] = [c for c in component.subcomponents if c not in inside]
+    names = sorted({f"BEGIN:{getattr(c, 'name', '?')}" for c in inside})
+    return f"{len(inside)} component{'s' if len(inside) > 1 else ''} ({', '.join(names)})"
 
 
 def _runaway(component: Any, end: datetime) -> str:
@@ -556,9 +576,9 @@ class SeriesFacts:
         for c in components:
             uid = str(c.get("UID", ""))
             rid_prop = c.get("RECURRENCE-ID")
-            rid = rid_prop.dt if rid_prop is not None else None
             has_duration = "DURATION" in c and "DTEND" not in c
             try:
+                rid = rid_prop.dt if rid_prop is not None else None
                 facts.durations[(uid, rid)] = c["DURATION"].dt if has_duration else None
                 if (
                     rid_prop is not None
