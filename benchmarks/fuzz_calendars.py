@@ -227,8 +227,9 @@ def check(data: bytes, folder: Path) -> str:
         try:
             reader()
         except IcsError as exc:
-            if exc.internal is not None:
-                return f"{name}: {exc} [{exc.internal!r}]"
+            internal = getattr(exc, "internal", None)  # (older planners had none)
+            if internal is not None:
+                return f"{name}: {exc} [{internal!r}]"
         except Exception as exc:
             return f"{name}: {exc!r}\n{traceback.format_exc(limit=-6)}"
     return ""

@@ -489,3 +489,27 @@ def test_one_bad_time_zone_or_calendar_property_costs_only_itself():
         "work.ics:5: ignored time zone 'Custom Zone' (Offset must be less than 24 hours, was"
         " +99999); its events are read in your time zone",
     ]
+
+
+def test_a_feed_with_odd_digits_and_a_bad_refresh_interval_is_merged(site, tmp_path):
+    from planner.core.model import Source
+    from planner.core.storage.feeds import refresh
+    from planner.core.storage.store import Store
+    from tests.feed_server import Reply, vevent
+    from tests.feed_server import calendar as feed_calendar
+
+    now = datetime(2025, 5, 5, 9, 0, tzinfo=TZ)
+    mixer = vevent("mixer", "Mixer", "20250507T180000", "20250507T200000", "SEQUENCE:²")
+    site.replies["/cal.ics"] = Reply(
+        feed_calendar(mixer, header=("REFRESH-INTERVAL;VALUE=DURATION:P²D",))
+    )
+    source = Source(site.url("/cal.ics"), "candidates")
+    with Store.open(tmp_path / "planner.sqlite3") as store:
+        result = refresh(store, source, now)
+        assert result.error == ""
+        assert result.next_refresh == now + timedelta(hours=4)  # the default interval
+        events = store.feed_events(source.path, now, now + timedelta(days=7))
+    assert [e.summary for e in events] == ["Mixer"]
+    assert [p.text for p in result.problems] == [
+        "ignored its REFRESH-INTERVAL (Invalid iCalendar duration: P²D)"
+    ]
