@@ -352,13 +352,18 @@ def _parse(found: ics_stream.Scan, source: str, problems: list[Problem]) -> ical
         raise unreadable(source, f"not valid iCalendar data ({exc})") from exc
 
 
+# What icalendar raises on data it cannot read (InvalidCalendar is a ValueError); anything
+# else is a bug, which the file-wide handler logs.
+_PARSE_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
+
+
 def _drop_bad_header(found: ics_stream.Scan, source: str, problems: list[Problem]) -> None:
     """Leave out the calendar properties and time zones icalendar cannot parse, saying which."""
     kept_header = []
     for line in found.header:
         try:
             icalendar.Calendar.from_ical(f"BEGIN:VCALENDAR\r\n{line}\r\nEND:VCALENDAR\r\n")
-        except Exception as exc:  # this line's own problem, said as a note
+        except _PARSE_ERRORS as exc:  # this line's own problem, said as a note
             name = line.split(":", 1)[0].split(";", 1)[0][:40]
             problems.append(Problem(source, f"ignored its {name} ({exc})", severity=Severity.NOTE))
         else:
@@ -368,7 +373,7 @@ def _drop_bad_header(found: ics_stream.Scan, source: str, problems: list[Problem
     for zone in found.timezones:
         try:
             icalendar.Calendar.from_ical(ics_stream.Scan(timezones=[zone]).text())
-        except Exception as exc:  # the zone's own problem: its events fall back
+        except _PARSE_ERRORS as exc:  # the zone's own problem: its events fall back
             tzid = ics_stream.property_value(zone.lines, "TZID")[:60]
             problems.append(
                 Problem(
