@@ -206,10 +206,11 @@ def test_a_calendar_that_fails_costs_only_itself_in_events_and_plan(tmp_path):
         "--json",
         cwd=tmp_path,
     )
-    assert planned.returncode == 0, planned.stderr
+    assert planned.returncode == 1, planned.stderr  # planned, and a calendar named not read
     assert "Traceback" not in planned.stderr
     assert '"summary": "Mixer"' in planned.stdout
     assert "folder.ics: is a folder, not a file" in planned.stdout
+    assert "bad.ics:4: BEGIN:VEVENT is never closed; skipped" in planned.stdout
 
 
 def test_special_files_are_refused_without_reading(tmp_path):
