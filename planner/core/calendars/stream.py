@@ -32,9 +32,13 @@ from planner.core.model import Problem, Severity
 # Time zones reach at most +-14 h and a series' first occurrence may start a day
 # before the window it spills into: compare dates with this much slack.
 SLACK = timedelta(days=2)
-_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_UNTIL = re.compile(r"UNTIL=(\d{8})", re.IGNORECASE)
-_DURATION = re.compile(r"([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
+# Digits are ASCII (re.ASCII): \d would also match "٢٠٢٦", which int() reads but which
+# compares as text unlike the window's dates (an event dropped unseen).
+_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
+_UNTIL = re.compile(r"UNTIL=(\d{8})", re.IGNORECASE | re.ASCII)
+_DURATION = re.compile(
+    r"([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$", re.ASCII
+)
 _TZID = re.compile(r';TZID=(?:"([^"]*)"|([^;:]*))', re.IGNORECASE)
 _UTC_LABEL = re.compile(r"^\(?(?:UTC|GMT)\s*([+-])(\d{1,2}):?(\d{2})?\)?")
 
@@ -99,8 +103,8 @@ _PROP_PARTS = re.compile(
     r"^([A-Z-]+)((?:;(?:[^\":;]|\"[^\"]*\")*)*):(.*)$", re.IGNORECASE | re.DOTALL
 )
 _THINNING = re.compile(r"BY(?:MONTH|MONTHDAY|YEARDAY|WEEKNO|SETPOS|EASTER)=", re.IGNORECASE)
-_COUNT = re.compile(r"COUNT=(\d+)", re.IGNORECASE)
-_INTERVAL = re.compile(r"INTERVAL=(\d+)", re.IGNORECASE)
+_COUNT = re.compile(r"COUNT=(\d+)", re.IGNORECASE | re.ASCII)
+_INTERVAL = re.compile(r"INTERVAL=(\d+)", re.IGNORECASE | re.ASCII)
 _FREQ = re.compile(r"FREQ=([A-Z]+)", re.IGNORECASE)
 
 
@@ -282,7 +286,7 @@ _END_VEVENT = re.compile("\nEND:VEVENT(?=\n|$)")
 _LOWER_START = re.compile("\n[a-z]")
 # DTSTART/DTEND written plainly (a folded one does not match and gets the careful screen).
 _SIMPLE_DATES = re.compile(
-    r"\n(DTSTART|DTEND)(?:;(?:TZID=[^:;\"\n]*|VALUE=DATE(?:-TIME)?))*:(\d{8})"
+    r"\n(DTSTART|DTEND)(?:;(?:TZID=[^:;\"\n]*|VALUE=DATE(?:-TIME)?))*:(\d{8})", re.ASCII
 )
 
 
@@ -292,7 +296,9 @@ _SIMPLE_DATES = re.compile(
 # version is read from SEQUENCE and LAST-MODIFIED, which are kept).
 _UNREAD = ("ATTENDEE", "ATTACH", "X-ALT-DESC", "X-MS-OLK-", "DTSTAMP", "CREATED")
 _PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7}
-_DATE_VALUE = re.compile(r"^((?:DTSTART|DTEND)(?:;(?:[^\":;]|\"[^\"]*\")*)*:)(\d{8})", re.I)
+_DATE_VALUE = re.compile(
+    r"^((?:DTSTART|DTEND)(?:;(?:[^\":;]|\"[^\"]*\")*)*:)(\d{8})", re.I | re.ASCII
+)
 
 
 def _trimmed(lines: list[str], lo: date) -> list[str]:
