@@ -26,7 +26,7 @@ import recurring_ical_events
 
 from planner.core.calendars import guard
 from planner.core.calendars import stream as ics_stream
-from planner.core.calendars.event_places import audit_places, read_place
+from planner.core.calendars.event_places import audit_places, read_place, searched_part
 from planner.core.logs import log_failure
 from planner.core.model import Event, Problem, Severity, Status
 
@@ -714,7 +714,7 @@ def event_from_component(
         description=description,
         categories=tuple(categories),
         priority=priority or 0,
-        cost=cost_from_text(_text(component, "X-COST"), description),
+        cost=cost_from_text(_text(component, "X-COST")[:200], searched_part(description)),
         status=status,
         transparent=_text(component, "TRANSP").upper() == "TRANSPARENT",
         recurrence_id=_occurrence_id(start, rid, uid, series, zone),
