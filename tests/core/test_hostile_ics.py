@@ -514,3 +514,30 @@ def test_a_feed_with_odd_digits_and_a_bad_refresh_interval_is_merged(site, tmp_p
     assert [p.text for p in result.problems] == [
         "ignored its REFRESH-INTERVAL (Invalid iCalendar duration: P²D)"
     ]
+
+
+def test_a_description_of_megabytes_is_searched_at_its_ends():
+    filler = "Agenda and notes. " * 120_000  # 2 MB
+    result = read(
+        calendar(
+            event(
+                "meetup",
+                "Meetup",
+                "DTSTART:20261208T230000Z",
+                "RRULE:FREQ=DAILY;COUNT=5",
+                f"DESCRIPTION:{filler}\\nLocation: Spacing\\, 401 Richmond St W\\, Toronto",
+            )
+        )
+    )
+    assert len(result.events) == 5
+    assert {e.place.address for e in result.events} == {"401 Richmond St W, Toronto"}
+
+
+def test_a_start_in_other_digits_is_reported_not_dropped_unseen():
+    result = read(
+        calendar(
+            event("a", "Twice", "DTSTART:20261208T090000Z", "DTSTART:٢٠٢٦١٢٠٨T090000Z"),
+        )
+    )
+    assert result.events == []
+    assert [p.text[:40] for p in result.problems] == ["skipped 'Twice': its start time '[vDDDTy"]
