@@ -304,7 +304,9 @@ def deadline(seconds: float) -> Iterator[None]:
     calls and raises there (a loop of C calls alone would not be seen; the
     regular expressions on the way are linear for that reason). Only this
     thread is traced, and a tracer already set (a debugger, coverage) keeps
-    running.
+    running. What was interrupted must be thrown away, as :class:`Budget`
+    throws away the series: a cached dateutil rule, for one, keeps the lock
+    it held when the exception came.
     """
     previous: Any = sys.gettrace()
     limit = time.monotonic() + seconds
