@@ -14,11 +14,11 @@ import functools
 import io
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -336,16 +336,11 @@ def _parse(found: ics_stream.Scan, source: str, problems: list[Problem]) -> ical
         if not found.events:
             raise unreadable(source, f"not valid iCalendar data ({exc})") from exc
     _drop_bad_header(found, source, problems)
-    good = []
-    for block in found.events:
-        try:
-            icalendar.Calendar.from_ical(found.text([block]))
-        except Exception as exc:
-            log_failure(_log, "parsing one event", exc)
-            summary = ics_stream.property_value(block.lines, "SUMMARY") or "an event"
-            problems.append(Problem(source, f"skipped {summary!r}: {exc}", line=block.line_number))
-        else:
-            good.append(block)
+    good, bad = _parseable(found.events, lambda blocks: found.text(blocks))
+    for block, failure in bad:
+        log_failure(_log, "parsing one event", failure)
+        summary = ics_stream.property_value(block.lines, "SUMMARY") or "an event"
+        problems.append(Problem(source, f"skipped {summary!r}: {failure}", line=block.line_number))
     try:
         return icalendar.Calendar.from_ical(found.text(good))
     except Exception as exc:
@@ -354,38 +349,66 @@ def _parse(found: ics_stream.Scan, source: str, problems: list[Problem]) -> ical
 
 # What icalendar raises on data it cannot read (InvalidCalendar is a ValueError); anything
 # else is a bug, which the file-wide handler logs.
-_PARSE_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
+_PARSE_ERRORS = (
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    ArithmeticError,
+    RecursionError,
+)
+
+
+T = TypeVar("T")
+
+
+def _parseable(
+    parts: list[T], text: Callable[[list[T]], str]
+) -> tuple[list[T], list[tuple[T, Exception]]]:
+    """Split ``parts`` into those icalendar parses and those it fails on (with why).
+
+    Halves are tried rather than each part alone: a big file with one bad
+    event costs a few parses of shrinking halves, not one parse per event
+    (each of which repeats the header and every time zone).
+    """
+    if not parts:
+        return [], []
+    try:
+        icalendar.Calendar.from_ical(text(parts))
+    except _PARSE_ERRORS as exc:
+        failure: Exception = exc
+    else:
+        return parts, []
+    if len(parts) == 1:
+        return [], [(parts[0], failure)]
+    middle = len(parts) // 2
+    good_first, bad_first = _parseable(parts[:middle], text)
+    good_last, bad_last = _parseable(parts[middle:], text)
+    return good_first + good_last, bad_first + bad_last
 
 
 def _drop_bad_header(found: ics_stream.Scan, source: str, problems: list[Problem]) -> None:
     """Leave out the calendar properties and time zones icalendar cannot parse, saying which."""
-    kept_header = []
-    for line in found.header:
-        try:
-            icalendar.Calendar.from_ical(f"BEGIN:VCALENDAR\r\n{line}\r\nEND:VCALENDAR\r\n")
-        except _PARSE_ERRORS as exc:  # this line's own problem, said as a note
-            name = line.split(":", 1)[0].split(";", 1)[0][:40]
-            problems.append(Problem(source, f"ignored its {name} ({exc})", severity=Severity.NOTE))
-        else:
-            kept_header.append(line)
-    found.header[:] = kept_header
-    kept_zones = []
-    for zone in found.timezones:
-        try:
-            icalendar.Calendar.from_ical(ics_stream.Scan(timezones=[zone]).text())
-        except _PARSE_ERRORS as exc:  # the zone's own problem: its events fall back
-            tzid = ics_stream.property_value(zone.lines, "TZID")[:60]
-            problems.append(
-                Problem(
-                    source,
-                    f"ignored time zone {tzid!r} ({exc}); its events are read in your time zone",
-                    line=zone.line_number,
-                    severity=Severity.NOTE,
-                )
+    found.header[:], bad_lines = _parseable(
+        found.header, lambda lines: ics_stream.Scan(header=lines).text()
+    )
+    for line, exc in bad_lines:  # the line's own problem, said as a note
+        name = line.split(":", 1)[0].split(";", 1)[0][:40]
+        problems.append(Problem(source, f"ignored its {name} ({exc})", severity=Severity.NOTE))
+    found.timezones[:], bad_zones = _parseable(
+        found.timezones, lambda zones: ics_stream.Scan(timezones=zones).text()
+    )
+    for zone, exc in bad_zones:  # the zone's own problem: its events fall back
+        tzid = ics_stream.property_value(zone.lines, "TZID")[:60]
+        problems.append(
+            Problem(
+                source,
+                f"ignored time zone {tzid!r} ({exc}); its events are read in your time zone",
+                line=zone.line_number,
+                severity=Severity.NOTE,
             )
-        else:
-            kept_zones.append(zone)
-    found.timezones[:] = kept_zones
+        )
 
 
 def _drop_broken(
