@@ -273,6 +273,32 @@ class Report:
         return "\n".join(lines)
 
 
+class _Lines:
+    """Lines from a pipe, each waited for at most a given time.
+
+    Read straight from the descriptor: a buffered reader may already hold the
+    next line when ``select`` says the pipe is empty, and a case that ended
+    would be taken for one that hangs.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self.fd, self.pending = fd, b""
+
+    def next(self, seconds: float) -> str | None:
+        """The next line; "" at the end of the output; None when ``seconds`` passed first."""
+        deadline = time.monotonic() + seconds
+        while b"\n" not in self.pending:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                return None
+            chunk = os.read(self.fd, 1 << 16)
+            if not chunk:
+                return ""
+            self.pending += chunk
+        line, self.pending = self.pending.split(b"\n", 1)
+        return line.decode()
+
+
 def run(
     cases: int,
     *,
@@ -291,20 +317,20 @@ def run(
         command = [sys.executable, "-m", "benchmarks.fuzz_calendars", "--worker"]
         command += [str(seed), str(number), str(end - number), str(memory_mb), scale]
         worker_process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, bufsize=0
         )
         assert worker_process.stdout is not None
+        lines = _Lines(worker_process.stdout.fileno())
         started: float | None = None
         try:
             while True:
                 limit = case_seconds if started is not None else 120  # the first: imports
-                ready, _, _ = select.select([worker_process.stdout], [], [], limit)
-                if not ready:
+                line = lines.next(limit)
+                if line is None:
                     report.failures.append((number, f"hung: no answer in {limit:g} s"))
                     report.cases += 1
                     number += 1
                     break
-                line = worker_process.stdout.readline()
                 if not line:
                     if started is not None:  # the worker died in the case
                         code = worker_process.wait()
