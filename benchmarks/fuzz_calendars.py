@@ -22,6 +22,13 @@ Run: ``python benchmarks/fuzz_calendars.py N [--seed 1] [--case-seconds 30]
 [--memory-mb 2048] [--scale full|suite]``, or ``--case K`` to run (and show) one case
 in this process. tests/core/test_fuzz_calendars.py runs a few hundred cases of the
 smaller ``suite`` scale (lines of 100 KB, 2,000 nested BEGIN:VEVENT) in the suite.
+
+Measured on 7 December 2026 (two shared cores): ``1000 --seed 1``: no failure,
+137 s, the slowest case 7.5 s (634 KB of one event copied a thousand times),
+worker peak 249 MB; the suite's 200 cases: no failure, 5-20 s. The readers as
+they were before (main at 6564098): the suite's 200 cases had 2 failures (a
+hang: a 100 KB line beside one non-UTF-8 byte; a traceback: a RECURRENCE-ID of
+P999999999999999999W), and ``300 --seed 1`` a hang, in 399 s.
 """
 
 from __future__ import annotations
