@@ -412,7 +412,7 @@ def test_digits_that_int_rejects_are_ignored_with_a_note():
     assert guard.whole_number(" 12 ") == 12
 
 
-def test_an_event_that_ends_before_it_starts_is_kept_from_its_start():
+def test_an_event_that_ends_before_it_starts_is_kept_with_its_times_swapped():
     result = read(
         calendar(
             event("a", "Backwards", "DTSTART:20261207T140000Z", "DTEND:20261207T130000Z"),
@@ -429,22 +429,26 @@ def test_an_event_that_ends_before_it_starts_is_kept_from_its_start():
     by_title = {}
     for found in result.events:
         by_title.setdefault(found.summary, []).append(found)
-    (instant,) = by_title["Backwards"]
-    assert instant.start == instant.end == datetime(2026, 12, 7, 9, tzinfo=TZ)
+    (swapped,) = by_title["Backwards"]  # as recurring-ical-events reads it: it blocks time
+    assert (swapped.start, swapped.end) == (
+        datetime(2026, 12, 7, 8, tzinfo=TZ),
+        datetime(2026, 12, 7, 9, tzinfo=TZ),
+    )
     (day,) = by_title["Backwards day"]
     assert (day.start.date(), day.end.date(), day.all_day) == (
+        date(2026, 12, 7),
         date(2026, 12, 8),
-        date(2026, 12, 9),
         True,
     )
-    assert [e.start.day for e in by_title["Negative"]] == [9, 10]
+    negative = by_title["Negative"]
+    assert [(e.start.day, e.start.hour, e.end.hour) for e in negative] == [(9, 8, 9), (10, 8, 9)]
     assert all(p.severity is Severity.NOTE for p in result.problems)
     assert texts(result) == [
-        "work.ics:4: “Backwards” ends before it starts (DTEND 20261207T130000Z); kept as an"
-        " instant at its start",
-        "work.ics:11: “Backwards day” ends before it starts (DTEND 20261207); kept for the day",
-        "work.ics:18: “Negative” ends before it starts (DURATION -PT1H); kept as an instant"
-        " at its start",
+        "work.ics:4: “Backwards” ends before it starts (DTEND 20261207T130000Z); kept with its"
+        " start and end swapped",
+        "work.ics:11: “Backwards day” ends before it starts (DTEND 20261207); kept with its start"
+        " and end swapped",
+        "work.ics:18: “Negative” ends before it starts (DURATION -PT1H); kept as the 1 h before",
     ]
 
 

@@ -29,6 +29,7 @@ from planner.core.calendars import stream as ics_stream
 from planner.core.calendars.event_places import audit_places, read_place, searched_part
 from planner.core.logs import log_failure
 from planner.core.model import Event, Problem, Severity, Status
+from planner.core.text import wording
 
 _log = logging.getLogger(__name__)
 
@@ -480,16 +481,20 @@ def _runaway(component: Any, end: datetime) -> str:
 
 
 def _mend_backwards(component: Any) -> str:
-    """An event that ends before it starts is kept from its start, as if it had no end.
+    """An event that ends before it starts is kept with its start and end swapped.
 
-    RFC 5545 reads an event without DTEND or DURATION as an instant (a day
-    for a date); a lost commitment is worse than an odd one. Says what was
-    done, or "" when the event was fine.
+    recurring-ical-events does the same, and it is what such an event almost
+    always is: two times typed in the wrong boxes ("Work 17:00 to 08:30"). A
+    lost commitment is worse than an odd one, and one kept as an instant would
+    block no time. Where the two are not of one kind (a date and a time), the
+    end is dropped instead (RFC 5545 then reads an instant, or the day). Says
+    what was done, or "" when the event was fine.
     """
     start = component["DTSTART"].dt
     try:
         if "DTEND" in component:
-            backwards = _compare_key(component["DTEND"].dt) < _compare_key(start)
+            end = component["DTEND"].dt
+            backwards = _compare_key(end) < _compare_key(start)
         elif "DURATION" in component:
             backwards = component["DURATION"].dt < timedelta(0)
         else:
@@ -501,9 +506,23 @@ def _mend_backwards(component: Any) -> str:
     given = "DTEND" if "DTEND" in component else "DURATION"
     raw = component[given].to_ical()
     shown = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
-    del component[given]
+    said = f"ends before it starts ({given} {shown})"
+    if given == "DURATION":
+        length = component["DURATION"].dt
+        try:
+            component["DTSTART"] = icalendar.vDDDTypes(start + length)
+        except (OverflowError, ValueError):
+            del component["DURATION"]
+        else:
+            component["DURATION"] = icalendar.vDuration(-length)
+            return f"{said}; kept as the {wording.minutes(-length.total_seconds() / 60)} before"
+    elif isinstance(start, datetime) == isinstance(end, datetime):
+        component["DTSTART"], component["DTEND"] = component.pop("DTEND"), component.pop("DTSTART")
+        return f"{said}; kept with its start and end swapped"
+    else:
+        del component[given]
     kept = "for the day" if not isinstance(start, datetime) else "as an instant at its start"
-    return f"ends before it starts ({given} {shown}); kept {kept}"
+    return f"{said}; kept {kept}"
 
 
 def _compare_key(value: date | datetime) -> datetime:
