@@ -3,9 +3,13 @@
 * ``planner plan --json`` on 1,000 random candidates written to an .ics file
   (import, travel, solve, report: the whole command, process start included);
 * ``planner plan --demo``;
+* the same command on 20 candidates, the yardstick for the 1,000 (issue #15:
+  1,000 should cost at most 1.5x 20);
 * the desktop window on the demo week, opened from its store as ``planner --demo``
   does (in a private data folder): time until the window is shown (usable) and
-  until the first plan is on screen (planning runs in the background).
+  until the first plan is on screen (planning runs in the background);
+* the yardstick for start-up: a bare PySide6 window showing a 50-row table,
+  painted (issue #15: the planned, painted demo week within 2.5x of it).
 
 Run: ``python benchmarks/bench_startup.py [--runs 5]``
 """
@@ -44,10 +48,30 @@ win.show()
 app.processEvents()
 shown = time.perf_counter() - t0
 def planned():
+    win.repaint()  # painted, not only planned
     print(f"{shown:.3f} {time.perf_counter() - t0:.3f}")
     app.quit()
 win.planned.connect(planned)
 app.exec()
+"""
+
+BARE = """
+import time, sys
+t0 = time.perf_counter()
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QApplication, QTableView
+app = QApplication(sys.argv[:1])
+model = QStandardItemModel(50, 6)
+for row in range(50):
+    for column in range(6):
+        model.setItem(row, column, QStandardItem(f"cell {row} {column}"))
+view = QTableView()
+view.setModel(model)
+view.resize(1280, 720)
+view.show()
+app.processEvents()
+view.repaint()
+print(f"{time.perf_counter() - t0:.3f}")
 """
 
 
@@ -95,24 +119,28 @@ def main() -> None:
     )
     planner = str(Path(sys.executable).with_name("planner"))
     with tempfile.TemporaryDirectory() as tmp:
-        cands = Path(tmp) / "candidates.ics"
-        write_candidates(1000, cands)
-        cmd = [
-            planner,
-            "plan",
-            "--demo",
-            "--candidates",
-            str(cands),
-            "--json",
-            "--week",
-            "2026-11-23",
-        ]
-        # --demo with files given: demo settings, only the files' events.
-        whole = timed(cmd, args.runs, env)
-        print(
-            f"planner plan --json, 1,000 candidates: median {statistics.median(whole):.2f} s "
-            f"(min {min(whole):.2f}, max {max(whole):.2f})"
-        )
+        medians = {}
+        for n in (20, 1000):
+            cands = Path(tmp) / f"candidates-{n}.ics"
+            write_candidates(n, cands)
+            cmd = [
+                planner,
+                "plan",
+                "--demo",
+                "--candidates",
+                str(cands),
+                "--json",
+                "--week",
+                "2026-11-23",
+            ]
+            # --demo with files given: demo settings, only the files' events.
+            whole = timed(cmd, args.runs, env)
+            medians[n] = statistics.median(whole)
+            print(
+                f"planner plan --json, {n:,} candidates: median {medians[n]:.2f} s "
+                f"(min {min(whole):.2f}, max {max(whole):.2f})"
+            )
+        print(f"1,000 candidates / 20:                {medians[1000] / medians[20]:.2f}x")
     demo = timed([planner, "plan", "--demo"], args.runs, env)
     print(f"planner plan --demo (49 candidates):   median {statistics.median(demo):.2f} s")
     shown, planned = [], []
@@ -125,6 +153,17 @@ def main() -> None:
         planned.append(float(b))
     print(f"window shown (from imports on):        median {statistics.median(shown):.2f} s")
     print(f"first plan on screen:                  median {statistics.median(planned):.2f} s")
+    bare = []
+    for _ in range(args.runs):
+        result = subprocess.run(
+            [sys.executable, "-c", BARE], check=True, capture_output=True, text=True, env=env
+        )
+        bare.append(float(result.stdout))
+    print(f"bare PySide6 window, 50-row table:     median {statistics.median(bare):.2f} s")
+    print(
+        "first plan on screen / bare window:    "
+        f"{statistics.median(planned) / statistics.median(bare):.2f}x"
+    )
 
 
 if __name__ == "__main__":
