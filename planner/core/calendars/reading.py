@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import recurring_ical_events
 
+from planner.core.calendars import plain
 from planner.core.calendars import stream as ics_stream
 from planner.core.calendars.event_places import audit_places, read_place
 from planner.core.logs import log_failure
@@ -237,6 +238,9 @@ def _skipped(source: str, lines: dict[str, int], component: Any, why: str) -> Pr
 
 def _parse(found: ics_stream.Scan, source: str, problems: list[Problem]) -> icalendar.Calendar:
     """Parse the kept blocks at once; if that fails, block by block to skip the bad ones."""
+    fast = plain.calendar_of(found)  # plain one-off events: the same calendar, built faster
+    if fast is not None:
+        return fast
     try:
         return icalendar.Calendar.from_ical(found.text())
     except Exception as exc:
