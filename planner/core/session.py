@@ -50,6 +50,7 @@ from planner.core.planning.week import WeekData, load_week
 from planner.core.settings import Settings
 from planner.core.storage.database import StoreError
 from planner.core.storage.writer import InlineWriter, Writer
+from planner.core.travel.service import TravelService
 
 if TYPE_CHECKING:
     from planner.core.storage.store import Store
@@ -131,6 +132,9 @@ class Session:
         self._cache: dict[tuple[date, tuple[Source, ...], int], tuple[Settings, WeekData]] = {}
         self._cache_settings: dict[int, Settings] = {}
         self._placed_cache: dict[tuple[tuple[Event, ...], int], tuple[Settings, list[Event]]] = {}
+        self._travel: tuple[Settings, TravelService] | None = None
+        """The travel service of the last plan's settings: a re-plan of the same week asks
+        for the same trips again, and it remembers them."""
         self._lock = threading.Lock()
         self.listeners: list[Callable[[Change], None]] = []
 
@@ -432,9 +436,17 @@ class Session:
             settings,
             day,
             state.choices,
+            travel=self._travel_for(settings),
             history=self.history(day, settings),
         )
         return settings, week, plan
+
+    def _travel_for(self, settings: Settings) -> TravelService:
+        """One travel service per settings object (the loaded week's, cached with it)."""
+        with self._lock:
+            if self._travel is None or self._travel[0] is not settings:
+                self._travel = (settings, TravelService(settings))
+            return self._travel[1]
 
     def _placed(self, events: list[Event], settings: Settings) -> list[Event]:
         """Typed events placed once per settings: placing builds the gazetteer's index

@@ -31,9 +31,20 @@ class _KnownTrip:
     rule: TravelOverride
 
 
+MEMO_SIZE = 200_000
+"""Estimated trips remembered by one service before it starts afresh (a few tens of MB)."""
+
+
 class TravelService:
-    """Trips for one set of settings; safe to share between threads (no mutable state
-    beyond the router's own, which locks)."""
+    """Trips for one set of settings; safe to share between threads (the memo of
+    estimates only ever gains entries that any thread would compute alike; the
+    router keeps its own state, which locks).
+
+    Estimates and known trips are remembered: a re-plan after a decision asks for
+    the same few thousand trips again (a week of 1,000 candidates: ~3,800), and a
+    service kept across plans (see :class:`planner.core.session.Session`) answers
+    them from memory. A router's answers are not: it may come back up.
+    """
 
     def __init__(
         self,
@@ -45,6 +56,9 @@ class TravelService:
         self.settings = settings
         self._router = router if router is not None else _router_for(settings)
         self._known, self.problems = _resolve_overrides(settings, resolver)
+        self._memo: dict[
+            tuple[Place, Place, datetime | None, datetime | None, TravelMode], Trip
+        ] = {}
 
     def trip(
         self,
@@ -64,24 +78,36 @@ class TravelService:
         arrive = arrive.astimezone(zone) if arrive is not None else None
         if origin.virtual or destination.virtual:
             return Trip(origin, destination, mode, 0, 0.0)
+        routed = self._router is not None and origin.has_position and destination.has_position
+        key = (origin, destination, depart, arrive, mode)
+        if not routed:
+            remembered = self._memo.get(key)
+            if remembered is not None:
+                return remembered
         known = self._known_trip(origin, destination, mode)
         if known is not None:
             km = _km(origin, destination)
-            return Trip(origin, destination, mode, known.rule.minutes, km, source="override")
-        if self._router is not None and origin.has_position and destination.has_position:
+            found = Trip(origin, destination, mode, known.rule.minutes, km, source="override")
+        elif routed:
+            assert self._router is not None
             found, source = self._router.trip(
                 origin, destination, mode, depart=depart, arrive=arrive
             )
             return replace(found, source=source)
-        return travel.estimate(
-            origin,
-            destination,
-            mode,
-            depart=depart,
-            arrive=arrive,
-            unknown_minutes=self.settings.unknown_place_minutes,
-            curve=self.settings.rush_hour,
-        )
+        else:
+            found = travel.estimate(
+                origin,
+                destination,
+                mode,
+                depart=depart,
+                arrive=arrive,
+                unknown_minutes=self.settings.unknown_place_minutes,
+                curve=self.settings.rush_hour,
+            )
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = found
+        return found
 
     def longest(self, places: Sequence[Place], mode: TravelMode | None = None) -> int | None:
         """An upper bound on any trip between two of ``places``, in minutes, at any hour;
