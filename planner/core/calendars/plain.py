@@ -130,10 +130,10 @@ def _split(line: str, tzids: set[str]) -> tuple[str, Parameters, str]:
 
 def _add(component: Component, name: str, params: Parameters, raw: str, line: str) -> None:
     """Add one property as icalendar's parser does (``handle_property``)."""
-    factory: Any = Calendar.types_factory.for_property(name, params.value)
+    factory = _factory(name, params.value if params else None)
     if name == "CATEGORIES":
         value = factory(split_on_unescaped_comma(raw))
-        value.params = params
+        _set_params(value, params)
         component.add("CATEGORIES", value, encode=False)
         return
     verbatim = getattr(factory, "get_value_from_content_line", None)
@@ -143,5 +143,24 @@ def _add(component: Component, name: str, params: Parameters, raw: str, line: st
     tzid = params.get("TZID") if name in _DATETIME_NAMES else None
     parsed = factory.from_ical(text, tzid) if tzid else factory.from_ical(text)
     value = factory(parsed)
-    value.params = params
+    _set_params(value, params)
     component.add(name, value, encode=False)
+
+
+_FACTORIES: dict[tuple[str, str | None], Any] = {}
+
+
+def _factory(name: str, value_param: str | None) -> Any:
+    """icalendar's value type for a property (a pure function of its name and VALUE)."""
+    key = (name, value_param)
+    found = _FACTORIES.get(key)
+    if found is None:
+        found = _FACTORIES[key] = Calendar.types_factory.for_property(name, value_param)
+    return found
+
+
+def _set_params(value: Any, params: Parameters) -> None:
+    """The line's parameters, as the parser sets them; an empty set the value already
+    has (most types start with one) is kept rather than replaced by another."""
+    if params or value.params:
+        value.params = params
