@@ -7,8 +7,8 @@ Four numbers, each the median of several runs in fresh processes' conditions:
 - **a decision on the calling thread**: ``Session.pin`` as the CLI makes it (the write
   inline) and as the window makes it (handed to the background writer, which is idle,
   as it is between two clicks: flushed after each pin, outside the timing);
-- **first read**: the week of a year-long calendar read through the store (parsed, then
-  cached);
+- **first read**: the week of a year-long calendar, imported, read through the store
+  (parsed, then cached, and the file's copy kept for backups);
 - **reopened**: the same week from a new Store and loader, as at the next start (the
   file unchanged, so it is not parsed again).
 
@@ -82,6 +82,7 @@ def week_reads(calendar: Path, folder: Path, runs: int) -> tuple[float, float]:
         path = folder / f"cache-{run}.sqlite3"
         for target in (first, again):
             with Store.open(path) as store:
+                store.save_sources(sources)  # imported, as the user does: its copy is kept
                 load = calendar_loader(store=store)
                 started = time.perf_counter()
                 _settings, week = load(day, settings, sources)

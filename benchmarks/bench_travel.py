@@ -2,7 +2,9 @@
 
 * in-process: ``TravelService.trip`` for 10,000 random GTA trips at random weekday times;
 * the whole command ``planner travel --batch TRIPS.csv --json`` on 10,000 rows, once with
-  coordinates and once with city names (placed by the offline gazetteer).
+  coordinates and once with city names (placed by the offline gazetteer);
+* placing 10,000 events whose addresses repeat 200 addresses in the geocoding cache
+  (``PlaceResolver.resolve_events``, what loading a week does), the median of 5 runs.
 
 Run: ``python benchmarks/bench_travel.py [--trips 10000]``
 """
@@ -20,8 +22,10 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from planner.core.model import Place, TravelMode
+from planner.core.model import Event, Place, TravelMode
 from planner.core.settings import Settings
+from planner.core.travel.geocode_cache import GeocodeCache
+from planner.core.travel.places import PlaceResolver
 from planner.core.travel.service import TravelService
 
 CITIES = (
@@ -67,6 +71,38 @@ def timed_command(rows: list[list[str]]) -> float:
         return time.perf_counter() - began
 
 
+def cached_places(events: int = 10_000, addresses: int = 200, runs: int = 5) -> float:
+    """Median seconds to place ``events`` events whose addresses repeat ``addresses`` cached
+    ones (a fresh resolver each run, so its memo starts empty, as for a new week)."""
+    zone = Settings().zone
+    start = datetime(2026, 11, 24, 18, 0, tzinfo=zone)
+    texts = [f"{100 + i} King St W, Toronto, ON" for i in range(addresses)]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "geocode.json"
+        cache = GeocodeCache(path)
+        with cache.batch():
+            for i, text in enumerate(texts):
+                cache.put(text, 43.6 + i / 10000, -79.4, "exact")
+        week = [
+            Event(
+                f"uid-{n}",
+                f"Event {n}",
+                start,
+                start + timedelta(hours=2),
+                place=Place(f"Venue {n % addresses}", texts[n % addresses]),
+            )
+            for n in range(events)
+        ]
+        times = []
+        for _ in range(runs):
+            resolver = PlaceResolver(Settings(), cache=GeocodeCache(path))
+            began = time.perf_counter()
+            placed, _notes = resolver.resolve_events(week)
+            times.append(time.perf_counter() - began)
+            assert all(e.place.has_position for e in placed)
+    return sorted(times)[len(times) // 2]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trips", type=int, default=10_000)
@@ -99,6 +135,10 @@ def main() -> None:
     print(
         f"planner travel --batch, {args.trips:,} rows of city names (gazetteer): "
         f"{timed_command(cities):.2f} s (whole command)"
+    )
+    print(
+        f"PlaceResolver.resolve_events, 10,000 events over 200 cached addresses: "
+        f"{cached_places() * 1000:.0f} ms (median of 5)"
     )
 
 

@@ -10,6 +10,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _private = Path(tempfile.mkdtemp(prefix="planner-tests-"))
 os.environ["PLANNER_CONFIG_DIR"] = str(_private / "config")
@@ -19,3 +21,15 @@ os.environ["PLANNER_LOG_DIR"] = str(_private / "logs")
 
 # The `site` fixture: a real HTTP server on 127.0.0.1 for feed tests.
 pytest_plugins = ["tests.feed_server"]
+
+
+
+@pytest.fixture(autouse=True)
+def _fresh_routers():
+    """A test's routing server is new even when its port was a dead server's before:
+    the routers planner shares for the life of a process are forgotten around each test."""
+    from planner.core.travel.service import forget_routers
+
+    forget_routers()
+    yield
+    forget_routers()

@@ -110,4 +110,10 @@ if [ "$own_datadir" -eq 1 ] && command -v xdg-mime >/dev/null; then
   else
     echo "install-desktop: .ics files still open with $current (planner is under Open With)"
   fi
+elif [ "$own_datadir" -eq 1 ]; then
+  echo "install-desktop: skipped the .ics association: xdg-mime was not found (Debian and" \
+    "Ubuntu package xdg-utils); install it and run this again to open .ics files with planner"
+else
+  echo "install-desktop: skipped the .ics association: it applies to your own data folder" \
+    "only, not to --prefix $datadir"
 fi

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner import __version__
-from planner.cli.output import EXIT_BUG, EXIT_USAGE, print_plan, warn_week
+from planner.cli.output import EXIT_BUG, EXIT_SKIPPED, EXIT_USAGE, print_plan, warn_week
 
 if TYPE_CHECKING:  # imported where used, so that each command loads only what it needs
     pass
@@ -295,20 +295,22 @@ def run_events(args: argparse.Namespace) -> int:
     if last <= first:
         print("planner events: --to must be after --from", file=sys.stderr)
         return EXIT_USAGE
-    rejected = False
+    rejected = 0
     for source, rows, problems, error in list_events(args.files, zone, first, last):
         for problem in problems:
             print(f"planner: warning: {problem}", file=sys.stderr)
         if error is not None:
             print(error, file=sys.stderr)
-            rejected = True
+            rejected += 1
             continue
         for row in rows:
             if args.json:
                 print(json.dumps(row, ensure_ascii=False))
             else:
                 print(f"{row['start']:<25} {row['summary']}  [{source}]")
-    return 1 if rejected else 0
+    if rejected == len(args.files):
+        return EXIT_USAGE  # nothing usable: every file named was rejected
+    return EXIT_SKIPPED if rejected else 0
 
 
 def run_travel(args: argparse.Namespace) -> int:
@@ -347,6 +349,8 @@ def run_travel(args: argparse.Namespace) -> int:
                     print(json.dumps({"row": number, "error": error}))
                 continue
             print(json.dumps(answer, ensure_ascii=False) if args.json else _trip_line(answer))
+        for trouble in query.problems():  # once for the batch, not once a row
+            print(f"planner: warning: {trouble}", file=sys.stderr)
         return 1 if failed else 0
     if not (args.origin and args.destination):
         print("planner travel: give FROM and TO (or --batch TRIPS.csv)", file=sys.stderr)
@@ -369,7 +373,10 @@ def _trip_line(answer: dict[str, object]) -> str:
     a, b = answer["from"], answer["to"]
     assert isinstance(a, dict) and isinstance(b, dict)
     rush = ", rush hour" if answer["rush_hour"] else ""
-    notes = "".join(f"\n  note: {n}" for n in answer["notes"])  # type: ignore[attr-defined]
+    notes_given, problems = answer["notes"], answer.get("problems", [])
+    assert isinstance(notes_given, list) and isinstance(problems, list)
+    said = [*notes_given, *(p["message"] for p in problems)]
+    notes = "".join(f"\n  note: {n}" for n in said)
     return (
         f"{a['name']} -> {b['name']}: {answer['minutes']} min by {answer['mode']} "
         f"({answer['km']} km), leaving {answer['at']}{rush} [{answer['source']}]{notes}"
@@ -426,9 +433,10 @@ def run_plan(args: argparse.Namespace) -> int:
         print(f"planner: {exc}", file=sys.stderr)
         return EXIT_USAGE
     unread = [p for p in week.problems if p.severity is Severity.ERROR]
-    warn_week(week)
     if unread and not (week.commitments or week.candidates):
+        warn_week(week)
         return EXIT_USAGE
+    warn_week(week, unread=False)
     plan = plan_week(week.commitments, week.candidates, settings, week.week_day)
     return print_plan(args, plan, week.problems)
 

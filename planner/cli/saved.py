@@ -86,18 +86,22 @@ def _count(number: int, noun: str) -> str:
 
 def _moment(when: datetime, zone: ZoneInfo) -> str:
     """``"Sun 22 Nov 2026 07:31"`` in the user's zone."""
-    local = when.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+    from planner.core.text import wording
+
+    return wording.moment(when.astimezone(zone), year=True)
 
 
 def _event_when(event: Event) -> str:
     """``"Thu 26 Nov 18:00-20:00"``; the end's day is named when it is another day."""
+    from planner.core.text import wording
+
     start, end = event.start, event.end.astimezone(event.start.tzinfo)
-    day = f"{start:%a} {start.day} {start:%b}"
+    day = wording.short_date(start)
     if event.all_day:
         return f"{day}, all day"
-    until = end.strftime("%H:%M") if end.date() == start.date() else end.strftime("%a %H:%M")
-    return f"{day} {start:%H:%M}-{until}"
+    until = wording.clock(end)
+    until = until if end.date() == start.date() else f"{wording.day(end)} {until}"
+    return f"{day} {wording.clock(start)}-{until}"
 
 
 def _venue(event: Event) -> str:
@@ -164,7 +168,7 @@ def plan_saved(args: argparse.Namespace) -> int:
         session = open_session(store, settings, settings_path=settings_path)
         now = datetime.now(settings.zone)
         _settings, week, plan = session.plan(session.state, args.week or now.date())
-        warn_week(week)
+        warn_week(week, unread=False)
         if plan.week_start + timedelta(days=7) > now:
             try:
                 store.record_week(plan)
@@ -269,7 +273,9 @@ def _source_rows(
                 "last_error": record.last_error if record else "",
             }
         else:
+            copy = store.file_copy(source.path)
             row["exists"] = Path(source.path).is_file()
+            row["copy_read_at"] = copy.read_at.astimezone(zone).isoformat() if copy else None
         rows.append(row)
     return rows
 
@@ -278,7 +284,11 @@ def _source_text(row: dict[str, object], zone: ZoneInfo) -> list[str]:
     lines = [f"{row['role']:<13}{row['location']}"]
     pad = " " * 13
     if not row["feed"]:
-        if not row["exists"]:
+        copied = row["copy_read_at"]
+        if not row["exists"] and isinstance(copied, str):
+            when = _moment(datetime.fromisoformat(copied), zone)
+            lines.append(f"{pad}not on this computer: planned from its copy read {when}")
+        elif not row["exists"]:
             lines.append(f"{pad}file not found: `planner sources remove` it or put it back")
         return lines
     fetched, due = row["last_fetched"], row["next_refresh"]
@@ -349,6 +359,9 @@ def _sources_add(args: argparse.Namespace, settings: Settings, settings_path: Pa
                 added = f"{name} was kept already as {args.role}"
             if not is_feed(location):
                 print(f"{added}: {glance}")
+                copied = store.keep_file_copy(location, now)
+                if sentence := copied.sentence(location):
+                    print(f"planner: warning: {sentence}", file=sys.stderr)
                 continue
             result = feeds.refresh(store, Source(location, args.role), now, zone=settings.zone)
             for problem in result.problems:
@@ -443,6 +456,7 @@ def run_refresh(args: argparse.Namespace) -> int:
 def run_history(args: argparse.Namespace) -> int:
     """``planner history``: the weeks recorded, and the streak."""
     from planner.core.planning.plan import week_of
+    from planner.core.text import wording
 
     settings, _path = _saved_settings(args.settings)
     zone = settings.zone
@@ -494,7 +508,7 @@ def run_history(args: argparse.Namespace) -> int:
     for monday, items in ordered:
         attended = sum(1 for _e, s in items if s == "attended")
         counts = f"{len(items) - attended} planned" + (f", {attended} attended" if attended else "")
-        print(f"Week of {monday:%a} {monday.day} {monday:%b %Y}: {counts}")
+        print(f"Week of {wording.short_date(monday, year=True)}: {counts}")
         for event, kind in items:
             print(f"  {_event_when(event):<26}{event.summary} ({kind})")
     print(f"{_count(streak, 'week')} in a row with networking.")
@@ -502,13 +516,14 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def _contents(store: Store) -> str:
-    """What a store holds, in words: "3 decisions, 2 calendars (1 feed), ..."."""
+    """What a store holds, in words: "3 decisions, 2 calendars (1 feed, 1 file copy), ..."."""
     from planner.core.model import is_feed
 
     choices = store.load_choices()
     decided = len(choices.pinned | choices.refused | set(choices.stars))
     sources = store.load_sources()
     feeds = sum(1 for s in sources if is_feed(s.path))
+    copies = len(store.copied_files())
     typed = len(store.load_added())
     far = (datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))
     recorded = len(store.history(*far))
@@ -517,7 +532,8 @@ def _contents(store: Store) -> str:
         f"{len(choices.refused)} refused, {len(choices.stars)} rated)"
         if decided
         else "no decisions",
-        f"{_count(len(sources), 'calendar')} ({_count(feeds, 'feed')})",
+        f"{_count(len(sources), 'calendar')} ({_count(feeds, 'feed')}, "
+        f"{copies} file {'copy' if copies == 1 else 'copies'})",
         _count(typed, "typed event"),
         f"{_count(recorded, 'event')} in the history",
     ]
@@ -545,6 +561,19 @@ def run_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _zone_after_restore(written: Settings | None, path: Path | None) -> ZoneInfo:
+    """The time zone the next plan uses: the restored settings when they were written, else
+    the settings file's (the defaults' when it cannot be read: the restore is done)."""
+    if written is not None:
+        return written.zone
+    try:
+        return _saved_settings(path)[0].zone
+    except CommandError:
+        from planner.core.settings import Settings
+
+        return Settings().zone
+
+
 def run_restore(args: argparse.Namespace) -> int:
     """``planner restore FILE``: replace everything kept with a backup, after saving it.
 
@@ -559,6 +588,7 @@ def run_restore(args: argparse.Namespace) -> int:
         default_settings_path,
         restore_backup,
     )
+    from planner.core.storage.file_copies import copy_moment
 
     source: Path = args.file
     if not source.is_file():  # said before the store is opened (and made, for a new user)
@@ -577,6 +607,12 @@ def run_restore(args: argparse.Namespace) -> int:
         print(
             f"What you had before is saved as {restored.saved_as} "
             "(`planner restore` it to go back)."
+        )
+    zone = _zone_after_restore(restored.settings.settings, args.settings)
+    for path, read_at in restored.from_copies:
+        print(
+            f"{source_name(path)} is not on this computer: planned from its copy in the "
+            f"backup, read {copy_moment(read_at, zone)}."
         )
     for path in restored.missing:
         print(

@@ -218,6 +218,14 @@ class BudgetUse:
     max_evenings: int
     money: float
     money_limit: float | None
+    committed_minutes: int = 0
+    """What the events the user committed to charge: the plan keeps them whatever the
+    budget, so they alone can take ``used_minutes`` over ``limit_minutes``."""
+
+    @property
+    def over_minutes(self) -> int:
+        """How far the week is over its hours budget (0 when within it)."""
+        return max(0, self.used_minutes - self.limit_minutes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +267,9 @@ class Plan:
     protected: tuple[tuple[datetime, datetime], ...] = ()
     targets: tuple[Target, ...] = ()
     flexible: tuple[FlexibleResult, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    """What went wrong while planning, beyond reading the calendars (a routing server that
+    did not answer, so travel times are estimates); said once per plan."""
 
     @property
     def chosen(self) -> tuple[Decision, ...]:
@@ -349,3 +360,14 @@ class Problem:
     def __str__(self) -> str:
         where = self.source if self.line is None else f"{self.source}:{self.line}"
         return f"{where}: {self.text}" if where else self.text
+
+    def as_json(self) -> dict[str, str | int | None]:
+        """Its parts, so a tool can act on the severity and the line, and ``message``,
+        the sentence the terminal shows (the ``problems`` of ``planner plan --json``)."""
+        return {
+            "source": self.source,
+            "line": self.line,
+            "severity": self.severity.value,
+            "text": self.text,
+            "message": str(self),
+        }

@@ -29,6 +29,7 @@ from planner.core.session import Session, calendar_loader
 from planner.core.settings import Settings, load_settings
 from planner.core.storage import preferences
 from planner.core.storage.database import data_dir, default_path
+from planner.core.storage.file_copies import CopyOutcome
 from planner.core.storage.store import Store, StoreError
 
 _log = logging.getLogger(__name__)
@@ -120,30 +121,53 @@ class BackupError(Exception):
         self.bad_target = bad_target
 
 
-def back_up(store: Store, target: Path, settings_path: Path | None) -> str:
-    """Write everything kept to ``target``, with the settings file's current text.
+def back_up(
+    store: Store, target: Path, settings_path: Path | None, *, now: datetime | None = None
+) -> str:
+    """Write everything kept to ``target``, with the settings file's current text and the
+    current bytes of every imported calendar file.
 
-    The store keeps the settings text it last saw; a file edited by hand since would
-    otherwise go into the backup stale, so it is read again first. One policy for the
-    window and ``planner backup``. Returns a warning sentence when the settings file
-    could not be read (the backup is written without its latest text), else "".
+    The store keeps the settings text it last saw and each file's last read copy; a file
+    edited since would otherwise go into the backup stale, so each is read again first
+    (a calendar file only if its size or time changed). One policy for the window and
+    ``planner backup``. Returns warning sentences, joined by "; ", when the settings file
+    could not be read or a calendar file could not be copied (the backup is written
+    without them), else "".
     """
     if _same_file(target, store.path):
         raise BackupError(
             f"{target} is planner's own database; back up to another file", bad_target=True
         )
-    warning = ""
+    warnings = []
     if settings_path is not None and settings_path.is_file():
         try:
             store.save_settings(settings_path)
         except (OSError, UnicodeDecodeError) as exc:
-            warning = f"{settings_path}: not in the backup ({exc})"
+            warnings.append(f"{settings_path}: not in the backup ({exc})")
+    warnings += refresh_file_copies(store, now or datetime.now().astimezone())
     try:
         store.export_backup(target)
     except (OSError, sqlite3.Error, StoreError) as exc:
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise BackupError(f"cannot write {target}: {why}") from None
-    return warning
+    return "; ".join(warnings)
+
+
+def refresh_file_copies(store: Store, now: datetime) -> list[str]:
+    """Bring the copy of every imported calendar file up to date (each read only if it
+    changed), so that a backup holds what the files hold now; returns a sentence for
+    each file whose copy is not current: too big to copy, unreadable, or missing with
+    no copy at all (a missing file with a copy keeps it, as planning uses it)."""
+    said = []
+    for source in store.load_sources():
+        if is_feed(source.path):
+            continue
+        kept = store.keep_file_copy(source.path, now)
+        if kept.outcome is CopyOutcome.MISSING and store.file_copy(source.path) is not None:
+            continue
+        if sentence := kept.sentence(source.path):
+            said.append(sentence)
+    return said
 
 
 class SettingsOutcome(Enum):
@@ -182,8 +206,11 @@ class Restored:
     saved_as: Path | None
     """The copy of what was there before (None: there was nothing to keep)."""
     missing: tuple[str, ...]
-    """Calendar files the backup reads that are not on this computer."""
+    """Calendar files the backup reads that are not on this computer, with no copy."""
     settings: SettingsRestored
+    from_copies: tuple[tuple[str, datetime], ...] = ()
+    """Calendar files not on this computer whose copy the backup holds (planned from it),
+    with the moment that copy was read."""
 
 
 def restore_backup(
@@ -233,11 +260,14 @@ def restore_backup(
         raise RestoreError(str(exc), bad_backup=True) from None
     if saved_as is not None:
         saved_as.with_name(saved_as.name + ".new").replace(saved_as)
-    missing = tuple(
+    absent = [
         s.path for s in store.load_sources() if not is_feed(s.path) and not Path(s.path).exists()
-    )
+    ]
+    copies = {path: store.file_copy(path) for path in absent}
+    missing = tuple(path for path, copy in copies.items() if copy is None)
+    from_copies = tuple((path, copy.read_at) for path, copy in copies.items() if copy is not None)
     settings = _restore_settings(store, settings_path, settings_too)
-    return Restored(backup, saved_as, missing, settings)
+    return Restored(backup, saved_as, missing, settings, from_copies)
 
 
 def _restore_settings(store: Store, target: Path | None, write: bool) -> SettingsRestored:

@@ -516,8 +516,10 @@ def calendar_loader(
     what the user imported, every place given a position where one can be found.
 
     With a ``store``, a file already read for the week is not parsed again unless it
-    changed, and an imported feed gives the events of its last good copy (fetching is
-    :func:`planner.core.storage.feeds.refresh`'s job, never the loader's). Each call re-reads
+    changed, an imported file's copy is kept when it is new or changed and read when the
+    file is missing (another computer), and an imported feed gives the events of its last
+    good copy (fetching is :func:`planner.core.storage.feeds.refresh`'s job, never the
+    loader's). Each call re-reads
     the remembered geocoding consent, so answering the question takes effect on the
     next plan.
     """
@@ -553,11 +555,9 @@ def calendar_loader(
 
 
 def _cached_reader(store: Store):  # type: ignore[no-untyped-def]
-    from planner.core.storage.parse_cache import read_file_cached
-
     def read(path, zone, start, end):  # type: ignore[no-untyped-def]
         try:
-            return read_file_cached(store, path, zone, start, end)
+            return store.read_calendar(path, zone, start, end)
         except IcsError:  # the file's own problem, which load_week reports
             raise
         except Exception as exc:  # the cache is an optimisation: a broken store still reads files

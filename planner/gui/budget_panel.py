@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QToolTip, QWidget
 
 from planner.core.model import BudgetUse, Target
 from planner.core.planning.quotas import QuotaUse
+from planner.core.planning.report import over_budget
 from planner.core.text import wording
 
 _FILL = QColor("#2e7d32")
@@ -26,6 +27,9 @@ class Bar:
     text: str
     part: float = 0.0
     """A share of ``used`` drawn in a lighter tone (travel inside the hours)."""
+    tip: str = ""
+    """The whole story, shown on hover ("over by 1 h 10 min because of events you
+    committed to")."""
 
 
 def target_bars(targets: Sequence[Target]) -> list[Bar]:
@@ -46,17 +50,29 @@ def quota_bars(quotas: Sequence[QuotaUse]) -> list[Bar]:
     return [Bar(q.label, q.used, q.limit, f"{q.used} of at most {q.limit}") for q in quotas]
 
 
+def time_bar(budget: BudgetUse) -> Bar:
+    """The hours: used of the budget, travel in a lighter tone; over the budget (only
+    events the user committed to can take it there) it says by how much, and why."""
+    b = budget
+    used = f"{wording.minutes(b.used_minutes)} of {wording.minutes(b.limit_minutes)}"
+    travel = f"{wording.minutes(b.travel_minutes)} of it travel"
+    over = over_budget(b)
+    if not over:
+        return Bar("Time", b.used_minutes, b.limit_minutes, f"{used}, {travel}", b.travel_minutes)
+    return Bar(
+        "Time",
+        b.used_minutes,
+        b.limit_minutes,
+        f"{used}: over by {wording.minutes(b.over_minutes)}",
+        b.travel_minutes,
+        tip=f"{used} ({travel}): {over}.",
+    )
+
+
 def bars_for(budget: BudgetUse) -> list[Bar]:
     b = budget
     bars = [
-        Bar(
-            "Time",
-            b.used_minutes,
-            b.limit_minutes,
-            f"{wording.minutes(b.used_minutes)} of {wording.minutes(b.limit_minutes)}, "
-            f"{wording.minutes(b.travel_minutes)} of it travel",
-            b.travel_minutes,
-        ),
+        time_bar(b),
         Bar("Events", b.events, b.max_events, f"{b.events} of {b.max_events}"),
         Bar("Evenings out", b.evenings, b.max_evenings, f"{b.evenings} of {b.max_evenings}"),
     ]
@@ -96,6 +112,23 @@ class BudgetPanel(QWidget):
 
     def bars(self) -> list[Bar]:
         return list(self._bars)
+
+    def tip_at(self, y: int) -> str:
+        """The whole story of the bar at height ``y``, "" when it has none."""
+        row = (y - 4) // self.ROW
+        return self._bars[row].tip if 0 <= row < len(self._bars) else ""
+
+    def event(self, event: QEvent) -> bool:
+        """A bar's whole story on hover, where it has one."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            tip = self.tip_at(event.pos().y())
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
 
     def sizeHint(self) -> QSize:
         return QSize(360, self.ROW * max(4, len(self._bars)) + 8)

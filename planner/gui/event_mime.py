@@ -15,6 +15,7 @@ from PySide6.QtCore import QMimeData
 
 from planner.core.calendars.attend_list import events_to_ics
 from planner.core.model import Event
+from planner.core.text import wording
 
 KEY_MIME = "application/x-planner-event-key"
 ICS_MIME = "text/calendar"
@@ -26,7 +27,7 @@ def mime_for(event: Event) -> QMimeData:
     mime.setData(KEY_MIME, event.key.encode("utf-8"))
     mime.setData(ICS_MIME, events_to_ics([event], event.summary))
     start = event.start
-    mime.setText(f"{event.summary} ({start:%a %d %b %H:%M}–{event.end:%H:%M})")
+    mime.setText(f"{event.summary} ({wording.moment(start)}–{wording.clock(event.end)})")
     return mime
 
 

@@ -38,6 +38,7 @@ from planner.core.saved import (
 )
 from planner.core.session import Session, State
 from planner.core.storage import preferences
+from planner.core.storage.file_copies import copy_moment
 from planner.gui.actions import make_action
 
 
@@ -282,6 +283,11 @@ def restore_report(restored: Restored) -> list[str]:
             said.append(f"Your settings file {target} now holds the backup's{previous}.")
         case SettingsOutcome.INVALID | SettingsOutcome.UNWRITABLE:
             said.append(f"Settings in the backup not used: {settings.problem}")
+    for path, read_at in restored.from_copies:
+        said.append(
+            f"{source_name(path)} is not on this computer: it is planned from its copy in "
+            f"the backup, read {copy_moment(read_at)}."
+        )
     for path in restored.missing:
         said.append(
             f"{path} is not on this computer: put it back, or remove "

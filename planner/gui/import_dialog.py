@@ -38,6 +38,7 @@ from planner.core.calendars.preview import Preview, preview_file
 from planner.core.calendars.reading import IcsError
 from planner.core.model import ROLES, Problem, Role
 from planner.core.storage.preferences import is_role, remember_role, remembered_role
+from planner.core.text import wording
 from planner.gui.background import ProgressJob, describe_error, run_with_progress
 
 ROLE_LABELS = {"commitments": "Commitments", "candidates": "Candidates"}
@@ -80,7 +81,7 @@ def describe(preview: Preview) -> str:
 
 
 def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
+    return wording.short_date(value, year=True, named=False)
 
 
 def _plain_tooltip(text: str) -> str:

@@ -39,6 +39,7 @@ from planner.core.planning.week import WeekData
 from planner.core.session import Change, Session, State
 from planner.core.settings import Settings
 from planner.core.storage.store import StoreError
+from planner.core.text import wording
 from planner.gui.background import describe_error, run_in_background
 from planner.gui.candidate_filter import CandidateFilterProxy
 from planner.gui.candidate_model import KEY_ROLE, CandidateTableModel, plan_stars
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
             parts.date_picker,
         )
         self.notice, self.changes, self.week_view = parts.notice, parts.changes, parts.week_view
+        self.problems = parts.problems
         self.budget, self.streak, self.quick_add = parts.budget, parts.streak, parts.quick_add
         self.filters, self.table, self.details = parts.filters, parts.table, parts.details
         arranged = arrange(self, parts, week_day, self.go_week)
@@ -314,19 +316,24 @@ class MainWindow(QMainWindow):
         b = plan.budget
         start = week_of(self._day, settings)
         end = start + timedelta(days=6)
+        heading = wording.long_date(start, named=False)
         self.headline.setText(
-            f"Week of {start:%d %B %Y}: {b.events} event{'s' if b.events != 1 else ''} planned"
+            f"Week of {heading}: {b.events} event{'s' if b.events != 1 else ''} planned"
             if plan.decisions
-            else f"Week of {start:%d %B %Y}: no candidate events"
+            else f"Week of {heading}: no candidate events"
         )
-        self.subline.setText(report.summary_line(plan) + f"  ({start:%a %d %b} – {end:%a %d %b})")
-        self.setWindowTitle(f"planner — week of {start:%d %b %Y}")
+        days = f"{wording.short_date(start)} – {wording.short_date(end)}"
+        self.subline.setText(f"{report.summary_line(plan)}  ({days})")
+        self.setWindowTitle(
+            f"planner — week of {wording.short_date(start, year=True, named=False)}"
+        )
         proof = "optimal" if plan.optimal else "best found (time limit), not proven optimal"
         message = f"Planned {len(plan.decisions)} candidates in {plan.solve_seconds:.2f} s: {proof}"
         if week.problems:
             message += f" · {len(week.problems)} problem(s) reading calendars (see tooltip)"
-            self.statusBar().setToolTip("\n".join(str(p) for p in week.problems))
+        self.statusBar().setToolTip("\n".join(str(p) for p in week.problems))
         self.statusBar().showMessage(message)
+        self.problems.show_notices(report.notices(plan, week.problems))
         if not selected:
             self._scroll_to_evening()
         self.select_event(selected)

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 
 from planner.core.model import Event, Place
 from planner.core.settings import Settings
+from planner.core.text import wording
 from planner.core.text.quick_add import (
     Parsed,
     Part,
@@ -68,7 +69,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def day_text(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+    return wording.short_date(day)
 
 
 def place_text(place: Place) -> str:

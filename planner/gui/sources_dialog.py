@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from planner.core.model import is_feed, source_name
 from planner.core.session import Session
 from planner.core.storage.sources import SourceRecord
+from planner.core.text import wording
 
 ROLE_NAMES = {"commitments": "My commitments", "candidates": "Events I might attend"}
 
@@ -48,7 +49,7 @@ def status_text(location: str, record: SourceRecord | None, now: datetime) -> st
 
 def _when(moment: datetime, now: datetime) -> str:
     local = moment.astimezone(now.tzinfo)
-    return f"{local:%H:%M}" if local.date() == now.date() else f"{local:%a %d %b %H:%M}"
+    return wording.clock(local) if local.date() == now.date() else wording.moment(local)
 
 
 class SourcesDialog(QDialog):

@@ -53,6 +53,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
+from planner.core.text import wording
 from planner.gui.calendar_item import CalendarItem, ItemKind, Segment, WeekSegments, split_week
 
 K = ItemKind
@@ -512,7 +513,7 @@ class WeekView(QWidget):
         if item.all_day:
             return f"{item.title}\nall day"
         s, e = item.start.astimezone(self._tz), item.end.astimezone(self._tz)
-        text = f"{item.title}\n{s:%a %d %b} {s:%H:%M}–{e:%H:%M}"
+        text = f"{item.title}\n{wording.moment(s)}–{wording.clock(e)}"
         return f"{text}\n{item.detail}" if item.detail else text
 
     # ----------------------------------------------------------------- painting
@@ -589,7 +590,7 @@ class WeekView(QWidget):
         diameter, cy = fmb.height() + 6, geo.header_h / 2
         for day in range(7):
             when = self._week_start + timedelta(day)
-            name = f"{when:%a}"
+            name = wording.day(when)
             total = fm.horizontalAdvance(name) + 6 + diameter
             x = geo.x(day) + (geo.day_w - total) / 2
             p.setFont(geo.font)

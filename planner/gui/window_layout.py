@@ -37,7 +37,7 @@ from planner.gui.changes_panel import ChangesPanel
 from planner.gui.details_panel import DetailsPanel
 from planner.gui.event_mime import can_take
 from planner.gui.filter_bar import FilterBar
-from planner.gui.notice_bar import NoticeBar
+from planner.gui.notice_bar import NoticeBar, ProblemsBar
 from planner.gui.quick_add_field import QuickAddField
 from planner.gui.stars_delegate import StarsDelegate
 from planner.gui.week_view import WeekView
@@ -53,6 +53,7 @@ class Parts:
     headline: QLabel
     subline: QLabel
     date_picker: QDateEdit
+    problems: ProblemsBar
     notice: NoticeBar
     changes: ChangesPanel
     week_view: WeekView
@@ -85,6 +86,7 @@ def make_parts(proxy: QAbstractItemModel, now: datetime | None) -> Parts:
         headline=headline,
         subline=subline,
         date_picker=QDateEdit(),
+        problems=ProblemsBar(),
         notice=NoticeBar(),
         changes=ChangesPanel(),
         week_view=week_view,
@@ -165,6 +167,7 @@ def arrange(
     layout = QVBoxLayout(body)
     layout.setContentsMargins(10, 8, 10, 6)
     layout.addLayout(header)
+    layout.addWidget(parts.problems)
     layout.addWidget(parts.notice)
     layout.addWidget(parts.changes)
     layout.addWidget(split, 1)

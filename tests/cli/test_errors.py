@@ -96,14 +96,21 @@ def test_an_expected_failure_is_one_line_with_its_exit_status(
     assert not log_file.exists()  # nothing went wrong with planner itself
 
 
-def test_the_plan_command_writes_its_problems_as_sentences(tmp_path, capsys, log_file):
+def test_the_plan_command_writes_its_problems_as_data(tmp_path, capsys, log_file):
+    """An event skipped is a warning: the calendar was read, so the exit status is 0."""
     feed = tmp_path / "feed.ics"
     feed.write_bytes(calendar(GOOD, NO_START))
     code = main(["plan", "--candidates", str(feed), "--week", "2026-11-23", "--json"])
     out = capsys.readouterr()
     assert code == 0
     assert json.loads(out.out)["problems"] == [
-        f"{feed}:9: skipped 'No start': it has no start time (DTSTART)"
+        {
+            "source": str(feed),
+            "line": 9,
+            "severity": "warning",
+            "text": "skipped 'No start': it has no start time (DTSTART)",
+            "message": f"{feed}:9: skipped 'No start': it has no start time (DTSTART)",
+        }
     ]
     assert f"planner: warning: {feed}:9: skipped 'No start'" in out.err
 

@@ -148,7 +148,7 @@ def fails_keeping_copy(store: Store, source: Source, **options: object) -> str:
     result = refresh(store, source, later, **options)  # type: ignore[arg-type]
     assert not result.changed
     assert result.next_refresh == later + timedelta(minutes=15)
-    assert result.error.endswith("; keeping the copy from Mon 05 May 09:00"), result.error
+    assert result.error.endswith("; keeping the copy from Mon 5 May 09:00"), result.error
     assert keys(store, source) == before
     assert store.feed_body(source.path) == calendar(HDI, PMI)
     record = store.source_record(source.path)

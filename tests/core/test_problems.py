@@ -109,7 +109,7 @@ def test_the_parse_cache_gives_back_the_same_problems(tmp_path, monkeypatch):
     assert [(p.line, p.severity) for p in again.problems] == [(9, Severity.WARNING)]
 
 
-def test_the_json_problems_stay_sentences():
+def test_the_json_problems_carry_their_parts_and_their_sentence():
     settings = Settings()
     plan = plan_week([], [], settings, date(2026, 11, 24))
     problems = [
@@ -117,8 +117,20 @@ def test_the_json_problems_stay_sentences():
         Problem("feed.ics", "skipped 'X': why", line=12),
     ]
     assert plan_json(plan, problems)["problems"] == [
-        "work.ics: file not found",
-        "feed.ics:12: skipped 'X': why",
+        {
+            "source": "work.ics",
+            "line": None,
+            "severity": "error",
+            "text": "file not found",
+            "message": "work.ics: file not found",
+        },
+        {
+            "source": "feed.ics",
+            "line": 12,
+            "severity": "warning",
+            "text": "skipped 'X': why",
+            "message": "feed.ics:12: skipped 'X': why",
+        },
     ]
     assert plan_json(plan)["problems"] == []
 

@@ -503,7 +503,7 @@ ENGLISH: list[Case] = [
             "20:30",
             "Torys LLP",
             "79 Wellington St W",
-            notes=("“12/3” read as month/day: 3 December",),
+            notes=("“12/3” read as month/day, 3 December: nearer than 12 March 2027",),
         ),
     ),
     (

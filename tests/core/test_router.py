@@ -654,3 +654,99 @@ def test_arrive_and_depart_agree_on_the_router_time(server):
     by, _ = routed.trip(WHITBY, MARKHAM, TravelMode.DRIVE, arrive=at(11) + timedelta(hours=1))
     assert there.minutes == by.minutes
     assert server.count == 1
+
+
+# --- what a plan says about its router ------------------------------------------
+
+
+def test_a_router_that_refuses_is_said_once_in_one_sentence(refused_url):
+    routed = RoutedTravel(OsrmRouter(refused_url, timeout=TIMEOUT))
+    for place in (DOWNTOWN, MARKHAM, NEARBY):
+        routed.trip(WHITBY, place, TravelMode.DRIVE, depart=at(11))
+    assert routed.problems() == [
+        f"The router at {refused_url} did not answer (connection refused); "
+        "travel times are estimates."
+    ]
+
+
+def test_the_sentence_names_the_server_without_credentials_or_path(server):
+    server.failure = "500"
+    routed = RoutedTravel(OsrmRouter(f"{server.url}/osrm", timeout=TIMEOUT))
+    routed.trip(WHITBY, DOWNTOWN, TravelMode.DRIVE, depart=at(11))
+    assert routed.problems() == [
+        f"The router at {server.url} answered HTTP 500; travel times are estimates."
+    ]
+    host = server.url.removeprefix("http://")
+    secret = RoutedTravel(OsrmRouter(f"http://me:secret@{host}", timeout=TIMEOUT))
+    secret.trip(WHITBY, DOWNTOWN, TravelMode.DRIVE, depart=at(11))
+    (said,) = secret.problems()
+    assert said.startswith(f"The router at {server.url} ") and "secret" not in said
+
+
+def test_a_router_that_failed_after_answering_says_some_times_are_estimates(server):
+    routed = RoutedTravel(osrm(server))
+    _, source = routed.trip(WHITBY, DOWNTOWN, TravelMode.DRIVE, depart=at(11))
+    assert source == "router" and routed.problems() == []
+    server.failure = "slow"
+    _, source = routed.trip(WHITBY, MARKHAM, TravelMode.DRIVE, depart=at(11))
+    assert source == "estimate"
+    assert routed.problems() == [
+        f"The router at {server.url} did not answer within {TIMEOUT:g} s; "
+        "some travel times are estimates."
+    ]
+
+
+def test_a_route_the_server_does_not_know_is_no_outage(server):
+    server.failure = "no_route"
+    routed = RoutedTravel(osrm(server))
+    routed.trip(WHITBY, DOWNTOWN, TravelMode.DRIVE, depart=at(11))
+    assert routed.problems() == []
+
+
+def test_the_plan_carries_the_router_problem(refused_url):
+    from datetime import date
+
+    from planner.core.model import Event, Severity
+    from planner.core.planning.plan import plan_week
+    from planner.core.settings import Settings
+    from planner.core.travel.service import TravelService
+
+    settings = Settings(home=WHITBY, routing=RoutingSettings("osrm", refused_url, TIMEOUT))
+    mixer = Event("m", "Mixer", at(18), at(20), place=DOWNTOWN)
+    plan = plan_week([], [mixer], settings, date(2026, 11, 24))
+    (problem,) = plan.problems
+    assert problem.severity is Severity.WARNING and problem.source == ""
+    assert problem.text.startswith(f"The router at {refused_url} did not answer")
+    quiet = plan_week([], [mixer], Settings(home=WHITBY), date(2026, 11, 24))
+    assert quiet.problems == ()
+    assert TravelService(Settings()).routing_problems() == []
+
+
+def test_each_plan_says_what_its_own_trips_met(server):
+    """A shared router outlives plans: a plan made while the breaker is open says the
+    server failed (without asking it), and one made after the server came back says
+    nothing, although the router remembers the old failure."""
+    from planner.core.travel.router import PlanRouting
+
+    server.failure = "500"
+    clock = FakeClock()
+    shared = RoutedTravel(osrm(server), breaker_seconds=60, pair_retry_seconds=60, clock=clock)
+    pairs = [(WHITBY, DOWNTOWN), (WHITBY, MARKHAM), (WHITBY, NEARBY)]
+    first = PlanRouting(shared)
+    for a, b in pairs:
+        first.trip(a, b, TravelMode.DRIVE, depart=at(11))
+    assert server.count == 3 and first.problems()[0].endswith("travel times are estimates.")
+
+    second = PlanRouting(shared)
+    _, source = second.trip(DOWNTOWN, MARKHAM, TravelMode.DRIVE, depart=at(11))
+    assert source == "estimate" and server.count == 3  # the breaker answered, not the server
+    assert second.problems() == first.problems()
+
+    server.failure = ""
+    clock.now += 61
+    third = PlanRouting(shared)
+    for a, b in pairs:
+        _, source = third.trip(a, b, TravelMode.DRIVE, depart=at(11))
+        assert source == "router"
+    assert third.problems() == []
+    assert shared.problems()[0].startswith("The router at")  # the process remembers

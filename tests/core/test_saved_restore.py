@@ -179,3 +179,27 @@ def test_a_backup_holds_the_settings_file_as_it_is_now(store, settings_file, tmp
     with pytest.raises(BackupError) as own:
         back_up(store, store.path, settings_file)
     assert own.value.bad_target
+
+
+def test_back_up_copies_the_calendar_files_and_restore_names_those_planned_from_copies(
+    store, tmp_path
+):
+    from planner.core.model import Source
+    from planner.core.saved import back_up
+    from tests.feed_server import calendar, vevent
+
+    folder = tmp_path / "calendars"
+    folder.mkdir()
+    copied, uncopied = folder / "work.ics", folder / "old.ics"
+    copied.write_bytes(calendar(vevent("w", "Work", "20261124T090000", "20261124T170000")))
+    store.save_sources([Source(str(copied), "commitments"), Source(str(uncopied), "candidates")])
+    target = tmp_path / "backup.sqlite3"
+    # old.ics is gone already and was never read: the backup cannot hold it, and says so.
+    assert back_up(store, target, None, now=NOW) == (
+        "old.ics is not on this computer: its copy was not refreshed"
+    )
+    copied.unlink()
+    with Store.open(tmp_path / "elsewhere" / "planner.sqlite3") as other:
+        restored = restore_backup(other, target, settings_path=None)
+    assert restored.from_copies == ((str(copied), NOW),)
+    assert restored.missing == (str(uncopied),)

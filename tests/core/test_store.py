@@ -105,7 +105,7 @@ def test_a_version_1_database_is_migrated_keeping_its_data(tmp_path):
     db.close()
 
     with Store.open(path) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == SCHEMA_VERSION
         assert store.load_choices() == Choices(frozenset({"hdi"}), frozenset(), {"hdi": 5})
         assert store.notes() == {"hdi": "meet Ana"}
         assert store.load_sources() == (Source("/cal/work.ics", "commitments"),)
@@ -114,6 +114,7 @@ def test_a_version_1_database_is_migrated_keeping_its_data(tmp_path):
         assert record.refresh == timedelta(hours=4)
         assert (record.etag, record.has_copy, record.next_refresh) == ("", False, None)
         assert store.history(at(1, 0), at(31, 0)) == []
+        assert store.file_copy("/cal/work.ics") is None  # no copy yet: read when next planned
         assert store.integrity_check() == "ok"
 
 

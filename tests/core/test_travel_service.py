@@ -76,8 +76,8 @@ def test_the_users_rush_hour_curve_is_used():
 
 def test_router_answers_when_configured_and_says_so():
     class FakeRouted:
-        def trip(self, a, b, mode, *, depart=None, arrive=None):
-            return Trip(a, b, mode, 33, 40.0), "router"
+        def trip_explained(self, a, b, mode, *, depart=None, arrive=None):
+            return Trip(a, b, mode, 33, 40.0), "router", None
 
     service = TravelService(settings(), router=FakeRouted())
     trip = service.trip(HOME, MARS, depart=TUESDAY_5PM)

@@ -393,7 +393,7 @@ def test_backup_then_restore_into_a_fresh_data_folder(user, tmp_path):
     result = user.run("backup", str(backup), "--settings", str(settings))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"Backed up to {backup}: 2 decisions (1 committed, 1 refused")
-    assert "1 calendar (0 feeds), 1 typed event" in result.stdout
+    assert "1 calendar (0 feeds, 1 file copy), 1 typed event" in result.stdout
     assert f"With the settings file {settings}." in result.stdout
 
     fresh = User(tmp_path / "new-computer")
@@ -418,6 +418,71 @@ def test_backup_then_restore_into_a_fresh_data_folder(user, tmp_path):
     assert own_settings.read_text() == settings.read_text()
     saved = sorted((fresh.root / "data").glob("before-restore-*.sqlite3"))
     assert len(saved) == 1 and str(saved[0]) in again.stdout
+
+
+def online_at(uid: str, summary: str, day: date, hour: int) -> str:
+    return vevent(uid, summary, at(day, hour), at(day, hour + 1), "LOCATION:Online (Zoom)")
+
+
+def test_a_backup_moves_the_calendar_files_to_a_computer_without_them(user, tmp_path):
+    monday = date.fromisoformat(REFERENCE)
+    folder = tmp_path / "calendars"
+    folder.mkdir()
+    work = folder / "work.ics"
+    work.write_bytes(
+        calendar(
+            *(
+                vevent(
+                    f"work-{n}", "Work", at(monday + timedelta(n), 9), at(monday + timedelta(n), 17)
+                )
+                for n in range(5)
+            ),
+            vevent(
+                "course", "Course", at(monday + timedelta(1), 18), at(monday + timedelta(1), 21)
+            ),
+        )
+    )
+    events = folder / "events.ics"
+    events.write_bytes(
+        calendar(
+            online_at("clash", "Talk during the course", monday + timedelta(1), 19),
+            online_at("lunch", "Lunch talk", monday + timedelta(2), 12),
+            online_at("evening", "Evening talk", monday + timedelta(3), 19),
+        )
+    )
+    for path, role in ((work, "commitments"), (events, "candidates")):
+        assert user.run("sources", "add", str(path), "--role", role).returncode == 0
+    before = json.loads(user.run("plan", "--week", REFERENCE, "--json").stdout)
+    backup = tmp_path / "planner-backup.sqlite3"
+    backed = user.run("backup", str(backup))
+    assert backed.returncode == 0, backed.stderr
+    assert "2 calendars (0 feeds, 2 file copies)" in backed.stdout
+
+    for path in (work, events):
+        path.unlink()  # the new computer has neither file
+    fresh = User(tmp_path / "new-computer")
+    restored = fresh.run("restore", str(backup))
+    assert restored.returncode == 0, restored.stderr
+    assert "2 calendars (0 feeds, 2 file copies)" in restored.stdout
+    assert "work.ics is not on this computer: planned from its copy in the backup" in (
+        restored.stdout
+    )
+    assert "put it back" not in restored.stderr
+    listed = fresh.run("sources").stdout
+    assert "not on this computer: planned from its copy read" in listed
+
+    plan = fresh.run("plan", "--week", REFERENCE, "--json")
+    assert plan.returncode == 0, plan.stderr
+    after = json.loads(plan.stdout)
+    assert after["candidates"] == before["candidates"]
+    statuses = {c["uid"]: (c["status"], c["reason_code"]) for c in after["candidates"]}
+    assert statuses["clash"] == ("left_out", "conflict")  # the commitments were read
+    assert statuses["evening"][0] == "chosen"
+    copied = [p for p in after["problems"] if "is not on this computer; using the copy" in p]
+    assert [p.split(";")[0] for p in copied] == [
+        "work.ics is not on this computer",
+        "events.ics is not on this computer",
+    ]
 
 
 def test_restore_changes_the_settings_file_only_when_asked_and_keeps_the_old_one(user, tmp_path):

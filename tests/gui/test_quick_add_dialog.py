@@ -102,6 +102,35 @@ def test_assumed_parts_are_italic_with_a_warning_icon_and_the_assumption_as_tool
     assert cell(dialog, 0, START, Qt.ItemDataRole.FontRole) is None
 
 
+def test_the_misreads_of_the_report_are_read_right_and_their_guesses_marked(qtbot):
+    dialog = open_dialog(
+        qtbot,
+        "Drinks with Sam tonight 9pm\n"
+        "Agile Tour Thu 09:00-17:00 $150 #professional\n"
+        "Party 10/12 7pm\n"
+        "Standup Fri 9am on Whereby\n",
+    )
+    rows = [
+        [cell(dialog, row, column) for column in (TITLE, DAY, START, PLACE, COST)]
+        for row in range(dialog.model.rowCount())
+    ]
+    assert rows == [
+        ["Drinks with Sam", "Mon 23 Nov", "21:00", "", ""],
+        ["Agile Tour", "Thu 26 Nov", "09:00", "", "$150"],
+        ["Party", "Thu 10 Dec", "19:00", "", ""],
+        ["Standup", "Fri 27 Nov", "09:00", "Whereby", ""],
+    ]
+    party = 2
+    assert not cell(dialog, party, DAY, Qt.ItemDataRole.DecorationRole).isNull()
+    assert "read as day/month, 10 December: nearer than 12 October 2027" in cell(
+        dialog, party, DAY, Qt.ItemDataRole.ToolTipRole
+    )
+    # What the lines said is not marked: Sam's day, the price, the platform.
+    assert cell(dialog, 0, DAY, Qt.ItemDataRole.DecorationRole) is None
+    assert cell(dialog, 1, COST, Qt.ItemDataRole.DecorationRole) is None
+    assert cell(dialog, 3, PLACE, Qt.ItemDataRole.DecorationRole) is None
+
+
 def test_lines_that_could_not_be_read_are_listed_with_the_reason(qtbot):
     dialog = open_dialog(qtbot)
 

@@ -349,3 +349,35 @@ def test_a_feed_subscribed_with_the_background_writer_is_fetched_at_once(qtbot, 
     assert [path for path, _ in site.requests].count("/feed.ics") == 1
     window.close()
     window.session.writer.close()
+
+
+def test_a_backup_of_an_imported_file_is_planned_from_its_copy_where_the_file_is_gone(
+    qtbot, store, tmp_path
+):
+    talks = tmp_path / "talks.ics"
+    talks.write_bytes(
+        calendar(
+            vevent(
+                "copied-talk",
+                "Copied talk",
+                "20261124T120000",
+                "20261124T130000",
+                "LOCATION:online",
+            )
+        )
+    )
+    window = open_window(qtbot, store)
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        window.session.add_sources([(talks, "candidates")])
+    assert "copied-talk" in keys(window)
+    backup = tmp_path / "backup.sqlite3"
+    window.files.back_up(str(backup))  # waits for the writes, then copies what changed
+    assert store.copied_files() == {str(talks.resolve())}
+
+    talks.unlink()  # another computer, without the file
+    with Store.open(tmp_path / "elsewhere" / "planner.sqlite3") as fresh:
+        other = open_window(qtbot, fresh)
+        assert "copied-talk" not in keys(other)
+        with qtbot.waitSignal(other.planned, timeout=30_000):
+            other.files.restore(str(backup), confirm=False)
+        assert "copied-talk" in keys(other)

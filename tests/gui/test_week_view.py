@@ -397,7 +397,7 @@ def test_tooltip_shows_the_item_tooltip_or_title_and_time(view, qtbot):
             item("b", K.COMMITMENT, at(2, 9), at(2, 10), title="Standup"),
         ],
     )
-    for key, expected in (("a", "Meetup\nvalue 8"), ("b", "Standup\nWed 03 Dec 09:00–10:00")):
+    for key, expected in (("a", "Meetup\nvalue 8"), ("b", "Standup\nWed 3 Dec 09:00–10:00")):
         rect = view.item_rect(key)
         assert rect is not None
         pos = center(rect)

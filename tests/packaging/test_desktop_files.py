@@ -226,6 +226,33 @@ def test_install_and_uninstall_into_a_prefix(tmp_path):
     assert [f for f in files if f.exists()] == []
 
 
+def test_install_says_when_it_skipped_the_ics_association(tmp_path):
+    """Without xdg-mime (xdg-utils), or with --prefix, the files go in and the script says
+    that .ics files were not associated, and why."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for tool in ("dirname", "sed", "install", "chmod", "mv", "rm"):
+        found = shutil.which(tool)
+        assert found is not None, tool
+        (tools / tool).symlink_to(found)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = isolated_env(home) | {"PATH": str(tools)}
+    bash = shutil.which("bash")
+    assert bash is not None
+    result = run(bash, INSTALL, env=env)
+    assert result.returncode == 0, result.stderr
+    assert all(f.is_file() for f in installed_files(home / ".local" / "share"))
+    assert "skipped the .ics association: xdg-mime was not found" in result.stdout
+    assert "xdg-utils" in result.stdout
+
+    staged = run(INSTALL, "--prefix", tmp_path / "usr", env=isolated_env(home))
+    assert staged.returncode == 0, staged.stderr
+    assert "skipped the .ics association: it applies to your own data folder only" in (
+        staged.stdout
+    )
+
+
 def test_install_refuses_a_command_the_desktop_entry_cannot_quote(tmp_path):
     result = run(
         INSTALL, "--prefix", tmp_path, "--exec", "/opt/my apps/planner", env=isolated_env(tmp_path)

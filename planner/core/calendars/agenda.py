@@ -18,29 +18,13 @@ from __future__ import annotations
 import html
 import re
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from planner.core.model import Decision, Event, Plan, Reason, Status, Trip, is_flexible
 from planner.core.text import wording
 
-# English names on purpose: Qt sets the C locale from the environment, and the
-# agenda's sentences are English, so strftime's %A could mix two languages.
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _LINKABLE = ("http://", "https://", "mailto:")
 _NOTE_CHARS = 220
 _TEXT_WIDTH = 88
@@ -49,8 +33,9 @@ _TIME_WIDTH = 90
 
 
 def _date_words(day: date, *, year: bool = False) -> str:
-    text = f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
-    return f"{text} {day.year}" if year else text
+    # English names whatever the locale (Qt sets the C locale from the environment),
+    # written as everywhere else: "Monday 7 December".
+    return wording.long_date(day, year=year)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +244,7 @@ p { margin-top: 0; margin-bottom: 0; }
 p.week { color: #555555; margin-bottom: 4px; }
 p.summary { font-size: 10.5pt; margin-bottom: 6px; }
 p.none { font-size: 12pt; margin-top: 24px; }
+p.notice { font-weight: bold; color: #8a5a00; margin: 2px 0; }
 table { border-collapse: collapse; page-break-inside: avoid; break-inside: avoid; }
 table.visit { margin-top: 6px; margin-bottom: 6px; }
 td { vertical-align: top; padding-top: 2px; padding-bottom: 2px; }
@@ -351,7 +337,7 @@ def _dash(when: str) -> str:
     return re.sub(r"(?<=[\d…])-(?=[\d…])", "–", when)
 
 
-def agenda_html(plan: Plan, *, title: str | None = None) -> str:
+def agenda_html(plan: Plan, *, title: str | None = None, notices: Sequence[str] = ()) -> str:
     """The week's agenda as one self-contained, printable HTML page.
 
     Args:
@@ -359,6 +345,8 @@ def agenda_html(plan: Plan, *, title: str | None = None) -> str:
             exactly as in the .ics and CSV attend-lists.
         title: the page heading, for a user who prints agendas for others;
             by default "Agenda: week of ...".
+        notices: what the plan was made without (a calendar not read), one sentence
+            each, printed under the heading: a page on the fridge must say it too.
     """
     esc = html.escape
     heading, span = _heading(plan, title)
@@ -373,6 +361,7 @@ def agenda_html(plan: Plan, *, title: str | None = None) -> str:
         "<body>",
         f"<h1>{esc(heading)}</h1>",
         f'<p class="week">{esc(span)}</p>',
+        *(f'<p class="notice">⚠ {esc(notice)}</p>' for notice in notices),
     ]
     days = _days(plan)
     if not days:

@@ -141,12 +141,13 @@ def check_alone(
         return Verdict(Reason.CANCELLED, "the organiser cancelled it")
     if not week <= event.start < week + timedelta(days=7):
         return Verdict(
-            Reason.OUTSIDE_WEEK, f"it is on {event.start:%a %b %d}, outside the week planned"
+            Reason.OUTSIDE_WEEK,
+            f"it is on {wording.short_date(event.start)}, outside the week planned",
         )
     if settings.protect_weekends and event.start.weekday() >= 5:
         return Verdict(
             Reason.PROTECTED,
-            f"{event.start:%A} is protected: your rules keep weekends free",
+            f"{wording.weekday(event.start)} is protected: your rules keep weekends free",
             "fits only if you stop protecting weekends",
         )
     for start, end, label in protected_times(settings, week):
@@ -154,8 +155,8 @@ def check_alone(
             name = f" for {label}" if label else ""
             return Verdict(
                 Reason.PROTECTED,
-                f"{start:%A} {wording.clock(start)}-{wording.clock(end)} is kept free{name} "
-                "in your rules",
+                f"{wording.weekday(start)} {wording.clock(start)}-{wording.clock(end)} "
+                f"is kept free{name} in your rules",
                 "fits only if you give up that protected time",
             )
     clashes = where.clashes(event.start, event.end)
@@ -222,7 +223,8 @@ def check_alone(
         return Verdict(
             Reason.MONEY,
             f"costs {wording.money(event.cost)}, more than the {wording.money(max(0, money_room))}"
-            f" left of your {wording.money(limits.money)} for {event.start:%B}{earlier}",
+            f" left of your {wording.money(limits.money)} for "
+            f"{wording.month(event.start)}{earlier}",
         )
     if limits.per_category.get(event.category) == 0:
         return Verdict(Reason.QUOTA, f"your rules allow no {event.category} events")
@@ -232,7 +234,7 @@ def check_alone(
         return Verdict(
             Reason.QUOTA,
             f"your {limits.per_category_month[event.category]} {event.category} events for "
-            f"{event.start:%B} are used up ({done} in other weeks)",
+            f"{wording.month(event.start)} are used up ({done} in other weeks)",
         )
     return None
 
@@ -389,7 +391,7 @@ def plan_week(
     trips = _chain(chosen, legs_of, where)
     chosen_by_index = {o.index: o for o in chosen}
     decisions = []
-    used = travel_used = 0
+    used = travel_used = committed = 0
     for i, event in enumerate(events):
         value = value_of(event, settings, choices)
         opt = chosen_by_index.get(i)
@@ -421,6 +423,7 @@ def plan_week(
         )
         used += charged
         travel_used += trip_minutes
+        committed += charged if opt.pinned else 0
         verdict = verdicts.get(i) or Verdict(
             Reason.PINNED if opt.pinned else Reason.CHOSEN, _chosen_text(legs, opt.pinned)
         )
@@ -451,11 +454,13 @@ def plan_week(
             max_evenings=settings.max_evenings_out,
             money=sum(o.cost for o in chosen),
             money_limit=settings.monthly_money,
+            committed_minutes=committed,
         ),
         solve_seconds=solution.seconds,
         protected=protected,
         targets=_targets(limits, decisions),
         flexible=_flexible_results(settings, chosen, fits_on, misses, used),
+        problems=tuple(where.travel.routing_problems()),
     )
 
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from planner.core.model import Event, Plan, is_flexible
 from planner.core.settings import Settings
+from planner.core.text import wording
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,7 @@ def quota_use(plan: Plan, settings: Settings, history: Iterable[Event] = ()) -> 
             period = (
                 "this month"
                 if len(months) == 1
-                else f"in {first.replace(year=year, month=month, day=1):%B}"
+                else f"in {wording.month(first.replace(year=year, month=month, day=1))}"
             )
             used = sum(
                 1

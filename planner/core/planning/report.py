@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from planner.core.model import Decision, Plan, Problem, is_flexible
+from planner.core.model import BudgetUse, Decision, Plan, Problem, Severity, is_flexible
 from planner.core.text import wording
 
 
@@ -47,11 +47,26 @@ def decision_json(d: Decision) -> dict[str, Any]:
     }
 
 
+def unread(problems: Sequence[Problem]) -> list[Problem]:
+    """The calendars that could not be read at all: nothing of them is in the plan."""
+    return [p for p in problems if p.severity is Severity.ERROR]
+
+
+def notices(plan: Plan, problems: Sequence[Problem] = ()) -> list[str]:
+    """What the user must know before trusting the plan, one sentence each: every
+    calendar that could not be read (the plan is made without it: it may propose an
+    event that clashes with what it holds) and what went wrong while planning (a router
+    that did not answer). The terminal prints them above the summary; the window shows
+    them in a bar above the week."""
+    said = [f"Not read, so this plan is made without it: {p}" for p in unread(problems)]
+    return said + [str(p) for p in plan.problems]
+
+
 def plan_json(plan: Plan, problems: Sequence[Problem] = ()) -> dict[str, Any]:
     """The ``planner plan --json`` object; its keys are a documented contract.
 
-    ``problems`` are written as the sentences the terminal shows (strings), as they
-    always were: the contract predates :class:`Problem`.
+    ``problems`` holds those of reading the calendars, then the plan's own (a router
+    that did not answer), each as :meth:`Problem.as_json`.
     """
     b = plan.budget
     return {
@@ -70,6 +85,7 @@ def plan_json(plan: Plan, problems: Sequence[Problem] = ()) -> dict[str, Any]:
             "max_evenings": b.max_evenings,
             "money": b.money,
             "money_limit": b.money_limit,
+            "committed_minutes": b.committed_minutes,
         },
         "targets": [
             {
@@ -86,8 +102,21 @@ def plan_json(plan: Plan, problems: Sequence[Problem] = ()) -> dict[str, Any]:
             for f in plan.flexible
         ],
         "candidates": [decision_json(d) for d in plan.decisions],
-        "problems": [str(p) for p in problems],
+        "problems": [p.as_json() for p in (*problems, *plan.problems)],
     }
+
+
+def over_budget(budget: BudgetUse) -> str:
+    """``"over by 1 h 10 min because of events you committed to"``, or "" within budget.
+
+    Only events the user committed to can take a week over: the optimiser fits what it
+    chooses in what they leave (charging each trip as if alone, which can only
+    over-estimate), but keeps every committed event whatever it costs.
+    """
+    if not budget.over_minutes:
+        return ""
+    why = " because of events you committed to" if budget.committed_minutes else ""
+    return f"over by {wording.minutes(budget.over_minutes)}{why}"
 
 
 def summary_line(plan: Plan) -> str:
@@ -95,18 +124,23 @@ def summary_line(plan: Plan) -> str:
     b = plan.budget
     proof = "optimal" if plan.optimal else "best found, not proven optimal"
     money = f", {wording.money(b.money)} in tickets" if b.money else ""
+    over = over_budget(b)
     return (
         f"{b.events} of {len(plan.decisions)} events proposed ({proof}): "
         f"{wording.minutes(b.used_minutes)} of your {wording.minutes(b.limit_minutes)} "
-        f"(travel {wording.minutes(b.travel_minutes)}), {b.evenings} of "
-        f"{b.max_evenings} evenings out{money}."
+        f"(travel {wording.minutes(b.travel_minutes)}){': ' + over + ';' if over else ','} "
+        f"{b.evenings} of {b.max_evenings} evenings out{money}."
     )
 
 
-def plan_table(plan: Plan, width: int | None = None) -> str:
-    """A readable table: the proposed events first, then every other one with its reason."""
+def plan_table(plan: Plan, width: int | None = None, problems: Sequence[Problem] = ()) -> str:
+    """A readable table: what the user must know first (:func:`notices`), the summary,
+    the proposed events, then every other one with its reason."""
     width = width or min(120, shutil.get_terminal_size((100, 20)).columns)
-    lines = [f"Week of {plan.week_start:%A %d %B %Y} ({plan.timezone})", summary_line(plan), ""]
+    lines = [f"Week of {wording.long_date(plan.week_start)} ({plan.timezone})"]
+    for notice in notices(plan, problems):
+        lines += textwrap.wrap(notice, width - 2, initial_indent="! ", subsequent_indent="  ")
+    lines += [summary_line(plan), ""]
     lines.append("PROPOSED")
     for d in plan.chosen:
         lines.append(f"  {wording.span(d.event):<18} {d.event.summary}")

@@ -255,7 +255,7 @@ class CategoryPerMonth(Cap[tuple[str, tuple[int, int]]]):
         n = len(self.members(option, chosen))
         return Verdict(
             self.reason,
-            f"{n + done} {option.category} event(s) in {option.event.start:%B} already "
+            f"{n + done} {option.category} event(s) in {wording.month(option.event.start)} already "
             f"({done} in other weeks), your limit is "
             f"{self.limits.per_category_month[option.category]} a month",
             f"fits if you allowed more {option.category} events a month",
@@ -285,7 +285,8 @@ class MoneyPerMonth(Cap[tuple[int, int]]):
         tickets = sum(c.cost for c in self.members(option, chosen)) + option.cost + spent
         return Verdict(
             self.reason,
-            f"would bring {option.event.start:%B}'s tickets to {wording.money(tickets)},"
+            f"would bring {wording.month(option.event.start)}'s tickets to "
+            f"{wording.money(tickets)},"
             f" over your {wording.money(self.limits.money)} a month",
         )
 

@@ -3,8 +3,8 @@
 - :mod:`.store`: the :class:`~.store.Store` facade the rest of planner calls, over
   :mod:`.database` (connection, pragmas, migrations, transactions), :mod:`.codec`
   (events as text), :mod:`.decisions`, :mod:`.state` (what the session saves),
-  :mod:`.sources` (calendars and feed copies), :mod:`.history`, :mod:`.parse_cache`
-  and :mod:`.backups`;
+  :mod:`.sources` (calendars and feed copies), :mod:`.file_copies` (the last read
+  copy of each imported file), :mod:`.history`, :mod:`.parse_cache` and :mod:`.backups`;
 - :mod:`.writer`: writes inline (CLI) or on one background thread in order (window);
 - :mod:`.feeds`: calendars at a URL, fetched politely and merged into the store;
 - :mod:`.preferences`: answers given in the window (geocoding consent, import roles).

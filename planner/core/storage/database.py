@@ -127,6 +127,17 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (path, zone, window_start, window_end)
     );
     """,
+    # 3: the last read copy of each imported calendar file, so that a backup holds it.
+    """
+    CREATE TABLE file_copies (
+        source_id INTEGER PRIMARY KEY REFERENCES sources (id) ON DELETE CASCADE,
+        mtime_ns INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        read_at TEXT NOT NULL,
+        body BLOB NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

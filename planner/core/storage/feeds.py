@@ -43,6 +43,7 @@ from planner.core.model import FEED_SCHEMES, Event, Place, Problem, Source, Stat
 from planner.core.storage.codec import utc_text
 from planner.core.storage.sources import DEFAULT_REFRESH, SourceRecord, VersionedEvent
 from planner.core.storage.store import Store
+from planner.core.text import wording
 
 _log = logging.getLogger(__name__)
 
@@ -313,7 +314,7 @@ def _check_calendar(fetched: _Fetched, host: str) -> None:
 def _keeping(message: str, record: SourceRecord, zone: ZoneInfo) -> str:
     if record.has_copy and record.fetched_at is not None:
         when = record.fetched_at.astimezone(zone)
-        return f"{message}; keeping the copy from {when:%a %d %b %H:%M}"
+        return f"{message}; keeping the copy from {wording.moment(when)}"
     return f"{message}; there is no earlier copy"
 
 
@@ -480,10 +481,10 @@ def _venue(place: Place) -> str:
 def _moment(event: Event, other: Event | None = None) -> str:
     """``"Fri 17:30"``; with the date ("Fri 24 May 17:30") when ``other`` is in another week."""
     start = event.start
-    text = f"{start:%a}"
+    text = wording.day(start)
     if other is not None and _monday(start) != _monday(other.start.astimezone(start.tzinfo)):
-        text += f" {start.day} {start:%b}"
-    return text if event.all_day else f"{text} {start:%H:%M}"
+        text = wording.short_date(start)
+    return text if event.all_day else f"{text} {wording.clock(start)}"
 
 
 def _monday(when: datetime) -> date:

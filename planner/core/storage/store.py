@@ -15,6 +15,7 @@ calendar facade sits over its backend:
   merged events and their changes;
 - :mod:`~planner.core.storage.history`: planned and attended weeks;
 - :mod:`~planner.core.storage.parse_cache`: parsed calendar files;
+- :mod:`~planner.core.storage.file_copies`: the last read copy of each imported file;
 - :mod:`~planner.core.storage.backups`: export and checked import.
 
 Other modules import the records, the codec and the schema from the module
@@ -31,13 +32,14 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from planner.core.model import Choices, Event, Plan, Source
-from planner.core.storage import backups, decisions, history, parse_cache, state
+from planner.core.storage import backups, decisions, file_copies, history, parse_cache, state
 from planner.core.storage import sources as calendar_rows  # "sources" is a parameter name
 from planner.core.storage.database import (
     Database,
     StoreError,
 )
 from planner.core.storage.decisions import DecisionKind
+from planner.core.storage.file_copies import FileCopy, KeptCopy
 from planner.core.storage.history import HistoryStatus
 from planner.core.storage.sources import (
     EventChange,
@@ -48,6 +50,8 @@ from planner.core.storage.sources import (
 from planner.core.storage.state import StoredSettings
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from planner.core.calendars.reading import ImportResult
 
 __all__ = ["Store", "StoreError"]
@@ -229,6 +233,31 @@ class Store:
         """Keep a parse result; older versions of the file and the least recently cached
         windows are dropped, so the cache stays small."""
         parse_cache.cache_events(self._db, path, mtime_ns, size, zone, start, end, result)
+
+    # --- copies of imported calendar files --------------------------------------------
+    def read_calendar(
+        self, path: Path | str, zone: ZoneInfo, start: datetime, end: datetime
+    ) -> ImportResult:
+        """Read a calendar file for [start, end): an unchanged file from the parse cache, a
+        new or changed imported file once (its copy kept), a missing one from its copy
+        (with a warning); see :func:`planner.core.storage.file_copies.read_kept`."""
+        return file_copies.read_kept(self._db, self, path, zone, start, end)
+
+    def keep_file_copy(self, location: str, now: datetime) -> KeptCopy:
+        """Bring the copy of an imported file up to date (at import, before a backup)."""
+        return file_copies.keep_copy(self._db, location, now)
+
+    def file_copy(self, location: str) -> FileCopy | None:
+        """The facts of an imported file's kept copy (not its bytes), or None."""
+        return file_copies.copy_record(self._db, location)
+
+    def file_copy_body(self, location: str) -> bytes | None:
+        """The bytes of an imported file as last read, or None."""
+        return file_copies.copy_body(self._db, location)
+
+    def copied_files(self) -> set[str]:
+        """The imported files whose copy the store holds."""
+        return file_copies.copied_locations(self._db)
 
     # --- feeds --------------------------------------------------------------------------
     def save_fetch(

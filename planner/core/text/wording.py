@@ -1,14 +1,33 @@
-"""How times, durations and spans are written in explanations.
+"""How times, dates, durations and spans are written in explanations.
 
 Every sentence planner shows a person goes through these few functions, so
-the CLI, the GUI and the exports all say "Tue 18:30–21:30" the same way.
+the CLI, the GUI and the exports all say "Tue 18:30–21:30" and "Sun 6 Dec" the
+same way: the day of the month without a leading zero, and English names
+whatever the locale (strftime's ``%a`` and ``%B`` follow the C locale, which Qt
+sets from the environment, and would mix languages in an English sentence).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from planner.core.model import Event
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def minutes(total: int | float) -> str:
@@ -27,8 +46,40 @@ def clock(when: datetime) -> str:
     return when.strftime("%H:%M")
 
 
-def day(when: datetime) -> str:
-    return when.strftime("%a")
+def day(when: date) -> str:
+    """``"Sun"``."""
+    return WEEKDAYS[when.weekday()][:3]
+
+
+def weekday(when: date) -> str:
+    """``"Sunday"``."""
+    return WEEKDAYS[when.weekday()]
+
+
+def month(when: date) -> str:
+    """``"December"``."""
+    return MONTHS[when.month - 1]
+
+
+def short_date(when: date, *, year: bool = False, named: bool = True) -> str:
+    """``"Sun 6 Dec"``, ``"Sun 6 Dec 2026"`` with ``year``, ``"6 Dec 2026"`` without the
+    day's name (``named=False``): how a day is written in lists, status lines and
+    sentences."""
+    text = f"{day(when)} {when.day} {month(when)[:3]}" if named else f"{when.day} {month(when)[:3]}"
+    return f"{text} {when.year}" if year else text
+
+
+def long_date(when: date, *, year: bool = True, named: bool = True) -> str:
+    """``"Sunday 6 December 2026"`` (``year=False``: ``"Sunday 6 December"``;
+    ``named=False``: ``"6 December 2026"``): headings."""
+    text = f"{when.day} {month(when)}"
+    text = f"{weekday(when)} {text}" if named else text
+    return f"{text} {when.year}" if year else text
+
+
+def moment(when: datetime, *, year: bool = False) -> str:
+    """``"Sun 6 Dec 07:31"`` (``"Sun 6 Dec 2026 07:31"`` with ``year``)."""
+    return f"{short_date(when, year=year)} {clock(when)}"
 
 
 def span(event: Event) -> str:

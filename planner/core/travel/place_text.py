@@ -44,11 +44,22 @@ Only Luma's ``/join`` links count: ``lu.ma/<slug>`` is the event page of
 in-person events too.
 """
 _ANY_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+ONLINE_PLATFORMS = (
+    r"zoom|microsoft\s+teams|ms\s+teams|teams|google\s+meet|hangouts?|webex|skype"
+    r"|jitsi(?:\s+meet)?|whereby|gotomeeting|goto\s*meeting|gotowebinar|goto\s*webinar"
+    r"|bluejeans|ringcentral|facetime|discord|twitch|youtube(?:\s+live)?|crowdcast|hopin"
+    r"|streamyard|livestorm|airmeet|bigbluebutton|big\s+blue\s+button|slack\s+huddle"
+)
+"""Meeting and streaming platforms by name: an event held on one is online."""
+ONLINE_WORDS = (
+    r"online|on-line|en\s+ligne|en\s+l[ií]nea|virtual(?:ly)?|virtuel(?:le)?|virtuell"
+    r"|remote(?:ly)?|à\s+distance|a\s+distancia"
+)
+"""Words for "online" in the four languages quick add reads."""
 _ONLINE = re.compile(
-    r"\b(?:online|on-line|virtual(?:ly)?|webinars?|webcast|web\s+conference"
-    r"|live[\s-]?stream(?:ed|ing)?|stream(?:ed|ing)?|zoom|microsoft\s+teams|ms\s+teams|teams"
-    r"|google\s+meet|hangouts?|webex|skype|jitsi|whereby|gotomeeting|goto\s+meeting"
-    r"|discord|twitch|youtube|crowdcast|hopin|remote(?:ly)?)\b",
+    rf"\b(?:{ONLINE_WORDS}|webinars?|webcast|web\s+conference"
+    r"|live[\s-]?stream(?:ed|ing)?|stream(?:ed|ing)?"
+    rf"|{ONLINE_PLATFORMS})\b",
     re.IGNORECASE,
 )
 """Words that say "online" on their own.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from planner.core.model import TravelMode
+from planner.core.model import Problem, TravelMode
 from planner.core.settings import Settings
 from planner.core.travel.places import PlaceResolver, Resolved
 from planner.core.travel.service import TravelService
@@ -41,9 +41,19 @@ class TripQuery:
         return cls(settings, resolver, TravelService(settings, resolver=resolver))
 
     def answer(
-        self, origin: str, destination: str, mode: TravelMode | None, at: datetime
+        self,
+        origin: str,
+        destination: str,
+        mode: TravelMode | None,
+        at: datetime,
+        *,
+        problems: bool = True,
     ) -> dict[str, Any]:
-        """The documented object: minutes, km, mode, from, to, source, and more."""
+        """The documented object: minutes, km, mode, from, to, source, and more.
+
+        ``problems`` lists what went wrong with the routing server (it did not answer, so
+        the time is an estimate); a batch leaves it out of each row and says it once
+        (:meth:`problems`)."""
         a = self._resolve(origin)
         b = self._resolve(destination)
         mode = mode or self.settings.travel_mode
@@ -64,7 +74,12 @@ class TripQuery:
             "from": _place_json(origin, a),
             "to": _place_json(destination, b),
             "notes": notes,
+            **({"problems": [p.as_json() for p in self.problems()]} if problems else {}),
         }
+
+    def problems(self) -> list[Problem]:
+        """The routing server's trouble in the trips answered so far, each said once."""
+        return self.service.routing_problems()
 
     def _resolve(self, text: str) -> Resolved:
         if not text.strip():
@@ -124,6 +139,7 @@ def batch(
                 cells.get("to", ""),
                 parse_mode(cells.get("mode")),
                 parse_at(cells.get("at"), query.settings, default_at),
+                problems=False,
             )
         except QueryError as exc:
             yield number, None, str(exc)

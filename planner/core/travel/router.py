@@ -12,7 +12,12 @@ estimate, so the plan is always computed. :class:`RoutedTravel` adds what the
 planner needs on top of a bare :class:`Router`: the same rush-hour curve and
 fixed overheads the estimate uses (routers report free-flow times), a
 per-session cache (a week plan asks for the same legs many times), and a
-circuit breaker so a dead server does not cost one timeout per trip.
+circuit breaker so a dead server does not cost one timeout per trip. One
+:class:`RoutedTravel` lives as long as the process and its settings (the
+window re-plans after every drag: a dead server must not cost three timeouts
+each time), and each plan looks at it through a :class:`PlanRouting`, which
+remembers what that plan's own trips met, so a plan says the router failed
+exactly when its travel times are estimates because of it.
 
 Public transport is deliberately not routed: transit times depend on the
 timetable at the hour of travel, which neither the free-flow-times-a-factor
@@ -85,8 +90,16 @@ class RouteResult:
 class RouterError(Exception):
     """The router gave no usable answer: unreachable, timeout, HTTP error, bad reply.
 
-    The message is a short sentence meant for the user (status bar, CLI).
+    The message is a short sentence meant for the user (status bar, CLI). ``address``
+    (scheme, host and port, never credentials) and ``failure`` ("did not answer
+    (connection refused)") are set when the server itself failed, so that a plan can say
+    once which router failed and how: :meth:`RoutedTravel.problems`.
     """
+
+    def __init__(self, message: str, *, address: str = "", failure: str = "") -> None:
+        super().__init__(message)
+        self.address = address
+        self.failure = failure
 
 
 class NoRouteError(RouterError):
@@ -161,6 +174,10 @@ class _HttpClient:
         self._opener = urllib.request.build_opener(*handlers)
         # For messages: host and port only, never credentials written into the URL.
         self._host = f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
+        self.address = f"{parts.scheme}://{self._host}" if parts.hostname else url
+
+    def _failed(self, message: str, failure: str) -> RouterError:
+        return RouterError(message, address=self.address, failure=failure)
 
     def request_json(self, path: str, body: dict[str, Any] | None = None) -> Any:
         """GET (or POST ``body``) ``path`` and return the decoded JSON answer.
@@ -170,7 +187,7 @@ class _HttpClient:
         knows the fields. Everything else becomes a :class:`RouterError`.
         """
         if self.config_error:
-            raise RouterError(self.config_error)
+            raise self._failed(self.config_error, "is not an http:// or https:// address")
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         data = None
         if body is not None:
@@ -179,6 +196,7 @@ class _HttpClient:
         request = urllib.request.Request(self.base + path, data=data, headers=headers)
         where = f"{self.name} at {self._host}"
         deadline = time.monotonic() + self.timeout
+        late = f"did not answer within {self.timeout:g} s"
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
                 raw = self._read(response, deadline)
@@ -186,18 +204,25 @@ class _HttpClient:
             answer = _decode(self._error_body(exc, deadline))
             if 400 <= exc.code < 500 and isinstance(answer, dict):
                 return answer
-            raise RouterError(f"{where} answered HTTP {exc.code}.") from exc
+            raise self._failed(
+                f"{where} answered HTTP {exc.code}.", f"answered HTTP {exc.code}"
+            ) from exc
         except TimeoutError as exc:
-            raise RouterError(f"{where} did not answer within {self.timeout:g} s.") from exc
+            raise self._failed(f"{where} {late}.", late) from exc
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError):
-                raise RouterError(f"{where} did not answer within {self.timeout:g} s.") from exc
-            raise RouterError(f"{where} is unreachable ({exc.reason}).") from exc
+                raise self._failed(f"{where} {late}.", late) from exc
+            why = _why(exc.reason)
+            raise self._failed(
+                f"{where} is unreachable ({exc.reason}).", f"did not answer ({why})"
+            ) from exc
         except (OSError, HTTPException) as exc:
-            raise RouterError(f"{where} broke off the answer ({exc}).") from exc
+            raise self._failed(
+                f"{where} broke off the answer ({exc}).", f"broke off its answer ({exc})"
+            ) from exc
         answer = _decode(raw)
         if answer is None:
-            raise RouterError(f"{where} did not answer with JSON.")
+            raise self._failed(f"{where} did not answer with JSON.", "did not answer with JSON")
         return answer
 
     def _error_body(self, error: urllib.error.HTTPError, deadline: float) -> bytes:
@@ -227,12 +252,20 @@ class _HttpClient:
                 return b"".join(chunks)
             size += len(chunk)
             if size > MAX_RESPONSE_BYTES:
-                raise RouterError(
-                    f"The {self.name} answer is larger than {MAX_RESPONSE_BYTES} bytes."
+                raise self._failed(
+                    f"The {self.name} answer is larger than {MAX_RESPONSE_BYTES} bytes.",
+                    f"answered with more than {MAX_RESPONSE_BYTES:,} bytes",
                 )
             if time.monotonic() > deadline:
                 raise TimeoutError
             chunks.append(chunk)
+
+
+def _why(reason: object) -> str:
+    """``ConnectionRefusedError(111, ...)`` -> ``"connection refused"``: the words, no number."""
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror[0].lower() + reason.strerror[1:]
+    return str(reason)
 
 
 def _decode(raw: bytes) -> Any:
@@ -409,19 +442,32 @@ class RoutedTravel:
         self._clock = clock
         self._lock = threading.Lock()
         self._cache: dict[_Key, RouteResult] = {}
-        self._failed_until: dict[_Key, float] = {}
+        self._failed_until: dict[_Key, tuple[float, RouterError]] = {}
+        self._no_route_until: dict[_Key, float] = {}
         self._inflight: dict[_Key, threading.Event] = {}
         self._unsupported: set[TravelMode] = set()
         self._mode_notes: dict[TravelMode, str] = {}
         self._failures = 0
         self._open_until = 0.0
         self._error = ""
+        self._outage: RouterError | None = None
+        self._last_failure: RouterError | None = None
+        self._routed = False
 
     @property
     def last_error(self) -> str:
         """A short sentence for the UI/CLI about the latest routing problem, "" when fine."""
         with self._lock:
             return self._error or next(iter(self._mode_notes.values()), "")
+
+    def problems(self) -> list[str]:
+        """What the user should know about this router's answers so far, one sentence each:
+        the first time the server failed ("The router at http://127.0.0.1:5000 did not
+        answer (connection refused); travel times are estimates") and each mode it turned
+        out not to serve. Said once per plan, where a plan says what went wrong, instead
+        of per trip (a dead router costs every trip of the week the same way)."""
+        with self._lock:
+            return _sentences([*self._mode_notes.values()], self._outage, self._routed)
 
     def trip(
         self,
@@ -433,9 +479,28 @@ class RoutedTravel:
         arrive: datetime | None = None,
     ) -> tuple[Trip, str]:
         """One trip and where its time came from: ``"router"`` or ``"estimate"``."""
+        found, source, _why = self.trip_explained(
+            origin, destination, mode, depart=depart, arrive=arrive
+        )
+        return found, source
+
+    def trip_explained(
+        self,
+        origin: Place,
+        destination: Place,
+        mode: TravelMode,
+        *,
+        depart: datetime | None = None,
+        arrive: datetime | None = None,
+    ) -> tuple[Trip, str, RouterError | str | None]:
+        """As :meth:`trip`, and why an estimate was used where the router should have
+        answered: the failure that stands for this pair (now, or remembered for the
+        retry time; the breaker's last failure while it is open), or the sentence saying
+        the router does not serve the mode. None when the estimate was the plan anyway
+        (no router, a virtual place, no coordinates, no route between the two)."""
         if depart is None and arrive is None:
             raise ValueError("trip() needs a departure or an arrival time")
-        route = self._route(origin, destination, mode)
+        route, why = self._route(origin, destination, mode)
         if route is None:
             fallback = estimate(
                 origin,
@@ -446,7 +511,7 @@ class RoutedTravel:
                 unknown_minutes=self._unknown_minutes,
                 curve=self._curve,
             )
-            return fallback, "estimate"
+            return fallback, "estimate", why
         model = MODES[mode]
         if depart is None:
             assert arrive is not None
@@ -459,18 +524,21 @@ class RoutedTravel:
         routed = Trip(
             origin, destination, mode, minutes, route.km, rush_hour=factor >= RUSH_THRESHOLD
         )
-        return routed, "router"
+        return routed, "router", None
 
-    def _route(self, origin: Place, destination: Place, mode: TravelMode) -> RouteResult | None:
-        """The router's answer for this pair, or None when the estimate must be used."""
+    def _route(
+        self, origin: Place, destination: Place, mode: TravelMode
+    ) -> tuple[RouteResult | None, RouterError | str | None]:
+        """The router's answer for this pair, or None when the estimate must be used,
+        with why the router did not answer (see :meth:`trip_explained`)."""
         if self._router is None or origin.virtual or destination.virtual:
-            return None
+            return None, None
         if origin.lat is None or origin.lon is None:
-            return None
+            return None, None
         if destination.lat is None or destination.lon is None:
-            return None
+            return None, None
         if distance_km(origin.lat, origin.lon, destination.lat, destination.lon) < 0.05:
-            return None  # Same venue: the estimate's zero is right, no request needed.
+            return None, None  # Same venue: the estimate's zero is right, no request needed.
         key: _Key = (
             round(origin.lat, COORDINATE_DIGITS),
             round(origin.lon, COORDINATE_DIGITS),
@@ -481,14 +549,19 @@ class RoutedTravel:
         while True:
             with self._lock:
                 if key in self._cache:
-                    return self._cache[key]
+                    return self._cache[key], None
                 now = self._clock()
-                if mode in self._unsupported or self._failed_until.get(key, 0.0) > now:
-                    return None
+                if mode in self._unsupported:
+                    return None, self._mode_notes.get(mode)
+                failed = self._failed_until.get(key)
+                if failed is not None and failed[0] > now:
+                    return None, failed[1]
+                if self._no_route_until.get(key, 0.0) > now:
+                    return None, None
                 waiting = self._inflight.get(key)
                 if waiting is None:
                     if not self._breaker_allows(now):
-                        return None
+                        return None, self._last_failure
                     done = threading.Event()
                     self._inflight[key] = done
                     break
@@ -514,7 +587,7 @@ class RoutedTravel:
 
     def _ask(
         self, router: Router, key: _Key, origin: Place, destination: Place, mode: TravelMode
-    ) -> RouteResult | None:
+    ) -> tuple[RouteResult | None, RouterError | str | None]:
         """Call the router (without the lock: requests for other pairs run in parallel)."""
         try:
             result = router.route(origin, destination, mode)
@@ -523,17 +596,20 @@ class RoutedTravel:
                 self._unsupported.add(mode)
                 if not exc.by_design:
                     self._mode_notes[mode] = str(exc)
-            return None
+                return None, self._mode_notes.get(mode)
         except NoRouteError as exc:
             with self._lock:
-                self._failed_until[key] = self._clock() + self._pair_retry_seconds
+                self._no_route_until[key] = self._clock() + self._pair_retry_seconds
                 self._error = f"{exc} Using the estimate."
-            return None
+            return None, None
         except RouterError as exc:
             with self._lock:
                 now = self._clock()
-                self._failed_until[key] = now + self._pair_retry_seconds
+                self._failed_until[key] = (now + self._pair_retry_seconds, exc)
                 self._failures += 1
+                self._last_failure = exc
+                if self._outage is None:
+                    self._outage = exc
                 if self._failures >= FAILURE_THRESHOLD:
                     self._open_until = now + self._breaker_seconds
                     self._error = (
@@ -542,9 +618,66 @@ class RoutedTravel:
                     )
                 else:
                     self._error = f"{exc} Using the estimate."
-            return None
+            return None, exc
         with self._lock:
             self._cache[key] = result
             self._failures = 0
             self._error = ""
-        return result
+            self._routed = True
+        return result, None
+
+
+class PlanRouting:
+    """One plan's view of a shared :class:`RoutedTravel`: its trips, and what they met.
+
+    The shared router keeps answers and the breaker for the whole process; what a
+    plan must say ("the router did not answer; travel times are estimates") depends
+    on that plan's own trips: a plan made while the breaker is open met the outage
+    through the breaker, without a request, and a plan made after the server came
+    back met nothing. Thread-safe (the optimiser may ask from several threads).
+    """
+
+    def __init__(self, shared: RoutedTravel) -> None:
+        self._shared = shared
+        self._lock = threading.Lock()
+        self._outage: RouterError | None = None
+        self._notes: dict[str, None] = {}
+        self._routed = False
+
+    def trip(
+        self,
+        origin: Place,
+        destination: Place,
+        mode: TravelMode,
+        *,
+        depart: datetime | None = None,
+        arrive: datetime | None = None,
+    ) -> tuple[Trip, str]:
+        """One trip and where its time came from, as :meth:`RoutedTravel.trip`."""
+        found, source, why = self._shared.trip_explained(
+            origin, destination, mode, depart=depart, arrive=arrive
+        )
+        with self._lock:
+            if source == "router":
+                self._routed = True
+            elif isinstance(why, RouterError):
+                self._outage = self._outage or why
+            elif why:
+                self._notes[why] = None
+        return found, source
+
+    def problems(self) -> list[str]:
+        """What this plan's trips met, one sentence each: the router's failure first
+        (said once, however many trips it cost), then each mode it does not serve."""
+        with self._lock:
+            return _sentences(list(self._notes), self._outage, self._routed)
+
+
+def _sentences(notes: list[str], outage: RouterError | None, routed: bool) -> list[str]:
+    """The failure (if any) as one sentence that says what it cost, then the notes."""
+    if outage is None:
+        return notes
+    which = "some travel times are estimates" if routed else "travel times are estimates"
+    if outage.address and outage.failure:
+        return [f"The router at {outage.address} {outage.failure}; {which}.", *notes]
+    return [f"{str(outage).rstrip('.')}; {which}.", *notes]

@@ -10,18 +10,25 @@ guess.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from planner.core.model import Place, TravelMode, Trip
+from planner.core.model import Place, Problem, TravelMode, Trip
 from planner.core.settings import Settings, TravelOverride
 from planner.core.travel import estimate as travel
 
 if TYPE_CHECKING:
     from planner.core.travel.places import PlaceResolver
-    from planner.core.travel.router import RoutedTravel
+    from planner.core.travel.router import PlanRouting, RoutedTravel
+
+_shared_routers: dict[tuple[object, ...], RoutedTravel] = {}
+"""One :class:`RoutedTravel` per routing setup for the life of the process: its answers
+and its breaker outlive a plan, so re-planning after a drag neither asks again for the
+week's legs nor waits again for a server known to be down."""
+_shared_lock = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +61,7 @@ class TravelService:
         router: RoutedTravel | None = None,
     ) -> None:
         self.settings = settings
-        self._router = router if router is not None else _router_for(settings)
+        self._router = _plan_routing(router if router is not None else _router_for(settings))
         self._known, self.problems = _resolve_overrides(settings, resolver)
         self._memo: dict[
             tuple[Place, Place, datetime | None, datetime | None, TravelMode], Trip
@@ -108,6 +115,14 @@ class TravelService:
             self._memo.clear()
         self._memo[key] = found
         return found
+
+    def routing_problems(self) -> list[Problem]:
+        """What went wrong with the routing server in the trips asked so far (it did not
+        answer, it does not serve a mode), each once; none without a router."""
+        if self._router is None:
+            return []
+        # The sentence names the router and says what it means; it has no source file.
+        return [Problem("", text) for text in self._router.problems()]
 
     def longest(self, places: Sequence[Place], mode: TravelMode | None = None) -> int | None:
         """An upper bound on any trip between two of ``places``, in minutes, at any hour;
@@ -176,12 +191,40 @@ def _resolve_overrides(
 
 
 def _router_for(settings: Settings) -> RoutedTravel | None:
+    """The process's router for these settings (made on first use), None without one."""
     if not settings.routing.provider:
         return None
     from planner.core.travel.router import RoutedTravel, make_router  # local: only when configured
 
-    return RoutedTravel(
-        make_router(settings.routing),
-        unknown_minutes=settings.unknown_place_minutes,
-        curve=settings.rush_hour,
+    curve = settings.rush_hour
+    key = (
+        settings.routing,
+        settings.unknown_place_minutes,
+        None if curve is None else tuple(sorted(curve.items())),
     )
+    with _shared_lock:
+        shared = _shared_routers.get(key)
+        if shared is None:
+            shared = RoutedTravel(
+                make_router(settings.routing),
+                unknown_minutes=settings.unknown_place_minutes,
+                curve=curve,
+            )
+            _shared_routers[key] = shared
+        return shared
+
+
+def _plan_routing(shared: RoutedTravel | None) -> PlanRouting | None:
+    if shared is None:
+        return None
+    from planner.core.travel.router import PlanRouting  # local: only when configured
+
+    return PlanRouting(shared)
+
+
+def forget_routers() -> None:
+    """Drop the shared routers (their answers and breakers): for tests that start a
+    fresh server on a port an earlier test's dead server had, and for a settings
+    change that should ask the server again at once."""
+    with _shared_lock:
+        _shared_routers.clear()

@@ -4,8 +4,9 @@ People copy events out of e-mails, newsletters, Meetup pages and chats, and
 each writes a date, a time, a place and a price its own way, in English,
 French, Spanish or German. This package turns one such line into a candidate
 :class:`~planner.core.model.Event` and says, in words, what it had to assume
-(no end time, no year, no am/pm), so that the preview can mark exactly those
-parts for the user to check before anything is planned.
+(no end time, no year, no am/pm, the order of "10/12", online from a meeting
+link), so that the preview can mark exactly those parts for the user to check
+before anything is planned: every part not read from the line carries one.
 
 How a line is read, and why this way:
 
@@ -14,10 +15,14 @@ How a line is read, and why this way:
   (:mod:`.shapes`), dates (:mod:`.days`), durations and times
   (:mod:`.times`). What is left gives the place and the title
   (:mod:`.place_and_title`).
-* Dates with a month or in numbers are resolved by dateparser; weekdays and
-  words such as "tomorrow" are resolved against ``reference`` (the week on
-  screen, not the clock), because dateparser resolves "Monday" on a Monday
-  morning to next week and does not read "jeudi prochain".
+* Dates with a month are resolved by dateparser; weekdays, numbers ("10/12",
+  in the order nearer the week on screen), ordinal weekdays of a month
+  (:mod:`.nth_weekday`) and words such as "tomorrow" are resolved against
+  ``reference`` (the week on screen, not the clock), because dateparser
+  resolves "Monday" on a Monday morning to next week and does not read
+  "jeudi prochain". The words of days in the four languages, and how a
+  line's language is told (an abbreviation such as "Sam" is a weekday only
+  in a line of its language), are in :mod:`.day_words`.
 * Times are read by a small grammar, never by dateparser: it reads "18h" as
   the year 2118 and "$25" as a date, and has no notion of ranges.
 * :mod:`.assemble` runs the readers in order and builds the event with its

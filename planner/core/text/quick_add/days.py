@@ -7,138 +7,52 @@ resolved here, against ``reference`` (the week on screen, not the clock),
 because dateparser resolves "Monday" on a Monday morning to next week and
 does not read "jeudi prochain", "el próximo jueves" or "pasado mañana".
 
-The weekday, month and relative-day words of each language are tables
-here; the patterns built from them are compiled once per set of languages.
-dateparser is imported inside :func:`_dateparser_day`: its first call costs
-about 0.3 s.
+Three misreads are guarded against here. Names are not days: an
+abbreviation ("Sam", "Mo", "Mar") is a weekday only in a date-like place
+and in a line of its language, and "tonight" beats a weekday that is only
+perhaps one. "10/12" is read in the order that gives the date nearer the
+week on screen, never one a year away, and marked. Ordinal weekdays of a
+month ("the second Wednesday of January") are read by :mod:`.nth_weekday`.
+
+The words of each language are tables in :mod:`.day_words`; the patterns
+built from them are compiled once per set of languages. dateparser is
+imported inside :func:`_dateparser_day`: its first call costs about 0.3 s.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from planner.core.text.quick_add.line import DASH, WORD_NUMBERS, NotAnEventError, Reading
-
-# --- Vocabulary ------------------------------------------------------------------------
-
-
-def _table(text: str) -> tuple[tuple[str, ...], ...]:
-    """ "monday mon | tuesday tue" -> (("monday", "mon"), ("tuesday", "tue"))."""
-    return tuple(tuple(entry.split()) for entry in text.split("|"))
-
-
-# Each entry: the full name first, then other spellings and abbreviations. An
-# abbreviated weekday needs an anchor to count (see _weekday_anchor).
-_WEEKDAYS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "en": _table(
-        "monday mon | tuesday tues tue | wednesday wed | thursday thurs thur thu | friday fri"
-        " | saturday sat | sunday sun"
-    ),
-    "fr": _table(
-        "lundi lun | mardi mar | mercredi mer | jeudi jeu | vendredi ven | samedi sam"
-        " | dimanche dim"
-    ),
-    "es": _table(
-        "lunes | martes | miércoles miercoles mié mie | jueves jue | viernes vie"
-        " | sábado sabado sáb sab | domingo dom"
-    ),
-    "de": _table(
-        "montag mo | dienstag di | mittwoch mi | donnerstag do | freitag fr"
-        " | samstag sonnabend sa | sonntag so"
-    ),
-}
-_MONTHS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "en": _table(
-        "january jan | february feb | march mar | april apr | may | june jun | july jul"
-        " | august aug | september sept sep | october oct | november nov | december dec"
-    ),
-    "fr": _table(
-        "janvier janv | février fevrier févr fevr fév fev | mars | avril avr | mai | juin"
-        " | juillet juil | août aout | septembre sept | octobre oct | novembre nov"
-        " | décembre decembre déc dec"
-    ),
-    "es": _table(
-        "enero ene | febrero feb | marzo mar | abril abr | mayo | junio jun | julio jul"
-        " | agosto ago | septiembre setiembre sept sep | octubre oct | noviembre nov"
-        " | diciembre dic"
-    ),
-    "de": _table(
-        "januar jänner jan | februar feb | märz maerz mär mrz | april apr | mai | juni jun"
-        " | juli jul | august aug | september sept sep | oktober okt | november nov"
-        " | dezember dez"
-    ),
-}
-# (words, days after the reference day, says "evening"); longest first where one
-# phrase starts another ("tomorrow night" before "tomorrow").
-_RELATIVE_DAYS: dict[str, tuple[tuple[str, int, bool], ...]] = {
-    "en": (
-        ("tonight", 0, True),
-        ("this evening", 0, True),
-        ("today", 0, False),
-        ("the day after tomorrow", 2, False),
-        ("day after tomorrow", 2, False),
-        ("tomorrow night", 1, True),
-        ("tomorrow evening", 1, True),
-        ("tomorrow", 1, False),
-        ("tmrw", 1, False),
-        ("tmw", 1, False),
-    ),
-    "fr": (
-        ("ce soir", 0, True),
-        ("aujourd'hui", 0, False),
-        ("aujourd’hui", 0, False),
-        ("après-demain", 2, False),
-        ("apres-demain", 2, False),
-        ("demain soir", 1, True),
-        ("demain", 1, False),
-    ),
-    "es": (
-        ("esta noche", 0, True),
-        ("hoy", 0, False),
-        ("pasado mañana", 2, False),
-        ("mañana por la noche", 1, True),
-        ("mañana", 1, False),
-    ),
-    "de": (
-        ("heute abend", 0, True),
-        ("heute", 0, False),
-        ("übermorgen", 2, False),
-        ("morgen abend", 1, True),
-        ("morgen", 1, False),
-    ),
-}
-_NEXT_WORDS = r"next|coming|prochain|prochaine|próximo|proximo|nächsten|naechsten|kommenden"
-_THIS_WORDS = r"this|on|ce|le|el|este|(?<![\d.]\s)(?<!\d)am|diesen|den"
-"""German "am" (am Mittwoch), but not the "am" of "9 am Mon"."""
-_NEXT_WEEK = (
-    r"next\s+week|of\s+next\s+week|la\s+semaine\s+prochaine|de\s+la\s+semaine\s+prochaine"
-    r"|la\s+pr[óo]xima\s+semana|de\s+la\s+semana\s+que\s+viene|n[äa]chste\s+woche"
-    r"|der\s+n[äa]chsten\s+woche"
+from planner.core.text.quick_add.day_words import (
+    MONTHS,
+    NEXT_WEEK,
+    NEXT_WORDS,
+    RELATIVE_DAYS,
+    THIS_WORDS,
+    WEEKDAYS,
+    alternation,
+    fold,
+    language_scores,
+    month_words,
+    weekday_words,
 )
-
-
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
+from planner.core.text.quick_add.line import DASH, WORD_NUMBERS, NotAnEventError, Reading
+from planner.core.text.quick_add.nth_weekday import read_nth_weekday
 
 # --- Patterns --------------------------------------------------------------------------
 
 
 def _weekday_alternation(languages: Sequence[str]) -> str:
-    return _alternation(w for lang in languages for day in _WEEKDAYS.get(lang, ()) for w in day)
-
-
-def _month_alternation(languages: Sequence[str]) -> str:
-    return _alternation(w for lang in languages for month in _MONTHS.get(lang, ()) for w in month)
+    return alternation(weekday_words(languages))
 
 
 def _relative_alternation(languages: Sequence[str]) -> str:
-    words = [w for lang in languages for w, _, _ in _RELATIVE_DAYS.get(lang, ())]
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len)[::-1])
+    return alternation(w for lang in languages for w, _, _ in RELATIVE_DAYS.get(lang, ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,16 +67,22 @@ class _Grammar:
     """Folded weekday word -> (Monday=0 index, is an abbreviation, language)."""
     month_names: dict[str, str]
     """Folded month word -> language."""
+    language_words: dict[str, str]
+    """Folded day or month word of one language only -> that language ("jeudi" -> "fr")."""
 
 
 _GRAMMARS: dict[tuple[str, ...], _Grammar] = {}
-_MODIFIERS = rf"(?:(?:{_NEXT_WORDS}|{_THIS_WORDS})\s+){{0,2}}"
+_MODIFIERS = rf"(?:(?:{NEXT_WORDS}|{THIS_WORDS})\s+){{0,2}}"
 _DAY = r"(?P<day>[0-3]?\d)(?!\d)(?:st|nd|rd|th|er|e|º|°|\.)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
 _NOT_A_TIME = (
     rf"(?!\s*(?:[{DASH}:h.]\s*\d|[ap]\.?\s?m\b|[ap]\b|h\b|uhr\b|hrs?\b|hours?\b|heures?\b"
     r"|horas?\b|stunden?\b|min))"
 )
+
+
+_CLOCK_AFTER = r"(?!\s*(?:[:.h]\d|[ap]\.?\s?m\b|h\b|uhr\b))"
+"""Not a clock's hour: "May 8am" and "with May 12:30" are a name and a time, not 8 or 12 May."""
 
 
 def _last_day(group: str) -> str:
@@ -179,14 +99,15 @@ def _grammar(languages: Sequence[str]) -> _Grammar:
     if cached is not None:
         return cached
     weekday = _weekday_alternation(key)
-    month = _month_alternation(key)
+    month = alternation(month_words(key))
     relative = _relative_alternation(key)
     weekday_prefix = rf"(?:(?P<wd>{weekday})\b\.?,?\s+(?:the\s+|le\s+|el\s+|den\s+)?)?"
     full_date = re.compile(
         rf"(?<![\w])(?P<mods>{_MODIFIERS}){weekday_prefix}"
         rf"(?:{_DAY}{_last_day('last')}\s*(?:of\s+|de\s+)?(?P<month>{month})\b\.?"
         rf"(?:,?\s+(?:de\s+)?{_YEAR})?"
-        rf"|(?P<month2>{month})\b\.?\s+(?P<day2>[0-3]?\d)(?!\d)(?:st|nd|rd|th)?{_last_day('last2')}"
+        rf"|(?P<month2>{month})\b\.?\s+(?P<day2>[0-3]?\d)(?!\d)(?:st|nd|rd|th)?{_CLOCK_AFTER}"
+        rf"{_last_day('last2')}"
         rf"(?:,?\s+{_YEAR.replace('year', 'year2')})?)"
         r"(?![\w/])",
         re.IGNORECASE,
@@ -200,29 +121,34 @@ def _grammar(languages: Sequence[str]) -> _Grammar:
         re.IGNORECASE,
     )
     weekday_only = re.compile(
-        rf"(?<![\w])(?P<mods>{_MODIFIERS})(?:(?P<nw>{_NEXT_WEEK})\s+(?:on\s+)?)?"
+        rf"(?<![\w])(?P<mods>{_MODIFIERS})(?:(?P<nw>{NEXT_WEEK})\s+(?:on\s+)?)?"
         rf"(?P<wd>{weekday})\b\.?"
         rf"(?:,?\s+(?:(?:the|le|el|den)\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|\.)?"
         rf"|(?P<dayn>[0-3]?\d)(?:st|nd|rd|th|er|\.|(?=\s*,|\s*$)))(?![\w/]){_NOT_A_TIME})?"
-        rf"(?:\s+(?P<after>{_NEXT_WEEK}|prochain|que\s+viene))?",
+        rf"(?:\s+(?P<after>{NEXT_WEEK}|prochain|que\s+viene))?",
         re.IGNORECASE,
     )
     relative_words = re.compile(
-        rf"(?<![\w])(?:(?<!la\s)(?<!am\s)(?<!guten\s)(?P<rel>{relative})"
+        rf"(?<![\w])(?:(?<!\bla\s)(?<!\bam\s)(?<!\bguten\s)(?P<rel>{relative})"
         r"|(?P<in>in|dans|en)\s+(?P<n>\d{1,2}|a|one|two|three|un|une|deux|trois|dos|tres|zwei|drei)"
         r"\s+(?P<unit>days?|weeks?|jours?|semaines?|d[ií]as?|semanas?|tagen|wochen)"
         r"|(?:on\s+)?the\s+(?P<nth>[0-3]?\d)(?:st|nd|rd|th))(?![\w])",
         re.IGNORECASE,
     )
     weekday_names = {
-        _fold(word): (index, position > 0, lang)
+        fold(word): (index, position > 0, lang)
         for lang in key
-        for index, names in enumerate(_WEEKDAYS.get(lang, ()))
+        for index, names in enumerate(WEEKDAYS.get(lang, ()))
         for position, word in enumerate(names)
     }
     month_names = {
-        _fold(word): lang for lang in key for names in _MONTHS.get(lang, ()) for word in names
+        fold(word): lang for lang in key for names in MONTHS.get(lang, ()) for word in names
     }
+    languages_of: dict[str, set[str]] = {}
+    for lang in key:
+        for word in [*weekday_words([lang]), *month_words([lang])]:
+            languages_of.setdefault(fold(word), set()).add(lang)
+    language_words = {word: langs.pop() for word, langs in languages_of.items() if len(langs) == 1}
     grammar = _Grammar(
         full_date,
         numeric_date,
@@ -230,25 +156,26 @@ def _grammar(languages: Sequence[str]) -> _Grammar:
         relative_words,
         weekday_names,
         month_names,
+        language_words,
     )
     _GRAMMARS[key] = grammar
     return grammar
-
-
-def _fold(word: str) -> str:
-    return word.casefold().rstrip(".")
 
 
 # --- Reading the day -------------------------------------------------------------------
 
 
 def read_day(reading: Reading) -> None:
-    """The day: an explicit date first, else a weekday, else "tomorrow" and the like.
+    """The day: a date first, else a weekday or "tomorrow" and the like, the surer first.
 
     A weekday written beside an explicit date ("Thursday, November 26th")
     is part of it and only checked. A second, unused weekday stays in the
-    text ("Tuesday Tech Talks, Nov 24": the title keeps "Tuesday").
+    text ("Tuesday Tech Talks, Nov 24": the title keeps "Tuesday"). A word
+    such as "tonight" wins over a weekday that is only perhaps one (a name,
+    a title's word): "Drinks with Sam tonight", "Black Friday party tonight".
     """
+    if read_nth_weekday(reading):
+        return
     grammar = _grammar(reading.languages)
     line = reading.line
     for pattern in (grammar.full_date, grammar.numeric_date):
@@ -257,18 +184,20 @@ def read_day(reading: Reading) -> None:
                 line.take("day", match.start(), match.end())
                 _after_date_weekday(reading, grammar)
                 return
-    weekdays = [(_weekday_anchor(grammar, m), m) for m in grammar.weekday.finditer(line.masked)]
+    weekdays = [
+        (_weekday_anchor(reading, grammar, m), m) for m in grammar.weekday.finditer(line.masked)
+    ]
     weekdays = [(anchor, m) for anchor, m in weekdays if anchor > 0]
+    best = max((anchor for anchor, _ in weekdays), default=0)
+    if best < _SURE:
+        for match in grammar.relative.finditer(line.masked):
+            if _relative_day(reading, grammar, match):
+                line.take("day", match.start(), match.end())
+                return
     if weekdays:
-        best = max(anchor for anchor, _ in weekdays)
         match = next(m for anchor, m in weekdays if anchor == best)
         _weekday_day(reading, grammar, match)
         line.take("day", match.start(), match.end())
-        return
-    for match in grammar.relative.finditer(line.masked):
-        if _relative_day(reading, grammar, match):
-            line.take("day", match.start(), match.end())
-            return
 
 
 def _after_date_weekday(reading: Reading, grammar: _Grammar) -> None:
@@ -278,7 +207,7 @@ def _after_date_weekday(reading: Reading, grammar: _Grammar) -> None:
         reading.line.masked,
         re.IGNORECASE,
     )
-    if match and grammar.weekday_names[_fold(match.group("wd"))][0] == _weekday(reading):
+    if match and grammar.weekday_names[fold(match.group("wd"))][0] == _weekday(reading):
         reading.line.take("day", match.start() + 1, match.end())
 
 
@@ -299,7 +228,7 @@ def _absolute_day(reading: Reading, grammar: _Grammar, match: re.Match[str]) -> 
     groups = match.groupdict()
     if groups.get("month") or groups.get("month2"):
         month_word = groups.get("month") or groups.get("month2") or ""
-        language = grammar.month_names.get(_fold(month_word), "en")
+        language = grammar.month_names.get(fold(month_word), "en")
         year = groups.get("year") or groups.get("year2") or ""
         has_year = bool(year)
         day = groups.get("day") or groups.get("day2")
@@ -310,7 +239,7 @@ def _absolute_day(reading: Reading, grammar: _Grammar, match: re.Match[str]) -> 
                 "day", f"several days (to the {last}): the first, {day_text(found)}, taken"
             )
     else:
-        parts = _numeric_parts(reading, grammar, groups)
+        parts = _numeric_parts(reading, groups)
         if parts is None:
             return False
         day, month, year = parts
@@ -324,7 +253,7 @@ def _absolute_day(reading: Reading, grammar: _Grammar, match: re.Match[str]) -> 
     elif found < _ref_day(reading):
         reading.note("day", f"{found.day} {found:%B %Y} is in the past")
     if groups.get("wd"):
-        index = grammar.weekday_names[_fold(groups["wd"])][0]
+        index = grammar.weekday_names[fold(groups["wd"])][0]
         if index != found.weekday():
             reading.note(
                 "day",
@@ -347,13 +276,13 @@ def _next_date(today: date, day: int, month: int, year: int | None) -> date | No
     return None
 
 
-def _numeric_parts(
-    reading: Reading, grammar: _Grammar, groups: dict[str, Any]
-) -> tuple[int, int, int | None] | None:
+def _numeric_parts(reading: Reading, groups: dict[str, Any]) -> tuple[int, int, int | None] | None:
     """(day, month, year) of "26/11", "11/26/2026", "26.11.", "2026-11-26"; None if no date.
 
-    "5/11" is 11 May in an English line and 5 November in the others; the
-    reading is noted, since either could be meant.
+    "10/12" is 12 October or 10 December: the reading nearer the week on
+    screen is taken (the line's language decides only between two as near),
+    never a date a year away when a nearer reading exists, and it is noted,
+    since the other could be meant.
     """
     if groups.get("iy"):
         return int(groups["id"]), int(groups["im"]), int(groups["iy"])
@@ -365,29 +294,35 @@ def _numeric_parts(
         return None
     if groups.get("da") or groups.get("xd") or first > 12:
         return first, second, year
-    if second > 12:
+    if second > 12 or first == second:
         return second, first, year
-    month_first = _line_language(reading, grammar) == "en"
-    day, month = (second, first) if month_first else (first, second)
-    shown = "month/day" if month_first else "day/month"
-    reading.note("day", f"“{groups['num']}” read as {shown}: {day} {date(2000, month, 1):%B}")
+    today = _ref_day(reading)
+    month_first = _line_language(reading) == "en"
+    readings = [(second, first, "month/day"), (first, second, "day/month")]
+    if not month_first:
+        readings.reverse()  # the line's own order first: it wins a tie
+
+    def distance(parts: tuple[int, int, str]) -> int:
+        found = _next_date(today, parts[0], parts[1], year)
+        return abs((found - today).days) if found else 10**6
+
+    day, month, shown = min(readings, key=distance)
+    other_day, other_month, _ = next(r for r in readings if r[2] != shown)
+    other = _next_date(today, other_day, other_month, year)
+    other_text = f"{other.day} {other:%B %Y}" if other else "no date"
+    reading.note(
+        "day",
+        f"“{groups['num']}” read as {shown}, {day} {date(2000, month, 1):%B}: nearer than "
+        f"{other_text}",
+    )
     return day, month, year
 
 
-def _line_language(reading: Reading, grammar: _Grammar) -> str:
+def _line_language(reading: Reading) -> str:
     """The line's language, from its words, for numbers whose order depends on it."""
-    text = reading.line.text.casefold()
-    scores = {
-        "fr": len(re.findall(r"\b(?:le|la|les|du|des|à|au|chez|et|soirée|h\d\d)\b", text)),
-        "es": len(re.findall(r"\b(?:el|las|los|del|y|en|de la|a las)\b", text)),
-        "de": len(re.findall(r"\b(?:uhr|am|um|im|und|der|die|das|bis|von)\b", text)),
-    }
-    for word in re.findall(r"[^\W\d_]+", text):
-        lang = grammar.month_names.get(word) or grammar.weekday_names.get(word, (0, 0, ""))[2]
-        if lang in scores:
-            scores[lang] += 2
-    best = max(scores, key=lambda lang: scores[lang])
-    return best if scores[best] >= 2 and best in reading.languages else reading.languages[0]
+    scores = _line_scores(reading.line.text, reading.languages)
+    best = max(reading.languages, key=lambda lang: scores.get(lang, 0))
+    return best if scores.get(best, 0) >= 2 else reading.languages[0]
 
 
 def _dateparser_day(reading: Reading, text: str, language: str) -> date | None:
@@ -418,44 +353,87 @@ def _dateparser_day(reading: Reading, text: str, language: str) -> date | None:
     return result.date()
 
 
-def _weekday_anchor(grammar: _Grammar, match: re.Match[str]) -> int:
-    """How surely a weekday word is the event's day: 0 (it is not) to 3.
+_SURE = 3
+"""The anchor of a weekday that is surely the day: "next Thu", "Thu 26", "Thu 6pm"."""
+
+
+def _weekday_anchor(reading: Reading, grammar: _Grammar, match: re.Match[str]) -> int:
+    """How surely a weekday word is the event's day: 0 (it is not) to 3 (:data:`_SURE`).
 
     3: with "next", "on", "le"..., a day number, or next to a time ("Thu
     6pm", "Do 18 Uhr", "7-9am Wed"); 2: a full name opening the line or
-    after a comma or dash; 1: a full name elsewhere. An abbreviation counts
-    only at 3 ("Sun Life", "Do you" and "Sam" are no days), and the surest
-    weekday wins ("Black Friday Brunch, Fri 11am" is on the Friday of "Fri").
+    after a comma or dash; 1: a full name elsewhere. The surest weekday wins
+    ("Black Friday Brunch, Fri 11am" is on the Friday of "Fri").
+
+    An abbreviation counts only at 3 ("Sun Life", "Do you" are no days), and
+    only in a line of its own language ("Drinks with Sam 9pm" is English, and
+    "sam" is French for Saturday; "Lunch with Mo 12:30" is no German Monday)
+    and never after "with" or "and" ("Tapas con Dom a las 21h"): names are
+    not days. With a day number ("Sa 28.") it always counts.
     """
-    _, abbreviated, _ = grammar.weekday_names[_fold(match.group("wd"))]
-    if (
-        match.group("mods").strip()
-        or match.group("day")
-        or match.group("dayn")
-        or match.group("nw")
+    _, abbreviated, language = grammar.weekday_names[fold(match.group("wd"))]
+    if match.group("day") or match.group("dayn") or match.group("nw"):
+        return _SURE
+    if abbreviated and (
+        _WITH_BEFORE.search(match.string, 0, match.start())
+        or not _in_its_language(reading, grammar, match, language)
     ):
-        return 3
+        return 0
+    if match.group("mods").strip():
+        return _SURE
     rest = match.string[match.end() :]
     before = match.string[: match.start()].rstrip(" ")
     if _TIME_AFTER.match(rest) or _TIME_BEFORE.search(before):
-        return 3
+        return _SURE
     opens = not before or before.endswith((",", "|", "–", "—", "-", "·", "(", ":", "\x00"))
     if abbreviated:
         closes = re.match(rf"\s*(?:$|[,|·)\x00]|[{DASH}]\s)", rest)
-        return 3 if match.group(0).endswith(".") or (opens and closes) else 0
+        return _SURE if match.group(0).endswith(".") or (opens and closes) else 0
     return 2 if opens else 1
+
+
+_WITH_BEFORE = re.compile(r"\b(?:with|and|avec|et|con|y|mit|und|&)\s+$", re.IGNORECASE)
+"""After "with" or "and" a short capitalised word is a person: "con Dom", "mit Mo"."""
+
+
+def _in_its_language(
+    reading: Reading, grammar: _Grammar, match: re.Match[str], language: str
+) -> bool:
+    """Whether an abbreviation of ``language`` may be a weekday in this line.
+
+    One of the first language read (English unless told otherwise) may: its
+    abbreviations are read in lines of every language ("Afterwork Thu 18h30").
+    One of another language needs the rest of the line to read as that
+    language at least as much as any other: "Apéro sam 18h" is on Saturday,
+    "Drinks with Sam 9pm" has no day.
+    """
+    if language == reading.languages[0]:
+        return True
+    scores = dict(_line_scores(match.string.replace("\x00", " "), reading.languages))
+    word = match.group("wd")  # its own evidence does not count
+    for lang, count in language_scores(word, grammar.language_words, reading.languages).items():
+        scores[lang] -= count
+    own = scores.get(language, 0)
+    return own > 0 and own >= max(scores.values())
+
+
+@functools.lru_cache(maxsize=32)
+def _line_scores(text: str, languages: tuple[str, ...]) -> dict[str, int]:
+    """:func:`language_scores` of a whole line, once however many weekday words it holds
+    (a line of 300 "Sam" would otherwise cost 300 readings of the line)."""
+    return language_scores(text, _grammar(languages).language_words, languages)
 
 
 _TIME_AFTER = re.compile(
     rf"[\s,.]*(?:\x00|(?:at\s+|à\s+|um\s+|a\s+las\s+)?\d{{1,2}}(?:[:.h]\d\d)?\s?"
-    rf"(?:[ap]\.?m\b|[ap]\b|h\b|uhr\b|ish\b|[:h]|\s*[{DASH}])|noon|midi|tonight|evening)",
+    rf"(?:[ap]\.?m\b|[ap]\b|h\b|uhr\b|ish\b|[:h]|\s*[{DASH}])|noon|midi|evening)",
     re.IGNORECASE,
 )
 _TIME_BEFORE = re.compile(r"\d\s*(?:[ap]\.?m\.?|h|uhr)?,?$", re.IGNORECASE)
 
 
 def _weekday_day(reading: Reading, grammar: _Grammar, match: re.Match[str]) -> bool:
-    index = grammar.weekday_names[_fold(match.group("wd"))][0]
+    index = grammar.weekday_names[fold(match.group("wd"))][0]
     today = _ref_day(reading)
     mods = match.group("mods").casefold().split()
     after = (match.group("after") or "").casefold()
@@ -467,9 +445,7 @@ def _weekday_day(reading: Reading, grammar: _Grammar, match: re.Match[str]) -> b
         reading.day = monday + timedelta(days=7 + index)
         return True
     reading.day = today + timedelta(days=(index - today.weekday()) % 7)
-    said_next = after in ("prochain", "que viene") or any(
-        re.fullmatch(_NEXT_WORDS, m) for m in mods
-    )
+    said_next = after in ("prochain", "que viene") or any(re.fullmatch(NEXT_WORDS, m) for m in mods)
     if said_next and reading.day == today:
         reading.day += timedelta(days=7)
     words = " ".join(match.group(0).split())
@@ -527,7 +503,7 @@ def _relative_day(reading: Reading, grammar: _Grammar, match: re.Match[str]) -> 
         return True
     words = " ".join(match.group("rel").casefold().split())
     for lang in reading.languages:
-        for phrase, offset, evening in _RELATIVE_DAYS.get(lang, ()):
+        for phrase, offset, evening in RELATIVE_DAYS.get(lang, ()):
             if phrase == words:
                 reading.day = today + timedelta(days=offset)
                 reading.evening = reading.evening or evening

@@ -18,7 +18,12 @@ from planner.core.settings import Settings
 from planner.core.text.quick_add.line import BULLET, DASH, TBD, Reading
 from planner.core.text.quick_add.results import Span
 from planner.core.travel.gazetteer import Gazetteer
-from planner.core.travel.place_text import is_online_only, split_location
+from planner.core.travel.place_text import (
+    ONLINE_PLATFORMS,
+    ONLINE_WORDS,
+    is_online_only,
+    split_location,
+)
 
 _STREET_WORD = re.compile(
     r"\b(?:st|street|ave|avenue|rd|road|blvd|boulevard|boul|dr|drive|lane|ln|cres|crescent"
@@ -46,11 +51,10 @@ _PLACE_STOP = re.compile(
 )
 _ONLINE = re.compile(
     r"(?P<pre>(?:\b(?:on|via|over|sur|en|par|por|auf|über|per|using)|@)\s*)?"
-    r"(?P<word>\b(?:online|on-line|en\s+ligne|en\s+l[ií]nea|virtual(?:ly)?|virtuel(?:le)?"
-    r"|virtuell|(?:microsoft\s+|ms\s+)?teams|zoom|google\s+meet|webex|youtube(?:\s+live)?"
-    r"|twitch|discord|livestream|live\s+stream|jitsi|skype)\b)",
+    rf"(?P<word>\b(?:{ONLINE_WORDS}|{ONLINE_PLATFORMS}|livestream|live\s+stream)\b)",
     re.IGNORECASE,
 )
+"""An online word or a platform's name, as the place: "on Zoom", "(Whereby)", "– en ligne"."""
 _CONNECTORS_END = re.compile(
     r"(?:[\s,;:.|/·•*({\[" + DASH + r"]+|\b(?:on|at|from|le|el|am|um|à|a|de|des|du|von|ab"
     r"|the|this|next|and|et|y|und|for|pour|para|für|with|avec|con|mit|starting|doors|open"
@@ -135,7 +139,7 @@ def _looks_like_place(text: str, settings: Settings, *, strict: bool) -> bool:
     if _STREET_WORD.search(text):
         return True
     if re.search(
-        r"(?<![\w$€£.,:/#])\d{1,5}[a-z]?(?![\w.,:/]*\d)(?!\s*(?:%|st\b|nd\b|rd\b|th\b))", text
+        r"(?<![\w$€£.,:/#])\d{1,5}[a-z]?(?![\w.,:/]*\d)(?!\s*(?:%|\+|st\b|nd\b|rd\b|th\b))", text
     ):
         return bool(re.search(r"[^\W\d_]{2,}", text))
     return _names_a_city(text, strict=strict)
@@ -220,8 +224,12 @@ def read_online(reading: Reading) -> tuple[int, int] | None:
             name = "online" if word.casefold() == "online" else word
             reading.place = Place(name=name, virtual=True)
             return match.start(), match.end()
-    if (reading.url and is_online_only(reading.url)) or _WEBINAR.search(line.text):
+    if reading.url and is_online_only(reading.url):
         reading.place = Place(name="online", virtual=True)
+        reading.note("place", "no place given: online, from the meeting link")
+    elif _WEBINAR.search(line.text):
+        reading.place = Place(name="online", virtual=True)
+        reading.note("place", "no place given: online, as a webinar")
     return None
 
 

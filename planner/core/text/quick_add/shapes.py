@@ -19,23 +19,42 @@ _URL = re.compile(
     re.IGNORECASE,
 )
 _TAG = re.compile(r"(?<![\w&/])#(?P<tag>[^\W\d_][\w-]*)")
-_CURRENCY = r"(?:CA\$|C\$|US\$|\$|€|£|CHF|EUR|CAD|USD)"
-_AMOUNT = r"\d{1,4}(?:[.,]\d{1,2})?"
+_CODES = r"CAD|USD|EUR|GBP|CHF|AUD|MXN"
+"""Currency codes written before or after an amount ("CAD 150", "150 USD")."""
+_CURRENCY_BEFORE = rf"(?:CA\$|C\$|US\$|AU\$|A\$|\$|€|£|(?:{_CODES})\b)"
+_CURRENCY_AFTER = (
+    rf"(?:\$|€|£|(?:{_CODES}|(?:canadian\s+|american\s+|us\s+)?dollars?|dólares|dolares"
+    r"|euros?|pesos|bucks)\b)"
+)
+_AMOUNT = r"(?:\d{1,3}(?:[,.\u202f]\d{3})+|\d{1,5})(?:[.,]\d{1,2})?(?![\d,.]\d)"
+"""An amount: "150", "15,50", "12.50", "1,200", "1.200,50" (a separator before three
+digits groups thousands; before one or two it is the decimal point, whatever the locale)."""
+_AMOUNT_BEFORE_CURRENCY = _AMOUNT.replace(r"\u202f", r"\u202f ")
+"""Before a currency a space groups thousands too, as French writes "1 200 €"."""
+_LABEL = (
+    r"\b(?:cost|price|tickets?|admission|fee|entry|prix|tarif|entrée|precio|entrada|eintritt"
+    r"|preis|kosten)\s*:?\s*"
+)
+_NOT_A_CLOCK = r"(?!\s*(?:[ap]\.?m\b|h\b|uhr\b|[:h]\d))"
 _COST = re.compile(
-    r"(?P<label>\b(?:cost|price|tickets?|admission|fee|entry|prix|tarif|entrée|precio"
-    r"|entrada|eintritt|preis|kosten)\s*:?\s*)?"
+    rf"(?P<label>{_LABEL})?"
     r"(?:"
-    rf"(?<![\w$])(?P<cur>{_CURRENCY})\s?(?P<a1>{_AMOUNT})"
-    rf"(?:\s?[{DASH}]\s?{_CURRENCY}?\s?(?P<a2>{_AMOUNT}))?"
-    rf"|(?<![\w.,$])(?P<a3>{_AMOUNT})(?:\s?[{DASH}]\s?(?P<a4>{_AMOUNT}))?"
-    r"\s?(?:\$|€|£|CHF\b|EUR\b|CAD\b|USD\b|euros?\b|dollars?\b)"
+    rf"(?<![\w$])(?P<cur>{_CURRENCY_BEFORE})\s?(?P<a1>{_AMOUNT})"
+    rf"(?:\s?[{DASH}]\s?{_CURRENCY_BEFORE}?\s?(?P<a2>{_AMOUNT}))?"
+    rf"|(?<![\w.,:/$€£])(?P<a3>{_AMOUNT_BEFORE_CURRENCY})"
+    rf"(?:\s?[{DASH}]\s?(?P<a4>{_AMOUNT}))?"
+    rf"\s?{_CURRENCY_AFTER}"
     r"|(?P<free>(?<![\w-])(?:free(?:\s+(?:entry|admission|event|of\s+charge|tickets?))?"
     r"(?=\s*(?:$|[^\w\s]|\x00|(?:for|to)\s+(?:all|members|attend|everyone)\b))"
     r"|no\s+cost|gratuit(?:e|s)?|entrée\s+(?:libre|gratuite)|gratis|entrada\s+(?:libre|gratuita)"
     r"|kostenlos|eintritt\s+frei|freier\s+eintritt|umsonst)\b)"
+    rf"|(?<=[:\s])(?<![\w.,:/])(?P<a5>{_AMOUNT}){_NOT_A_CLOCK}(?![\w/+%-])"
     r")",
     re.IGNORECASE,
 )
+"""A price in any of the usual notations: "$25", "25$", "25 €", "€25", "CAD 150",
+"150 USD", "150 dollars", "15,50 €", "$1,200", "$20-30", "free", "gratuit", "Eintritt frei";
+a bare number only after a label ("Tickets: 25"), and not an age ("Admission 19+")."""
 
 
 def read_url(reading: Reading) -> None:
@@ -67,10 +86,12 @@ def read_cost(reading: Reading) -> None:
     line = reading.line
     found: list[tuple[float, float | None, str]] = []
     for match in _COST.finditer(line.masked):
+        if match.group("a5") and not match.group("label"):
+            continue  # a bare number is a price only after "Tickets:", "Prix", "Eintritt"...
         if match.group("free"):
             found.append((0.0, None, match.group(0).strip()))
         else:
-            low = match.group("a1") or match.group("a3")
+            low = match.group("a1") or match.group("a3") or match.group("a5")
             high = match.group("a2") or match.group("a4")
             found.append((_number(low), _number(high) if high else None, match.group(0).strip()))
         line.take("cost", match.start(), match.end())
@@ -85,7 +106,13 @@ def read_cost(reading: Reading) -> None:
 
 
 def _number(text: str) -> float:
-    return float(text.replace(",", "."))
+    """ "1,200" -> 1200, "1.200,50" -> 1200.5, "15,50" -> 15.5, "12.50" -> 12.5."""
+    whole, separator, decimals = text, "", ""
+    last = max(text.rfind(","), text.rfind("."))
+    if last >= 0 and len(text) - last - 1 in (1, 2):
+        whole, separator, decimals = text[:last], ".", text[last + 1 :]
+    digits = re.sub(r"[,.\u202f ]", "", whole)
+    return float(digits + separator + decimals)
 
 
 def _money(amount: float) -> str:
@@ -107,8 +134,8 @@ def read_cost_text(text: str) -> float | None:
     if match and match.group("free"):
         return 0.0
     if match:
-        return _number(match.group("a1") or match.group("a3"))
-    bare = re.fullmatch(r"\$?\s?(\d{1,5}(?:[.,]\d{1,2})?)\s?\$?", text)
+        return _number(match.group("a1") or match.group("a3") or match.group("a5"))
+    bare = re.fullmatch(rf"({_AMOUNT})", text)
     if bare:
         return _number(bare.group(1))
     raise ValueError(f"“{text}” is not a price")

@@ -182,8 +182,10 @@ def _range_hours(start: _Clock, end: _Clock, hint: str) -> tuple[int, int, bool]
         start_hour, _ = _hour24(_Clock(start.hour, start.minute, end.meridiem), "")
         end_hour, _ = _hour24(end, "")
         if (start_hour, start.minute) >= (end_hour, end.minute):
+            # "11-1pm": the start is on the other side of noon; a guess, so it is noted
             other = "a" if end.meridiem == "p" else "p"
             start_hour, _ = _hour24(_Clock(start.hour, start.minute, other), "")
+            return start_hour, end_hour, True
         return start_hour, end_hour, False
     start_hour, guessed = _hour24(start, hint)
     if end.twenty_four or end.meridiem:
