@@ -23,7 +23,6 @@ os.environ["PLANNER_LOG_DIR"] = str(_private / "logs")
 pytest_plugins = ["tests.feed_server"]
 
 
-
 @pytest.fixture(autouse=True)
 def _fresh_routers():
     """A test's routing server is new even when its port was a dead server's before:

@@ -132,9 +132,10 @@ class Session:
         self._cache: dict[tuple[date, tuple[Source, ...], int], tuple[Settings, WeekData]] = {}
         self._cache_settings: dict[int, Settings] = {}
         self._placed_cache: dict[tuple[tuple[Event, ...], int], tuple[Settings, list[Event]]] = {}
-        self._travel: tuple[Settings, TravelService] | None = None
+        self._travel: tuple[Settings, TravelService | None] | None = None
         """The travel service of the last plan's settings: a re-plan of the same week asks
-        for the same trips again, and it remembers them."""
+        for the same trips again, and it remembers them. None with a routing server: each
+        plan then has its own service, which says what that plan's trips met."""
         self._lock = threading.Lock()
         self.listeners: list[Callable[[Change], None]] = []
 
@@ -441,11 +442,13 @@ class Session:
         )
         return settings, week, plan
 
-    def _travel_for(self, settings: Settings) -> TravelService:
-        """One travel service per settings object (the loaded week's, cached with it)."""
+    def _travel_for(self, settings: Settings) -> TravelService | None:
+        """One travel service per settings object (the loaded week's, cached with it), kept
+        from plan to plan when it estimates alone (None: each plan makes its own)."""
         with self._lock:
             if self._travel is None or self._travel[0] is not settings:
-                self._travel = (settings, TravelService(settings))
+                service = TravelService(settings)
+                self._travel = (settings, service if service.estimates_alone else None)
             return self._travel[1]
 
     def _placed(self, events: list[Event], settings: Settings) -> list[Event]:

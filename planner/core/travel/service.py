@@ -50,7 +50,9 @@ class TravelService:
     Estimates and known trips are remembered: a re-plan after a decision asks for
     the same few thousand trips again (a week of 1,000 candidates: ~3,800), and a
     service kept across plans (see :class:`planner.core.session.Session`) answers
-    them from memory. A router's answers are not: it may come back up.
+    them from memory. A router's answers are not kept here: the shared router keeps them
+    (and knows when it is down), and a routed service serves one plan
+    (:attr:`estimates_alone`).
     """
 
     def __init__(
@@ -115,6 +117,12 @@ class TravelService:
             self._memo.clear()
         self._memo[key] = found
         return found
+
+    @property
+    def estimates_alone(self) -> bool:
+        """Whether no routing server answers here: such a service may serve plan after
+        plan (a routed one reports what its own plan's trips met, so it serves one)."""
+        return self._router is None
 
     def routing_problems(self) -> list[Problem]:
         """What went wrong with the routing server in the trips asked so far (it did not
