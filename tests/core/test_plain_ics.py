@@ -6,7 +6,8 @@ colons, non-ASCII), dates in UTC, floating, with an IANA TZID or as all-day
 dates, and now and then something that is not plain (a recurrence, an
 alarm, a parameter, a property given twice, a bad date, a VTIMEZONE, Google's
 X-WR-TIMEZONE). Either the fast path declines (and icalendar parses), or its
-calendar is equal to icalendar's, serialises to the same text, and planner
+calendar (plain events built, the others parsed by icalendar, in the file's
+order) is equal to icalendar's, serialises to the same text, and planner
 reads the same events and problems from it.
 """
 
@@ -121,6 +122,20 @@ def calendars(draw):
     return ("\r\n".join([*head, *body, "END:VCALENDAR"]) + "\r\n").encode()
 
 
+def _decoded(value):
+    """A property's decoded date, or what icalendar says of one it could not read."""
+    try:
+        return ("dt", getattr(value, "dt", None))
+    except Exception as exc:  # icalendar's BrokenCalendarProperty for a value it rejected
+        return ("broken", str(exc))
+
+
+def _facts(value):
+    """Type, parameters and decoded value of a property (each one when given twice)."""
+    values = value if isinstance(value, list) else [value]
+    return [(type(v), dict(v.params), _decoded(v)) for v in values]
+
+
 @contextmanager
 def full_parse_only():
     with mock.patch.object(plain, "calendar_of", return_value=None):
@@ -147,9 +162,7 @@ def test_the_fast_calendar_is_icalendars(data):
     assert fast.to_ical() == full.to_ical()
     for a, b in zip(fast.walk("VEVENT"), full.walk("VEVENT"), strict=True):
         for name in a:
-            assert type(a[name]) is type(b[name])
-            assert a[name].params == b[name].params
-            assert getattr(a[name], "dt", None) == getattr(b[name], "dt", None)
+            assert _facts(a[name]) == _facts(b[name])
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -198,3 +211,27 @@ def test_a_recurring_event_is_left_to_icalendar():
     assert plain.calendar_of(found) is None
     events, _ = _read(data)
     assert len(events) == 3
+
+
+def test_a_feed_with_one_series_builds_the_rest_and_keeps_the_order():
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
+    for n in range(6):
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:mixed-{n}",
+            f"DTSTART;TZID=America/Toronto:2026112{4 + n % 3}T180000",
+            "DURATION:PT1H" if n == 3 else "DTEND;TZID=America/Toronto:20261127T200000",
+            "SUMMARY:Same title",
+            *(["RRULE:FREQ=DAILY;COUNT=2"] if n == 2 else []),
+            "END:VEVENT",
+        ]
+    data = ("\r\n".join([*lines, "END:VCALENDAR"]) + "\r\n").encode()
+    found = ics_stream.scan(io.BytesIO(data), "mixed.ics", *WINDOW, prefilter=False)
+    fast = plain.calendar_of(found)
+    assert fast is not None
+    full = icalendar.Calendar.from_ical(found.text())
+    assert fast == full and fast.to_ical() == full.to_ical()
+    assert [str(c["UID"]) for c in fast.walk("VEVENT")] == [f"mixed-{n}" for n in range(6)]
+    events, problems = _read(data)
+    with full_parse_only():
+        assert _read(data) == (events, problems)

@@ -12,11 +12,14 @@ types. For a plain event none of that can change the result, so
   (``from_ical`` of the type icalendar picks for the property, the same
   unescaping, the same ``add``), in the order of the file.
 
-It answers None, and the caller parses the whole text with icalendar, as soon
-as anything is not plain: a property outside :data:`PLAIN_PROPERTIES` (a
-recurrence rule, an override, an alarm, an organiser), a parameter other than
-a simple ``TZID`` or ``VALUE`` on a date, a quote or backslash before a value,
-a property given twice, a value icalendar's type rejects. It never guesses.
+An event that is not plain is parsed by icalendar, with the calendar's header
+and time zones, in the same call: one with a property outside
+:data:`PLAIN_PROPERTIES` (a recurrence rule, an override, an alarm, an
+organiser), a parameter other than a simple ``TZID`` or ``VALUE`` on a date, a
+quote or backslash before a value, a property given twice. When a value is one
+icalendar's type rejects, or icalendar reads the rest otherwise than block by
+block, :func:`calendar_of` answers None and the caller parses the whole text
+with icalendar. It never guesses.
 ``tests/core/test_plain_ics.py`` holds it to icalendar's own parse on
 generated calendars, as components and as the events planner reads.
 """
@@ -71,31 +74,63 @@ class NotPlainError(Exception):
 
 
 def calendar_of(found: ics_stream.Scan) -> Calendar | None:
-    """The calendar ``found.text()`` parses to, or None when it is not all plain events."""
+    """The calendar ``found.text()`` parses to, or None when no event in it is plain.
+
+    The events that are not plain (a series, an override, an alarm) are parsed by
+    icalendar with the calendar's header and time zones, as in a full parse; the
+    plain ones are built, and every event keeps its place in the file's order.
+    """
     if not found.events:
         return None
-    try:
-        shell = Calendar.from_ical(found.text([]))  # header and time zones, by icalendar
-        tzids = {ics_stream.property_value(b.lines, "TZID") for b in found.timezones}
-        events = [_event(block, tzids) for block in found.events]
-    except (NotPlainError, ValueError, TypeError, KeyError):
+    tzids = {ics_stream.property_value(b.lines, "TZID") for b in found.timezones}
+    split = [_plain_lines(block, tzids) for block in found.events]
+    if all(lines is None for lines in split):
         return None
-    for event in events:
-        shell.add_component(event)
-    return shell
+    rest = [block for block, lines in zip(found.events, split, strict=True) if lines is None]
+    try:
+        # The header, the time zones and what is not plain: by icalendar, as in full.
+        calendar = Calendar.from_ical(found.text(rest))
+        parsed = list(calendar.subcomponents)
+        zones = len(found.timezones)
+        if len(parsed) != zones + len(rest) or any(
+            component.name != block.name.upper()
+            for component, block in zip(parsed[zones:], rest, strict=True)
+        ):
+            return None  # icalendar read the blocks otherwise: let the full parse decide
+        others = iter(parsed[zones:])
+        events = [next(others) if lines is None else _event(lines) for lines in split]
+    except (ValueError, TypeError, KeyError):
+        return None
+    calendar.subcomponents[:] = parsed[:zones] + events
+    return calendar
 
 
-def _event(block: ics_stream.Block, tzids: set[str]) -> Component:
+Line = tuple[str, Parameters, str, str]
+"""A plain content line: name, parameters, raw value, and the line itself."""
+
+
+def _plain_lines(block: ics_stream.Block, tzids: set[str]) -> list[Line] | None:
+    """The block's property lines when it is a plain event, else None."""
     lines = block.lines
     if len(lines) < 2 or lines[0].upper() != "BEGIN:VEVENT" or lines[-1].upper() != "END:VEVENT":
-        raise NotPlainError(block.name)
-    component = Calendar._get_component_factory().get_component_class("VEVENT")()
+        return None
+    out: list[Line] = []
     seen: set[str] = set()
-    for line in lines[1:-1]:
-        name, params, raw = _split(line, tzids)
-        if name in seen:
-            raise NotPlainError(name)  # a property given twice: leave it to icalendar
-        seen.add(name)
+    try:
+        for line in lines[1:-1]:
+            name, params, raw = _split(line, tzids)
+            if name in seen:
+                return None  # a property given twice: leave it to icalendar
+            seen.add(name)
+            out.append((name, params, raw, line))
+    except NotPlainError:
+        return None
+    return out
+
+
+def _event(lines: list[Line]) -> Component:
+    component = Calendar._get_component_factory().get_component_class("VEVENT")()
+    for name, params, raw, line in lines:
         _add(component, name, params, raw, line)
     return component
 
