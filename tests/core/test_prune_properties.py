@@ -10,6 +10,7 @@ money (the tie-break).
 
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date, time, timedelta
 
 from hypothesis import given, settings
@@ -237,3 +238,13 @@ def test_an_evening_out_does_not_dominate_a_daytime_event():
     lim = Limits(None, None, 1, 1, None, {})
     assert dominated([evening, daytime], lim, HORIZON) == set()  # the rule, not the limit
     assert dominated([daytime, _option(2, 18, 90, 20, evening=True)], lim, HORIZON) == {2}
+
+
+def test_money_is_compared_as_the_rules_and_the_tie_break_count_it():
+    """$1.50 and $1.4999 are the same 150 cents for the budget, but round to $2 and $1 in
+    the tie-break: the cheaper-rounding one is not dominated."""
+    cheap = replace(_option(0, 18, 60, 10, evening=True), cost=1.4999)
+    dear = replace(_option(1, 18, 60, 10, evening=True), cost=1.5)
+    lim = Limits(None, None, 1, None, None, {})
+    assert dominated([dear, cheap], lim, HORIZON) == set()
+    assert solve([dear, cheap], lim, travel_between, horizon=HORIZON).chosen == {0}

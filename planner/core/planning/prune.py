@@ -26,7 +26,8 @@ place:
 * overlaps and trips: both are *day-local*, clashing with nothing but events of
   their own day, and with at most one event a day the plan holds no other
   event of that day (a pinned one there leaves room for none);
-* objective: value no lower, tie-break (travel, then money) no higher.
+* objective: value no lower, tie-break (travel, then money) no higher, each compared
+  as the integers the rules and the objective use.
 
 So the pruned problem's optimum equals the unpruned one. Ties (two options
 equal on all of it) keep the one listed first, so plans stay stable.
@@ -93,11 +94,15 @@ def _category_key(o: Option, limits: Limits) -> str | None:
 
 
 def _no_worse(a: Option, b: Option) -> bool:
+    """``a`` is no worse than ``b`` on each number a rule or the objective reads, in the
+    integers they read it as (money in cents for the budget, in dollars in the tie-break:
+    $1.50 and $1.4999 are the same cents but not the same rounded dollars)."""
     return (
         a.score >= b.score
         and a.charged_minutes <= b.charged_minutes
         and a.travel_minutes <= b.travel_minutes
         and round(a.cost * 100) <= round(b.cost * 100)
+        and a.tiebreak <= b.tiebreak
         and (b.evening or not a.evening)
     )
 
