@@ -18,6 +18,8 @@ os.environ["PLANNER_CONFIG_DIR"] = str(_private / "config")
 os.environ["PLANNER_CACHE_DIR"] = str(_private / "cache")
 os.environ["PLANNER_DATA_DIR"] = str(_private / "data")
 os.environ["PLANNER_LOG_DIR"] = str(_private / "logs")
+# Never the developer's keyring: tests that need one install an in-memory backend.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 # The `site` fixture: a real HTTP server on 127.0.0.1 for feed tests.
 pytest_plugins = ["tests.feed_server"]

@@ -1,11 +1,14 @@
 """A real HTTP server on 127.0.0.1 for feed tests (core, window and command line).
 
 The ``site`` fixture starts it on an ephemeral port; a test says what each
-path answers (:class:`Reply`: body, status, validators, delay, redirect) and
-reads back what was asked. Nothing here touches the internet.
+path answers (:class:`Reply`: body, status, validators, delay, redirect, extra
+headers, gzip, a password, headers or body sent a byte at a time) and reads
+back what was asked. Nothing here touches the internet.
 """
 
+import base64
 import contextlib
+import gzip
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +28,17 @@ class Reply:
     length: bool = True
     """Send Content-Length (else the body ends when the connection closes)."""
     location: str = ""
+    """Redirect here: a path on this server, or a whole address (another host, file:...)."""
+    headers: tuple[tuple[str, str], ...] = ()
+    """Extra headers, sent as given (a Content-Length of "²", a Content-Encoding)."""
+    gzip: bool = False
+    """Send the body gzip-compressed, with Content-Encoding: gzip."""
+    drip: float = 0.0
+    """Send the body one byte every this many seconds."""
+    drip_headers: float = 0.0
+    """Send the status line and headers one byte every this many seconds."""
+    password: tuple[str, str] | None = None
+    """(user, password) that HTTP Basic must give, else 401."""
 
 
 @dataclass
@@ -53,6 +67,17 @@ def handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
                 self.answer(reply)
 
         def answer(self, reply: Reply) -> None:
+            if reply.password is not None:
+                token = base64.b64encode(":".join(reply.password).encode()).decode()
+                if self.headers.get("Authorization") != f"Basic {token}":
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Basic realm="feeds"')
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+            if reply.drip_headers:
+                self.drip(reply, b"HTTP/1.0 200 OK\r\nContent-Type: text/calendar\r\n\r\n")
+                return
             matches = reply.etag and self.headers.get("If-None-Match") == reply.etag
             since = reply.last_modified and self.headers.get("If-Modified-Since")
             if matches or (since and since == reply.last_modified):
@@ -66,12 +91,30 @@ def handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
             if reply.last_modified:
                 self.send_header("Last-Modified", reply.last_modified)
             if reply.location:
-                self.send_header("Location", site.url(reply.location))
-            if reply.length:
-                self.send_header("Content-Length", str(len(reply.body)))
+                target = reply.location
+                self.send_header("Location", target if ":" in target else site.url(target))
+            body = gzip.compress(reply.body) if reply.gzip else reply.body
+            if reply.gzip:
+                self.send_header("Content-Encoding", "gzip")
+            if reply.length and not any(k.lower() == "content-length" for k, _ in reply.headers):
+                self.send_header("Content-Length", str(len(body)))
+            for name, value in reply.headers:
+                self.send_header(name, value)
             self.end_headers()
-            for at in range(0, len(reply.body), 65536):
-                self.wfile.write(reply.body[at : at + 65536])
+            if reply.drip:
+                self.drip(reply, body)
+                return
+            for at in range(0, len(body), 65536):
+                self.wfile.write(body[at : at + 65536])
+
+        def drip(self, reply: Reply, data: bytes) -> None:
+            """A byte at a time, until the client gives up or the test ends."""
+            pause = reply.drip or reply.drip_headers
+            for at in range(len(data)):
+                self.wfile.write(data[at : at + 1])
+                self.wfile.flush()
+                if site.stop.wait(pause):
+                    return
 
         def log_message(self, format: str, *args: object) -> None:
             pass

@@ -266,6 +266,55 @@ def _add_saved_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         "previous one is kept beside it as .before-restore)",
     )
     _settings_option(restore)
+    _add_decide_commands(sub)
+
+
+def _add_decide_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Deciding without the window, on the saved planning, sharing the window's undo."""
+    event_help = (
+        "the event's key or uid (as `planner plan --json` shows them), or part of its title"
+    )
+    decide = {
+        "commit": "commit to an event: it is in every plan from now on, whatever the rules say",
+        "refuse": "refuse an event: it is never proposed again",
+        "undecide": "leave an event to the planner again (neither committed to nor refused)",
+        "rate": "rate an event 0-5 stars as the window does (0: not interested; "
+        "`clear`: forget your rating)",
+    }
+    for name, text in decide.items():
+        command = sub.add_parser(
+            name,
+            help=text,
+            description=f"{text[0].upper()}{text[1:]}; then re-plan the week "
+            "and say what changed. Undo it with `planner undo` (or in the window).",
+        )
+        command.add_argument("event", metavar="EVENT", help=event_help)
+        if name == "rate":
+            command.add_argument("stars", type=_stars, metavar="STARS", help="0-5, or `clear`")
+        _decide_options(command, "any day of the week to look in (default: this week)")
+    for name, text in (
+        ("undo", "take back the last change, made here or in the window"),
+        ("redo", "make the last change undone again"),
+    ):
+        command = sub.add_parser(name, help=text, description=f"{text[0].upper()}{text[1:]}.")
+        _decide_options(command, "the week to re-plan (default: the week of the change)")
+
+
+def _decide_options(command: argparse.ArgumentParser, week_help: str) -> None:
+    command.add_argument("--week", type=_week, metavar="YYYY-MM-DD", help=week_help)
+    command.add_argument("--json", action="store_true", help="print what changed as JSON")
+    _settings_option(command)
+
+
+def _stars(text: str) -> int | None:
+    """0-5 stars, or None for ``clear`` (the user's rating forgotten)."""
+    if text.strip().lower() == "clear":
+        return None
+    if text.strip() not in {"0", "1", "2", "3", "4", "5"}:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of stars from 0 to 5, nor `clear`"
+        )
+    return int(text)
 
 
 def _positive(text: str) -> int:
@@ -452,6 +501,12 @@ COMMANDS = (
     "history",
     "backup",
     "restore",
+    "commit",
+    "refuse",
+    "undecide",
+    "rate",
+    "undo",
+    "redo",
 )
 
 
@@ -475,6 +530,7 @@ def main(argv: list[str] | None = None) -> int:
     # The saved planning's commands. Imported here, not at the top, as it imports from this
     # module; it is light (its core imports are inside its functions), so the window's path
     # pays nothing for it either.
+    from planner.cli import decide as cli_decide
     from planner.cli import saved as cli_saved
 
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -488,6 +544,9 @@ def main(argv: list[str] | None = None) -> int:
         "history": cli_saved.run_history,
         "backup": cli_saved.run_backup,
         "restore": cli_saved.run_restore,
+        **dict.fromkeys(("commit", "refuse", "undecide", "rate"), cli_decide.run_decide),
+        "undo": cli_decide.run_undo,
+        "redo": cli_decide.run_undo,
     }
     try:
         try:

@@ -58,10 +58,12 @@ def _open_store() -> Iterator[Store]:
     import sqlite3
 
     from planner.core.saved import open_store, store_path
-    from planner.core.storage.store import StoreError
+    from planner.core.storage.store import ReadOnlyStoreError, StoreError
 
     try:
         store = open_store()
+    except ReadOnlyStoreError as exc:
+        raise CommandError(str(exc)) from None
     except (StoreError, OSError, sqlite3.Error) as exc:
         raise CommandError(f"{store_path()}: cannot open your saved planning ({exc})") from None
     try:
@@ -253,6 +255,7 @@ def _source_rows(
     store: Store, sources: Sequence[Source], zone: ZoneInfo
 ) -> list[dict[str, object]]:
     from planner.core.model import is_feed, source_name
+    from planner.core.storage import feeds
 
     rows: list[dict[str, object]] = []
     for source in sources:
@@ -271,6 +274,7 @@ def _source_rows(
                 "next_refresh": due.astimezone(zone).isoformat() if due else None,
                 "has_copy": bool(record and record.has_copy),
                 "last_error": record.last_error if record else "",
+                "redirected_to": feeds.moved_to(store, source.path),
             }
         else:
             copy = store.file_copy(source.path)
@@ -298,6 +302,8 @@ def _source_text(row: dict[str, object], zone: ZoneInfo) -> list[str]:
         lines.append(f"{pad}last fetched {when}; next refresh {later}")
     else:
         lines.append(f"{pad}not downloaded yet: `planner refresh`")
+    if row["redirected_to"]:
+        lines.append(f"{pad}the server sends planner to another host: {row['redirected_to']}")
     if row["last_error"]:
         lines.append(f"{pad}last error: {row['last_error']}")
     return lines
@@ -337,16 +343,22 @@ def _location(text: str) -> str:
 def _sources_add(args: argparse.Namespace, settings: Settings, settings_path: Path) -> int:
     from planner.core.model import Source, source_name
     from planner.core.saved import open_session
-    from planner.core.storage import feeds
+    from planner.core.storage import feed_credentials, feeds
 
+    # A password typed in a feed's address never reaches the store, a log or the screen.
+    typed = [feed_credentials.split_password(text) for text in args.locations]
     # Every location is checked before any is kept: one typo imports nothing.
-    glances = {_location(text): _check_location(text.strip()) for text in args.locations}
+    glances = {_location(t.location): _check_location(t.location) for t in typed}
     failed = False
     with _open_store() as store:
         session = open_session(store, settings, settings_path=settings_path)
         before = {s.path: s.role for s in session.state.sources}
         session.add_sources([(location, args.role) for location in glances])
         _check_saved(session)
+        for feed in typed:
+            if feed.password is not None:
+                where = feed_credentials.keep_password(feed.location, feed.password)
+                print(f"{source_name(feed.location)}: {where}.")
         now = datetime.now(settings.zone)
         for location, glance in glances.items():
             name = source_name(location)
@@ -382,8 +394,9 @@ def _sources_add(args: argparse.Namespace, settings: Settings, settings_path: Pa
 def _sources_remove(args: argparse.Namespace, settings: Settings, settings_path: Path) -> int:
     from planner.core.model import source_name
     from planner.core.saved import open_session
+    from planner.core.storage.feed_credentials import split_password
 
-    wanted = str(args.location).strip()
+    wanted = split_password(str(args.location)).location  # as kept: never with a password
     with _open_store() as store:
         session = open_session(store, settings, settings_path=settings_path)
         paths = [s.path for s in session.state.sources]
@@ -424,9 +437,8 @@ def run_refresh(args: argparse.Namespace) -> int:
             times = [r.next_refresh for r in records if r is not None and r.next_refresh]
             soon = f" (the next at {_moment(min(times), zone)})" if times else ""
             print(f"No feed is due{soon}; `planner refresh --all` downloads them now.")
-        for source in chosen:
+        for source, result in feeds.refresh_each(store, chosen, now, zone=zone):
             name = source_name(source.path)
-            result = feeds.refresh(store, source, now, zone=zone)
             for problem in result.problems:
                 print(f"planner: warning: {problem}", file=sys.stderr)
             if result.error:

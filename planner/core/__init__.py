@@ -5,6 +5,7 @@ The parts, from the top down; each may import only the parts below it (the
 
 - :mod:`.saved`: opening and restoring the user's own planning (settings file, store, session);
 - :mod:`.session`: one planning session: state, undoable changes, the week loader;
+- :mod:`.changes`: the state and its changes, and the undo steps the store keeps of them;
 - :mod:`.demo`: the bundled demo week;
 - :mod:`.planning` and :mod:`.storage` (siblings): planning a week; what is kept;
 - :mod:`.calendars`: reading and writing calendars;

@@ -293,7 +293,7 @@ def _restore_settings(store: Store, target: Path | None, write: bool) -> Setting
         return SettingsRestored(SettingsOutcome.LEFT, target, origin)
     try:
         load_settings_text(tomllib.loads(text), f"the settings in the backup ({origin})")
-    except (SettingsError, tomllib.TOMLDecodeError) as exc:
+    except (SettingsError, tomllib.TOMLDecodeError, RecursionError) as exc:  # nested too deep
         problem = f"{exc}; {target} was not changed (everything else was restored)"
         return SettingsRestored(SettingsOutcome.INVALID, target, origin, problem=problem)
     kept_as = target.with_name(target.name + BEFORE_RESTORE) if current is not None else None

@@ -12,12 +12,18 @@ cached per (week, calendars, settings): a re-plan after a decision reuses them
 and costs only the optimiser.
 
 With a :class:`~planner.core.storage.store.Store` the session is kept: every change
-(and every undo and redo) is written in one transaction, a new session starts
-from what was stored, and the events planned or attended in other weeks count
-toward monthly quotas. Its :class:`~planner.core.storage.writer.Writer` decides
-where that write runs: by default at once, before anyone hears of the change
-(the CLI, the tests); the window gives a serial background writer, so that a
-slow disk never freezes it, and :meth:`Session.flush` waits for it.
+(and every undo and redo) is written in one transaction with its step of the undo
+history (:mod:`planner.core.storage.undo_log`), a new session starts from what
+was stored, history included, and the events planned or attended in other weeks
+count toward monthly quotas. The history is shared: a decision made with
+``planner commit`` is undone in the window and the other way round. A write
+applies only what its change touched, so two planners open on one store (the
+window and a terminal) never write over each other's decisions, and
+:meth:`Session.sync` takes in what another one wrote. Its
+:class:`~planner.core.storage.writer.Writer` decides where that write runs: by
+default at once, before anyone hears of the change (the CLI, the tests); the
+window gives a serial background writer, so that a slow disk never freezes it,
+and :meth:`Session.flush` waits for it.
 """
 
 from __future__ import annotations
@@ -25,13 +31,15 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import tomllib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from planner.core.calendars.reading import IcsError, dedupe
+from planner.core.changes import Change, State, rebuilt, step_of
 from planner.core.logs import log_failure
 from planner.core.model import (
     ROLES,
@@ -47,8 +55,10 @@ from planner.core.model import (
 )
 from planner.core.planning.plan import plan_week, week_of
 from planner.core.planning.week import WeekData, load_week
-from planner.core.settings import Settings
+from planner.core.settings import Settings, SettingsError
+from planner.core.storage import undo_log
 from planner.core.storage.database import StoreError
+from planner.core.storage.undo_log import Kept, Written
 from planner.core.storage.writer import InlineWriter, Writer
 from planner.core.travel.service import TravelService
 
@@ -61,29 +71,13 @@ settings as used (home placed) and the week. Runs off the GUI thread."""
 
 _log = logging.getLogger(__name__)
 
-MAX_UNDO = 200
+__all__ = ["ELSEWHERE", "MAX_UNDO", "Change", "Session", "State", "calendar_loader"]
+
+MAX_UNDO = undo_log.MAX_STEPS
 STATE_WRITE = "state"
-"""The writer's key for :meth:`Store.save_state`: a newer state replaces one still waiting."""
-
-
-@dataclass(frozen=True, slots=True)
-class State:
-    """Everything the user decided; replaced as a whole on every change."""
-
-    settings: Settings
-    choices: Choices = field(default_factory=Choices)
-    sources: tuple[Source, ...] = ()
-    added: tuple[Event, ...] = ()
-    """Candidates the user typed or pasted (quick add), kept with the session."""
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One undoable step, named as the Edit menu shows it ("Commit to HDI meeting")."""
-
-    label: str
-    before: State
-    after: State
+"""The writer's key for the state's writes (each holds one change: never replaced)."""
+ELSEWHERE = "Changes made elsewhere"
+"""The name of what :meth:`Session.sync` takes in (never an undo step of its own)."""
 
 
 def _short(event: Event) -> str:
@@ -129,6 +123,10 @@ class Session:
         self._state = State(settings, choices or Choices(), tuple(sources), tuple(added))
         self._undo: list[Change] = []
         self._redo: list[Change] = []
+        self._revision: int | None = None  # the store's, as this session last knew it
+        self._stale = False  # another planner wrote between two of this session's writes
+        self._settings_seen: str | None = None  # the store's copy of the settings file
+        self._unsaved = False  # a state write failed: the next one writes the whole state
         self._cache: dict[tuple[date, tuple[Source, ...], int], tuple[Settings, WeekData]] = {}
         self._cache_settings: dict[int, Settings] = {}
         self._placed_cache: dict[tuple[tuple[Event, ...], int], tuple[Settings, list[Event]]] = {}
@@ -149,18 +147,23 @@ class Session:
         settings_path: Path | None = None,
         writer: Writer | None = None,
     ) -> Session:
-        """The session the user left: decisions, calendars and typed events from ``store``,
-        kept there from now on."""
-        return cls(
+        """The session the user left: decisions, calendars, typed events and the undo
+        history from ``store``, kept there from now on."""
+        kept = store.load_kept()
+        session = cls(
             base,
             settings,
-            choices=store.load_choices(),
-            sources=store.load_sources(),
-            added=store.load_added(),
+            choices=kept.choices,
+            sources=kept.sources,
+            added=kept.added,
             settings_path=settings_path,
             store=store,
             writer=writer,
         )
+        stored = store.load_settings()
+        session._settings_seen = stored.text if stored is not None else None
+        session._take_kept(kept)
+        return session
 
     def use_writer(self, writer: Writer) -> None:
         """Write through ``writer`` from now on; what the old one holds is written first,
@@ -204,7 +207,14 @@ class Session:
         change = Change(label or "Restore", self._state, state)
         self._state = state
         self.forget_loaded()
-        self._notify(change, settings_written=True)
+        store = self.store
+        self._notify(
+            change,
+            None
+            if store is None
+            else lambda: self._wrote(store.reset_state(state.choices, state.sources, state.added)),
+            settings_written=True,
+        )
 
     # --- reading ------------------------------------------------------------------------
     @property
@@ -233,7 +243,7 @@ class Session:
         if event.key in c.pinned:
             return None
         choices = replace(c, pinned=c.pinned | {event.key}, refused=c.refused - {event.key})
-        return self._apply(f"Commit to {_short(event)}", choices=choices)
+        return self._apply(f"Commit to {_short(event)}", _day(event), choices=choices)
 
     def refuse(self, event: Event) -> Change | None:
         """Refuse ``event``: it is never proposed again."""
@@ -241,7 +251,7 @@ class Session:
         if event.key in c.refused:
             return None
         choices = replace(c, pinned=c.pinned - {event.key}, refused=c.refused | {event.key})
-        return self._apply(f"Refuse {_short(event)}", choices=choices)
+        return self._apply(f"Refuse {_short(event)}", _day(event), choices=choices)
 
     def undecide(self, event: Event) -> Change | None:
         """Leave ``event`` to the optimiser again (neither committed nor refused)."""
@@ -249,7 +259,7 @@ class Session:
         if event.key not in c.pinned and event.key not in c.refused:
             return None
         choices = replace(c, pinned=c.pinned - {event.key}, refused=c.refused - {event.key})
-        return self._apply(f"Leave {_short(event)} to the planner", choices=choices)
+        return self._apply(f"Leave {_short(event)} to the planner", _day(event), choices=choices)
 
     def set_stars(self, event: Event, stars: int) -> Change | None:
         """Rate ``event`` 0-5 stars (0: not interested); its value follows."""
@@ -260,7 +270,17 @@ class Session:
         rated = dict(c.stars)
         rated[event.key] = stars
         label = f"Rate {_short(event)} {stars} star{'s' if stars != 1 else ''}"
-        return self._apply(label, choices=replace(c, stars=rated))
+        return self._apply(label, _day(event), choices=replace(c, stars=rated))
+
+    def clear_stars(self, event: Event) -> Change | None:
+        """Forget the user's own rating of ``event``: its stars come from their keyword
+        rules or the default again (``planner rate EVENT 0``)."""
+        c = self.choices
+        if event.key not in c.stars:
+            return None
+        rated = {key: stars for key, stars in c.stars.items() if key != event.key}
+        label = f"Clear the stars of {_short(event)}"
+        return self._apply(label, _day(event), choices=replace(c, stars=rated))
 
     def add_sources(self, sources: Iterable[tuple[Path | str, Role]]) -> Change | None:
         """Import calendars; a file imported again takes its new role."""
@@ -276,7 +296,7 @@ class Session:
         if new == self._state.sources:
             return None
         names = ", ".join(source_name(s.path) for s in added)
-        return self._apply(f"Import {names}", sources=new)
+        return self._apply(f"Import {names}", None, sources=new)
 
     def remove_source(self, path: Path | str) -> Change | None:
         """Stop reading an imported calendar (decisions about its events are kept)."""
@@ -284,7 +304,7 @@ class Session:
         kept = tuple(s for s in self._state.sources if s.path != target)
         if kept == self._state.sources:
             return None
-        return self._apply(f"Remove {source_name(target)}", sources=kept)
+        return self._apply(f"Remove {source_name(target)}", None, sources=kept)
 
     def add_events(self, events: Sequence[Event]) -> Change | None:
         """Add candidates the user typed; an event with the same key replaces the old one."""
@@ -293,29 +313,31 @@ class Session:
         keys = {e.key for e in events}
         kept = tuple(e for e in self._state.added if e.key not in keys)
         label = f"Add {_short(events[0])}" if len(events) == 1 else f"Add {len(events)} events"
-        return self._apply(label, added=kept + tuple(events))
+        return self._apply(
+            label, _day(min(events, key=lambda e: e.start)), added=kept + tuple(events)
+        )
 
     def remove_event(self, event: Event) -> Change | None:
         """Delete a typed candidate (events from calendars are refused instead)."""
         kept = tuple(e for e in self._state.added if e.key != event.key)
         if kept == self._state.added:
             return None
-        return self._apply(f"Delete {_short(event)}", added=kept)
+        return self._apply(f"Delete {_short(event)}", _day(event), added=kept)
 
     def set_settings(self, settings: Settings, label: str = "Change settings") -> Change | None:
         if settings == self._state.settings:
             return None
-        return self._apply(label, settings=settings)
+        return self._apply(label, None, settings=settings)
 
-    def _apply(self, label: str, **parts: object) -> Change:
+    def _apply(self, label: str, day: date | None, **parts: object) -> Change:
         before = self._state
         after = replace(before, **parts)  # type: ignore[arg-type]
-        change = Change(label, before, after)
+        change = Change(label, before, after, day)
         self._state = after
         self._undo.append(change)
         del self._undo[:-MAX_UNDO]
         self._redo.clear()
-        self._notify(change)
+        self._notify(change, self._step_write(change, "record"))
         return change
 
     def _save_settings(self, settings: Settings) -> str:
@@ -326,7 +348,9 @@ class Session:
         try:
             save_settings(settings, self.settings_path)
             if self.store is not None:
-                self.store.save_settings(self.settings_path)
+                text = self.settings_path.read_text(encoding="utf-8")
+                self.store.save_settings(self.settings_path, text)
+                self._settings_seen = text  # this session's own, not news for its sync
         except (OSError, SettingsError) as exc:
             return f"{self.settings_path}: settings not saved ({exc})"
         except (sqlite3.Error, StoreError) as exc:  # the store's copy of the file
@@ -344,18 +368,122 @@ class Session:
         except RuntimeError as exc:  # the writer was closed (the window is quitting)
             self.kept_problem = f"could not keep {what} ({exc})"
 
-    def _save_state(self) -> None:
-        """Hand the state to the writer: the inline writer keeps it before anyone is told of
-        the change; a background one soon after, in order."""
-        store, state = self.store, self._state
+    def _step_write(
+        self, change: Change, how: Literal["record", "undo", "redo"]
+    ) -> Callable[[], None] | None:
+        """The store's write of ``change`` (made, undone or redone), with its step of the
+        shared history; None without a store.
+
+        A step applies only what it changed, so after a write that failed (a full disk)
+        the next one first writes the whole state, as the session holds it then, so
+        that nothing the user decided meanwhile stays off the disk.
+        """
+        store = self.store
         if store is None:
+            return None
+        step, state = step_of(change), self._state
+        target: Literal["undo", "redo"] = "redo" if how == "undo" else "undo"
+
+        def write() -> None:
+            with self._lock:
+                catch_up = self._unsaved
+            try:
+                if catch_up:
+                    store.save_state(state.choices, state.sources, state.added)
+                if how == "record":
+                    written = store.record_step(step)
+                else:
+                    written = store.move_step(step, target)
+            except BaseException:
+                with self._lock:
+                    self._unsaved = True
+                raise
+            with self._lock:
+                self._unsaved = False
+            self._wrote(written)
+
+        return write
+
+    def _wrote(self, written: Written) -> None:
+        """On the writer's thread: note the store's revision, and whether another planner
+        wrote since this session last knew it (then :meth:`sync` reads again)."""
+        with self._lock:
+            if self._revision is not None and written.before != self._revision:
+                self._stale = True
+            self._revision = written.after
+
+    def _save_state(self, write: Callable[[], None] | None) -> None:
+        """Hand a write to the writer: the inline writer keeps it before anyone is told of
+        the change; a background one soon after, in order. Each holds one change, so none
+        replaces another."""
+        if write is None or self.store is None:
             return
         try:
-            self.writer.submit(
-                lambda: store.save_state(state.choices, state.sources, state.added), STATE_WRITE
-            )
+            self.writer.submit(write, STATE_WRITE, replaceable=False)
         except RuntimeError as exc:  # the writer was closed (the window is quitting)
-            self._state_problem = f"{store.path}: your last change could not be saved ({exc})"
+            self._state_problem = f"{self.store.path}: your last change could not be saved ({exc})"
+
+    # --- another planner on the same store ----------------------------------------------
+    def sync(self) -> Change | None:
+        """Take in what another planner wrote to the store since this session last looked
+        (a decision made with ``planner commit`` while the window is open): the state
+        and both history stacks are read again, so that undo takes back the latest
+        change, wherever it was made. Listeners hear of it as a change named
+        :data:`ELSEWHERE`, which is not itself undoable. Returns it, or None when nothing
+        changed (one small read) or the store cannot be read (logged; tried next time)."""
+        store = self.store
+        if store is None:
+            return None
+        try:
+            with self._lock:
+                known, stale = self._revision, self._stale
+            if not stale and known is not None and store.revision() == known:
+                return None
+            self.writer.flush()  # this session's own writes first: they are part of it
+            self.take_written()
+            kept = store.load_kept()
+            settings = self._stored_settings(store)
+        except (sqlite3.Error, StoreError) as exc:
+            log_failure(_log, "reading what another planner changed", exc)
+            return None
+        before = self._state
+        self._take_kept(kept, settings)
+        change = Change(ELSEWHERE, before, self._state)
+        for listener in list(self.listeners):
+            listener(change)
+        return change
+
+    def _take_kept(self, kept: Kept, settings: Settings | None = None) -> None:
+        """Make the state and the history what the store holds."""
+        state = State(settings or self._state.settings, kept.choices, kept.sources, kept.added)
+        if state == self._state:
+            state = self._state  # the same objects: nothing to re-read or re-plan
+        elif state.settings == self._state.settings:
+            state = replace(state, settings=self._state.settings)
+        self._state = state
+        self._undo, self._redo = rebuilt(state, kept)
+        with self._lock:
+            self._revision, self._stale = kept.revision, False
+
+    def _stored_settings(self, store: Store) -> Settings | None:
+        """The settings another planner wrote to this session's settings file (an undo
+        of a settings change in the terminal), else None."""
+        stored = store.load_settings()
+        if stored is None or stored.text == self._settings_seen or self.settings_path is None:
+            return None
+        self._settings_seen = stored.text
+        if Path(stored.path) != self.settings_path:
+            return None
+        try:  # what another planner wrote to the file (a restore stores a text it does not)
+            if self.settings_path.read_text(encoding="utf-8") != stored.text:
+                return None
+        except (OSError, UnicodeDecodeError):
+            return None
+        try:
+            return undo_log.settings_from_text(stored.text)
+        except (SettingsError, tomllib.TOMLDecodeError) as exc:
+            log_failure(_log, "reading the settings another planner wrote", exc)
+            return None
 
     # --- undo ---------------------------------------------------------------------------
     @property
@@ -373,7 +501,7 @@ class Session:
         change = self._undo.pop()
         self._redo.append(change)
         self._state = change.before
-        self._notify(change)
+        self._notify(change, self._step_write(change, "undo"))
         return change
 
     def redo(self) -> Change | None:
@@ -382,11 +510,26 @@ class Session:
         change = self._redo.pop()
         self._undo.append(change)
         self._state = change.after
-        self._notify(change)
+        self._notify(change, self._step_write(change, "redo"))
         return change
 
-    def _notify(self, change: Change, *, settings_written: bool = False) -> None:
-        self._save_state()
+    @property
+    def undo_day(self) -> date | None:
+        """A day of the week the change Undo would take back was about (None: no week)."""
+        return self._undo[-1].day if self._undo else None
+
+    @property
+    def redo_day(self) -> date | None:
+        return self._redo[-1].day if self._redo else None
+
+    def _notify(
+        self,
+        change: Change,
+        write: Callable[[], None] | None,
+        *,
+        settings_written: bool = False,
+    ) -> None:
+        self._save_state(write)
         # The settings file is written here, not by the writer: the settings dialog says at
         # once whether it was, and the store's copy of it shares no row with the state. After
         # a restore the file is as the restore left it (settings_written), comments and all.
@@ -485,6 +628,10 @@ class Session:
         except Exception as exc:  # a store that cannot be read costs the quotas, never the plan
             log_failure(_log, "reading the history for monthly quotas", exc)
             return []
+
+
+def _day(event: Event) -> date:
+    return event.start.date()
 
 
 def _location(path: Path | str) -> str:

@@ -37,7 +37,7 @@ from planner.core.demo import DEMO_WEEK, demo_settings
 from planner.core.logs import LOG_FILE, log_dir
 from planner.core.session import Session, calendar_loader
 from planner.core.settings import Settings, SettingsError, load_settings
-from planner.core.storage.store import Store, StoreError
+from planner.core.storage.store import ReadOnlyStoreError, Store, StoreError
 from planner.core.storage.writer import SerialWriter
 from planner.gui.background import GuiThreadCollector
 from planner.gui.main_window import MainWindow
@@ -91,9 +91,13 @@ def _open_store(args: argparse.Namespace) -> tuple[Store | None, str]:
     if args.screenshot:
         return None, ""
     try:
-        return saved.open_store(demo=bool(args.demo)), ""
+        store = saved.open_store(demo=bool(args.demo))
+    except ReadOnlyStoreError as exc:  # says already that decisions will not be kept
+        return None, f"{exc}."
     except (StoreError, OSError) as exc:
         return None, f"{exc}. Your decisions in this session will not be kept."
+    # A read-only folder: the planning kept there is shown and planned, and nothing new kept.
+    return store, f"{store.read_only}." if store.read_only else ""
 
 
 # Harmless notices of Qt's headless platform, which say nothing to a user.

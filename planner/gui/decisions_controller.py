@@ -2,7 +2,9 @@
 to the planner, type new ones, and undo or redo any of it.
 
 Every decision goes through the core's :class:`Session`, which keeps it and makes
-it undoable; the window re-plans when the session says it changed. Committing
+it undoable; the window re-plans when the session says it changed. The undo
+history is the one the terminal's ``planner undo`` shares: before deciding or
+undoing, the session takes in what another planner changed meanwhile. Committing
 to an event that breaks a rule is the user's right: the plan that follows says
 which rule, in the notice bar, with a one-click undo. Events are dragged as
 .ics: onto the week to commit, off it to refuse.
@@ -95,11 +97,13 @@ class DecisionsController:
 
     def undo(self) -> None:
         self._notice.hide()
+        self._session.sync()  # the last change may have been made in a terminal
         change = self._session.undo()
         if change is not None:
             self._status.showMessage(f"Undone: {change.label}")
 
     def redo(self) -> None:
+        self._session.sync()
         change = self._session.redo()
         if change is not None:
             self._status.showMessage(f"Redone: {change.label}")
@@ -112,20 +116,29 @@ class DecisionsController:
             return None
         return next((d.event for d in plan.decisions if d.event.key == key), None)
 
+    def _to_decide(self, key: str) -> Event | None:
+        """The event a decision is about to be made on; first the session takes in any
+        decision made meanwhile in a terminal, so this one lands on top of it in the
+        shared history (and never hides it)."""
+        event = self.event(key)
+        if event is not None:
+            self._session.sync()
+        return event
+
     def pin(self, key: str) -> None:
         """Commit to a candidate: it stays in the plan, which is re-made around it."""
-        event = self.event(key)
+        event = self._to_decide(key)
         if event is not None and self._session.pin(event) is not None:
             self._watch_pin = key
             self._week_view.select(key)
 
     def refuse(self, key: str) -> None:
-        event = self.event(key)
+        event = self._to_decide(key)
         if event is not None:
             self._session.refuse(event)
 
     def rate(self, key: str, stars: int) -> None:
-        event = self.event(key)
+        event = self._to_decide(key)
         if event is not None:
             self._session.set_stars(event, stars)
 
@@ -136,7 +149,7 @@ class DecisionsController:
         self.refuse(self._week_view.selected_key())
 
     def undecide_selected(self) -> None:
-        event = self.event(self._week_view.selected_key())
+        event = self._to_decide(self._week_view.selected_key())
         if event is not None:
             self._session.undecide(event)
 

@@ -44,13 +44,13 @@ class Refreshed:
 
 
 def refresh_all(store: Store, sources: Sequence[Source], now: datetime) -> Refreshed:
-    """Refresh each feed in turn (runs off the GUI thread; never raises for the network)."""
+    """Refresh each feed in turn, each on its own (runs off the GUI thread; a feed that fails,
+    even by a bug, is reported and the others are still fetched)."""
     from planner.core.storage import feeds
 
     fetched, changed, errors = [], [], []
-    for source in sources:
+    for source, result in feeds.refresh_each(store, sources, now):
         name = source_name(source.path)
-        result = feeds.refresh(store, source, now)
         fetched.append(name)
         if result.changed:
             changed.append(name)

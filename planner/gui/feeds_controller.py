@@ -96,8 +96,16 @@ class FeedsController:
         dialog = SubscribeDialog(self._parent, url)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        if self._session.add_sources([(dialog.location(), dialog.chosen_role())]) is not None:
-            self._status.showMessage(f"Subscribed; downloading {dialog.location()}…")
+        from planner.core.storage import feed_credentials
+
+        # A password typed in the address is kept apart (keyring), never in the store;
+        # first, since adding the feed starts its download.
+        typed = feed_credentials.split_password(dialog.location())
+        where = ""
+        if typed.password is not None:
+            where = f" ({feed_credentials.keep_password(typed.location, typed.password)})"
+        if self._session.add_sources([(typed.location, dialog.chosen_role())]) is not None:
+            self._status.showMessage(f"Subscribed; downloading {typed.location}…{where}")
 
     def show_sources(self) -> None:
         """List the calendars read, with each feed's state; remove one (undoable)."""

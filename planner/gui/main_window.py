@@ -21,7 +21,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -51,6 +51,7 @@ from planner.gui.help_controller import HelpController
 from planner.gui.menus import fill_menus
 from planner.gui.plan_items import items_for
 from planner.gui.settings_controller import SettingsController
+from planner.gui.store_watch import StoreWatch
 from planner.gui.window_layout import LayoutMemory, arrange, make_parts
 
 
@@ -150,6 +151,7 @@ class MainWindow(QMainWindow):
             session, self, status, reload=self.reload, ask_consent=ask_consent
         )
         self.help = HelpController(self, status)
+        self.store_watch = StoreWatch(session, self)  # the terminal's decisions, shown live
         fill_menus(
             self,
             files=self.files,
@@ -195,7 +197,15 @@ class MainWindow(QMainWindow):
         self._layout.shown()
         super().showEvent(event)
 
+    def changeEvent(self, event: QEvent) -> None:
+        """Coming back to the window (from a terminal, say): take in what another planner
+        changed in the store meanwhile (``planner commit``), so the week and Undo show it."""
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.session.sync()
+        super().changeEvent(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.store_watch.stop()
         self._say_save_problem(wait=True)  # every change on disk before the window goes
         self._layout.save()
         super().closeEvent(event)

@@ -31,8 +31,11 @@ from planner.core.text import wording
 ROLE_NAMES = {"commitments": "My commitments", "candidates": "Events I might attend"}
 
 
-def status_text(location: str, record: SourceRecord | None, now: datetime) -> str:
-    """How a calendar stands, in words ("downloaded 10:42; next at 14:42")."""
+def status_text(
+    location: str, record: SourceRecord | None, now: datetime, moved_to: str = ""
+) -> str:
+    """How a calendar stands, in words ("downloaded 10:42; next at 14:42"); ``moved_to``:
+    the address on another host its server redirects to."""
     if not is_feed(location):
         return "file"
     if record is None or (record.fetched_at is None and not record.last_error):
@@ -44,6 +47,8 @@ def status_text(location: str, record: SourceRecord | None, now: datetime) -> st
         parts.append(f"last try failed: {record.last_error}")
     if record.next_refresh is not None:
         parts.append(f"next {_when(record.next_refresh, now)}")
+    if moved_to:
+        parts.append(f"read from another host: {moved_to}")
     return "; ".join(parts)
 
 
@@ -87,11 +92,14 @@ class SourcesDialog(QDialog):
         self.fill()
 
     def fill(self) -> None:
+        from planner.core.storage.feeds import moved_to  # urllib and ssl: only when asked
+
         self.tree.clear()
         store = self.session.store
         for source in self.session.state.sources:
             record = store.source_record(source.path) if store is not None else None
-            status = status_text(source.path, record, self._now)
+            moved = moved_to(store, source.path) if store is not None and record else ""
+            status = status_text(source.path, record, self._now, moved)
             item = QTreeWidgetItem(
                 [source_name(source.path), ROLE_NAMES.get(source.role, source.role), status]
             )

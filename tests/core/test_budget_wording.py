@@ -7,10 +7,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from planner.core.model import Choices, Event, Place, Reason
 from planner.core.planning.plan import plan_week
 from planner.core.planning.report import over_budget, plan_json, summary_line
 from planner.core.settings import Settings
+from planner.core.text import wording
 
 TZ = ZoneInfo("America/Toronto")
 ONLINE = Place("Zoom", virtual=True)
@@ -62,3 +65,29 @@ def test_within_the_budget_nothing_is_said():
     fits = plan_week([], [online("short", 12, 13)], settings, DAY)
     assert "of your 6 h (travel 0 min), 0 of 3 evenings out." in summary_line(fits)
     assert fits.budget.committed_minutes == 0
+
+
+@pytest.mark.parametrize(
+    ("reason", "said"),
+    [
+        ("clashes with Work (Fri 08:30-17:00)", "although it clashes with Work (Fri 08:30-17:00)"),
+        ("would use 2 h of your 1 h", "although it would use 2 h of your 1 h"),
+        ("costs $40, more than the $10 left", "although it costs $40, more than the $10 left"),
+        (
+            "you would arrive at 17:16 for a 17:15 start",
+            "although you would arrive at 17:16 for a 17:15 start",
+        ),
+        (
+            "Sat is protected: your rules keep weekends free",
+            "although Sat is protected: your rules keep weekends free",
+        ),
+        (
+            "it is on Mon 30 Nov, outside the week planned",
+            "although it is on Mon 30 Nov, outside the week planned",
+        ),
+        ("your rules allow no social events", "although your rules allow no social events"),
+    ],
+)
+def test_a_commitment_that_breaks_a_rule_reads_as_a_sentence(reason, said):
+    """Not "although it you would arrive …": every rule's reason reads after "although"."""
+    assert wording.although(reason) == said

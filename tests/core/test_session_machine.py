@@ -2,7 +2,8 @@
 
 Hypothesis drives a :class:`Session` kept in a real :class:`Store` through
 commit, refuse, leave-to-the-planner, stars, typed events, imported calendars,
-undo, redo and reopening from the store, and checks after every step what
+undo, redo, reopening from the store, and a second planner (the terminal)
+refusing or undoing on the same store, and checks after every step what
 must hold whatever the user did: the session is what a plain model of those
 steps says it is; nothing is committed and refused at once; the store reads
 back exactly the session's state; undo followed by redo lands on the very
@@ -264,12 +265,35 @@ class SessionMachine(RuleBasedStateMachine):
 
     @rule()
     def reopen(self) -> None:
-        """Quit and start again: the state comes back from the store, the history does not."""
+        """Quit and start again: the state and the undo history come back from the store."""
         self.store.close()
         self.store = Store.open(self.path)
         self.session = Session.restored(self.store, self.world.loader, self.world.settings)
-        self.done.clear()
-        self.undone.clear()
+
+    @rule(index=st.integers(0, 99))
+    def refuse_in_another_planner(self, index: int) -> None:
+        """``planner refuse`` in a terminal while this session is open: one shared history."""
+        with Store.open(self.path) as store:
+            other = Session.restored(store, self.world.loader, self.world.settings)
+            key = self.event(index).key
+            m = self.model
+            after = replace(m, pinned=m.pinned - {key}, refused=m.refused | {key})
+            self.expect(other.refuse(self.event(index)), after)
+        self.session.sync()
+
+    @rule()
+    def undo_in_another_planner(self) -> None:
+        """``planner undo`` in a terminal takes back the last change, wherever it was made."""
+        with Store.open(self.path) as store:
+            change = Session.restored(store, self.world.loader, self.world.settings).undo()
+        self.session.sync()
+        if not self.done:
+            assert change is None
+            return
+        assert change is not None
+        step = self.done.pop()
+        self.undone.append(step)
+        self.model = step[0]
 
     @precondition(lambda self: bool(self.model.pinned or self.model.refused))
     @rule()

@@ -67,7 +67,7 @@ max_per_month = 2
         ({"budget": {"weekly_hour": 3}}, r"\[budget\]: unknown key\(s\) weekly_hour"),
         ({"budget": {"weekly_hours": "three"}}, r"\[budget\] weekly_hours: expected a number"),
         ({"budget": {"max_events_per_week": True}}, "expected a whole number"),
-        ({"budget": {"weekly_hours": -1}}, "must not be negative"),
+        ({"budget": {"weekly_hours": -1}}, "must be 0 to 168, got -1"),
         ({"travel": {"mode": "teleport"}}, "'teleport' is not one of drive, transit"),
         ({"rules": {"latest_home": "10pm"}}, r'expected a time of day like "22:00"'),
         ({"general": {"timezone": "Mars/Olympus"}}, "unknown time zone"),

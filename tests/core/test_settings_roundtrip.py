@@ -232,10 +232,10 @@ def settings_strategy(draw):
         places=(SavedPlace(parse_place("office", office), tuple(draw(st.lists(name)))),),
         travel_mode=draw(st.sampled_from(TravelMode)),
         rush_hour=draw(st.none() | st.dictionaries(st.integers(0, 23), st.floats(0.5, 5))),
-        weekly_hours=draw(number),
+        weekly_hours=draw(st.floats(0, 168, allow_nan=False)),
         counts_travel=draw(st.booleans()),
         monthly_money=draw(st.none() | number),
-        latest_home=draw(clock),
+        latest_home=draw(clock.filter(lambda t: t > Settings().earliest_leave)),
         protected=(ProtectedTime(tuple(sorted(draw(st.sets(st.integers(0, 6))))), start, end),),
         categories=draw(
             st.dictionaries(name, st.builds(CategoryRule, number, counts, counts, counts))

@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from planner.core.model import Event
+from planner.core.model import Choices, Event
 from planner.core.session import Session
 from planner.core.settings import Settings
+from planner.core.storage import undo_log
 from planner.core.storage.store import Store
+from planner.core.storage.undo_log import Step, Written
 from planner.core.storage.writer import InlineWriter, Outcome, SerialWriter
 
 TORONTO = ZoneInfo("America/Toronto")
@@ -34,19 +36,38 @@ def writer():
 
 
 class FlakyStore:
-    """A store whose writes fail while ``broken`` is set; records what it was given."""
+    """A store whose writes fail while ``broken`` is set; keeps the decisions it was given
+    (after each write that went through) and the threads that wrote."""
 
     def __init__(self) -> None:
         self.path = Path("/flaky/planner.sqlite3")
         self.broken = False
+        self.choices = Choices()
         self.saved: list[frozenset[str]] = []
         self.threads: set[str] = set()
+        self.revision = 0
 
-    def save_state(self, choices, sources, added) -> None:
+    def _write(self, step: Step, *, forward: bool) -> Written:
         self.threads.add(threading.current_thread().name)
         if self.broken:
             raise OSError("disk full")
-        self.saved.append(choices.pinned)
+        self.choices = undo_log.choices_applied(self.choices, step, forward=forward)
+        self.saved.append(self.choices.pinned)
+        self.revision += 1
+        return Written(self.revision - 1, self.revision)
+
+    def save_state(self, choices, sources, added) -> None:
+        """The whole state, written after a failed write."""
+        self.threads.add(threading.current_thread().name)
+        if self.broken:
+            raise OSError("disk full")
+        self.choices = choices
+
+    def record_step(self, step: Step) -> Written:
+        return self._write(step, forward=True)
+
+    def move_step(self, step: Step, to: str) -> Written:
+        return self._write(step, forward=to == "undo")
 
 
 # --- the serial writer ------------------------------------------------------------------
@@ -151,13 +172,16 @@ def test_with_the_serial_writer_every_change_is_kept_in_order_off_the_callers_th
     with Store.open(tmp_path / "p.sqlite3") as store:
         session = Session(never, Settings(), store=store, writer=writer)
         written_on: list[str] = []
-        save_state = store.save_state
+        record_step, move_step = store.record_step, store.move_step
 
-        def recording(*args) -> None:
-            written_on.append(threading.current_thread().name)
-            save_state(*args)
+        def recording(write):
+            def written(*args):
+                written_on.append(threading.current_thread().name)
+                return write(*args)
 
-        store.save_state = recording
+            return written
+
+        store.record_step, store.move_step = recording(record_step), recording(move_step)
         keys = [f"e{n}" for n in range(30)]
         for key in keys:
             session.pin(event(key))

@@ -478,7 +478,8 @@ def test_a_backup_moves_the_calendar_files_to_a_computer_without_them(user, tmp_
     statuses = {c["uid"]: (c["status"], c["reason_code"]) for c in after["candidates"]}
     assert statuses["clash"] == ("left_out", "conflict")  # the commitments were read
     assert statuses["evening"][0] == "chosen"
-    copied = [p for p in after["problems"] if "is not on this computer; using the copy" in p]
+    said = [p["message"] for p in after["problems"]]  # problems are objects in the JSON
+    copied = [p for p in said if "is not on this computer; using the copy" in p]
     assert [p.split(";")[0] for p in copied] == [
         "work.ics is not on this computer",
         "events.ics is not on this computer",

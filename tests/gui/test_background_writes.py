@@ -39,13 +39,15 @@ def held(store: Store) -> threading.Event:
     a moment later: whatever must wait for them (closing, backing up) can only pass if
     it really waits."""
     gate = threading.Event()
-    save_state = store.save_state
 
-    def slow(*args) -> None:
-        gate.wait()
-        save_state(*args)
+    def held_back(write):
+        def slow(*args):
+            gate.wait()
+            return write(*args)
 
-    store.save_state = slow
+        return slow
+
+    store.record_step, store.move_step = held_back(store.record_step), held_back(store.move_step)
     threading.Timer(0.2, gate.set).start()
     return gate
 

@@ -334,12 +334,12 @@ def test_a_feed_subscribed_with_the_background_writer_is_fetched_at_once(qtbot, 
     class SlowDisk(SerialWriter):
         """Each write takes 0.3 s to reach the disk, as on a slow or network home folder."""
 
-        def submit(self, write, key=""):
+        def submit(self, write, key="", *, replaceable=True):
             def slow() -> None:
                 time.sleep(0.3)
                 write()
 
-            super().submit(slow, key)
+            super().submit(slow, key, replaceable=replaceable)
 
     window.session.use_writer(SlowDisk(window.written.emit))
     assert window.feeds.refresher is not None

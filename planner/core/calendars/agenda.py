@@ -102,7 +102,9 @@ def _worth(d: Decision) -> str:
     if is_flexible(d.event):
         return f"{worth}: {d.explanation}"  # "placed in free time (1 of 2 this week)"
     if d.reason is Reason.PINNED:
-        return f"{worth}: you committed to it" + (f", although it {d.breaks}" if d.breaks else "")
+        return f"{worth}: you committed to it" + (
+            f", {wording.although(d.breaks)}" if d.breaks else ""
+        )
     return f"{worth}: fits your rules and budget"
 
 

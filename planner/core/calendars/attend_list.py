@@ -158,8 +158,21 @@ CSV_FIELDS = (
 )
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""What makes a spreadsheet read a cell as a formula (OWASP's CSV injection list, with the
+full-width forms some spreadsheets also take)."""
+
+
+def neutralised(text: str) -> str:
+    """A text cell a spreadsheet shows as text, never runs: a feed's organiser writes the
+    titles, and ``=HYPERLINK(...)`` or ``@SUM(...)`` must not become a live formula on the
+    user's computer (OWASP: prefix such a cell with a single quote)."""
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
 def to_csv(plan: Plan) -> str:
-    """The attend-list as CSV, one row per chosen event, for spreadsheets."""
+    """The attend-list as CSV, one row per chosen event, for spreadsheets; text from the
+    calendars is :func:`neutralised` (times, minutes and prices are planner's own)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
@@ -174,12 +187,12 @@ def to_csv(plan: Plan) -> str:
                 f"{d.back_at:%H:%M}",
                 d.trip_to.minutes if d.trip_to else 0,
                 d.trip_from.minutes if d.trip_from else 0,
-                e.summary,
-                e.place.label,
-                e.place.address,
-                e.url,
+                neutralised(e.summary),
+                neutralised(e.place.label),
+                neutralised(e.place.address),
+                neutralised(e.url),
                 "" if e.cost is None else f"{e.cost:.2f}",
-                e.category,
+                neutralised(e.category),
             ]
         )
     return out.getvalue()

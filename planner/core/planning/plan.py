@@ -356,7 +356,7 @@ def plan_week(
         if verdict is not None:  # the user's decision wins; the clash is reported
             verdicts[i] = Verdict(
                 Reason.PINNED,
-                f"you committed to it, although it {verdict.text}",
+                f"you committed to it, {wording.although(verdict.text)}",
                 breaks=verdict.text,
             )
         if value <= 0 and not pinned:

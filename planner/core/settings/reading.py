@@ -13,6 +13,8 @@ dialog also uses to select the field.
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, fields, replace
@@ -39,14 +41,47 @@ def load_settings(path: Path | str) -> Settings:
     """Read and validate a settings file; errors name the file and the key."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError as exc:
         raise SettingsError(f"{path}: settings file not found") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise SettingsError(f"{path}: cannot read settings file ({exc})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML ({exc})") from exc
-    return load_settings_text(data, str(path))
+    except RecursionError:  # tomllib recurses once per level: [[[[...]]]] a thousand deep
+        raise SettingsError(f"{path}: tables or lists nested too deeply to be settings") from None
+    try:
+        return settings_from_dict(data)
+    except SettingsError as exc:
+        line = _line_of(text, str(exc))
+        at = f" (line {line})" if line is not None else ""
+        raise SettingsError(f"{path}: {exc}{at}") from exc
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]")
+_WHERE = re.compile(r"^(\[\[?)([^\]]+)\]\]?(?: #(\d+))? ([A-Za-z0-9_-]+)")
+
+
+def _line_of(text: str, message: str) -> int | None:
+    """The line of the key an error names (``[budget] weekly_hours: ...``), when the file
+    writes it on a line of its own under its table's header (tomllib gives no lines)."""
+    found = _WHERE.match(message)
+    if found is None:
+        return None
+    brackets, section, index, key = found.groups()
+    wanted = int(index or 1)
+    current, seen = "", 0
+    assignment = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    for number, line in enumerate(text.splitlines(), 1):
+        header = _HEADER.match(line)
+        if header is not None:
+            current = header.group(2).replace('"', "").replace(" ", "")
+            seen += current == section and header.group(1) == brackets
+            continue
+        if current == section and seen == wanted and assignment.match(line):
+            return number
+    return None
 
 
 def load_settings_text(data: dict[str, Any], origin: str) -> Settings:
@@ -147,6 +182,8 @@ def read_value(key: Key, value: Any, where: str) -> Any:
     """One value of the file as the setting it means, checked as ``key`` declares."""
     value = expect(value, _TYPES[key.kind], where)
     if key.kind == "float":
+        if not math.isfinite(value):  # TOML has inf and nan; no setting means either
+            raise SettingsError(f"{where}: expected a finite number, got {value}")
         value = float(value)
     if key.kind in ("int", "float"):
         _check_bounds(key, value, where)
@@ -168,12 +205,18 @@ def _read_item(key: Key, item: str, where: str) -> Any:
     return key.read(item, where) if key.read else item
 
 
+LARGEST = 1_000_000
+"""The largest number any setting may hold when its key names no upper bound: minutes,
+events, dollars and seconds beyond it are a typo, and would overflow the solver's integers."""
+
+
 def _check_bounds(key: Key, value: float, where: str) -> None:
-    if key.bounds is None:
-        return
-    low, high = key.bounds
+    """``bounds`` when the key has them; else no setting is negative or absurdly large."""
+    low, high = key.bounds if key.bounds is not None else (0, None)
     if (low is None or value >= low) and (high is None or value <= high):
-        return
+        if high is not None or abs(value) <= LARGEST:
+            return
+        raise SettingsError(f"{where}: must be at most {LARGEST:,}, got {value:g}")
     if key.problem:
         problem = key.problem
     elif high is None:
@@ -200,7 +243,7 @@ def read_name(column: Key, name: str, where: str) -> Any:
     """A mapping's name (a TOML key, so always text) as its column reads it."""
     if column.kind != "int":
         return read_value(column, name, where)
-    if not name.isdigit():
+    if not (name.isascii() and name.isdigit()):  # "²" passes isdigit(), not int()
         raise SettingsError(f"{where}: {column.problem or 'expected a whole number'}")
     return read_value(column, int(name), where)
 

@@ -155,7 +155,16 @@ def _routing_needs_url(settings: Settings) -> None:
         raise SettingsError("[routing] url: needed when a provider is set")
 
 
-RULES: tuple[Callable[[Settings], None], ...] = (_routing_needs_url,)
+def _home_after_leaving(settings: Settings) -> None:
+    # Both are times of one day: home before leaving would rule out every event, silently.
+    if settings.latest_home <= settings.earliest_leave:
+        raise SettingsError(
+            f"[rules] latest_home: {settings.latest_home:%H:%M} is not after earliest_leave "
+            f"{settings.earliest_leave:%H:%M}"
+        )
+
+
+RULES: tuple[Callable[[Settings], None], ...] = (_routing_needs_url, _home_after_leaving)
 """Rules across keys of different sections, checked once every key has been read."""
 
 _MODES = tuple(m.value for m in TravelMode)
@@ -236,6 +245,7 @@ SCHEMA: tuple[Key, ...] = (
         "int",
         label="Minutes to a venue with no position",
         limits=(0, 600),
+        bounds=(0, 24 * 60),
     ),
     Key(
         "travel",
@@ -312,7 +322,8 @@ SCHEMA: tuple[Key, ...] = (
         "Hours a week for events.",
         "float",
         limits=(0, 168),
-        bounds=(0, None),
+        bounds=(0, 168),
+        problem="a week has 168 hours: must be 0 to 168, got {value}",
     ),
     Key(
         "budget",

@@ -10,6 +10,7 @@ reading of each. Every reader takes the value and ``where`` (the key, as
 from __future__ import annotations
 
 import re
+import reprlib
 from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,7 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from planner.core.model import Place, TravelMode
 from planner.core.settings.types import WEEKDAYS, SettingsError
 
-_LATLON = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+# Any two plain numbers are coordinates (and "999, 999" is refused as such), not an address.
+_LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$", re.ASCII)
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 END_OF_DAY = time(23, 59, 59)
 """A time "to 24:00" (or "to 23:59"): the last second of the day."""
@@ -37,8 +39,19 @@ def expect(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
     numeric = kind in (int, float, (int, float))
     name = _KIND_NAMES.get(kind, str(kind)) if isinstance(kind, type) else "a number"
     if (isinstance(value, bool) and numeric) or not isinstance(value, kind):
-        raise SettingsError(f"{where}: expected {name}, got {value!r}")
+        raise SettingsError(f"{where}: expected {name}, got {shown(value)}")
     return value
+
+
+_SHOWN = reprlib.Repr()
+_SHOWN.maxlevel = 3
+_SHOWN.maxstring = _SHOWN.maxother = 60
+_SHOWN.maxlist = _SHOWN.maxdict = 4
+
+
+def shown(value: Any) -> str:
+    """A value as an error message quotes it: short, however long or deep it is."""
+    return _SHOWN.repr(value)
 
 
 def parse_place(name: str, text: str, where: str = "") -> Place:

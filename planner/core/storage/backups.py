@@ -17,6 +17,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+from planner.core.storage import undo_log
 from planner.core.storage.database import Database, StoreError, check_version, connect, migrate
 
 
@@ -33,6 +34,7 @@ def export_backup(database: Database, path: Path | str) -> None:
         with database.reading() as db:
             db.backup(copy)
         copy.execute("DELETE FROM parsed_cache")
+        copy.execute("DELETE FROM undo_steps")  # undo belongs to the planning it was made in
         copy.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
         copy.execute("VACUUM")
     except BaseException:
@@ -69,6 +71,8 @@ def import_backup(database: Database, path: Path | str) -> None:
             raise StoreError(f"{source} cannot be imported ({exc}); nothing changed") from exc
         finally:
             copy.close()
+    with database.writing() as db:
+        undo_log.forget(db)  # the history of the state replaced; the revision tells open windows
     status = database.integrity_check()
     if status != "ok":
         raise StoreError(f"the database failed its check after importing {source}: {status}")

@@ -22,6 +22,7 @@ use).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import threading
@@ -138,12 +139,52 @@ MIGRATIONS: tuple[str, ...] = (
         body BLOB NOT NULL
     );
     """,
+    # 4: the undo history, shared by the window and the terminal (storage/undo_log.py).
+    """
+    CREATE TABLE undo_steps (
+        id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL UNIQUE,
+        stack TEXT NOT NULL CHECK (stack IN ('undo', 'redo')),
+        label TEXT NOT NULL,
+        step TEXT NOT NULL,
+        made_at TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class StoreError(Exception):
     """The database cannot be used as asked; the message says why and what was kept."""
+
+
+class ReadOnlyStoreError(StoreError):
+    """The data folder cannot be written (a read-only mount, no permission): nothing is
+    damaged, and nothing new can be kept."""
+
+
+def read_only_reason(folder: Path) -> str:
+    """What a user is told of a data folder planner cannot write to."""
+    return f"planner cannot write to {folder} (read-only): decisions will not be kept"
+
+
+def _writable(folder: Path) -> bool:
+    """Whether planner may create and change files in ``folder`` (made if missing)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return False
+        raise
+    return os.access(folder, os.W_OK)
+
+
+def _refused_write(exc: sqlite3.Error, where: Path) -> bool:
+    """Whether SQLite failed because the file or its folder may not be written."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_READONLY:
+        return True
+    return code == sqlite3.SQLITE_CANTOPEN and where.exists() and not os.access(where, os.W_OK)
 
 
 def data_dir() -> Path:
@@ -250,12 +291,17 @@ class Database:
         self._connection: sqlite3.Connection | None = connection
         self.path = path
         self._lock = threading.RLock()
+        self.read_only = ""
+        """Why nothing can be written ("" when it can): the folder is read-only."""
+        self._glance: sqlite3.Connection | None = None  # see glancing()
+        self._glance_lock = threading.Lock()
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> Database:
         """Open (creating or updating) the database; a newer one raises :class:`StoreError`."""
         where = Path(path) if path is not None else default_path()
-        where.parent.mkdir(parents=True, exist_ok=True)
+        if not _writable(where.parent) or (where.exists() and not os.access(where, os.W_OK)):
+            return cls._open_read_only(where)
         connection = connect(where)
         try:
             check_version(connection, str(where))
@@ -264,15 +310,56 @@ class Database:
             connection.execute("PRAGMA synchronous = FULL")
             connection.execute("PRAGMA foreign_keys = ON")
             migrate(connection)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, StoreError) as exc:
             connection.close()
+            cause = exc.__cause__ if isinstance(exc, StoreError) else exc
+            if isinstance(cause, sqlite3.Error) and _refused_write(cause, where):
+                return cls._open_read_only(where)
+            if isinstance(exc, StoreError):
+                raise
             raise StoreError(f"{where} cannot be opened ({exc}); it was not changed") from exc
         except BaseException:
             connection.close()
             raise
         return cls(connection, where)
 
+    @classmethod
+    def _open_read_only(cls, where: Path) -> Database:
+        """The planning kept in a folder planner cannot write to, to read; every write
+        then raises :class:`ReadOnlyStoreError` (the window still opens and plans)."""
+        reason = read_only_reason(where.parent)
+        if not where.is_file():
+            raise ReadOnlyStoreError(f"{reason} (nothing has been kept there yet)")
+        # A WAL left by a crash must be read (mode=ro, which needs its -shm); without one,
+        # "immutable" reads the file alone, as the -shm cannot be made in this folder.
+        has_wal = where.with_name(where.name + "-wal").exists()
+        uri = where.absolute().as_uri() + ("?mode=ro" if has_wal else "?immutable=1")
+        try:
+            connection = sqlite3.connect(
+                uri, uri=True, isolation_level=None, check_same_thread=False, timeout=10.0
+            )
+        except sqlite3.Error as exc:
+            raise ReadOnlyStoreError(f"{reason} ({where}: {exc})") from exc
+        connection.row_factory = sqlite3.Row
+        try:
+            version = check_version(connection, str(where))
+            if version < SCHEMA_VERSION:
+                raise ReadOnlyStoreError(
+                    f"{reason} (and {where} is from an older planner, which cannot be "
+                    "updated there)"
+                )
+        except BaseException:
+            connection.close()
+            raise
+        database = cls(connection, where)
+        database.read_only = reason
+        return database
+
     def close(self) -> None:
+        with self._glance_lock:
+            if self._glance is not None:
+                self._glance.close()
+                self._glance = None
         with self._lock:
             if self._connection is not None:
                 self._connection.close()
@@ -300,6 +387,8 @@ class Database:
     @contextlib.contextmanager
     def writing(self) -> Iterator[sqlite3.Connection]:
         """One transaction: committed when the block ends, rolled back if it raises."""
+        if self.read_only:
+            raise ReadOnlyStoreError(self.read_only)
         with self.reading() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -309,3 +398,24 @@ class Database:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 raise
+
+    @contextlib.contextmanager
+    def glancing(self) -> Iterator[sqlite3.Connection]:
+        """A second connection, for one small read that must not wait behind a write
+        running on the first (the window asks whether another planner wrote before each
+        decision; in WAL mode a reader never waits for the writer). It sees what is
+        committed; the block must not write or hold a transaction open."""
+        if self.read_only:
+            # Nothing writes to a read-only store, so nothing can be waited behind; and a
+            # second connection could not make its -shm file in a read-only folder.
+            with self._lock:
+                if self._connection is None:
+                    raise StoreError(f"{self.path} is closed")
+                yield self._connection
+            return
+        with self._glance_lock:
+            if self._connection is None:
+                raise StoreError(f"{self.path} is closed")
+            if self._glance is None:
+                self._glance = connect(self.path)
+            yield self._glance

@@ -18,15 +18,11 @@ GET with two headers, and every extra dependency is one more thing to ship.
 
 from __future__ import annotations
 
-import http.client
 import io
 import logging
 import re
-import socket
-import ssl
-import time
-import urllib.error
-import urllib.request
+import sqlite3
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
@@ -35,24 +31,57 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-import planner
 from planner.core.calendars import stream as ics_stream
 from planner.core.calendars.reading import IcsError, read_bytes
 from planner.core.logs import log_failure
-from planner.core.model import FEED_SCHEMES, Event, Place, Problem, Source, Status, is_feed
+from planner.core.model import (
+    FEED_SCHEMES,
+    Event,
+    Place,
+    Problem,
+    Source,
+    Status,
+    is_feed,
+    source_name,
+)
+from planner.core.storage import feed_credentials
 from planner.core.storage.codec import utc_text
+from planner.core.storage.database import StoreError
+from planner.core.storage.feed_download import (
+    DOWNLOAD_SECONDS,
+    MAX_BYTES,
+    MAX_REDIRECTS,
+    TIMEOUT,
+    FeedError,
+    Fetched,
+    Limits,
+    basic_authorization,
+    download,
+    without_userinfo,
+)
 from planner.core.storage.sources import DEFAULT_REFRESH, SourceRecord, VersionedEvent
 from planner.core.storage.store import Store
 from planner.core.text import wording
 
 _log = logging.getLogger(__name__)
 
-MAX_BYTES = 20 * 1024 * 1024
-MAX_REDIRECTS = 5
-TIMEOUT = 20.0
-"""Seconds to wait for the server to connect or send the next bytes."""
-DOWNLOAD_SECONDS = 120.0
-"""The whole download: a server trickling bytes must not hold a refresh forever."""
+__all__ = [
+    "DOWNLOAD_SECONDS",
+    "MAX_BYTES",
+    "MAX_REDIRECTS",
+    "TIMEOUT",
+    "FeedChange",
+    "FeedError",
+    "FeedResult",
+    "changes_since",
+    "due",
+    "feed_url",
+    "moved_to",
+    "refresh",
+    "refresh_each",
+    "refresh_interval",
+]
+
 MIN_REFRESH = timedelta(minutes=15)
 RETRY_AFTER_ERROR = timedelta(minutes=15)
 # The span of a feed merged into the store: last week (changes to what the user just
@@ -63,10 +92,6 @@ MERGE_AGAIN = timedelta(days=1)
 """An unchanged feed is merged again after this, as its window moves forward."""
 
 ChangeKind = Literal["moved", "cancelled", "removed", "venue", "reinstated"]
-
-
-class FeedError(Exception):
-    """A refresh that failed; the message is for the user."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +122,8 @@ def feed_url(location: str) -> str:
     parts = urlsplit(location.strip())
     scheme = parts.scheme.lower()
     if scheme not in FEED_SCHEMES or not parts.hostname:
-        raise FeedError(f"{location}: only http, https and webcal addresses can be fetched")
+        shown = without_userinfo(location.strip())
+        raise FeedError(f"{shown}: only http, https and webcal addresses can be fetched")
     if scheme.startswith("webcal"):
         parts = parts._replace(scheme="https")
     return urlunsplit(parts)
@@ -111,38 +137,64 @@ def refresh(
     zone: ZoneInfo | None = None,
     timeout: float = TIMEOUT,
     max_bytes: int = MAX_BYTES,
+    total_seconds: float = DOWNLOAD_SECONDS,
 ) -> FeedResult:
-    """Fetch a feed if it changed and merge it into the store; never raises for the network.
+    """Fetch a feed if it changed and merge it into the store; never raises.
 
     ``zone`` reads floating times (default: ``now``'s zone). A source the store
-    does not know yet is added to it. On failure the error is recorded with the
-    source, the last good copy and its events stay, and the next attempt is due
-    in :data:`RETRY_AFTER_ERROR`.
+    does not know yet is added to it. On failure (the network, the server, the
+    calendar, or a bug of planner's own, logged with its traceback) the error is
+    recorded with the source, the last good copy and its events stay, and the next
+    attempt is due in :data:`RETRY_AFTER_ERROR`. So one feed never stops another.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     zone = zone or (now.tzinfo if isinstance(now.tzinfo, ZoneInfo) else ZoneInfo("UTC"))
-    location = source.path
-    record = store.source_record(location)
-    if record is None:
-        store.add_source(source)
-        record = store.source_record(location)
-        assert record is not None
+    limits = Limits(timeout=timeout, total_seconds=total_seconds, max_bytes=max_bytes)
+    record: SourceRecord | None = None
     try:
-        url = feed_url(location)
-        fetched = _fetch(url, record, timeout, max_bytes)
-        if fetched is None:  # 304 Not Modified: the copy we have is current
-            store.save_not_modified(location, now)
-            return _merge_again(store, record, now, zone)
-        _check_calendar(fetched, urlsplit(url).hostname or url)
-        # Merge before keeping the copy: a crash in between leaves the old validators,
-        # so the next refresh downloads and merges again instead of trusting a 304.
-        changed, problems, interval = _merge(store, location, fetched.body, now, zone)
+        record = store.source_record(source.path)
+        if record is None:
+            store.add_source(source)
+            record = store.source_record(source.path)
+            assert record is not None
+        return _refresh(store, record, now, zone, limits)
     except FeedError as exc:
-        message = _keeping(str(exc), record, zone)
-        retry = now + RETRY_AFTER_ERROR
-        store.save_fetch_error(location, message, retry)
-        return FeedResult(False, message, retry)
+        message = str(exc)
+    except (sqlite3.Error, StoreError) as exc:
+        log_failure(_log, "keeping a feed's download", exc)
+        return FeedResult(False, f"planner could not keep this feed's download ({exc})", now)
+    except Exception as exc:  # a bug on one feed's data must not stop the other feeds
+        log_failure(_log, "refreshing a feed", exc)
+        message = (
+            f"planner failed while reading this feed ({type(exc).__name__}, a bug: the "
+            "details are in planner.log)"
+        )
+    return _failed(store, source.path, record, message, now, zone)
+
+
+def refresh_each(
+    store: Store, sources: Iterable[Source], now: datetime, *, zone: ZoneInfo | None = None
+) -> Iterator[tuple[Source, FeedResult]]:
+    """Refresh feeds one after the other, each on its own: a failure of one (recorded
+    with its reason and retry time) never keeps the next from being requested."""
+    for source in sources:
+        yield source, refresh(store, source, now, zone=zone)
+
+
+def _refresh(
+    store: Store, record: SourceRecord, now: datetime, zone: ZoneInfo, limits: Limits
+) -> FeedResult:
+    location = record.location
+    url = feed_url(location)
+    fetched = _fetch(url, location, record, limits)
+    if fetched is None:  # 304 Not Modified: the copy we have is current
+        store.save_not_modified(location, now)
+        return _merge_again(store, record, now, zone)
+    _check_calendar(fetched, urlsplit(url).hostname or url)
+    # Merge before keeping the copy: a crash in between leaves the old validators,
+    # so the next refresh downloads and merges again instead of trusting a 304.
+    changed, problems, interval = _merge(store, location, fetched.body, now, zone)
     store.save_fetch(
         location,
         body=fetched.body,
@@ -151,7 +203,42 @@ def refresh(
         fetched_at=now,
         refresh=interval,
     )
+    if fetched.moved_to != store.value(_MOVED + location) and (
+        fetched.moved_to or store.value(_MOVED + location)
+    ):
+        store.save_value(_MOVED + location, fetched.moved_to)
     return FeedResult(changed, "", now + interval, problems)
+
+
+_MOVED = "feed moved: "
+"""The app-state name of where a feed was last read from, when a redirect took it to
+another host."""
+
+
+def moved_to(store: Store, location: str) -> str:
+    """The address on another host a feed's server sent planner to ("" when none)."""
+    return store.value(_MOVED + location) or ""
+
+
+def _failed(
+    store: Store,
+    location: str,
+    record: SourceRecord | None,
+    message: str,
+    now: datetime,
+    zone: ZoneInfo,
+) -> FeedResult:
+    """Record a failed refresh with its reason and retry time (if the store can)."""
+    if record is not None:
+        message = _keeping(message, record, zone)
+    retry = now + RETRY_AFTER_ERROR
+    try:
+        store.save_fetch_error(location, message, retry)
+    except (sqlite3.Error, StoreError) as exc:
+        log_failure(_log, "recording a feed's failure", exc)
+        message = f"{message} (and the store could not record it: {exc})"
+    _log.info("%s: %s", source_name(location), message)
+    return FeedResult(False, message, retry)
 
 
 def _merge_again(store: Store, record: SourceRecord, now: datetime, zone: ZoneInfo) -> FeedResult:
@@ -179,122 +266,34 @@ def due(store: Store, now: datetime) -> list[Source]:
 # --- fetching ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Fetched:
-    body: bytes
-    etag: str
-    last_modified: str
-    content_type: str
-
-
-class _Redirects(urllib.request.HTTPRedirectHandler):
-    max_redirections = MAX_REDIRECTS
-
-
-def _fetch(url: str, record: SourceRecord, timeout: float, max_bytes: int) -> _Fetched | None:
-    """The feed's bytes, or None when the server says our copy is current."""
-    host = urlsplit(url).hostname or url
-    request = urllib.request.Request(
-        url,
-        headers={
-            "User-Agent": f"planner/{planner.__version__} (desktop event planner)",
-            "Accept": "text/calendar, */*;q=0.5",
-        },
-    )
-    if record.has_copy:  # validators without the copy they validate would be useless
-        if record.etag:
-            request.add_header("If-None-Match", record.etag)
-        if record.last_modified:
-            request.add_header("If-Modified-Since", record.last_modified)
-    opener = urllib.request.build_opener(_Redirects)
-    started = time.monotonic()
+def _fetch(url: str, location: str, record: SourceRecord, limits: Limits) -> Fetched | None:
+    """The feed's bytes (None: our copy is current), with its password if it names a user."""
+    user = feed_credentials.user_of(url)
+    password = feed_credentials.split_password(url).password  # kept by an older planner
+    if user is not None and password is None:
+        password = feed_credentials.password_for(location)
+    authorization = basic_authorization(user or "", password) if password is not None else ""
+    # Validators without the copy they validate would be useless.
+    etag = record.etag if record.has_copy else ""
+    last_modified = record.last_modified if record.has_copy else ""
     try:
-        with opener.open(request, timeout=timeout) as response:
-            length = response.headers.get("Content-Length", "")
-            if length.isdigit() and int(length) > max_bytes:
-                raise FeedError(_too_big(host, max_bytes))
-            body = _read(response, host, max_bytes, started)
-            return _Fetched(
-                body,
-                response.headers.get("ETag", ""),
-                response.headers.get("Last-Modified", ""),
-                response.headers.get_content_type(),
-            )
-    except urllib.error.HTTPError as exc:
-        try:
-            if exc.code == 304:
-                return None
-            raise FeedError(_http_message(host, exc)) from None
-        finally:
-            exc.close()
-    except urllib.error.URLError as exc:
-        raise FeedError(_network_message(host, exc.reason, timeout)) from None
-    except (OSError, http.client.HTTPException) as exc:
-        raise FeedError(_network_message(host, exc, timeout)) from None
-
-
-def _read(response: Any, host: str, max_bytes: int, started: float) -> bytes:
-    chunks: list[bytes] = []
-    total = 0
-    while True:
-        chunk = response.read(64 * 1024)
-        if not chunk:
-            return b"".join(chunks)
-        total += len(chunk)
-        if total > max_bytes:
-            raise FeedError(_too_big(host, max_bytes))
-        if time.monotonic() - started > DOWNLOAD_SECONDS:
+        return download(
+            url,
+            etag=etag,
+            last_modified=last_modified,
+            authorization=authorization,
+            limits=limits,
+        )
+    except FeedError as exc:
+        if user is not None and password is None:
             raise FeedError(
-                f"{host} sent the calendar too slowly (over {DOWNLOAD_SECONDS:.0f} s); stopped"
-            )
-        chunks.append(chunk)
+                f"{exc} (planner has no password for {user}: add the feed again with "
+                f"user:password@ in its address, or set {feed_credentials.PASSWORD_VARIABLE})"
+            ) from None
+        raise
 
 
-def _size(count: int) -> str:
-    if count >= 1024 * 1024:
-        return f"{count / (1024 * 1024):.0f} MB"
-    return f"{max(1, round(count / 1024))} KB"
-
-
-def _too_big(host: str, max_bytes: int) -> str:
-    return f"{host} sent a calendar larger than {_size(max_bytes)}; planner stopped downloading it"
-
-
-def _http_message(host: str, exc: urllib.error.HTTPError) -> str:
-    code, reason = exc.code, str(exc.reason).strip()
-    status = f"HTTP {code} {http.client.responses.get(code, '')}".strip()
-    if reason.startswith(urllib.request.HTTPRedirectHandler.inf_msg.strip()):
-        return f"{host} redirected more than {MAX_REDIRECTS} times; planner stopped following"
-    if 300 <= code < 400:
-        return f"{host} redirected to an address planner cannot follow ({reason})"
-    if code in (401, 403):
-        return f"{host} refused access ({status}): the link may be private or need a login"
-    if code in (404, 410):
-        return f"{host} has no calendar at this address ({status}): it may have moved"
-    if code == 429:
-        return f"{host} asked planner to slow down ({status}); it will try again later"
-    if code >= 500:
-        return f"{host} had a server error ({status}); this is usually temporary"
-    return f"{host} answered {status}"
-
-
-def _network_message(host: str, reason: object, timeout: float) -> str:
-    if isinstance(reason, TimeoutError):
-        return f"{host} did not answer within {timeout:g} s"
-    if isinstance(reason, socket.gaierror):
-        return f"cannot find the server {host}: check the address and your internet connection"
-    if isinstance(reason, ConnectionRefusedError):
-        return f"{host} refused the connection: the service may be down"
-    if isinstance(reason, ssl.SSLCertVerificationError):
-        return f"{host} has an invalid security certificate ({reason.verify_message})"
-    if isinstance(reason, ssl.SSLError):
-        return f"the secure connection to {host} failed ({reason.reason or reason})"
-    if isinstance(reason, ConnectionError | http.client.HTTPException):
-        return f"{host} broke off the connection ({type(reason).__name__})"
-    return f"cannot reach {host} ({reason})"
-
-
-def _check_calendar(fetched: _Fetched, host: str) -> None:
+def _check_calendar(fetched: Fetched, host: str) -> None:
     """Refuse what is not a calendar (a login page, an error page) before it replaces one."""
     head = fetched.body[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").upper()
     if head.startswith(b"BEGIN:VCALENDAR"):
@@ -375,7 +374,7 @@ class _Versions:
         for block in scan.events:
             sequence_text = ics_stream.property_value(block.lines, "SEQUENCE")
             version = (
-                int(sequence_text) if sequence_text.isdigit() else 0,
+                int(sequence_text) if sequence_text.isascii() and sequence_text.isdigit() else 0,
                 _last_modified(ics_stream.property_value(block.lines, "LAST-MODIFIED")),
             )
             if not ics_stream.property_value(block.lines, "RECURRENCE-ID"):

@@ -13,14 +13,16 @@ calendar facade sits over its backend:
   shown, and :meth:`Store.save_state`, the session's write after every change;
 - :mod:`~planner.core.storage.sources`: imported calendars and feeds' copies,
   merged events and their changes;
+- :mod:`~planner.core.storage.undo_log`: the undo history the window and the terminal
+  share, written with the change it records;
 - :mod:`~planner.core.storage.history`: planned and attended weeks;
 - :mod:`~planner.core.storage.parse_cache`: parsed calendar files;
 - :mod:`~planner.core.storage.file_copies`: the last read copy of each imported file;
 - :mod:`~planner.core.storage.backups`: export and checked import.
 
 Other modules import the records, the codec and the schema from the module
-that defines them; :class:`StoreError` is re-exported beside :class:`Store`,
-as everything that opens a store handles it. It never imports Qt.
+that defines them; :class:`StoreError` and :class:`ReadOnlyStoreError` are re-exported
+beside :class:`Store`, as everything that opens a store handles them. It never imports Qt.
 """
 
 from __future__ import annotations
@@ -32,10 +34,19 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from planner.core.model import Choices, Event, Plan, Source
-from planner.core.storage import backups, decisions, file_copies, history, parse_cache, state
+from planner.core.storage import (
+    backups,
+    decisions,
+    file_copies,
+    history,
+    parse_cache,
+    state,
+    undo_log,
+)
 from planner.core.storage import sources as calendar_rows  # "sources" is a parameter name
 from planner.core.storage.database import (
     Database,
+    ReadOnlyStoreError,
     StoreError,
 )
 from planner.core.storage.decisions import DecisionKind
@@ -48,13 +59,14 @@ from planner.core.storage.sources import (
     VersionedEvent,
 )
 from planner.core.storage.state import StoredSettings
+from planner.core.storage.undo_log import Kept, Stack, Step, Written
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
     from planner.core.calendars.reading import ImportResult
 
-__all__ = ["Store", "StoreError"]
+__all__ = ["ReadOnlyStoreError", "Store", "StoreError"]
 
 
 class Store:
@@ -75,6 +87,11 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+
+    @property
+    def read_only(self) -> str:
+        """Why nothing can be kept ("" when it can): the data folder is read-only."""
+        return self._db.read_only
 
     def __enter__(self) -> Store:
         return self
@@ -152,6 +169,30 @@ class Store:
         not say which file it came from.)
         """
         state.save_state(self._db, choices, sources, added)
+
+    # --- the shared undo history ---------------------------------------------------------
+    def record_step(self, step: Step) -> Written:
+        """Apply a change (only what it changed: the other decisions stay as another
+        planner may have left them) and put it on top of the undo stack, in one transaction."""
+        return undo_log.record(self._db, step)
+
+    def move_step(self, step: Step, to: Stack) -> Written:
+        """Undo (``to="redo"``) or redo (``to="undo"``) a step, in one transaction."""
+        return undo_log.move(self._db, step, to)
+
+    def reset_state(
+        self, choices: Choices, sources: tuple[Source, ...], added: tuple[Event, ...]
+    ) -> Written:
+        """Replace the whole state and forget the undo history (a restore)."""
+        return undo_log.reset(self._db, choices, sources, added)
+
+    def revision(self) -> int:
+        """Counts every write of the state: a session that knows an older one reads again."""
+        return undo_log.revision(self._db)
+
+    def load_kept(self) -> Kept:
+        """The state and the undo and redo stacks, read at one moment."""
+        return undo_log.load(self._db)
 
     def load_added(self) -> tuple[Event, ...]:
         return state.load_added(self._db)

@@ -49,8 +49,10 @@ class Outcome:
 class Writer(Protocol):
     """Runs the session's writes, in the order they were given."""
 
-    def submit(self, write: Write, key: str = "") -> None:
-        """Run ``write`` after every write given before it; its outcome is recorded."""
+    def submit(self, write: Write, key: str = "", *, replaceable: bool = True) -> None:
+        """Run ``write`` after every write given before it; its outcome is recorded.
+        ``replaceable=False``: a later write of the same ``key`` never replaces it (each
+        holds one change, not the whole of a value)."""
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every write given so far has run; False if ``timeout`` ran out first."""
@@ -68,7 +70,7 @@ class InlineWriter:
     def __init__(self) -> None:
         self._outcomes: list[Outcome] = []
 
-    def submit(self, write: Write, key: str = "") -> None:
+    def submit(self, write: Write, key: str = "", *, replaceable: bool = True) -> None:
         try:
             write()
         except Exception as exc:  # sqlite3.Error, StoreError, OSError: said by the session
@@ -106,14 +108,15 @@ class SerialWriter:
         self._last: tuple[str, Future[None]] | None = None
         self._outcomes: list[Outcome] = []
 
-    def submit(self, write: Write, key: str = "") -> None:
+    def submit(self, write: Write, key: str = "", *, replaceable: bool = True) -> None:
         """Queue ``write``; a queued write of the same ``key`` that was the last one given,
-        and has not started, is replaced by it. Raises RuntimeError once closed."""
+        and has not started, is replaced by it, unless either is not ``replaceable``.
+        Raises RuntimeError once closed."""
         with self._lock:
-            if key and self._last is not None and self._last[0] == key:
+            if replaceable and key and self._last is not None and self._last[0] == key:
                 self._last[1].cancel()  # False when it started: then both run, in order
             future = self._executor.submit(self._run, key, write)
-            self._last = (key, future)
+            self._last = (key, future) if replaceable else None
             self._pending = [f for f in self._pending if not f.done()] + [future]
 
     def _run(self, key: str, write: Write) -> None:

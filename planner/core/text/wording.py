@@ -108,3 +108,15 @@ def place(name: str) -> str:
     if name == "home" or not name or not name[0].islower():
         return name or "an unknown place"
     return f"the {name}"
+
+
+_VERBS_WITHOUT_SUBJECT = frozenset({"clashes", "would", "costs", "is", "fits", "breaks"})
+
+
+def although(reason: str) -> str:
+    """``"although it clashes with …"``, ``"although you would arrive at …"``: a rule's
+    reason after "although", with "it" only where the reason has no subject of its own
+    (the rules write "clashes with …" for a list's Why column, "you would arrive …" for
+    a sentence, and a commitment that breaks one must read as English either way)."""
+    first = reason.split(" ", 1)[0]
+    return f"although it {reason}" if first in _VERBS_WITHOUT_SUBJECT else f"although {reason}"
