@@ -248,3 +248,12 @@ def test_money_is_compared_as_the_rules_and_the_tie_break_count_it():
     lim = Limits(None, None, 1, None, None, {})
     assert dominated([dear, cheap], lim, HORIZON) == set()
     assert solve([dear, cheap], lim, travel_between, horizon=HORIZON).chosen == {0}
+
+
+def test_a_day_where_nothing_dominates_anything_is_kept_whole():
+    """Value rising with length: every option is on the frontier, none is dropped."""
+    opts = [
+        replace(_option(i, 18, 30 + i, 10, evening=True), value=1.0 + i / 10) for i in range(400)
+    ]
+    lim = Limits(None, None, 1, None, None, {})
+    assert dominated(opts, lim, HORIZON) == set()

@@ -137,8 +137,15 @@ def dominated(options: Sequence[Option], limits: Limits, horizon: timedelta) -> 
         )
         kept: list[Option] = []
         for o in ordered:
-            if any(_no_worse(k, o) for k in kept):
+            # Against the first kept ones only: a day where nothing dominates anything
+            # (value rising with length) must not cost a comparison of every pair. An
+            # option is only ever dropped for one that is kept, so this stays sound.
+            if any(_no_worse(k, o) for k in kept[:COMPARED]):
                 out.add(o.index)
             else:
                 kept.append(o)
     return out
+
+
+COMPARED = 128
+"""Kept options of a day an option is compared with (bounds the work at n x 128)."""
