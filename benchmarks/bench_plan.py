@@ -95,11 +95,15 @@ def run(sizes: list[int], seeds: int, *, free_week: bool = False) -> None:
     settings = demo_settings()
     commitments = [] if free_week else load_demo(DEMO_WEEK, settings).commitments
     print(
-        f"{'n':>6} {'to solver':>9} {'solver s (median/max)':>22} {'plan_week s':>12} "
-        f"{'optimal':>8} {'greedy/optimum':>15}"
+        f"{'n':>6} {'to solver':>9} {'after pruning':>13} {'solved by':>10} "
+        f"{'solver s (median/max)':>22} {'plan_week s':>12} {'CPU s':>6} {'optimal':>8} "
+        f"{'greedy/optimum':>15}"
     )
     for n in sizes:
         solver_times, plan_times, proven, ratios, sizes_in = [], [], [], [], []
+        considered: list[int] = []
+        cpu_times: list[float] = []
+        methods: set[str] = set()
         for seed in range(seeds):
             rng = random.Random(seed * 1000 + n)
             candidates = random_candidates(n, rng, settings)
@@ -108,17 +112,24 @@ def run(sizes: list[int], seeds: int, *, free_week: bool = False) -> None:
 
             def spy(options, limits, between, captured=captured, real_solve=real_solve, **kw):  # type: ignore[no-untyped-def]
                 captured.update(options=list(options), limits=limits, between=between, **kw)
-                return real_solve(options, limits, between, **kw)
+                solution = real_solve(options, limits, between, **kw)
+                captured.update(solution=solution)
+                return solution
 
             planning.solve = spy  # type: ignore[assignment]
             try:
-                began = time.perf_counter()
+                began, cpu_began = time.perf_counter(), time.process_time()
                 plan = plan_week(commitments, candidates, settings, DEMO_WEEK, Choices())
                 plan_times.append(time.perf_counter() - began)
+                cpu_times.append(time.process_time() - cpu_began)
             finally:
                 planning.solve = real_solve  # type: ignore[assignment]
             solver_times.append(plan.solve_seconds)
             sizes_in.append(len(captured["options"]))  # type: ignore[arg-type]
+            # (getattr: a build from before pruning and the search can be measured too.)
+            solution = captured["solution"]
+            considered.append(getattr(solution, "considered", len(captured["options"])))  # type: ignore[arg-type]
+            methods.add(getattr(solution, "method", "cp-sat"))
             proven.append(plan.optimal)
             g = greedy_value(
                 captured["options"],
@@ -128,9 +139,11 @@ def run(sizes: list[int], seeds: int, *, free_week: bool = False) -> None:
             )
             ratios.append(g / plan.total_value if plan.total_value else 1.0)
         print(
-            f"{n:>6} {statistics.median(sizes_in):>9.0f} "
+            f"{n:>6} {statistics.median(sizes_in):>9.0f} {statistics.median(considered):>13.0f} "
+            f"{'/'.join(sorted(methods)):>10} "
             f"{statistics.median(solver_times):>12.3f} / {max(solver_times):<7.3f} "
-            f"{statistics.median(plan_times):>12.3f} {all(proven)!s:>8} "
+            f"{statistics.median(plan_times):>12.3f} {statistics.median(cpu_times):>6.3f} "
+            f"{all(proven)!s:>8} "
             f"{statistics.mean(ratios):>14.1%}"
         )
 

@@ -60,6 +60,7 @@ from planner.core.storage import undo_log
 from planner.core.storage.database import StoreError
 from planner.core.storage.undo_log import Kept, Written
 from planner.core.storage.writer import InlineWriter, Writer
+from planner.core.travel.service import TravelService
 
 if TYPE_CHECKING:
     from planner.core.storage.store import Store
@@ -129,6 +130,10 @@ class Session:
         self._cache: dict[tuple[date, tuple[Source, ...], int], tuple[Settings, WeekData]] = {}
         self._cache_settings: dict[int, Settings] = {}
         self._placed_cache: dict[tuple[tuple[Event, ...], int], tuple[Settings, list[Event]]] = {}
+        self._travel: tuple[Settings, TravelService | None] | None = None
+        """The travel service of the last plan's settings: a re-plan of the same week asks
+        for the same trips again, and it remembers them. None with a routing server: each
+        plan then has its own service, which says what that plan's trips met."""
         self._lock = threading.Lock()
         self.listeners: list[Callable[[Change], None]] = []
 
@@ -575,9 +580,19 @@ class Session:
             settings,
             day,
             state.choices,
+            travel=self._travel_for(settings),
             history=self.history(day, settings),
         )
         return settings, week, plan
+
+    def _travel_for(self, settings: Settings) -> TravelService | None:
+        """One travel service per settings object (the loaded week's, cached with it), kept
+        from plan to plan when it estimates alone (None: each plan makes its own)."""
+        with self._lock:
+            if self._travel is None or self._travel[0] is not settings:
+                service = TravelService(settings)
+                self._travel = (settings, service if service.estimates_alone else None)
+            return self._travel[1]
 
     def _placed(self, events: list[Event], settings: Settings) -> list[Event]:
         """Typed events placed once per settings: placing builds the gazetteer's index

@@ -286,7 +286,9 @@ def _screenshot(
 
     if size is not None:
         window.resize(*size)
-    window.planned.connect(lambda: QTimer.singleShot(50, grab))
+    # Once the plan is shown and the events it posted (layout, selection) have run: grab()
+    # renders the window itself, so no fixed delay is needed.
+    window.planned.connect(lambda: QTimer.singleShot(0, grab))
     window.planFailed.connect(failed)
     QTimer.singleShot(
         SCREENSHOT_TIMEOUT_MS,

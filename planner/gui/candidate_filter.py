@@ -1,5 +1,9 @@
 """Sorting and filtering the candidate table, on the model's own roles.
 
+Sorting is the model's (:meth:`CandidateTableModel.sort`, in Python, once per
+plan): the proxy hands a sort request down and keeps the model's order, so
+that no re-plan makes it ask ``data()`` for every comparison.
+
 The proxy reads what the model says about a row (``SEARCH_ROLE``,
 ``STATUS_ROLE``, the Category column) and never looks at the decision
 behind it, so what a status or a category means stays decided in one place.
@@ -9,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from planner.gui.candidate_model import CATEGORY_COLUMN, SEARCH_ROLE, SORT_ROLE, STATUS_ROLE
 
@@ -17,7 +21,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class CandidateFilterProxy(QSortFilterProxyModel):
-    """Sorts by each column's ``SORT_ROLE`` and keeps the rows every filter accepts.
+    """Keeps the rows every filter accepts, in the model's order (sorted there).
 
     The free text is split into words and a row must contain all of them,
     anywhere in its title, category, status, reason or venue, so that
@@ -30,6 +34,12 @@ class CandidateFilterProxy(QSortFilterProxyModel):
         self._words: tuple[str, ...] = ()
         self._category: str | None = None
         self._status: str | None = None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the model (which keeps the order for every later plan), not the proxy."""
+        model = self.sourceModel()
+        if model is not None:
+            model.sort(column, order)
 
     def set_text(self, text: str) -> None:
         words = tuple(text.casefold().split())

@@ -101,8 +101,13 @@ class CandidateTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[Decision] = []
+        self._in_plan: list[Decision] = []
+        """The rows in the plan's order, which a sort starts from."""
         self._stars: dict[str, int] = {}
-        self._search: list[str] = []
+        self._search: list[str] | None = None
+        """Each row's searchable text, made when a filter first asks (None: not yet)."""
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        """The column and order the rows are kept in (None: the plan's own order)."""
 
     def set_plan(self, plan: Plan | None, stars: Mapping[str, int] | None = None) -> None:
         """Show ``plan``; ``stars`` maps event keys to their current stars.
@@ -111,10 +116,38 @@ class CandidateTableModel(QAbstractTableModel):
         rated (a flexible block's stars come from the settings, not a rating).
         """
         self.beginResetModel()
-        self._rows = list(plan.decisions) if plan else []
+        self._in_plan = list(plan.decisions) if plan else []
+        self._rows = self._sorted()
         self._stars = {key: min(max(int(n), 0), MAX_STARS) for key, n in (stars or {}).items()}
-        self._search = [_search_text(d) for d in self._rows]
+        self._search = None
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Keep the rows sorted by ``column`` (its ``SORT_ROLE`` value), now and in every
+        later plan; equal rows keep the plan's order, as a stable sort of it."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        held = [id(self._rows[i.row()]) for i in before]
+        self._sort = (column, order)
+        self._rows = self._sorted()
+        self._search = None
+        where = {id(d): row for row, d in enumerate(self._rows)}
+        self.changePersistentIndexList(
+            before, [self.index(where[d], i.column()) for d, i in zip(held, before, strict=True)]
+        )
+        self.layoutChanged.emit()
+
+    def _sorted(self) -> list[Decision]:
+        """The plan's rows in the kept order, as Qt's sorting proxy ordered them: a stable
+        sort of the plan's order, reversed whole for a descending one (ties too)."""
+        if self._sort is None:
+            return list(self._in_plan)
+        column, order = self._sort
+        name = COLUMNS[column]
+        rows = sorted(self._in_plan, key=lambda d: self._sort_value(d, name))
+        return rows[::-1] if order == Qt.SortOrder.DescendingOrder else rows
 
     def decision(self, row: int) -> Decision:
         return self._rows[row]
@@ -173,6 +206,8 @@ class CandidateTableModel(QAbstractTableModel):
         if role == STATUS_ROLE:
             return statuses_of(d)
         if role == SEARCH_ROLE:
+            if self._search is None:
+                self._search = [_search_text(d) for d in self._rows]
             return self._search[row]
         if column == "Value":
             value = self._value_data(d, self.stars(row), role)

@@ -196,3 +196,20 @@ def test_a_settings_file_that_cannot_be_written_is_reported_not_raised(tmp_path)
     session.set_settings(replace(demo_settings(), max_events_per_week=1))
     assert "settings not saved" in session.save_problem
     assert session.settings.max_events_per_week == 1  # the session still uses the change
+
+
+def test_a_session_keeps_its_travel_service_from_plan_to_plan_only_without_a_router():
+    """Re-planning asks for the same trips: an estimating service is kept and remembers
+    them; a routed one serves one plan, which says what its own trips met."""
+    from planner.core.demo import DEMO_WEEK, demo_settings
+    from planner.core.session import Session, calendar_loader
+    from planner.core.settings import settings_from_dict
+
+    session = Session(calendar_loader(demo=True), demo_settings())
+    settings, _week = session.load(session.state, DEMO_WEEK)
+    kept = session._travel_for(settings)
+    assert kept is not None and session._travel_for(settings) is kept
+    routed = settings_from_dict(
+        {"routing": {"provider": "osrm", "url": "http://127.0.0.1:9", "timeout_seconds": 1}}
+    )
+    assert session._travel_for(routed) is None

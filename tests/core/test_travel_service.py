@@ -156,3 +156,21 @@ def test_a_home_written_as_an_address_is_placed_for_planning():
     placed = place_settings(s, PlaceResolver(s))
     assert placed.home.has_position and placed.home.approximate  # Whitby, city level
     assert abs(placed.home.lat - 43.88) < 0.1
+
+
+def test_a_service_remembers_its_estimates_and_they_equal_a_fresh_one():
+    """A re-plan asks for the same trips again: the kept answer is the one a new service gives."""
+    service = TravelService(settings())
+    first = service.trip(HOME, MARS, depart=TUESDAY_5PM)
+    assert service.trip(HOME, MARS, depart=TUESDAY_5PM) is first
+    fresh = TravelService(settings())
+    assert first == fresh.trip(HOME, MARS, depart=TUESDAY_5PM)
+    # Another time (rush hour differs), direction or mode is another trip.
+    later = service.trip(HOME, MARS, depart=TUESDAY_5PM.replace(hour=21))
+    assert later == fresh.trip(HOME, MARS, depart=TUESDAY_5PM.replace(hour=21))
+    assert later.minutes < first.minutes
+    assert service.trip(MARS, HOME, depart=TUESDAY_5PM) == fresh.trip(
+        MARS, HOME, depart=TUESDAY_5PM
+    )
+    bike = service.trip(HOME, MARS, depart=TUESDAY_5PM, mode=TravelMode.BIKE)
+    assert bike.mode is TravelMode.BIKE and bike != first

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QPoint, QRectF, Qt
+from PySide6.QtCore import QPoint, QRectF, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
@@ -204,6 +204,62 @@ def test_cost_sorts_as_numbers(plan, proxy):
     assert numbers == sorted(numbers, reverse=True)
     # As text, "$5" would sort above "$20": the demo has both, so the order shows numbers.
     assert 5.0 in numbers and 20.0 in numbers
+
+
+@pytest.mark.parametrize("column", range(len(COLUMNS)))
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+def test_the_model_sorts_as_qts_sorting_proxy_did(demo, column, order):
+    """Same rows in the same order, ties included, as Qt sorting the plan's order."""
+    qt_model = CandidateTableModel()
+    qt_model.set_plan(*demo)
+    qt_sorted = QSortFilterProxyModel()
+    qt_sorted.setSortRole(SORT_ROLE)
+    qt_sorted.setSourceModel(qt_model)
+    qt_sorted.sort(column, order)
+    ours = CandidateTableModel()
+    ours.set_plan(*demo)
+    proxy = CandidateFilterProxy()
+    proxy.setSourceModel(ours)
+    proxy.sort(column, order)
+    assert shown_keys(proxy) == shown_keys(qt_sorted)
+
+
+class CountingModel(CandidateTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked = 0
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        self.asked += 1
+        return super().data(index, role)
+
+
+def test_a_new_plan_keeps_the_sort_without_asking_every_row(demo):
+    plan, stars = demo
+    model = CountingModel()
+    model.set_plan(plan, stars)
+    proxy = CandidateFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(COLUMNS.index("Status"), Qt.SortOrder.AscendingOrder)
+    expected = shown_keys(proxy)
+    model.asked = 0
+    model.set_plan(plan, stars)  # a re-plan
+    assert model.asked < 10  # a sorting proxy asked for both rows of every comparison
+    assert shown_keys(proxy) == expected
+
+
+def test_the_selected_row_follows_its_event_when_sorted(demo):
+    model = CandidateTableModel()
+    model.set_plan(*demo)
+    proxy = CandidateFilterProxy()
+    proxy.setSourceModel(model)
+    view = QTableView()
+    view.setModel(proxy)
+    view.selectRow(3)
+    key = view.currentIndex().data(KEY_ROLE)
+    proxy.sort(COLUMNS.index("Event"), Qt.SortOrder.DescendingOrder)
+    assert view.currentIndex().data(KEY_ROLE) == key
+    assert view.selectionModel().selectedRows()[0].data(KEY_ROLE) == key
 
 
 # --- the model ------------------------------------------------------------------------

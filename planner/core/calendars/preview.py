@@ -25,7 +25,8 @@ from datetime import date
 from pathlib import Path
 
 from planner.core.calendars import guard
-from planner.core.calendars.reading import MAX_YEAR, MIN_YEAR, cost_from_text, unreadable
+from planner.core.calendars.reading import cost_from_text, unreadable
+from planner.core.calendars.repair import MAX_YEAR, MIN_YEAR
 from planner.core.calendars.stream import _FOLD, _decode
 from planner.core.model import Problem, Role, Severity
 

@@ -7,8 +7,11 @@ them, adds the targets and the objective, and solves. Lexicographic objective:
 targets met first, then value, then less travel, then less money, folded into
 one integer objective so a single solve decides them all.
 
-``ortools`` is imported on the first solve (:mod:`cp_sat`) because importing
-it costs about a third of a second, which must not land on start-up.
+``ortools`` is imported on the first solve that needs it (:mod:`cp_sat`),
+because importing it costs about a third of a second, which must not land on
+start-up. Before that, options that the optimum never needs are dropped
+(:mod:`prune`), and a small choice is solved exactly in pure Python
+(:mod:`search`); CP-SAT takes what is left.
 """
 
 from __future__ import annotations
@@ -21,7 +24,13 @@ from datetime import timedelta
 
 from planner.core.planning import cp_sat
 from planner.core.planning.options import Limits, Option, TravelFn
+from planner.core.planning.prune import dominated, same_day_exclusive
 from planner.core.planning.rules import MAX_GAP_CHECK, Conflicts, Model, weekly_rules
+from planner.core.planning.search import search
+
+SEARCH_UP_TO = 120
+"""Free options the pure-Python search is tried on before CP-SAT (it also stops
+after :data:`search.MAX_NODES` nodes and hands over)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +38,10 @@ class Solution:
     chosen: frozenset[int]
     optimal: bool
     seconds: float
+    method: str = "cp-sat"
+    """Who proved it: ``"cp-sat"``, ``"search"`` (pure Python) or ``"none"`` (nothing to choose)."""
+    considered: int = 0
+    """Options left after dropping the dominated ones."""
 
 
 def solve(
@@ -39,21 +52,37 @@ def solve(
     time_limit: float = 10.0,
     workers: int = 1,
     horizon: timedelta = MAX_GAP_CHECK,
+    prune: bool = True,
+    search_up_to: int = SEARCH_UP_TO,
 ) -> Solution:
     """Choose the best subset of ``options``; pinned ones are always chosen.
 
     ``horizon`` bounds every trip between two venues (see :class:`rules.Conflicts`).
+    ``prune`` drops dominated options first; ``search_up_to`` is the most free
+    options the pure-Python search is tried on (0: CP-SAT always). Neither
+    changes the optimum (property tests hold them to the plain CP-SAT model).
     """
     began = time.perf_counter()
+    if prune:
+        dropped = dominated(options, limits, horizon)
+        options = [o for o in options if o.index not in dropped]
     free = [o for o in options if not o.pinned]
     pinned = {o.index for o in options if o.pinned}
     if not free:
-        return Solution(frozenset(pinned), True, time.perf_counter() - began)
+        return Solution(frozenset(pinned), True, time.perf_counter() - began, "none")
+
+    conflicts = Conflicts(travel_between, horizon, exclusive_days=same_day_exclusive(limits))
+    rules = weekly_rules(limits)
+    if len(free) <= search_up_to:
+        groups, forced_out = conflicts.groups(options)
+        found = search(options, limits, groups, forced_out, rules)
+        if found is not None:
+            return Solution(found, True, time.perf_counter() - began, "search", len(options))
 
     cp_model = cp_sat.cp_model()  # imported on first use, not at start-up
     model = Model(cp_model, options)
-    Conflicts(travel_between, horizon).add_to(model, options)
-    for rule in weekly_rules(limits):
+    conflicts.add_to(model, options)
+    for rule in rules:
         rule.add_to(model, options)
 
     x = model.x
@@ -88,6 +117,12 @@ def solve(
     status = solver.solve(model.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # Cannot happen (choosing nothing is always feasible), but never crash a plan.
-        return Solution(frozenset(pinned), False, time.perf_counter() - began)
+        return Solution(frozenset(pinned), False, time.perf_counter() - began, "cp-sat")
     chosen = {i for i, var in x.items() if solver.boolean_value(var)} | pinned
-    return Solution(frozenset(chosen), status == cp_model.OPTIMAL, time.perf_counter() - began)
+    return Solution(
+        frozenset(chosen),
+        status == cp_model.OPTIMAL,
+        time.perf_counter() - began,
+        "cp-sat",
+        len(options),
+    )

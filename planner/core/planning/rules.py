@@ -422,11 +422,17 @@ def overlap_cliques(options: Sequence[Option]) -> list[list[int]]:
 
 
 def travel_pairs(
-    options: Sequence[Option], travel_between: TravelFn, horizon: timedelta = MAX_GAP_CHECK
+    options: Sequence[Option],
+    travel_between: TravelFn,
+    horizon: timedelta = MAX_GAP_CHECK,
+    *,
+    exclusive_days: bool = False,
 ) -> list[tuple[int, int]]:
     """Pairs that do not overlap but leave too little time to get between venues.
 
     Only pairs less than ``horizon`` apart are asked about: no trip is longer.
+    ``exclusive_days``: at most one event a day can be chosen, so two events of
+    one day are never asked about (the per-day rule keeps them apart already).
     """
     ordered = sorted(options, key=lambda o: o.event.start)
     starts = [o.event.start for o in ordered]
@@ -435,10 +441,16 @@ def travel_pairs(
         lo = bisect.bisect_left(starts, a.event.end)
         hi = bisect.bisect_left(starts, a.event.end + horizon)
         for b in ordered[lo:hi]:
+            if exclusive_days and _same_day_events(a, b):
+                continue
             gap = b.event.start - a.event.end
             if gap < timedelta(minutes=travel_between(a.event, b.event)):
                 pairs.append((a.index, b.index))
     return pairs
+
+
+def _same_day_events(a: Option, b: Option) -> bool:
+    return a.counts_as_event and b.counts_as_event and a.day == b.day
 
 
 def incompatible(
@@ -464,6 +476,9 @@ class Conflicts:
 
     travel_between: TravelFn
     horizon: timedelta = MAX_GAP_CHECK
+    exclusive_days: bool = False
+    """At most one event a day can be chosen (the per-day rule): the model need
+    not state clashes between two events of one day. Explanations still name them."""
 
     def clash(self, option: Option, chosen: Sequence[Option]) -> Option | None:
         """The best-valued chosen option that ``option`` cannot be attended with."""
@@ -472,21 +487,37 @@ class Conflicts:
                 return c
         return None
 
-    def add_to(self, model: Model, options: Sequence[Option]) -> None:
-        """One at-most-one per overlap clique and per pair too close to travel between;
-        whatever clashes with a pinned option is left out outright."""
+    def groups(self, options: Sequence[Option]) -> tuple[list[Sequence[int]], set[int]]:
+        """The free options' at-most-one groups (each overlap clique, each pair too
+        close to travel between), and the free options that clash with a pinned one."""
+        pinned = {o.index for o in options if o.pinned}
+        by_index = {o.index: o for o in options}
         forced_out: set[int] = set()
+        groups: list[Sequence[int]] = []
 
         def one_at_most(group: Sequence[int]) -> None:
-            if any(i not in model.x for i in group):
-                forced_out.update(i for i in group if i in model.x)
+            if any(i in pinned for i in group):
+                forced_out.update(i for i in group if i not in pinned)
             elif len(group) > 1:
-                model.model.add_at_most_one(model.x[i] for i in group)
+                groups.append(group)
 
         for clique in overlap_cliques(options):
+            members = [by_index[i] for i in clique]
+            if self.exclusive_days and all(_same_day_events(members[0], m) for m in members):
+                continue  # one day's events: the per-day rule already allows one at most
             one_at_most(clique)
-        for pair in travel_pairs(options, self.travel_between, self.horizon):
+        for pair in travel_pairs(
+            options, self.travel_between, self.horizon, exclusive_days=self.exclusive_days
+        ):
             one_at_most(pair)
+        return groups, forced_out
+
+    def add_to(self, model: Model, options: Sequence[Option]) -> None:
+        """One at-most-one per group of :meth:`groups`; whatever clashes with a
+        pinned option is left out outright."""
+        groups, forced_out = self.groups(options)
+        for group in groups:
+            model.model.add_at_most_one(model.x[i] for i in group)
         for i in forced_out:
             model.model.add(model.x[i] == 0)
 

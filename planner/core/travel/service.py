@@ -38,9 +38,22 @@ class _KnownTrip:
     rule: TravelOverride
 
 
+MEMO_SIZE = 200_000
+"""Estimated trips remembered by one service before it starts afresh (a few tens of MB)."""
+
+
 class TravelService:
-    """Trips for one set of settings; safe to share between threads (no mutable state
-    beyond the router's own, which locks)."""
+    """Trips for one set of settings; safe to share between threads (the memo of
+    estimates only ever gains entries that any thread would compute alike; the
+    router keeps its own state, which locks).
+
+    Estimates and known trips are remembered: a re-plan after a decision asks for
+    the same few thousand trips again (a week of 1,000 candidates: ~3,800), and a
+    service kept across plans (see :class:`planner.core.session.Session`) answers
+    them from memory. A router's answers are not kept here: the shared router keeps them
+    (and knows when it is down), and a routed service serves one plan
+    (:attr:`estimates_alone`).
+    """
 
     def __init__(
         self,
@@ -52,6 +65,9 @@ class TravelService:
         self.settings = settings
         self._router = _plan_routing(router if router is not None else _router_for(settings))
         self._known, self.problems = _resolve_overrides(settings, resolver)
+        self._memo: dict[
+            tuple[Place, Place, datetime | None, datetime | None, TravelMode], Trip
+        ] = {}
 
     def trip(
         self,
@@ -71,24 +87,42 @@ class TravelService:
         arrive = arrive.astimezone(zone) if arrive is not None else None
         if origin.virtual or destination.virtual:
             return Trip(origin, destination, mode, 0, 0.0)
+        routed = self._router is not None and origin.has_position and destination.has_position
+        key = (origin, destination, depart, arrive, mode)
+        if not routed:
+            remembered = self._memo.get(key)
+            if remembered is not None:
+                return remembered
         known = self._known_trip(origin, destination, mode)
         if known is not None:
             km = _km(origin, destination)
-            return Trip(origin, destination, mode, known.rule.minutes, km, source="override")
-        if self._router is not None and origin.has_position and destination.has_position:
+            found = Trip(origin, destination, mode, known.rule.minutes, km, source="override")
+        elif routed:
+            assert self._router is not None
             found, source = self._router.trip(
                 origin, destination, mode, depart=depart, arrive=arrive
             )
             return replace(found, source=source)
-        return travel.estimate(
-            origin,
-            destination,
-            mode,
-            depart=depart,
-            arrive=arrive,
-            unknown_minutes=self.settings.unknown_place_minutes,
-            curve=self.settings.rush_hour,
-        )
+        else:
+            found = travel.estimate(
+                origin,
+                destination,
+                mode,
+                depart=depart,
+                arrive=arrive,
+                unknown_minutes=self.settings.unknown_place_minutes,
+                curve=self.settings.rush_hour,
+            )
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = found
+        return found
+
+    @property
+    def estimates_alone(self) -> bool:
+        """Whether no routing server answers here: such a service may serve plan after
+        plan (a routed one reports what its own plan's trips met, so it serves one)."""
+        return self._router is None
 
     def routing_problems(self) -> list[Problem]:
         """What went wrong with the routing server in the trips asked so far (it did not
