@@ -169,7 +169,10 @@ def plan_saved(args: argparse.Namespace) -> int:
             )
         session = open_session(store, settings, settings_path=settings_path)
         now = datetime.now(settings.zone)
-        _settings, week, plan = session.plan(session.state, args.week or now.date())
+        # Without --week, the week the window opens on after an import: the first from
+        # today with a candidate still ahead.
+        day = args.week or session.first_week_with_candidates(session.state, now.date(), now)
+        _settings, week, plan = session.plan(session.state, day, now)
         warn_week(week, unread=False)
         if plan.week_start + timedelta(days=7) > now:
             try:

@@ -170,6 +170,8 @@ class Reason(enum.Enum):
     REFUSED = "refused"
     CANCELLED = "cancelled"
     OUTSIDE_WEEK = "outside_week"
+    PAST = "past"
+    """In the week under way, it has started (or you would have had to leave already)."""
     UNKNOWN_LOCATION = "unknown_location"
     LOWER_VALUE = "lower_value"
     NO_VALUE = "no_value"

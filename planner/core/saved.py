@@ -83,15 +83,21 @@ def open_session(
 
 def opening_week(store: Store, today: date) -> date:
     """The week to open on: the one shown last, unless it is over (then this week)."""
+    return kept_week(store, today) or today
+
+
+def kept_week(store: Store, today: date) -> date | None:
+    """The week shown last when it is not over yet (reopening keeps it), else None: the
+    window then opens on the first week from today with candidates."""
     try:
         last = store.last_week()
     except Exception as exc:  # a store that cannot be read (or a damaged value) opens on this week
         log_failure(_log, "reading the week shown last", exc)
-        return today
+        return None
     if last is None:
-        return today
+        return None
     monday = today.toordinal() - today.weekday()
-    return last if last.toordinal() - last.weekday() >= monday else today
+    return last if last.toordinal() - last.weekday() >= monday else None
 
 
 # --- restoring a backup --------------------------------------------------------------------

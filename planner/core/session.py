@@ -34,7 +34,7 @@ import threading
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -50,11 +50,12 @@ from planner.core.model import (
     Role,
     Severity,
     Source,
+    Status,
     is_feed,
     source_name,
 )
 from planner.core.planning.plan import plan_week, week_of
-from planner.core.planning.week import WeekData, load_week
+from planner.core.planning.week import WeekData, first_week_with, load_week
 from planner.core.settings import Settings, SettingsError
 from planner.core.storage import undo_log
 from planner.core.storage.database import StoreError
@@ -564,7 +565,46 @@ class Session:
             self._cache.clear()
             self._placed_cache.clear()
 
-    def plan(self, state: State, day: date) -> tuple[Settings, WeekData, Plan]:
+    def plan(
+        self, state: State, day: date, now: datetime | None = None
+    ) -> tuple[Settings, WeekData, Plan]:
+        """The plan of the week of ``day``; ``now`` (default: the clock) decides what is
+        over in the week under way."""
+        settings, week, candidates = self._candidates(state, day)
+        plan = plan_week(
+            week.commitments,
+            candidates,
+            settings,
+            day,
+            state.choices,
+            travel=self._travel_for(settings),
+            history=self.history(day, settings),
+            now=now,
+        )
+        return settings, week, plan
+
+    def first_week_with_candidates(
+        self, state: State, from_day: date, now: datetime | None = None
+    ) -> date:
+        """The week to show after a start or an import: the first from ``from_day`` with a
+        candidate still ahead that the user did not refuse (``from_day`` when none is)."""
+        moment = now if now is not None else datetime.now(state.settings.zone)
+
+        def ahead(day: date) -> bool:
+            settings, _week, candidates = self._candidates(state, day)
+            start = week_of(day, settings)
+            return any(
+                start <= e.start < start + timedelta(days=7)
+                and e.start >= moment
+                and e.status is not Status.CANCELLED
+                and e.key not in state.choices.refused
+                for e in candidates
+            )
+
+        return first_week_with(from_day, ahead)
+
+    def _candidates(self, state: State, day: date) -> tuple[Settings, WeekData, list[Event]]:
+        """The week's settings, events, and candidates with the typed ones among them."""
         settings, week = self.load(state, day)
         candidates = week.candidates
         if state.added:
@@ -574,16 +614,7 @@ class Session:
             if typed:
                 typed = self._placed(typed, settings)
             candidates = _merge(candidates, typed)
-        plan = plan_week(
-            week.commitments,
-            candidates,
-            settings,
-            day,
-            state.choices,
-            travel=self._travel_for(settings),
-            history=self.history(day, settings),
-        )
-        return settings, week, plan
+        return settings, week, candidates
 
     def _travel_for(self, settings: Settings) -> TravelService | None:
         """One travel service per settings object (the loaded week's, cached with it), kept
@@ -614,8 +645,6 @@ class Session:
         touches: they count toward monthly quotas and the money budget."""
         if self.store is None:
             return []
-        from datetime import datetime
-
         monday = week_of(day, settings).date()
         first = monday.replace(day=1)
         last = monday + timedelta(days=6)

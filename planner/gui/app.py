@@ -221,9 +221,10 @@ def _run_window(
     collector = GuiThreadCollector(app)
     store, store_problem = _open_store(args)
     today = datetime.now(settings.zone).date()
-    week_day = args.week or (
-        DEMO_WEEK if args.demo else saved.opening_week(store, today) if store is not None else today
-    )
+    kept = saved.kept_week(store, today) if store is not None else None
+    week_day = args.week or (DEMO_WEEK if args.demo else kept or today)
+    # No week asked for or kept from last time: open where the candidates are.
+    seek = not (args.week or args.demo or args.screenshot or kept)
     now = None
     if args.screenshot:
         # A screenshot shows the week as on its Monday evening, whatever today is,
@@ -235,6 +236,7 @@ def _run_window(
         now=now,
         ask_consent=not args.screenshot,
         remember_layout=not args.screenshot,  # a screenshot looks the same on every machine
+        seek_candidates=seek,
     )
     if args.screenshot:
         return _screenshot(app, window, args.screenshot, args.size)

@@ -31,7 +31,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from planner.core.logs import setup_logging
-from planner.core.model import Plan, is_flexible
+from planner.core.model import Plan, is_feed, is_flexible
 from planner.core.planning import report
 from planner.core.planning.plan import week_of
 from planner.core.planning.quotas import quota_use
@@ -54,9 +54,15 @@ from planner.gui.settings_controller import SettingsController
 from planner.gui.store_watch import StoreWatch
 from planner.gui.window_layout import LayoutMemory, arrange, make_parts
 
+Planned = tuple[date, tuple[Settings, WeekData, Plan]]
 
-def _plan_for(session: Session, state: State, day: date) -> tuple[Settings, WeekData, Plan]:
-    return session.plan(state, day)
+
+def _plan_for(session: Session, state: State, day: date, now: datetime, seek: bool) -> Planned:
+    """The plan of the week of ``day``, or with ``seek`` of the first week from ``day``
+    with candidates ahead (on start and after an import), with the day planned."""
+    if seek:
+        day = session.first_week_with_candidates(state, day, now)
+    return day, session.plan(state, day, now)
 
 
 class MainWindow(QMainWindow):
@@ -77,8 +83,11 @@ class MainWindow(QMainWindow):
         now: datetime | None = None,
         ask_consent: bool = True,
         remember_layout: bool = True,
+        seek_candidates: bool = False,
         parent: QWidget | None = None,
     ) -> None:
+        """``seek_candidates``: open on the first week from ``week_day`` with candidates
+        ahead (no week kept from last time), rather than on ``week_day``'s."""
         super().__init__(parent)
         setup_logging()
         self.session = session
@@ -90,6 +99,8 @@ class MainWindow(QMainWindow):
         self._now = now  # a fixed "now" (screenshots); None: the clock
         self._decided = False  # a decision since the last plan: record even a past week
         self._warned = ""  # the last save problem shown, not to repeat it on every change
+        self._seek = seek_candidates  # the next plan looks for the first week with candidates
+        self._seek_after_feeds = False  # a feed was added: seek once its first copy is in
         self.setWindowTitle("planner")
         self.setAcceptDrops(True)
         self.resize(1400, 900)
@@ -123,7 +134,7 @@ class MainWindow(QMainWindow):
             self.changes,
             self.notice,
             clock=self._clock,
-            reload=self.reload,
+            reload=self._feeds_refreshed,
             show_event=self.show_event,
         )
         self.files = FilesController(
@@ -297,15 +308,32 @@ class MainWindow(QMainWindow):
         self.session.forget_loaded()
         self.replan()
 
+    def _feeds_refreshed(self) -> None:
+        """Feeds were downloaded: read again, and after a new subscription's first copy,
+        show the first week with candidates."""
+        if self._seek_after_feeds:
+            self._seek_after_feeds = False
+            self._seek_from_today()
+        self.reload()
+
+    def _seek_from_today(self) -> None:
+        """Have the next plan show the first week from today with candidates ahead."""
+        self._seek = True
+        self._day = self._today()
+
     def replan(self) -> None:
         """Plan the current week in the background; only the newest request is shown."""
         self.statusBar().showMessage("Planning…")
         self._generation += 1
         generation, state, day = self._generation, self.session.state, self._day
+        seek, self._seek = self._seek, False
 
-        def done(result: tuple[Settings, WeekData, Plan]) -> None:
+        def done(result: Planned) -> None:
             if generation == self._generation:
-                self._show(*result)
+                planned, shown = result
+                if planned != self._day:
+                    self._go_quietly(planned)
+                self._show(*shown)
 
         def failed(error: Exception) -> None:
             if generation == self._generation:
@@ -313,8 +341,16 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(f"Could not plan the week: {message}")
                 self.planFailed.emit(message)
 
-        session = self.session
-        run_in_background(lambda: _plan_for(session, state, day), done, failed, self)
+        session, now = self.session, self._clock()
+        run_in_background(lambda: _plan_for(session, state, day, now, seek), done, failed, self)
+
+    def _go_quietly(self, day: date) -> None:
+        """Move to the week of ``day`` found by a seek: the plan for it is the one at hand."""
+        self._day = day
+        self.date_picker.blockSignals(True)
+        self.date_picker.setDate(QDate(day.year, day.month, day.day))
+        self.date_picker.blockSignals(False)
+        self._remember_week()
 
     def _show(self, settings: Settings, week: WeekData, plan: Plan) -> None:
         self._settings, self._week, self._plan = settings, week, plan
@@ -403,6 +439,10 @@ class MainWindow(QMainWindow):
         self._say_save_problem()
         if change.before.choices != change.after.choices:
             self._decided = True
+        added = set(change.after.sources) - set(change.before.sources)
+        if added:  # an import: show where its events are (a feed's once it is downloaded)
+            self._seek_from_today()
+            self._seek_after_feeds = any(is_feed(s.path) for s in added)
         self.replan()
         if change.before.sources != change.after.sources:
             self.feeds.sources_changed()  # a new feed is fetched at once

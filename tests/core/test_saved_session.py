@@ -97,6 +97,7 @@ def test_history_of_other_weeks_counts_toward_the_monthly_quota(store):
         SimpleNamespace(
             week_start=plan.week_start - timedelta(days=14),
             chosen=[SimpleNamespace(event=e) for e in earlier],
+            decisions=[],
         )
     )
     decision = event_of(session, PEEL)

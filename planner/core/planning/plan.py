@@ -135,8 +135,12 @@ def check_alone(
     settings: Settings,
     week: datetime,
     limits: Limits | None = None,
+    now: datetime | None = None,
 ) -> Verdict | None:
-    """The first single-event rule that ``event`` breaks, or None."""
+    """The first single-event rule that ``event`` breaks, or None.
+
+    ``now`` (given for the week under way) leaves out what can no longer be reached.
+    """
     if event.status is Status.CANCELLED:
         return Verdict(Reason.CANCELLED, "the organiser cancelled it")
     if not week <= event.start < week + timedelta(days=7):
@@ -144,6 +148,10 @@ def check_alone(
             Reason.OUTSIDE_WEEK,
             f"it is on {wording.short_date(event.start)}, outside the week planned",
         )
+    if now is not None:
+        verdict = check_past(event, legs, now)
+        if verdict is not None:
+            return verdict
     if settings.protect_weekends and event.start.weekday() >= 5:
         return Verdict(
             Reason.PROTECTED,
@@ -239,6 +247,30 @@ def check_alone(
     return None
 
 
+def check_past(event: Event, legs: Legs, now: datetime) -> Verdict | None:
+    """An event that has started, or that you would have had to leave for already, cannot
+    be proposed any more: proposing it would also record it in the history as planned."""
+    if event.end <= now:
+        return Verdict(Reason.PAST, f"it is over: it ended at {wording.moment(event.end)}")
+    if event.start < now:
+        return Verdict(Reason.PAST, f"it has started: it began at {wording.moment(event.start)}")
+    if legs.trip_to is not None and legs.leave_at < now:
+        return Verdict(
+            Reason.PAST,
+            f"it is too late to go: you would have had to leave {wording.place(legs.origin)} "
+            f"at {wording.moment(legs.leave_at)}",
+        )
+    return None
+
+
+def under_way(week: datetime, now: datetime | None) -> datetime | None:
+    """``now`` when it falls in the week starting ``week`` (the week under way), else None:
+    a week ahead has nothing over yet, and a week gone by is a look back, not a plan."""
+    if now is None or not week <= now < week + timedelta(days=7):
+        return None
+    return now
+
+
 def month_of(event: Event) -> tuple[int, int]:
     return (event.start.year, event.start.month)
 
@@ -286,15 +318,19 @@ def plan_week(
     time_limit: float = 10.0,
     travel: TravelService | None = None,
     history: Sequence[Event] = (),
+    now: datetime | None = None,
 ) -> Plan:
     """Propose the best set of candidates for the week holding ``week_day``.
 
     ``travel`` answers every trip (known trips, router, estimate); by default
     one is made from ``settings``. ``history`` holds the events chosen or
     attended in other weeks, which count toward monthly quotas and money.
+    ``now`` (default: the clock) leaves out, in the week under way, the events
+    already started; events the user committed to stay as they are.
     """
     choices = choices or Choices()
     week = week_of(week_day, settings)
+    current = under_way(week, now if now is not None else datetime.now(settings.zone))
     commitments = sorted(commitments, key=lambda e: e.start)
     where = Whereabouts(commitments, settings, travel)
     limits = limits_for(
@@ -320,7 +356,7 @@ def plan_week(
         legs = legs_of[i] = where.legs(event)
         block = slot_of.get(i)
         if block is not None:
-            verdict = check_alone(event, legs, where, settings, week, limits)
+            verdict = check_alone(event, legs, where, settings, week, limits, current)
             if verdict is not None:
                 misses[block.name].append(verdict)
                 continue
@@ -347,8 +383,10 @@ def plan_week(
         verdict = None
         if event.key in choices.refused:
             verdict = Verdict(Reason.REFUSED, "you refused it")
-        else:
-            verdict = check_alone(event, legs, where, settings, week, limits)
+        else:  # a commitment that is over stays as the user decided it
+            verdict = check_alone(
+                event, legs, where, settings, week, limits, None if pinned else current
+            )
         value = value_of(event, settings, choices)
         if verdict is not None and not pinned:
             verdicts[i] = verdict
@@ -553,6 +591,7 @@ _MANY = {
     Reason.CANCELLED: "are cancelled",
     Reason.REFUSED: "you refused",
     Reason.LOWER_VALUE: "lose to better events",
+    Reason.PAST: "are over or under way",
 }
 
 

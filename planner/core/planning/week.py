@@ -83,6 +83,22 @@ def load_week(
     return week
 
 
+SEEK_WEEKS = 12
+"""How many weeks ahead the window looks for candidates before staying on this one."""
+
+
+def first_week_with(from_day: date, has_candidates: Callable[[date], bool]) -> date:
+    """The first week from ``from_day`` (its own, then the next ``SEEK_WEEKS - 1``) that
+    ``has_candidates``: ``from_day`` itself when it does or none does, else that week's
+    Monday. A window that opens on an empty week, while the events imported are next
+    week, looks as if nothing was imported."""
+    for ahead in range(SEEK_WEEKS):
+        day = from_day if ahead == 0 else from_day + timedelta(days=7 * ahead - from_day.weekday())
+        if has_candidates(day):
+            return day
+    return from_day
+
+
 def place_settings(settings: Settings, resolver: PlaceResolver) -> Settings:
     """Settings whose home and saved places have positions where they can be found
     (an address in the settings file is placed like any other: cache, consented

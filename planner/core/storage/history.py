@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from planner.core.model import Event, Plan, is_flexible
+from planner.core.model import Event, Plan, Reason, is_flexible
 from planner.core.storage.codec import event_from_json, event_to_json, utc_text
 from planner.core.storage.database import Database
 
@@ -24,8 +24,11 @@ def record_week(database: Database, plan: Plan) -> None:
     and the streak; an event the new plan dropped is forgotten unless attended."""
     week = plan.week_start.date().isoformat()
     chosen = [d.event for d in plan.chosen if not is_flexible(d.event)]
+    # An event over in the week under way is left out of the plan, but what was
+    # recorded for it while it was ahead stays: it was planned.
+    over = [d.event.key for d in plan.decisions if d.reason is Reason.PAST]
     with database.writing() as db:
-        keys = [e.key for e in chosen]
+        keys = [e.key for e in chosen] + over
         marks = ",".join("?" * len(keys))
         db.execute(
             "DELETE FROM history WHERE week_start = ? AND status = 'planned' "
