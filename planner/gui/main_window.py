@@ -298,9 +298,9 @@ class MainWindow(QMainWindow):
         self.date_picker.selectAll()
 
     def _today(self) -> date:
-        if self._settings is None:
-            return datetime.now(UTC).astimezone().date()
-        return datetime.now(self._settings.zone).date()
+        """Today where the user plans (by the window's clock: fixed for a screenshot)."""
+        now = self._clock()
+        return now.date() if self._settings is None else now.astimezone(self._settings.zone).date()
 
     # --- planning -----------------------------------------------------------------------
     def reload(self) -> None:
