@@ -589,19 +589,20 @@ class Session:
         """The week to show after a start or an import: the first from ``from_day`` with a
         candidate still ahead that the user did not refuse (``from_day`` when none is)."""
         moment = now if now is not None else datetime.now(state.settings.zone)
+        return first_week_with(from_day, lambda day: self.holds_candidates(state, day, moment))
 
-        def ahead(day: date) -> bool:
-            settings, _week, candidates = self._candidates(state, day)
-            start = week_of(day, settings)
-            return any(
-                start <= e.start < start + timedelta(days=7)
-                and e.start >= moment
-                and e.status is not Status.CANCELLED
-                and e.key not in state.choices.refused
-                for e in candidates
-            )
-
-        return first_week_with(from_day, ahead)
+    def holds_candidates(self, state: State, day: date, now: datetime) -> bool:
+        """Whether the week of ``day`` has a candidate after ``now``, not cancelled or
+        refused: one the plan can still propose."""
+        settings, _week, candidates = self._candidates(state, day)
+        start = week_of(day, settings)
+        return any(
+            start <= e.start < start + timedelta(days=7)
+            and e.start >= now
+            and e.status is not Status.CANCELLED
+            and e.key not in state.choices.refused
+            for e in candidates
+        )
 
     def _candidates(self, state: State, day: date) -> tuple[Settings, WeekData, list[Event]]:
         """The week's settings, events, and candidates with the typed ones among them."""

@@ -57,11 +57,14 @@ from planner.gui.window_layout import LayoutMemory, arrange, make_parts
 Planned = tuple[date, tuple[Settings, WeekData, Plan]]
 
 
-def _plan_for(session: Session, state: State, day: date, now: datetime, seek: bool) -> Planned:
-    """The plan of the week of ``day``, or with ``seek`` of the first week from ``day``
-    with candidates ahead (on start and after an import), with the day planned."""
-    if seek:
-        day = session.first_week_with_candidates(state, day, now)
+def _plan_for(
+    session: Session, state: State, day: date, now: datetime, seek: date | None
+) -> Planned:
+    """The plan of the week of ``day``, with the day planned. With ``seek`` (on start and
+    after an import), a week on screen with no candidate ahead gives way to the first
+    week from ``seek`` that has one."""
+    if seek is not None and not session.holds_candidates(state, day, now):
+        day = session.first_week_with_candidates(state, seek, now)
     return day, session.plan(state, day, now)
 
 
@@ -99,7 +102,8 @@ class MainWindow(QMainWindow):
         self._now = now  # a fixed "now" (screenshots); None: the clock
         self._decided = False  # a decision since the last plan: record even a past week
         self._warned = ""  # the last save problem shown, not to repeat it on every change
-        self._seek = seek_candidates  # the next plan looks for the first week with candidates
+        # The next plan looks for the first week from this day with candidates ahead.
+        self._seek: date | None = week_day if seek_candidates else None
         self._seek_after_feeds = False  # a feed was added: seek once its first copy is in
         self.setWindowTitle("planner")
         self.setAcceptDrops(True)
@@ -317,16 +321,16 @@ class MainWindow(QMainWindow):
         self.reload()
 
     def _seek_from_today(self) -> None:
-        """Have the next plan show the first week from today with candidates ahead."""
-        self._seek = True
-        self._day = self._today()
+        """Have the next plan show, unless the week on screen has candidates ahead, the
+        first week from today that has."""
+        self._seek = self._today()
 
     def replan(self) -> None:
         """Plan the current week in the background; only the newest request is shown."""
         self.statusBar().showMessage("Planning…")
         self._generation += 1
         generation, state, day = self._generation, self.session.state, self._day
-        seek, self._seek = self._seek, False
+        seek, self._seek = self._seek, None
 
         def done(result: Planned) -> None:
             if generation == self._generation:

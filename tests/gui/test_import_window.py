@@ -19,7 +19,10 @@ TZ = ZoneInfo("America/Toronto")
 
 @pytest.fixture
 def window(qtbot):
-    win = MainWindow(Session(calendar_loader(demo=True), demo_settings()), DEMO_WEEK)
+    # On the demo week's Monday morning: the week on screen has candidates ahead, so an
+    # import keeps it.
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=TZ)
+    win = MainWindow(Session(calendar_loader(demo=True), demo_settings()), DEMO_WEEK, now=now)
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.planned, timeout=30_000):
         win.show()

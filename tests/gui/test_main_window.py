@@ -1,7 +1,7 @@
 """The main window on the bundled demo week: what a stranger sees."""
 
 import html
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from PySide6.QtCore import QUrl
@@ -14,6 +14,9 @@ from planner.gui.calendar_item import ItemKind
 from planner.gui.candidate_model import COLUMNS, KEY_ROLE
 from planner.gui.main_window import MainWindow
 
+# The Sunday evening before the demo week: no week these tests show is under way.
+BEFORE_THE_DEMO = datetime(2026, 11, 22, 18, 0, tzinfo=demo_settings().zone)
+
 
 def demo_session() -> Session:
     return Session(calendar_loader(demo=True), demo_settings())
@@ -21,7 +24,7 @@ def demo_session() -> Session:
 
 @pytest.fixture
 def window(qtbot):
-    win = MainWindow(demo_session(), DEMO_WEEK)
+    win = MainWindow(demo_session(), DEMO_WEEK, now=BEFORE_THE_DEMO)
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.planned, timeout=30_000):
         win.show()

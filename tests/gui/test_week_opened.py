@@ -82,3 +82,18 @@ def test_after_an_import_the_window_moves_to_the_week_of_its_events(qtbot, store
         window.session.add_sources([(write_meetups(tmp_path), "candidates")])
     assert window.plan.week_start.date() == TWO_WEEKS_ON
     assert window.date_picker.date().toPython() == TWO_WEEKS_ON
+
+
+def test_an_import_keeps_a_week_on_screen_that_has_candidates_ahead(qtbot, store, tmp_path):
+    late = tmp_path / "late.ics"
+    late.write_bytes(
+        calendar(
+            vevent("fri", "Friday talk", "20261127T183000", "20261127T200000", "LOCATION:online")
+        )
+    )
+    store.add_source(Source(str(late), "candidates"))
+    window = open_window(qtbot, store, seek=True)
+    assert window.plan is not None and window.plan.week_start.date() == date(2026, 11, 23)
+    with qtbot.waitSignal(window.planned, timeout=30_000):
+        window.session.add_sources([(write_meetups(tmp_path), "candidates")])
+    assert window.plan.week_start.date() == date(2026, 11, 23)  # Friday's talk is still ahead
