@@ -230,6 +230,10 @@ def test_every_declared_bound_is_checked_and_names_the_key(key, column):
         *parents, name = key.path
         data = {parents[0]: {name: [row]}} if parents else {name: [row]}
         where = f"[[{key.section}]] #1 {column.name}"
+    elif key.layout == "named":
+        *parents, _name = column.section.split(".")
+        data = {parents[0]: {"mixer": {column.name: low}}}
+        where = f"[{parents[0]}.mixer] {column.name}"
     else:
         data, where = {key.section: {key.name: low}}, f"[{key.section}] {key.name}"
     with pytest.raises(SettingsError, match=re.escape(where)):

@@ -181,10 +181,14 @@ def check_alone(
             free_at = max(c.end for c in blocking)
             arrive = free_at + timedelta(minutes=legs.trip_to.minutes)
             rush = " in rush hour" if legs.trip_to.rush_hour else ""
+            late = ""
+            if settings.late_allowed(event.category):
+                minutes_late = round((arrive - event.start).total_seconds() / 60)
+                late = f", {minutes_late} min late ({late_allowance(event, settings)})"
             return Verdict(
                 Reason.TRAVEL,
                 f"you would arrive at {wording.clock(arrive)} for {wording.a_clock(event.start)} "
-                f"start: {legs.trip_to.minutes} min from {wording.place(legs.origin)}{rush}",
+                f"start: {legs.trip_to.minutes} min from {wording.place(legs.origin)}{rush}" + late,
                 f"fits if you could leave {blocking[-1].summary} by {wording.clock(legs.leave_at)}",
             )
     if legs.trip_from is not None:
@@ -463,7 +467,8 @@ def plan_week(
         travel_used += trip_minutes
         committed += charged if opt.pinned else 0
         verdict = verdicts.get(i) or Verdict(
-            Reason.PINNED if opt.pinned else Reason.CHOSEN, _chosen_text(legs, opt.pinned)
+            Reason.PINNED if opt.pinned else Reason.CHOSEN,
+            _chosen_text(legs, opt.pinned, event, settings),
         )
         decisions.append(_decision(event, True, verdict, value, legs, charged))
 
@@ -620,14 +625,27 @@ def _targets(limits: Limits, decisions: list[Decision]) -> tuple[Target, ...]:
     return tuple(out)
 
 
-def _chosen_text(legs: Legs, pinned: bool) -> str:
+def _chosen_text(legs: Legs, pinned: bool, event: Event, settings: Settings) -> str:
     head = "you committed to it" if pinned else "fits"
     if legs.trip_to is None:
         return f"{head}: online, no travel"
+    if legs.late:
+        arrive = event.start + timedelta(minutes=legs.late)
+        head += (
+            f": you would arrive at {wording.clock(arrive)}, {legs.late} min late "
+            f"({late_allowance(event, settings)})"
+        )
     return (
         f"{head}: leave {wording.place(legs.origin)} at {wording.clock(legs.leave_at)} "
         f"({legs.trip_to.label}), {_arrival(legs)} by {wording.clock(legs.back_at)}"
     )
+
+
+def late_allowance(event: Event, settings: Settings) -> str:
+    """``"you allow 10 min for mixer events"``: the rule that makes arriving late fine."""
+    allowed = settings.late_allowed(event.category)
+    own = event.category and settings.category(event.category).late_minutes is not None
+    return f"you allow {allowed} min" + (f" for {event.category} events" if own else " late")
 
 
 def _arrival(legs: Legs) -> str:
@@ -681,6 +699,7 @@ def _chain(chosen: list[Option], legs_of: dict[int, Legs], where: Whereabouts) -
                     a.event.end + timedelta(minutes=direct.minutes),
                     la.came_from,
                     b.event,
+                    la.late,
                 )
                 trips[b.index] = Legs(
                     direct,

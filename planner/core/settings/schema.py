@@ -170,6 +170,7 @@ RULES: tuple[Callable[[Settings], None], ...] = (_routing_needs_url, _home_after
 _MODES = tuple(m.value for m in TravelMode)
 _PLACE_TEXT = 'a saved place name, "lat, lon", an address or a city'
 _STARS = (0, 5)
+_LATE = (0, 120)
 
 
 def _days(section: str, doc: str) -> Key:
@@ -419,6 +420,14 @@ SCHEMA: tuple[Key, ...] = (
         label="Stars of an unrated event",
         bounds=_STARS,
     ),
+    Key(
+        "rules",
+        "late_minutes",
+        "Minutes late that are fine when the trip cannot arrive on time (0-120).",
+        "int",
+        label="Arriving late is fine by (min)",
+        bounds=_LATE,
+    ),
     _table(
         "rules.protected",
         'Weekly times kept free, e.g. days = ["wed"], from = "18:00" (array of tables).',
@@ -487,6 +496,14 @@ SCHEMA: tuple[Key, ...] = (
             "A target: at least this many a week when possible.",
             "int",
             optional=True,
+        ),
+        Key(
+            "categories.NAME",
+            "late_minutes",
+            "Minutes late that are fine for this category (0-120; default [rules]'s).",
+            "int",
+            optional=True,
+            bounds=_LATE,
         ),
         row=CategoryRule,
     ),

@@ -99,6 +99,8 @@ class CategoryRule:
     max_per_month: int | None = None
     min_per_week: int | None = None
     """A target, not a limit: met when the week allows, reported when it does not."""
+    late_minutes: int | None = None
+    """Minutes late that are fine for this category's events (None: ``[rules]``'s)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +168,8 @@ class Settings:
     flexible: tuple[FlexibleBlock, ...] = ()
     evening_starts: time = time(17, 0)
     default_stars: int = 3
+    late_minutes: int = 0
+    """Minutes late that are fine for an event (a mixer, not a talk's first minutes)."""
     categories: dict[str, CategoryRule] = field(default_factory=dict)
 
     @property
@@ -178,3 +182,9 @@ class Settings:
 
     def category(self, name: str) -> CategoryRule:
         return self.categories.get(name.lower(), CategoryRule())
+
+    def late_allowed(self, category: str) -> int:
+        """Minutes late that are fine for an event of ``category``: its own rule, else the
+        default of ``[rules]``."""
+        own = self.category(category).late_minutes if category else None
+        return self.late_minutes if own is None else own

@@ -10,6 +10,7 @@ own, which the feasibility checks and the explanations both rely on.
 from __future__ import annotations
 
 import bisect
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -36,6 +37,9 @@ class Legs:
     """The commitment the user leaves to go to the event, when not home."""
     goes_to: Event | None
     """The commitment the user goes to after the event, when not home."""
+    late: int = 0
+    """Minutes after the start the user arrives, within what their rules allow for the
+    event (``leave_at`` is then when the commitment before it ends)."""
 
 
 class Whereabouts:
@@ -139,13 +143,42 @@ class Whereabouts:
                 if nxt.start - event.end < timedelta(minutes=via_home) + HOME_SLACK:
                     destination, dest_name, goes_to = place, name, nxt
         trip_from = self.trip(venue, destination, depart=event.end)
+        leave_at = event.start - timedelta(minutes=trip_to.minutes)
+        late = 0
+        free_at = self._free_in_time(event, leave_at)
+        if free_at is not None:
+            leave_at = free_at
+            late = math.ceil((free_at - leave_at_on_time(event, trip_to)).total_seconds() / 60)
         return Legs(
             trip_to,
             trip_from,
             origin_name,
             dest_name,
-            event.start - timedelta(minutes=trip_to.minutes),
+            leave_at,
             event.end + timedelta(minutes=trip_from.minutes),
             came_from,
             goes_to,
+            late,
         )
+
+    def _free_in_time(self, event: Event, leave_at: datetime) -> datetime | None:
+        """When a commitment keeps the user past ``leave_at`` but they would still arrive
+        within the minutes late their rules allow for ``event``: when it ends (the honest
+        time to leave). None when they leave on time, or would arrive too late."""
+        allowed = self.settings.late_allowed(event.category)
+        if not allowed:
+            return None
+        blocking = self.clashes(leave_at, event.start)
+        if not blocking:
+            return None
+        free_at = max(c.end for c in blocking)
+        if free_at >= event.start or self.clashes(free_at, event.start):
+            return None
+        if free_at - leave_at > timedelta(minutes=allowed):
+            return None
+        return free_at
+
+
+def leave_at_on_time(event: Event, trip: Trip) -> datetime:
+    """When to leave to arrive at ``event``'s start."""
+    return event.start - timedelta(minutes=trip.minutes)
