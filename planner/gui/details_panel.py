@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from planner.core.model import Decision
 from planner.core.text import wording
+from planner.core.text.prices import price_assumed
 
 
 def details_html(d: Decision) -> str:
@@ -32,8 +33,11 @@ def details_html(d: Decision) -> str:
         )
     else:
         rows.append("Online: no travel")
+    assumed = price_assumed(e.description, e.cost)
     rows.append(
-        f"Cost: {esc(wording.money(e.cost))} &middot; value {d.value:g} &middot; "
+        f"Cost: {esc(wording.money(e.cost))}"
+        + (f" <i>(⚠ assumed: {esc(assumed)})</i>" if assumed else "")
+        + f" &middot; value {d.value:g} &middot; "
         f"uses {esc(wording.minutes(d.charged_minutes))} of the budget"
     )
     verdict = "Proposed" if d.chosen else "Left out"

@@ -29,6 +29,7 @@ from planner.core.calendars import stream as ics_stream
 from planner.core.calendars.event_places import audit_places, read_place, searched_part
 from planner.core.logs import log_failure
 from planner.core.model import Event, Problem, Severity, Status
+from planner.core.text.prices import stated_price
 
 _log = logging.getLogger(__name__)
 
@@ -577,21 +578,21 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def cost_from_text(explicit: str, description: str) -> float | None:
-    """The ticket price in dollars, 0.0 for free, ``None`` when not stated."""
-    for text in (explicit, description):
-        if not text:
-            continue
-        line = _COST_LINE.search(text)
+    """The ticket price in dollars, 0.0 for free, ``None`` when not stated: an X-COST
+    value ("15", "$15", "free"), else the price the description states for a non-member
+    (:func:`planner.core.text.prices.stated_price`)."""
+    if explicit:
+        line = _COST_LINE.search(explicit)
         if line:
             token = line.group(1).lower()
             return 0.0 if token == "free" else float(token.lstrip("$ "))
-        if text is explicit:
-            dollars = _DOLLARS.search(text) or re.search(r"(\d+(?:\.\d{1,2})?)", text)
-            if dollars:
-                return float(dollars.group(1))
-            if "free" in text.lower():
-                return 0.0
-    return None
+        dollars = _DOLLARS.search(explicit) or re.search(r"(\d+(?:\.\d{1,2})?)", explicit)
+        if dollars:
+            return float(dollars.group(1))
+        if "free" in explicit.lower():
+            return 0.0
+    stated = stated_price(description) if description else None
+    return stated.amount if stated is not None else None
 
 
 def dedupe(events: Iterable[Event]) -> list[Event]:

@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from planner.core.model import Place
 from planner.core.settings import Settings
+from planner.core.text.prices import DASH as DASH  # re-exported: every reader of a line uses it
 from planner.core.text.quick_add.results import Assumption, Part, Span
 
 
@@ -22,8 +23,6 @@ class NotAnEventError(Exception):
     """Raised inside the parser with the reason a line is not an event."""
 
 
-DASH = r"\-‐‑‒–—"
-"""Hyphen and the dashes people type between times, days and prices ("6–8pm")."""
 BULLET = re.compile(r"^\s*(?:[-*•·>]+|\d{1,2}[.)](?=\s))\s*")
 """A list's bullet or number at the start of a pasted line ("- ", "• ", "3. ")."""
 TBD = re.compile(
