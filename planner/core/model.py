@@ -31,6 +31,9 @@ class Place:
     lon: float | None = None
     virtual: bool = False
     approximate: bool = False
+    area: str = ""
+    """For an approximate position, the town or area it is the centre of ("Toronto, ON,
+    Canada"), when known: said to the user, who can then fix the place."""
 
     @property
     def has_position(self) -> bool:

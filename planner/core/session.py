@@ -607,15 +607,10 @@ class Session:
     def _candidates(self, state: State, day: date) -> tuple[Settings, WeekData, list[Event]]:
         """The week's settings, events, and candidates with the typed ones among them."""
         settings, week = self.load(state, day)
-        candidates = week.candidates
-        if state.added:
-            start = week_of(day, settings)
-            end = start + timedelta(days=7)
-            typed = [e for e in state.added if e.end > start and e.start < end]
-            if typed:
-                typed = self._placed(typed, settings)
-            candidates = _merge(candidates, typed)
-        return settings, week, candidates
+        start = week_of(day, settings)
+        typed = [e for e in state.added if e.end > start and e.start < start + timedelta(days=7)]
+        typed = self._placed(typed, settings) if typed else []
+        return settings, week, _merge(week.candidates, typed)
 
     def _travel_for(self, settings: Settings) -> TravelService | None:
         """One travel service per settings object (the loaded week's, cached with it), kept
@@ -704,7 +699,7 @@ def calendar_loader(
     next plan.
     """
     from planner.core.demo import load_demo
-    from planner.core.planning.week import place_events, place_settings
+    from planner.core.planning.week import apply_fixes, place_events, place_settings
     from planner.core.storage import preferences
     from planner.core.travel.places import PlaceResolver
 
@@ -729,6 +724,10 @@ def calendar_loader(
         feeds = [s for s in sources if is_feed(s.path)]
         if feeds:
             _add_feed_events(week, feeds, store, current, day)
+        if store is not None:  # the places the user fixed, for every occurrence
+            fixes = store.place_fixes()
+            week.commitments = apply_fixes(week.commitments, fixes)
+            week.candidates = apply_fixes(week.candidates, fixes)
         return current, place_events(week, resolver)
 
     return load

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from planner.core.model import Decision
@@ -22,6 +23,9 @@ def details_html(d: Decision) -> str:
     rows = [f"<h3 style='margin:0'>{esc(e.summary)}</h3>", f"<b>{esc(wording.span(e))}</b>"]
     where = ", ".join(p for p in (e.place.label, e.place.address) if p)
     rows.append(esc(where))
+    guessed = place_in_doubt(d)
+    if guessed:
+        rows.append(f"<i>⚠ {esc(guessed)}</i> <a href='{FIX_PLACE}'>Fix the place…</a>")
     if d.trip_to is not None:
         back = "home" if d.destination == "home" else "at " + wording.place(d.destination)
         rows.append(
@@ -51,21 +55,51 @@ def details_html(d: Decision) -> str:
     return "<br>".join(rows)
 
 
+FIX_PLACE = "planner:fix-place"
+"""The details' own link that asks to fix the selected event's place."""
+
+
+def place_in_doubt(d: Decision) -> str:
+    """Why the event's position is a guess, in words ("" when it is not): "approximate
+    location (city centre of Toronto, Canada)", or no position at all."""
+    place = d.event.place
+    if place.virtual or not (place.name or place.address):
+        return ""
+    if not place.has_position:
+        return "no position for this place: travel is assumed"
+    if place.approximate:
+        return "approximate location" + (f" (city centre of {place.area})" if place.area else "")
+    return ""
+
+
 class DetailsPanel(QLabel):
-    """Shows one decision; the link opens in the browser only on click."""
+    """Shows one decision; the link opens in the browser only on click, and "Fix the
+    place…" asks for the place of an event placed approximately."""
+
+    fixPlaceRequested = Signal(str)
+    """The key of the event whose place the user wants to fix."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._key = ""
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.setOpenExternalLinks(True)
+        self.setOpenExternalLinks(False)
+        self.linkActivated.connect(self._open)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.setMargin(8)
         self.show_decision(None)
 
+    def _open(self, link: str) -> None:
+        if link == FIX_PLACE:
+            self.fixPlaceRequested.emit(self._key)
+        else:
+            QDesktopServices.openUrl(QUrl(link))
+
     def show_decision(self, d: Decision | None) -> None:
+        self._key = d.event.key if d is not None else ""
         if d is None:
             self.setText(
                 "<span style='color:gray'>Select an event in the week or the list "

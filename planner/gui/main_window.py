@@ -28,10 +28,10 @@ from PySide6.QtGui import (
     QDropEvent,
     QShowEvent,
 )
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QWidget
 
 from planner.core.logs import setup_logging
-from planner.core.model import Plan, is_feed, is_flexible
+from planner.core.model import Plan, Severity, is_feed, is_flexible
 from planner.core.planning import report
 from planner.core.planning.plan import week_of
 from planner.core.planning.quotas import quota_use
@@ -40,10 +40,12 @@ from planner.core.session import Change, Session, State
 from planner.core.settings import Settings
 from planner.core.storage.store import StoreError
 from planner.core.text import wording
+from planner.core.travel.place_text import location_key
 from planner.gui.background import describe_error, run_in_background
 from planner.gui.candidate_filter import CandidateFilterProxy
 from planner.gui.candidate_model import KEY_ROLE, CandidateTableModel, plan_stars
 from planner.gui.decisions_controller import DecisionsController
+from planner.gui.details_panel import place_in_doubt
 from planner.gui.event_mime import read_drop
 from planner.gui.feeds_controller import FeedsController
 from planner.gui.files_controller import FilesController
@@ -191,6 +193,7 @@ class MainWindow(QMainWindow):
         self.table.returned.connect(self.decisions.refuse)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.model.starsEdited.connect(self.decisions.rate)
+        self.details.fixPlaceRequested.connect(self.fix_place)
         self.filters.textChanged.connect(self.proxy.set_text)
         self.filters.categoryChanged.connect(self.proxy.set_category)
         self.filters.statusChanged.connect(self.proxy.set_status)
@@ -379,8 +382,16 @@ class MainWindow(QMainWindow):
         )
         proof = "optimal" if plan.optimal else "best found (time limit), not proven optimal"
         message = f"Planned {len(plan.decisions)} candidates in {plan.solve_seconds:.2f} s: {proof}"
-        if week.problems:
-            message += f" · {len(week.problems)} problem(s) reading calendars (see tooltip)"
+        # Places in doubt are said on each event, with a way to fix them, not counted here.
+        reading = [p for p in week.problems if p.source or p.severity is not Severity.NOTE]
+        if reading:
+            message += f" · {len(reading)} problem(s) reading calendars (see tooltip)"
+        doubtful = len({location_key(d.event.place) for d in plan.decisions if place_in_doubt(d)})
+        if doubtful:
+            message += (
+                f" · {doubtful} place{'s' if doubtful != 1 else ''} only roughly known: "
+                "select an event to fix its place"
+            )
         self.statusBar().setToolTip("\n".join(str(p) for p in week.problems))
         self.statusBar().showMessage(message)
         self.problems.show_notices(report.notices(plan, week.problems))
@@ -484,6 +495,40 @@ class MainWindow(QMainWindow):
             )
             self.table.scrollTo(proxy_index)
         self.details.show_decision(self.model.decision(row))
+
+    def fix_place(self, key: str, fixed: str | None = None) -> None:
+        """Ask where event ``key`` really is (or take ``fixed``), keep the answer for every
+        event written at the same place, and plan again."""
+        row = self.model.row_of(key) if key else -1
+        store = self.session.store
+        if row < 0:
+            return
+        decision = self.model.decision(row)
+        if store is None:
+            self.statusBar().showMessage("A place can be fixed only with your saved planning")
+            return
+        if fixed is None:
+            from planner.gui.place_fix_dialog import PlaceFixDialog
+
+            settings = self._settings or self.session.settings
+            dialog = PlaceFixDialog(decision.event.place, settings, place_in_doubt(decision), self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            fixed = dialog.fixed()
+        location = location_key(decision.event.place)
+        # An event fixed before shows the fixed text: the fix is filed under the original.
+        fixes = store.place_fixes()
+        originals = [k for k, v in fixes.items() if v.casefold() == location] or [location]
+        answer = fixed
+
+        def write() -> None:
+            for original in originals:
+                store.fix_place(original, answer)
+
+        self.session.keep("the place's fix", write)
+        self.session.flush()  # the next plan reads the fix
+        self.statusBar().showMessage(f"Every event at “{originals[0]}” is now at “{answer}”")
+        self.reload()
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from planner.core.calendars.reading import IcsError, ImportResult, dedupe, read_bytes, read_file
-from planner.core.model import Event, Problem, Severity
+from planner.core.model import Event, Place, Problem, Severity
 from planner.core.planning.plan import week_of
 
 if TYPE_CHECKING:
     from planner.core.travel.places import PlaceResolver
 from planner.core.settings import Settings
+from planner.core.travel.place_text import location_key
 
 FileReader = Callable[[Path | str, ZoneInfo, datetime, datetime], ImportResult]
 """Reads one file's events in a window (:func:`read_file`, or the store's cached read)."""
@@ -97,6 +98,20 @@ def first_week_with(from_day: date, has_candidates: Callable[[date], bool]) -> d
         if has_candidates(day):
             return day
     return from_day
+
+
+def apply_fixes(events: list[Event], fixes: dict[str, str]) -> list[Event]:
+    """Events whose location the user fixed, given the fixed text to place instead (an
+    address, "lat, lon" or a saved place's name), with the calendar's name kept."""
+    if not fixes:
+        return events
+    out = []
+    for event in events:
+        fixed = None if event.place.virtual else fixes.get(location_key(event.place))
+        if fixed is not None:
+            event = replace(event, place=Place(name=event.place.name or fixed, address=fixed))
+        out.append(event)
+    return out
 
 
 def place_settings(settings: Settings, resolver: PlaceResolver) -> Settings:

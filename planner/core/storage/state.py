@@ -10,6 +10,7 @@ the week the window showed last, so that it opens there next time.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -111,6 +112,31 @@ def value(database: Database, name: str) -> str | None:
     with database.reading() as db:
         row = db.execute("SELECT value FROM app_state WHERE name = ?", (name,)).fetchone()
     return str(row["value"]) if row else None
+
+
+PLACE_FIXES = "place_fixes"
+
+
+def place_fixes(database: Database) -> dict[str, str]:
+    """The user's fixes of approximate places: location text -> the address, "lat, lon"
+    or saved place they gave. A damaged value counts as none: it only costs precision."""
+    try:
+        data = json.loads(value(database, PLACE_FIXES) or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): v.strip() for k, v in data.items() if isinstance(v, str) and v.strip()}
+
+
+def fix_place(database: Database, location: str, fixed: str) -> None:
+    """File ``fixed`` for every place written ``location`` ("" removes the fix)."""
+    fixes = place_fixes(database)
+    if fixed.strip():
+        fixes[location] = fixed.strip()
+    else:
+        fixes.pop(location, None)
+    save_value(database, PLACE_FIXES, json.dumps(fixes, sort_keys=True))
 
 
 def changes_seen(database: Database) -> datetime:

@@ -219,6 +219,16 @@ class Store:
     def value(self, name: str) -> str | None:
         return state.value(self._db, name)
 
+    def place_fixes(self) -> dict[str, str]:
+        """The user's fixes of approximate places, by location text (see
+        :func:`planner.core.travel.place_text.location_key`)."""
+        return state.place_fixes(self._db)
+
+    def fix_place(self, location: str, fixed: str) -> None:
+        """Place every event at ``location`` (its key) by ``fixed``: an address, "lat, lon"
+        or a saved place's name; "" forgets the fix."""
+        state.fix_place(self._db, location, fixed)
+
     def changes_seen(self) -> datetime:
         """When the user last dismissed the list of feed changes (long ago if never)."""
         return state.changes_seen(self._db)

@@ -27,6 +27,8 @@ import re
 import string
 import unicodedata
 
+from planner.core.model import Place
+
 # --- Online places -----------------------------------------------------------------
 
 _MEETING_URL = re.compile(
@@ -266,3 +268,9 @@ def one_line(text: str) -> str:
     """Lines joined with ", " (Apple's "Venue\\nStreet, City"), spacing collapsed."""
     lines = (" ".join(line.split()).strip(" ,") for line in text.splitlines())
     return ", ".join(line for line in lines if line)
+
+
+def location_key(place: Place) -> str:
+    """The text a calendar gave for a place, as the user's fix of it is filed: every
+    occurrence, and every event, with the same text is fixed at once."""
+    return one_line(place.address or place.name).casefold()

@@ -329,7 +329,7 @@ class PlaceResolver:
                     return self._found(template, lat, lon, precision, "geocoder", what), True
         city = self.gazetteer.find(text, country=self._country_of_home(), near=self._home_point())
         if city is not None:
-            place = replace(template, lat=city.lat, lon=city.lon, approximate=True)
+            place = replace(template, lat=city.lat, lon=city.lon, approximate=True, area=city.label)
             note = f"{what}: {city.label} city centre (approximate; {reason})"
             return Resolved(place, "city", "gazetteer", note), final
         return self._unknown(template, what, reason), final
