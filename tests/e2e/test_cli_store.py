@@ -315,7 +315,8 @@ def test_plan_uses_the_saved_planning_honours_decisions_and_records_history(user
     assert nothing.returncode == 2
     assert "planner sources add" in nothing.stderr and "planner add" in nothing.stderr
 
-    this_monday = monday_of(today())
+    # Weeks wholly ahead, whatever the day: in the week under way what is over is left out.
+    this_monday = monday_of(today()) + timedelta(days=7)
     next_monday = this_monday + timedelta(days=7)
     talks = tmp_path / "talks.ics"
     talks.write_bytes(
@@ -329,7 +330,7 @@ def test_plan_uses_the_saved_planning_honours_decisions_and_records_history(user
     with user.store() as store:
         store.set_decision("b", "refused")
 
-    result = user.run("plan", "--json")  # this week (the default)
+    result = user.run("plan", "--json")  # the first week with candidates ahead (the default)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["week_start"] == this_monday.isoformat()
@@ -348,7 +349,7 @@ def test_plan_uses_the_saved_planning_honours_decisions_and_records_history(user
     assert f"Week of {this_monday:%a} {this_monday.day} {this_monday:%b %Y}: 1 planned" in out
     assert "Lunch talk A (planned)" in out and "Lunch talk C (planned)" in out
     assert "Lunch talk B" not in out
-    assert out.rstrip().endswith("1 week in a row with networking.")
+    assert out.rstrip().endswith("0 weeks in a row with networking.")  # weeks ahead: no streak
     data = json.loads(user.run("history", "--json", "--weeks", "2").stdout)
     assert [w["week_start"] for w in data["weeks"]] == [
         this_monday.isoformat(),
@@ -356,7 +357,7 @@ def test_plan_uses_the_saved_planning_honours_decisions_and_records_history(user
     ]
     first = data["weeks"][0]["events"][0]
     assert (first["key"], first["title"], first["status"]) == ("a", "Lunch talk A", "planned")
-    assert data["streak"] == 1
+    assert data["streak"] == 0
 
     # Re-planning after a change of mind replaces what the week recorded.
     with user.store() as store:

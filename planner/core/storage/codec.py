@@ -66,6 +66,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
             "lon": place.lon,
             "virtual": place.virtual,
             "approximate": place.approximate,
+            "area": place.area,
         },
         "url": event.url,
         "description": event.description,
@@ -90,6 +91,7 @@ def event_from_dict(data: dict[str, Any]) -> Event:
         lon=_float_or_none(p.get("lon")),
         virtual=bool(p.get("virtual", False)),
         approximate=bool(p.get("approximate", False)),
+        area=str(p.get("area", "")),
     )
     return Event(
         uid=str(data["uid"]),
