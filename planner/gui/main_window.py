@@ -51,6 +51,7 @@ from planner.gui.help_controller import HelpController
 from planner.gui.menus import fill_menus
 from planner.gui.plan_items import items_for
 from planner.gui.settings_controller import SettingsController
+from planner.gui.setup_controller import SetupController
 from planner.gui.store_watch import StoreWatch
 from planner.gui.window_layout import LayoutMemory, arrange, make_parts
 
@@ -151,6 +152,18 @@ class MainWindow(QMainWindow):
             session, self, status, reload=self.reload, ask_consent=ask_consent
         )
         self.help = HelpController(self, status)
+        self.setup = SetupController(
+            session,
+            self,
+            status,
+            self.week_scroll,
+            clock=self._clock,
+            show_week=self.show_week,
+            import_files=self.files.import_files,
+            subscribe=self.feeds.subscribe,
+            type_event=lambda: self.quick_add.setFocus(Qt.FocusReason.OtherFocusReason),
+            add_typed=self.decisions.add_typed,
+        )
         self.store_watch = StoreWatch(session, self)  # the terminal's decisions, shown live
         fill_menus(
             self,
@@ -165,6 +178,7 @@ class MainWindow(QMainWindow):
             zoom=self.week_view.zoom,
             replan=self.reload,
         )
+        self.setup.add_to_menu(self.menuBar())
 
         self.date_picker.dateChanged.connect(self._picked)
         self.week_view.itemActivated.connect(self.select_event)
@@ -348,6 +362,7 @@ class MainWindow(QMainWindow):
             self._scroll_to_evening()
         self.select_event(selected)
         self.decisions.check_pin(plan)
+        self.setup.plan_shown(plan, self._day)
         self._record(plan)
         self.planned.emit()
         self.settings.offer_geocoding(week.pending_addresses, settings)
