@@ -159,8 +159,8 @@ class MainWindow(QMainWindow):
             self.week_scroll,
             clock=self._clock,
             show_week=self.show_week,
-            import_files=self.files.import_files,
-            subscribe=self.feeds.subscribe,
+            import_files=lambda: self.files.import_files(),
+            subscribe=lambda: self.feeds.subscribe(),
             type_event=lambda: self.quick_add.setFocus(Qt.FocusReason.OtherFocusReason),
             add_typed=self.decisions.add_typed,
         )

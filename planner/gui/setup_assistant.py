@@ -335,6 +335,7 @@ class SetupAssistant(QWizard):
         self.setButtonText(QWizard.WizardButton.CustomButton1, "&Skip")
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Plan my week")
         self.customButtonClicked.connect(self._skip)
+        self._skipping = False
         answers = current_answers(settings)
         self.home_page = HomePage(answers, settings, ask_online)
         self.weekdays_page = WeekdaysPage(answers)
@@ -358,16 +359,20 @@ class SetupAssistant(QWizard):
             return
         page.skipped = True
         page.say("")
-        if page is self.pages[-1]:
-            self.accept()  # the last page skipped: done, with what the others said
-        else:
-            # Past validation: a skipped page's fields are not read.
-            self.setCurrentId(self.pageIds()[self.pageIds().index(self.currentId()) + 1])
+        self._skipping = True  # Qt validates a page it leaves forward: a skipped one is not
+        try:
+            if page is self.pages[-1]:
+                self.accept()  # the last page skipped: done, with what the others said
+            else:
+                self.setCurrentId(self.pageIds()[self.pages.index(page) + 1])
+        finally:
+            self._skipping = False
 
     def validateCurrentPage(self) -> bool:
         page = self.currentPage()
-        if isinstance(page, _Page):
-            page.skipped = False  # Next (or Plan my week) takes the page's answers
+        if self._skipping or not isinstance(page, _Page):
+            return True
+        page.skipped = False  # Next (or Plan my week) takes the page's answers
         return super().validateCurrentPage()
 
     def skip(self) -> None:
