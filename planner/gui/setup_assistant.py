@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTimeEdit,
+    QVBoxLayout,
     QWidget,
     QWizard,
     QWizardPage,
@@ -71,7 +72,7 @@ def _time(value: QTime) -> time:
 def _why(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setEnabled(False)  # the palette's quieter text: an aside, not a field
+    label.setObjectName("setupWhy")  # why the page asks: the palette's own text, readable
     return label
 
 
@@ -90,12 +91,17 @@ class _Page(QWizardPage):
         super().__init__()
         self.setTitle(title)
         self.skipped = False
-        self.form = QFormLayout(self)
-        self.form.addRow(_why(why))
+        self.why = _why(why)
+        self.form = QFormLayout()
         self.problem = _problem_label()
+        self._outer = QVBoxLayout(self)
+        self._outer.addWidget(self.why)
+        self._outer.addSpacing(8)
+        self._outer.addLayout(self.form)
 
     def finish_form(self) -> None:
-        self.form.addRow(self.problem)
+        self._outer.addWidget(self.problem)
+        self._outer.addStretch()  # the questions at the top, however tall the page
 
     def say(self, problem: str) -> bool:
         """Show ``problem`` under the page (False, so Next stays here); "" hides it."""
@@ -126,8 +132,8 @@ class HomePage(_Page):
         self.online.clicked.connect(self._look_up_online)
         self.home.editingFinished.connect(self.locate)
         self.form.addRow("&Home:", self.home)
-        self.form.addRow(self.found)
-        self.form.addRow(self.online)
+        self.form.addRow("", self.found)
+        self.form.addRow("", self.online)
         self.finish_form()
         self.locate()
 
