@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTime
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QDialog, QWizard
 
 from planner import resources
 from planner.core import saved
@@ -17,8 +17,10 @@ from planner.core.model import TravelMode
 from planner.core.settings import Settings, load_settings
 from planner.core.storage.store import Store
 from planner.gui.main_window import MainWindow
+from planner.gui.quick_add_dialog import QuickAddDialog
 from planner.gui.setup_assistant import SetupAssistant
 from planner.gui.setup_controller import first_start
+from tests.feed_server import Reply
 
 ZONE = demo_settings().zone
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=ZONE)  # the demo week's Monday morning
@@ -255,3 +257,28 @@ def test_home_is_placed_offline_and_said_in_words(qtbot, store):
     home.home.setText("Nowhere-in-particular-ville")
     assert home.locate().startswith("Not found offline: look it up online")
     assistant.reject()
+
+
+def test_a_feed_and_typed_events_from_the_setup(qtbot, store, site, monkeypatch):
+    site.replies["/mine.ics"] = Reply(Path(COMMITMENTS).read_bytes(), etag='"1"')
+
+    def accept_when_read(dialog: QuickAddDialog) -> QDialog.DialogCode:
+        qtbot.waitUntil(lambda: dialog.model.rowCount() > 0, timeout=20_000)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QuickAddDialog, "exec", accept_when_read)
+    window = open_window(qtbot, store, saved.default_settings_path())
+    assistant = start_setup(qtbot, window)
+    for _ in range(3):
+        assistant.skip()
+    assistant.calendar_page.feeds.setPlainText(site.url("/mine.ics"))
+    assistant.next()
+    assistant.candidates_page.typed.setPlainText("Tech mixer Wed 18:00-20:00 online $5")
+    finish(qtbot, window, assistant)
+    qtbot.waitUntil(lambda: bool(window.session.state.added), timeout=30_000)
+    [typed] = window.session.state.added
+    assert typed.summary == "Tech mixer"
+    assert [(s.path, s.role) for s in window.session.state.sources] == [
+        (site.url("/mine.ics"), "commitments")
+    ]
+    qtbot.waitUntil(lambda: any(path == "/mine.ics" for path, _ in site.requests), timeout=30_000)
