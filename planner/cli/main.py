@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner import __version__
-from planner.cli.output import EXIT_BUG, EXIT_SKIPPED, EXIT_USAGE, print_plan, warn_week
+from planner.cli.output import EXIT_BUG, EXIT_SKIPPED, EXIT_USAGE, print_plan, said, warn_week
 
 if TYPE_CHECKING:  # imported where used, so that each command loads only what it needs
     pass
@@ -347,7 +347,7 @@ def run_events(args: argparse.Namespace) -> int:
     rejected = 0
     for source, rows, problems, error in list_events(args.files, zone, first, last):
         for problem in problems:
-            print(f"planner: warning: {problem}", file=sys.stderr)
+            print(said(problem), file=sys.stderr)
         if error is not None:
             print(error, file=sys.stderr)
             rejected += 1

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from planner.cli.output import EXIT_USAGE, print_plan, warn_week
+from planner.cli.output import EXIT_USAGE, print_plan, said, warn_week
 from planner.core.model import is_feed
 
 if TYPE_CHECKING:  # imported where used, so that each command loads only what it needs
@@ -377,7 +377,7 @@ def _sources_add(args: argparse.Namespace, settings: Settings, settings_path: Pa
                 continue
             result = feeds.refresh(store, Source(location, args.role), now, zone=settings.zone)
             for problem in result.problems:
-                print(f"planner: warning: {problem}", file=sys.stderr)
+                print(said(problem), file=sys.stderr)
             if result.error:
                 failed = True
                 print(f"{added}, but the download failed; `planner refresh` tries again")
@@ -440,7 +440,7 @@ def run_refresh(args: argparse.Namespace) -> int:
         for source, result in feeds.refresh_each(store, chosen, now, zone=zone):
             name = source_name(source.path)
             for problem in result.problems:
-                print(f"planner: warning: {problem}", file=sys.stderr)
+                print(said(problem), file=sys.stderr)
             if result.error:
                 failed += 1
                 print(f"{name}: error: {result.error}")
