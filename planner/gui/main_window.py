@@ -28,7 +28,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QShowEvent,
 )
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
 
 from planner.core.logs import setup_logging
 from planner.core.model import Plan, is_flexible
@@ -52,6 +52,7 @@ from planner.gui.menus import fill_menus
 from planner.gui.plan_items import items_for
 from planner.gui.settings_controller import SettingsController
 from planner.gui.store_watch import StoreWatch
+from planner.gui.what_changed import WhatChangedController
 from planner.gui.window_layout import LayoutMemory, arrange, make_parts
 
 
@@ -151,6 +152,20 @@ class MainWindow(QMainWindow):
             session, self, status, reload=self.reload, ask_consent=ask_consent
         )
         self.help = HelpController(self, status)
+        self.what_changed = WhatChangedController(
+            self.notice,
+            self.week_view,
+            self.table,
+            self.proxy,
+            self.model,
+            undo=self.decisions.undo,
+            redo=self.decisions.redo,
+        )
+        # How the planning went sits apart, on the right: a message said to the user (what
+        # an import did, "Undone: …") stays until the next one, not overwritten by a re-plan.
+        self.plan_status = QLabel()
+        self.plan_status.setAccessibleName("Planning")
+        status.addPermanentWidget(self.plan_status)
         self.store_watch = StoreWatch(session, self)  # the terminal's decisions, shown live
         fill_menus(
             self,
@@ -299,7 +314,7 @@ class MainWindow(QMainWindow):
 
     def replan(self) -> None:
         """Plan the current week in the background; only the newest request is shown."""
-        self.statusBar().showMessage("Planning…")
+        self.plan_status.setText("Planning…")
         self._generation += 1
         generation, state, day = self._generation, self.session.state, self._day
 
@@ -310,6 +325,7 @@ class MainWindow(QMainWindow):
         def failed(error: Exception) -> None:
             if generation == self._generation:
                 message = describe_error(error)
+                self.plan_status.setText("")
                 self.statusBar().showMessage(f"Could not plan the week: {message}")
                 self.planFailed.emit(message)
 
@@ -341,13 +357,14 @@ class MainWindow(QMainWindow):
         message = f"Planned {len(plan.decisions)} candidates in {plan.solve_seconds:.2f} s: {proof}"
         if week.problems:
             message += f" · {len(week.problems)} problem(s) reading calendars (see tooltip)"
-        self.statusBar().setToolTip("\n".join(str(p) for p in week.problems))
-        self.statusBar().showMessage(message)
+        self.plan_status.setToolTip("\n".join(str(p) for p in week.problems))
+        self.plan_status.setText(message)
         self.problems.show_notices(report.notices(plan, week.problems))
         if not selected:
             self._scroll_to_evening()
         self.select_event(selected)
         self.decisions.check_pin(plan)
+        self.what_changed.planned(plan)
         self._record(plan)
         self.planned.emit()
         self.settings.offer_geocoding(week.pending_addresses, settings)
@@ -399,6 +416,10 @@ class MainWindow(QMainWindow):
             )
 
     def _session_changed(self, change: Change) -> None:
+        # Something else was done: the last message goes (what did it says its own after).
+        self.statusBar().clearMessage()
+        undone = self.session.state is change.before and change.before is not change.after
+        self.what_changed.decided(change, self._plan, undone=undone)
         self.decisions.update_undo_actions()
         self._say_save_problem()
         if change.before.choices != change.after.choices:
