@@ -51,8 +51,8 @@ from planner.core.model import (
     Role,
     Severity,
     Source,
-    is_feed,
     Went,
+    is_feed,
     source_name,
 )
 from planner.core.planning.plan import plan_week, week_of
@@ -308,9 +308,7 @@ class Session:
         if new is not None and store is not None:
             day = event.start.astimezone(self.settings.zone).date()
             monday = week_of(day, self.settings).date()
-            self.keep(
-                f"{_short(event)} in the history", lambda: store.record_event(event, monday)
-            )
+            self.keep(f"{_short(event)} in the history", lambda: store.record_event(event, monday))
         return change
 
     def add_sources(self, sources: Iterable[tuple[Path | str, Role]]) -> Change | None:

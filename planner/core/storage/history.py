@@ -205,7 +205,9 @@ def streak(database: Database, today: date, with_events: Iterable[date] = ()) ->
     skipped), ending this week (or last week, so that a streak is not lost on a Monday
     before planning); the Mondays in ``with_events`` count as holding one."""
     with database.reading() as db:
-        rows = db.execute(f"SELECT DISTINCT h.week_start FROM history h {_MARKED} WHERE {_NOT_SKIPPED}")
+        rows = db.execute(
+            f"SELECT DISTINCT h.week_start FROM history h {_MARKED} WHERE {_NOT_SKIPPED}"
+        )
         weeks = {date.fromisoformat(r[0]) for r in rows}
     weeks |= set(with_events)
     monday = today - timedelta(days=today.weekday())

@@ -383,8 +383,9 @@ def choices_applied(choices: Choices, step: Step, *, forward: bool) -> Choices:
     marks = dict(choices.marks)
     for key, sides in step.marks.items():
         marks.pop(key, None)
-        if sides[side] is not None:
-            marks[key] = sides[side]
+        mark = sides[side]
+        if mark is not None:
+            marks[key] = mark
     pinned, refused, stars = set(choices.pinned), set(choices.refused), dict(choices.stars)
     for key, rows in step.choices.items():
         kind, rated = rows[side]
