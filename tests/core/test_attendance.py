@@ -149,6 +149,7 @@ def test_week_numbers_count_what_was_attended_hours_and_categories(path: Path) -
     assert one.hours == pytest.approx(3.5)
     assert one.categories == {"professional": 1, "social": 1}
     assert not numbers[1].networked and numbers[1].hours == 0
+    assert store.history_weeks(first, second) == numbers
     store.close()
 
 

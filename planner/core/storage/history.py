@@ -175,6 +175,28 @@ def recorded(database: Database, start: datetime, end: datetime) -> list[Recorde
     ]
 
 
+def recorded_weeks(database: Database, first: date, last: date) -> list[WeekNumbers]:
+    """The numbers of each week from the Monday ``first`` to the Monday ``last`` (the
+    History view's charts): what was attended, planned, skipped, hours and categories."""
+    query = (
+        "SELECT h.week_start, h.status, h.event, coalesce(d.went, '') AS went, "
+        f"coalesce(d.note, '') AS note FROM history h {_MARKED} "
+        "WHERE h.week_start >= ? AND h.week_start <= ? ORDER BY h.starts_at, h.key"
+    )
+    with database.reading() as db:
+        rows = db.execute(query, (first.isoformat(), last.isoformat())).fetchall()
+    items = [
+        Recorded(
+            event_from_json(r["event"]),
+            date.fromisoformat(r["week_start"]),
+            r["went"] or r["status"],
+            r["note"],
+        )
+        for r in rows
+    ]
+    return week_numbers(items, first, last)
+
+
 def week_numbers(items: Iterable[Recorded], first: date, last: date) -> list[WeekNumbers]:
     """The numbers of each week from the Monday ``first`` to the Monday ``last``, empty
     weeks included (a gap in the habit is what the chart is there to show)."""
