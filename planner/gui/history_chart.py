@@ -185,7 +185,10 @@ class HistoryChart(QWidget):
         p.fillRect(self.rect(), palette.color(QPalette.ColorRole.Base))
         p.setPen(text)
         title_left = _MARGIN
-        p.drawText(QRectF(title_left, _MARGIN, self.width(), _LABEL), "Weeks with networking")
+        p.drawText(
+            QRectF(title_left, _MARGIN, self.width(), _LABEL),
+            "Weeks with networking (solid: you went; pale: planned, not marked; hollow: none)",
+        )
         p.drawText(
             QRectF(title_left, geo.hour_area.top() - _LABEL, self.width(), _LABEL),
             f"Hours per week (events; axis to {geo.hours_top:g} h)",
@@ -194,10 +197,17 @@ class HistoryChart(QWidget):
             QRectF(title_left, geo.category_area.top() - _LABEL, self.width(), _LABEL),
             f"Events per category (axis to {geo.events_top})",
         )
+        pale = QColor(fill)
+        pale.setAlphaF(0.4)
         for rect, week in zip(geo.squares, self._weeks, strict=True):
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(fill if week.networked else empty)
-            p.drawRect(rect)
+            if week.networked:
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(fill if week.attended else pale)
+                p.drawRect(rect)
+            else:  # a week without: hollow, so it reads as a gap on light and dark alike
+                p.setPen(empty)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
         for area, top in ((geo.hour_area, f"{geo.hours_top:g}"), (geo.category_area, "")):
             p.setPen(empty)
             p.drawLine(area.bottomLeft(), area.bottomRight())
@@ -234,9 +244,9 @@ class HistoryChart(QWidget):
         every = max(1, int(70 // max(column, 1.0)) + 1)
         p.setPen(text)
         for i, week in enumerate(self._weeks):
-            if i % every:
-                continue
             x = geo.category_area.left() + i * column
+            if i % every or x + 60 > self.width():  # as many as fit, none cut
+                continue
             p.drawText(
                 QRectF(x, geo.category_area.bottom() + 2, 70, _LABEL),
                 wording.short_date(week.week_start, named=False),
