@@ -546,7 +546,7 @@ def _contents(store: Store) -> str:
     copies = len(store.copied_files())
     typed = len(store.load_added())
     far = (datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))
-    recorded = len(store.history(*far))
+    recorded = len(store.recorded(*far))  # skipped ones too: all a backup holds
     parts = [
         f"{_count(decided, 'decision')} ({len(choices.pinned)} committed, "
         f"{len(choices.refused)} refused, {len(choices.stars)} rated)"
