@@ -2,7 +2,7 @@
 
 A past event of the week offers it three ways: the context menu of the week
 and of the list, the Edit menu's actions (on the selected event), and a bar
-under the details (Attended / Skipped / Note…) that also shows the note. Each
+at the top of the details (Attended / Skipped / Note…) that also shows the note. Each
 goes through the core :class:`~planner.core.session.Session` (``mark``), so it is
 undoable and kept like a decision; the history and the streak count it.
 """
@@ -45,7 +45,7 @@ def mark_text(mark: Mark | None) -> str:
 
 
 class AttendanceBar(QWidget):
-    """ "Did you go?" with Attended / Skipped / Note… and the note, under the details."""
+    """ "Did you go?" with Attended / Skipped / Note… and the note, at the top of the details."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,7 +124,7 @@ class AttendanceController(QObject):
         self.show_for("")
 
     def place_bar(self, details: QWidget) -> None:
-        """Put the bar under the details panel, inside the scroll area that holds it."""
+        """Put the bar at the top of the details panel, inside the scroll area that holds it."""
         scroll = details.parentWidget()
         while scroll is not None and not isinstance(scroll, QScrollArea):
             scroll = scroll.parentWidget()

@@ -1,4 +1,4 @@
-"""Did you go? in the window (the bar under the details, the context menu, the Edit
+"""Did you go? in the window (the bar at the top of the details, the context menu, the Edit
 menu), and View > History: its charts' geometry matches the numbers, and it is not
 imported on the window's start path."""
 
