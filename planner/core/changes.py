@@ -69,6 +69,7 @@ def step_of(change: Change) -> Step:
         (before.sources, after.sources) if before.sources != after.sources else None,
         Typed.between(before.added, after.added) if before.added != after.added else None,
         settings,
+        undo_log.marks_delta(before.choices, after.choices),
     )
 
 

@@ -19,6 +19,7 @@ controllers it makes and hands what each needs, one job each:
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, QMimeData, QModelIndex, Qt, Signal
@@ -40,6 +41,7 @@ from planner.core.session import Change, Session, State
 from planner.core.settings import Settings
 from planner.core.storage.store import StoreError
 from planner.core.text import wording
+from planner.gui.attendance import AttendanceController
 from planner.gui.background import describe_error, run_in_background
 from planner.gui.candidate_filter import CandidateFilterProxy
 from planner.gui.candidate_model import KEY_ROLE, CandidateTableModel, plan_stars
@@ -148,6 +150,16 @@ class MainWindow(QMainWindow):
             clock=self._clock,
             show_week=self.show_week,
         )
+        self.attendance = AttendanceController(
+            session,
+            self,
+            status,
+            self.week_view,
+            self.table,
+            event=self.decisions.event,
+            clock=self._clock,
+        )
+        self.attendance.place_bar(self.details)
         self.settings = SettingsController(
             session, self, status, reload=self.reload, ask_consent=ask_consent
         )
@@ -179,6 +191,8 @@ class MainWindow(QMainWindow):
             go_to_date=self._focus_date,
             zoom=self.week_view.zoom,
             replan=self.reload,
+            attendance=self.attendance,
+            history=self.show_history,
         )
 
         self.date_picker.dateChanged.connect(self._picked)
@@ -404,6 +418,21 @@ class MainWindow(QMainWindow):
             "networking steadily is the point, not only when a job is lost."
         )
 
+    def show_history(self) -> None:
+        """View > History: the last months charted (imported now, not at start-up)."""
+        from planner.gui.history_view import HistoryDialog
+
+        store = self.session.store
+        if store is None:
+            self.statusBar().showMessage("No history: this window keeps nothing (a demo shot)")
+            return
+        self.session.flush()  # the week's history and the marks, written first
+        zone = (self._settings or self.session.settings).zone
+        dialog = HistoryDialog(store, self._clock().astimezone(zone).date(), self)
+        self.history_dialog = dialog
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
     def _scroll_to_evening(self) -> None:
         rect = (
             self.week_view.item_rect(self.plan.chosen[0].event.key)
@@ -422,7 +451,8 @@ class MainWindow(QMainWindow):
         self.what_changed.decided(change, self._plan, undone=undone)
         self.decisions.update_undo_actions()
         self._say_save_problem()
-        if change.before.choices != change.after.choices:
+        before, after = change.before.choices, change.after.choices
+        if replace(before, marks=after.marks) != after:  # not only a mark (did you go?)
             self._decided = True
         self.replan()
         if change.before.sources != change.after.sources:
@@ -447,6 +477,7 @@ class MainWindow(QMainWindow):
     def select_event(self, key: str) -> None:
         """Select one event everywhere: week, table and details ("" clears)."""
         self.week_view.select(key)
+        self.attendance.show_for(key)
         row = self.model.row_of(key) if key else -1
         if row < 0:
             self.details.show_decision(None)
@@ -468,4 +499,5 @@ class MainWindow(QMainWindow):
         key = self.proxy.data(current, KEY_ROLE)
         if key and key != self.week_view.selected_key():
             self.week_view.select(key)
+            self.attendance.show_for(key)
             self.details.show_decision(self.model.decision(self.model.row_of(key)))
