@@ -45,11 +45,13 @@ from planner.core.model import (
     ROLES,
     Choices,
     Event,
+    Mark,
     Plan,
     Problem,
     Role,
     Severity,
     Source,
+    Went,
     is_feed,
     source_name,
 )
@@ -281,6 +283,33 @@ class Session:
         rated = {key: stars for key, stars in c.stars.items() if key != event.key}
         label = f"Clear the stars of {_short(event)}"
         return self._apply(label, _day(event), choices=replace(c, stars=rated))
+
+    def mark(self, event: Event, went: Went | None, note: str | None = None) -> Change | None:
+        """Say whether the user went to ``event`` (None: forget it); ``note`` (whom they
+        met, what to follow up) replaces the note, None keeps it. Undoable, and kept
+        like a decision; the history and the streak count what was attended."""
+        c = self.choices
+        old = c.marks.get(event.key)
+        text = (note if note is not None else old.note if old is not None else "").strip()
+        new = Mark(went, text) if went is not None else None
+        if new == old:
+            return None
+        marks = {key: mark for key, mark in c.marks.items() if key != event.key}
+        if new is not None:
+            marks[event.key] = new
+        if new is None:
+            label = f"Forget whether you went to {_short(event)}"
+        elif old is not None and old.went == new.went:
+            label = f"Note on {_short(event)}"
+        else:
+            label = f"Mark {_short(event)} {new.went}"
+        change = self._apply(label, _day(event), choices=replace(c, marks=marks))
+        store = self.store
+        if new is not None and store is not None:
+            day = event.start.astimezone(self.settings.zone).date()
+            monday = week_of(day, self.settings).date()
+            self.keep(f"{_short(event)} in the history", lambda: store.record_event(event, monday))
+        return change
 
     def add_sources(self, sources: Iterable[tuple[Path | str, Role]]) -> Change | None:
         """Import calendars; a file imported again takes its new role."""

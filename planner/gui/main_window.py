@@ -19,6 +19,7 @@ controllers it makes and hands what each needs, one job each:
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, QMimeData, QModelIndex, Qt, Signal
@@ -28,7 +29,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QShowEvent,
 )
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
 
 from planner.core.logs import setup_logging
 from planner.core.model import Plan, is_flexible
@@ -40,6 +41,7 @@ from planner.core.session import Change, Session, State
 from planner.core.settings import Settings
 from planner.core.storage.store import StoreError
 from planner.core.text import wording
+from planner.gui.attendance import AttendanceController
 from planner.gui.background import describe_error, run_in_background
 from planner.gui.candidate_filter import CandidateFilterProxy
 from planner.gui.candidate_model import KEY_ROLE, CandidateTableModel, plan_stars
@@ -53,6 +55,7 @@ from planner.gui.plan_items import items_for
 from planner.gui.settings_controller import SettingsController
 from planner.gui.setup_controller import SetupController
 from planner.gui.store_watch import StoreWatch
+from planner.gui.what_changed import WhatChangedController
 from planner.gui.window_layout import LayoutMemory, arrange, make_parts
 
 
@@ -148,6 +151,16 @@ class MainWindow(QMainWindow):
             clock=self._clock,
             show_week=self.show_week,
         )
+        self.attendance = AttendanceController(
+            session,
+            self,
+            status,
+            self.week_view,
+            self.table,
+            event=self.decisions.event,
+            clock=self._clock,
+        )
+        self.attendance.place_bar(self.details)
         self.settings = SettingsController(
             session, self, status, reload=self.reload, ask_consent=ask_consent
         )
@@ -164,6 +177,20 @@ class MainWindow(QMainWindow):
             type_event=lambda: self.quick_add.setFocus(Qt.FocusReason.OtherFocusReason),
             add_typed=self.decisions.add_typed,
         )
+        self.what_changed = WhatChangedController(
+            self.notice,
+            self.week_view,
+            self.table,
+            self.proxy,
+            self.model,
+            undo=self.decisions.undo,
+            redo=self.decisions.redo,
+        )
+        # How the planning went sits apart, on the right: a message said to the user (what
+        # an import did, "Undone: …") stays until the next one, not overwritten by a re-plan.
+        self.plan_status = QLabel()
+        self.plan_status.setAccessibleName("Planning")
+        status.addPermanentWidget(self.plan_status)
         self.store_watch = StoreWatch(session, self)  # the terminal's decisions, shown live
         fill_menus(
             self,
@@ -177,6 +204,8 @@ class MainWindow(QMainWindow):
             go_to_date=self._focus_date,
             zoom=self.week_view.zoom,
             replan=self.reload,
+            attendance=self.attendance,
+            history=self.show_history,
         )
         self.setup.add_to_menu(self.menuBar())
 
@@ -313,7 +342,7 @@ class MainWindow(QMainWindow):
 
     def replan(self) -> None:
         """Plan the current week in the background; only the newest request is shown."""
-        self.statusBar().showMessage("Planning…")
+        self.plan_status.setText("Planning…")
         self._generation += 1
         generation, state, day = self._generation, self.session.state, self._day
 
@@ -324,6 +353,7 @@ class MainWindow(QMainWindow):
         def failed(error: Exception) -> None:
             if generation == self._generation:
                 message = describe_error(error)
+                self.plan_status.setText("")
                 self.statusBar().showMessage(f"Could not plan the week: {message}")
                 self.planFailed.emit(message)
 
@@ -355,14 +385,15 @@ class MainWindow(QMainWindow):
         message = f"Planned {len(plan.decisions)} candidates in {plan.solve_seconds:.2f} s: {proof}"
         if week.problems:
             message += f" · {len(week.problems)} problem(s) reading calendars (see tooltip)"
-        self.statusBar().setToolTip("\n".join(str(p) for p in week.problems))
-        self.statusBar().showMessage(message)
+        self.plan_status.setToolTip("\n".join(str(p) for p in week.problems))
+        self.plan_status.setText(message)
         self.problems.show_notices(report.notices(plan, week.problems))
         if not selected:
             self._scroll_to_evening()
         self.select_event(selected)
         self.decisions.check_pin(plan)
         self.setup.plan_shown(plan, self._day)
+        self.what_changed.planned(plan)
         self._record(plan)
         self.planned.emit()
         self.settings.offer_geocoding(week.pending_addresses, settings)
@@ -402,6 +433,21 @@ class MainWindow(QMainWindow):
             "networking steadily is the point, not only when a job is lost."
         )
 
+    def show_history(self) -> None:
+        """View > History: the last months charted (imported now, not at start-up)."""
+        from planner.gui.history_view import HistoryDialog
+
+        store = self.session.store
+        if store is None:
+            self.statusBar().showMessage("No history: this window keeps nothing (a demo shot)")
+            return
+        self.session.flush()  # the week's history and the marks, written first
+        zone = (self._settings or self.session.settings).zone
+        dialog = HistoryDialog(store, self._clock().astimezone(zone).date(), self)
+        self.history_dialog = dialog
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
     def _scroll_to_evening(self) -> None:
         rect = (
             self.week_view.item_rect(self.plan.chosen[0].event.key)
@@ -414,9 +460,14 @@ class MainWindow(QMainWindow):
             )
 
     def _session_changed(self, change: Change) -> None:
+        # Something else was done: the last message goes (what did it says its own after).
+        self.statusBar().clearMessage()
+        undone = self.session.state is change.before and change.before is not change.after
+        self.what_changed.decided(change, self._plan, undone=undone)
         self.decisions.update_undo_actions()
         self._say_save_problem()
-        if change.before.choices != change.after.choices:
+        before, after = change.before.choices, change.after.choices
+        if replace(before, marks=after.marks) != after:  # not only a mark (did you go?)
             self._decided = True
         self.replan()
         if change.before.sources != change.after.sources:
@@ -441,6 +492,7 @@ class MainWindow(QMainWindow):
     def select_event(self, key: str) -> None:
         """Select one event everywhere: week, table and details ("" clears)."""
         self.week_view.select(key)
+        self.attendance.show_for(key)
         row = self.model.row_of(key) if key else -1
         if row < 0:
             self.details.show_decision(None)
@@ -462,4 +514,5 @@ class MainWindow(QMainWindow):
         key = self.proxy.data(current, KEY_ROLE)
         if key and key != self.week_view.selected_key():
             self.week_view.select(key)
+            self.attendance.show_for(key)
             self.details.show_decision(self.model.decision(self.model.row_of(key)))

@@ -51,7 +51,7 @@ from planner.core.storage.database import (
 )
 from planner.core.storage.decisions import DecisionKind
 from planner.core.storage.file_copies import FileCopy, KeptCopy
-from planner.core.storage.history import HistoryStatus
+from planner.core.storage.history import HistoryStatus, Recorded, WeekNumbers
 from planner.core.storage.sources import (
     EventChange,
     MergeResult,
@@ -231,6 +231,20 @@ class Store:
         """Remember what the plan of a week chose (status "planned"), for monthly quotas
         and the streak; an event the new plan dropped is forgotten unless attended."""
         history.record_week(self._db, plan)
+
+    def record_event(self, event: Event, week_start: date) -> None:
+        """Keep ``event`` in its week's history if no plan recorded it (the user marked
+        an event that was left out, or a week never planned here)."""
+        history.record_event(self._db, event, week_start)
+
+    def recorded(self, start: datetime, end: datetime) -> list[Recorded]:
+        """Recorded events starting in [start, end) with the user's mark and note."""
+        return history.recorded(self._db, start, end)
+
+    def history_weeks(self, first: date, last: date) -> list[WeekNumbers]:
+        """Per-week numbers from the Monday ``first`` to the Monday ``last``, empty weeks
+        included: what the History view charts."""
+        return history.recorded_weeks(self._db, first, last)
 
     def mark_attended(self, keys: Iterable[str]) -> int:
         """Mark recorded events as attended; returns how many rows that changed."""
