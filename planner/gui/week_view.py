@@ -57,6 +57,7 @@ from planner.core.text import wording
 from planner.gui.calendar_item import CalendarItem, ItemKind, Segment, WeekSegments, split_week
 from planner.gui.contrast import mix as _mix
 from planner.gui.contrast import readable
+from planner.gui.text_fit import wrap_text
 
 K = ItemKind
 _BODY_PAD = 10.0  # room above the first and below the last hour line for their labels
@@ -183,27 +184,6 @@ def _alpha(color: QColor, alpha: int) -> QColor:
     result = QColor(color)
     result.setAlpha(alpha)
     return result
-
-
-def wrap_text(
-    text: str, fm: QFontMetricsF, width: float, most: int, first_line_less: float = 0.0
-) -> list[str]:
-    """``text`` broken at spaces into at most ``most`` lines of ``width``; what does not
-    fit is elided on the last line, and a word too long for a line is elided there."""
-    if width <= 0 or most <= 0:
-        return []
-    lines: list[str] = []
-    words = text.split()
-    while words and len(lines) < most:
-        room = width - (first_line_less if not lines else 0.0)
-        if len(lines) == most - 1:  # the last line: the rest, elided
-            lines.append(fm.elidedText(" ".join(words), _ELIDE, room))
-            break
-        line = words.pop(0)
-        while words and fm.horizontalAdvance(f"{line} {words[0]}") <= room:
-            line = f"{line} {words.pop(0)}"
-        lines.append(fm.elidedText(line, _ELIDE, room))
-    return [line for line in lines if line]
 
 
 class WeekView(QWidget):
