@@ -156,6 +156,7 @@ class _Block:
     seg: Segment
     rect: QRectF
     lines: list[_Line] | None = None  # elided on first paint
+    patches: list[QRectF] = field(default_factory=list)  # behind a travel block's lines
 
 
 @dataclass(slots=True)
@@ -178,6 +179,12 @@ class _Geometry:
     def x(self, day: float) -> float:
         """The left edge of a day column."""
         return self.gutter + day * self.day_w
+
+
+def _patch(font: QFont, at: QPointF, text: str) -> QRectF:
+    """The box behind a line of text drawn at baseline ``at``, with a little margin."""
+    fm = QFontMetricsF(font)
+    return QRectF(at.x() - 2, at.y() - fm.ascent(), fm.horizontalAdvance(text) + 4, fm.height())
 
 
 def _alpha(color: QColor, alpha: int) -> QColor:
@@ -679,16 +686,15 @@ class WeekView(QWidget):
             p.drawEllipse(QPointF(cx, cy), 3.2, 3.2)
         if block.lines is None:
             block.lines = self._text_lines(block)
+            if kind is K.TRAVEL:  # the label on a patch of background, not on the hatching
+                block.patches = [_patch(font, at, text) for font, _c, at, text in block.lines]
+        if block.patches:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(self._t.bg)
+            for patch in block.patches:
+                p.drawRoundedRect(patch, 2, 2)
         for font, color, at, text in block.lines:
             p.setFont(font)
-            if kind is K.TRAVEL:  # the label on a patch of background, not on the hatching
-                fm = QFontMetricsF(font)
-                back = QRectF(
-                    at.x() - 2, at.y() - fm.ascent(), fm.horizontalAdvance(text) + 4, fm.height()
-                )
-                p.setPen(Qt.PenStyle.NoPen)
-                p.setBrush(self._t.bg)
-                p.drawRoundedRect(back, 2, 2)
             p.setPen(color)
             p.drawText(at, text)
 
