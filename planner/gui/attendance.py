@@ -138,6 +138,10 @@ class AttendanceController(QObject):
         layout.addWidget(self.bar)
         layout.addWidget(taken, 1)
         scroll.setWidget(box)
+        # Moving the details into the new box moved them in the focus chain too: Tab
+        # from the list goes to the details again, not to the scroll area around them.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        QWidget.setTabOrder(self._table, details)
 
     # --- which event ----------------------------------------------------------------------
     def _selected(self) -> str:
