@@ -382,7 +382,8 @@ class MainWindow(QMainWindow):
             f"planner — week of {wording.short_date(start, year=True, named=False)}"
         )
         proof = "optimal" if plan.optimal else "best found (time limit), not proven optimal"
-        message = f"Planned {len(plan.decisions)} candidates in {plan.solve_seconds:.2f} s: {proof}"
+        took = "under 0.01 s" if plan.solve_seconds < 0.005 else f"{plan.solve_seconds:.2f} s"
+        message = f"Planned {len(plan.decisions)} candidates in {took}: {proof}"
         if week.problems:
             message += f" · {len(week.problems)} problem(s) reading calendars (see tooltip)"
         self.plan_status.setToolTip("\n".join(str(p) for p in week.problems))
