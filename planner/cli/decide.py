@@ -4,8 +4,9 @@
 Each opens the session the window uses (same store, same settings file), finds
 the event among the candidates of the week, asks the session to decide (the
 session keeps the decision and its step of the undo history the window shares),
-re-plans the week and says what changed: the events newly proposed and newly
-left out, with their reasons, against the plan before the decision. The policy
+re-plans the week and says what changed against the plan before the decision: the
+window's sentence (:mod:`planner.core.planning.what_changed`, led by the cause), then
+the events newly proposed and newly left out, with their reasons. The policy
 (what a decision is, what undo takes back) is the core session's; this module
 only finds the event and prints. Core is imported inside the functions, so that
 start-up stays fast.
@@ -62,6 +63,10 @@ class Outcome:
     before: Plan | None
     after: Plan | None
     event: Event | None = None
+    cause: str = ""
+    """What the user did, in words, to lead the sentence on what changed."""
+    subject: str = ""
+    """The key of the event the change was about, which the cause names."""
 
 
 def run_decide(args: argparse.Namespace) -> int:
@@ -86,7 +91,11 @@ def run_decide(args: argparse.Namespace) -> int:
             message = _done(args, event, title)
             after = session.plan(session.state, day)[2]
             _record(store, after)
-    return _report(Outcome(args.command, message, change is not None, before, after, event), args)
+    cause, subject = _cause(change, before, after)
+    outcome = Outcome(
+        args.command, message, change is not None, before, after, event, cause, subject
+    )
+    return _report(outcome, args)
 
 
 def run_undo(args: argparse.Namespace) -> int:
@@ -111,7 +120,24 @@ def run_undo(args: argparse.Namespace) -> int:
         if after is not None:
             _record(store, after)
         message = f"{'Redone' if redo else 'Undone'}: {label}."
-    return _report(Outcome(args.command, message, change is not None, before, after), args)
+        cause, subject = _cause(change, before, after, undone=not redo)
+    outcome = Outcome(
+        args.command, message, change is not None, before, after, cause=cause, subject=subject
+    )
+    return _report(outcome, args)
+
+
+def _cause(
+    change: Change | None, before: Plan | None, after: Plan | None, *, undone: bool = False
+) -> tuple[str, str]:
+    """The cause as the window says it ("you committed to Whitby Chamber of Commerce"),
+    and the key of the event it names ("" when none)."""
+    from planner.core.changes import cause, decided_on
+    from planner.core.planning.what_changed import titles
+
+    if change is None:
+        return "", ""
+    return cause(change, titles([before, after]), undone=undone), decided_on(change)
 
 
 # --- finding the event ---------------------------------------------------------------------
@@ -244,17 +270,25 @@ def _record(store: Store, plan: Plan) -> None:
 # --- saying what changed -------------------------------------------------------------------
 def differences(before: Plan | None, after: Plan | None) -> tuple[list[Decision], list[Decision]]:
     """The events ``after`` proposes that ``before`` did not, and those it leaves out that
-    ``before`` proposed (each as ``after`` decided it, with its reason)."""
-    if after is None:
-        return [], []
-    chosen_before = {d.event.key for d in before.chosen} if before is not None else set()
-    proposed = [d for d in after.chosen if d.event.key not in chosen_before]
-    left_out = [d for d in after.left_out if d.event.key in chosen_before]
-    return proposed, left_out
+    ``before`` proposed (an event that moved to another day is both), as the window's
+    comparison finds them (:func:`planner.core.planning.what_changed.compare`)."""
+    from planner.core.planning.what_changed import compare
+
+    changes = compare(before, after)
+    proposed = [*changes.proposed, *(new for _old, new in changes.moved)]
+    left_out = [*changes.left_out, *(old for old, _new in changes.moved)]
+    if after is not None:  # a moved event's old day, as the plan after decided it
+        now = {d.event.key: d for d in after.decisions}
+        left_out = [now.get(d.event.key, d) for d in left_out]
+    return (
+        sorted(proposed, key=lambda d: d.event.start),
+        sorted(left_out, key=lambda d: d.event.start),
+    )
 
 
 def _report(outcome: Outcome, args: argparse.Namespace) -> int:
     from planner.core.planning import report
+    from planner.core.planning.what_changed import compare, sentence
 
     proposed, left_out = differences(outcome.before, outcome.after)
     after = outcome.after
@@ -263,6 +297,8 @@ def _report(outcome: Outcome, args: argparse.Namespace) -> int:
         if after is not None and outcome.event is not None
         else None
     )
+    changes = compare(outcome.before, after).without(outcome.subject)
+    said = sentence(changes, after, outcome.cause) if after is not None else ""
     if args.json:
         data: dict[str, Any] = {
             "action": outcome.action,
@@ -273,6 +309,7 @@ def _report(outcome: Outcome, args: argparse.Namespace) -> int:
             "summary": report.summary_line(after) if after is not None else None,
             "newly_proposed": [report.decision_json(d) for d in proposed],
             "newly_left_out": [report.decision_json(d) for d in left_out],
+            "what_changed": said if outcome.changed else "",
         }
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
@@ -284,6 +321,7 @@ def _report(outcome: Outcome, args: argparse.Namespace) -> int:
     print(f"Week of {_monday(after)}: {report.summary_line(after)}")
     if not outcome.changed:
         return 0
+    print(said)
     others = [
         (heading, [d for d in decisions if own is None or d is not own])
         for heading, decisions in (("Now proposed:", proposed), ("Now left out:", left_out))
@@ -293,12 +331,6 @@ def _report(outcome: Outcome, args: argparse.Namespace) -> int:
             print(heading)
             for d in decisions:
                 print("\n".join(_lines(d)))
-    if not any(decisions for _heading, decisions in others):
-        print(
-            "No other event changed: the plan proposes the same events otherwise."
-            if own is not None
-            else "The plan proposes the same events."
-        )
     return 0
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner import __version__
-from planner.cli.output import EXIT_BUG, EXIT_SKIPPED, EXIT_USAGE, print_plan, warn_week
+from planner.cli.output import EXIT_BUG, EXIT_SKIPPED, EXIT_USAGE, print_plan, said, warn_week
 
 if TYPE_CHECKING:  # imported where used, so that each command loads only what it needs
     pass
@@ -293,6 +293,20 @@ def _add_decide_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
             command.add_argument("stars", type=_stars, metavar="STARS", help="0-5, or `clear`")
         _decide_options(command, "any day of the week to look in (default: this week)")
     for name, text in (
+        ("attended", "say you went to an event that is over (counted in your history)"),
+        ("skipped", "say you did not go to an event that is over (it counts for nothing)"),
+    ):
+        command = sub.add_parser(
+            name,
+            help=text,
+            description=f"{text[0].upper()}{text[1:]}; `planner undo` takes it back.",
+        )
+        command.add_argument("event", metavar="EVENT", help=event_help)
+        command.add_argument(
+            "--note", metavar="TEXT", help="whom you met, what to follow up (replaces the note)"
+        )
+        _decide_options(command, "the week to look in (default: your history and this week)")
+    for name, text in (
         ("undo", "take back the last change, made here or in the window"),
         ("redo", "make the last change undone again"),
     ):
@@ -347,7 +361,7 @@ def run_events(args: argparse.Namespace) -> int:
     rejected = 0
     for source, rows, problems, error in list_events(args.files, zone, first, last):
         for problem in problems:
-            print(f"planner: warning: {problem}", file=sys.stderr)
+            print(said(problem), file=sys.stderr)
         if error is not None:
             print(error, file=sys.stderr)
             rejected += 1
@@ -505,6 +519,8 @@ COMMANDS = (
     "refuse",
     "undecide",
     "rate",
+    "attended",
+    "skipped",
     "undo",
     "redo",
 )
@@ -530,6 +546,7 @@ def main(argv: list[str] | None = None) -> int:
     # The saved planning's commands. Imported here, not at the top, as it imports from this
     # module; it is light (its core imports are inside its functions), so the window's path
     # pays nothing for it either.
+    from planner.cli import attend as cli_attend
     from planner.cli import decide as cli_decide
     from planner.cli import saved as cli_saved
 
@@ -545,6 +562,8 @@ def main(argv: list[str] | None = None) -> int:
         "backup": cli_saved.run_backup,
         "restore": cli_saved.run_restore,
         **dict.fromkeys(("commit", "refuse", "undecide", "rate"), cli_decide.run_decide),
+        "attended": cli_attend.run_mark,
+        "skipped": cli_attend.run_mark,
         "undo": cli_decide.run_undo,
         "redo": cli_decide.run_undo,
     }

@@ -27,6 +27,15 @@ EXIT_BUG = 70
 """planner hit a bug (EX_SOFTWARE in sysexits.h); its traceback is in planner.log."""
 
 
+def said(problem: Problem) -> str:
+    """A problem as stderr says it: ``planner: note: …`` for what was mended and kept (an
+    event that ended before it started), ``planner: warning: …`` for what was lost."""
+    from planner.core.model import Severity
+
+    kind = "note" if problem.severity is Severity.NOTE else "warning"
+    return f"planner: {kind}: {problem}"
+
+
 def warn_week(week: WeekData, *, unread: bool = True) -> None:
     """Each problem of reading the week on stderr; ``unread=False`` leaves out the
     calendars that could not be read at all, which the plan itself shows at its top."""
@@ -34,7 +43,7 @@ def warn_week(week: WeekData, *, unread: bool = True) -> None:
 
     for problem in week.problems:
         if unread or problem.severity is not Severity.ERROR:
-            print(f"planner: warning: {problem}", file=sys.stderr)
+            print(said(problem), file=sys.stderr)
     if week.pending_addresses:
         print(
             f"planner: {len(week.pending_addresses)} address(es) could be placed precisely "

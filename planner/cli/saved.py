@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from planner.cli.output import EXIT_USAGE, print_plan, warn_week
+from planner.cli.output import EXIT_USAGE, print_plan, said, warn_week
 from planner.core.model import is_feed
 
 if TYPE_CHECKING:  # imported where used, so that each command loads only what it needs
     from planner.core.model import Event, Source
     from planner.core.session import Session
     from planner.core.settings import Settings
-    from planner.core.storage.history import HistoryStatus
+    from planner.core.storage.history import Recorded
     from planner.core.storage.store import Store
     from planner.core.text.quick_add import Parsed
 
@@ -380,7 +380,7 @@ def _sources_add(args: argparse.Namespace, settings: Settings, settings_path: Pa
                 continue
             result = feeds.refresh(store, Source(location, args.role), now, zone=settings.zone)
             for problem in result.problems:
-                print(f"planner: warning: {problem}", file=sys.stderr)
+                print(said(problem), file=sys.stderr)
             if result.error:
                 failed = True
                 print(f"{added}, but the download failed; `planner refresh` tries again")
@@ -443,7 +443,7 @@ def run_refresh(args: argparse.Namespace) -> int:
         for source, result in feeds.refresh_each(store, chosen, now, zone=zone):
             name = source_name(source.path)
             for problem in result.problems:
-                print(f"planner: warning: {problem}", file=sys.stderr)
+                print(said(problem), file=sys.stderr)
             if result.error:
                 failed += 1
                 print(f"{name}: error: {result.error}")
@@ -469,7 +469,8 @@ def run_refresh(args: argparse.Namespace) -> int:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    """``planner history``: the weeks recorded, and the streak."""
+    """``planner history``: the weeks recorded with what you said of each event (attended
+    or skipped, your note), and the streak."""
     from planner.core.planning.plan import week_of
     from planner.core.text import wording
 
@@ -478,35 +479,37 @@ def run_history(args: argparse.Namespace) -> int:
     today = datetime.now(zone).date()
     first = week_of(today, settings) - timedelta(weeks=args.weeks - 1)
     end = first + timedelta(days=366 * 5)  # and the weeks planned ahead
-    weeks: dict[date, list[tuple[Event, str]]] = {}
+    weeks: dict[date, list[Recorded]] = {}
     with _open_store() as store:
-        statuses: tuple[HistoryStatus, ...] = ("planned", "attended")
-        for status in statuses:
-            for event in store.history(first, end, status):
-                monday = week_of(event.start.astimezone(zone).date(), settings).date()
-                weeks.setdefault(monday, []).append((event, status))
+        for item in store.recorded(first, end):
+            monday = week_of(item.event.start.astimezone(zone).date(), settings).date()
+            weeks.setdefault(monday, []).append(item)
         streak = store.streak(today)
     ordered = sorted(weeks.items())
-    for _monday, items in ordered:
-        items.sort(key=lambda pair: pair[0].start)
+
+    def counted(items: list[Recorded], outcome: str) -> int:
+        return sum(1 for i in items if i.outcome == outcome)
+
     if args.json:
         data = {
             "weeks": [
                 {
                     "week_start": monday.isoformat(),
-                    "planned": sum(1 for _e, s in items if s == "planned"),
-                    "attended": sum(1 for _e, s in items if s == "attended"),
+                    "planned": counted(items, "planned"),
+                    "attended": counted(items, "attended"),
+                    "skipped": counted(items, "skipped"),
                     "events": [
                         {
-                            "key": e.key,
-                            "title": e.summary,
-                            "start": e.start.isoformat(),
-                            "end": e.end.isoformat(),
-                            "status": s,
-                            "category": e.category,
-                            "cost": e.cost,
+                            "key": i.event.key,
+                            "title": i.event.summary,
+                            "start": i.event.start.isoformat(),
+                            "end": i.event.end.isoformat(),
+                            "status": i.outcome,
+                            "note": i.note,
+                            "category": i.event.category,
+                            "cost": i.event.cost,
                         }
-                        for e, s in items
+                        for i in items
                     ],
                 }
                 for monday, items in ordered
@@ -521,11 +524,16 @@ def run_history(args: argparse.Namespace) -> int:
             "`planner plan` records the week it plans."
         )
     for monday, items in ordered:
-        attended = sum(1 for _e, s in items if s == "attended")
-        counts = f"{len(items) - attended} planned" + (f", {attended} attended" if attended else "")
+        counts = ", ".join(
+            f"{n} {outcome}"
+            for outcome in ("planned", "attended", "skipped")
+            if (n := counted(items, outcome)) or outcome == "planned"
+        )
         print(f"Week of {wording.short_date(monday, year=True)}: {counts}")
-        for event, kind in items:
-            print(f"  {_event_when(event):<26}{event.summary} ({kind})")
+        for item in items:
+            print(f"  {_event_when(item.event):<26}{item.event.summary} ({item.outcome})")
+            if item.note:
+                print(f"  {'':<26}note: {item.note}")
     print(f"{_count(streak, 'week')} in a row with networking.")
     return 0
 
@@ -541,7 +549,7 @@ def _contents(store: Store) -> str:
     copies = len(store.copied_files())
     typed = len(store.load_added())
     far = (datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))
-    recorded = len(store.history(*far))
+    recorded = len(store.recorded(*far))  # skipped ones too: all a backup holds
     parts = [
         f"{_count(decided, 'decision')} ({len(choices.pinned)} committed, "
         f"{len(choices.refused)} refused, {len(choices.stars)} rated)"

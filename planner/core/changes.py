@@ -14,11 +14,13 @@ from __future__ import annotations
 import logging
 import tomllib
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from planner.core.logs import log_failure
 from planner.core.model import Choices, Event, Source
+from planner.core.planning.what_changed import short_title
 from planner.core.settings import Settings, SettingsError
 from planner.core.storage import undo_log
 from planner.core.storage.undo_log import Kept, Step, Typed
@@ -67,6 +69,7 @@ def step_of(change: Change) -> Step:
         (before.sources, after.sources) if before.sources != after.sources else None,
         Typed.between(before.added, after.added) if before.added != after.added else None,
         settings,
+        undo_log.marks_delta(before.choices, after.choices),
     )
 
 
@@ -109,3 +112,48 @@ def rebuilt(state: State, kept: Kept) -> tuple[list[Change], list[Change]]:
     undo.reverse()
     redo.reverse()
     return undo, redo
+
+
+def cause(change: Change, titles: Mapping[str, str], *, undone: bool = False) -> str:
+    """What the user did, in words, to lead the sentence on what it changed ("you
+    committed to Whitby Chamber of Commerce"); ``titles`` names events by key, and
+    ``undone`` says the change was taken back (Undo) rather than made."""
+    if undone:
+        label = change.label.replace("“", "").replace("”", "")
+        return f"you undid “{label}”"
+    before, after = change.before.choices, change.after.choices
+
+    def named(key: str) -> str:
+        return short_title(titles.get(key, "an event"))
+
+    for key in sorted(after.pinned - before.pinned):
+        return f"you committed to {named(key)}"
+    for key in sorted(after.refused - before.refused):
+        return f"you refused {named(key)}"
+    for key in sorted((before.pinned | before.refused) - (after.pinned | after.refused)):
+        return f"you left {named(key)} to the planner"
+    for key in sorted(set(before.stars) | set(after.stars)):
+        if before.stars.get(key) != after.stars.get(key):
+            stars = after.stars.get(key)
+            if stars is None:
+                return f"you cleared your stars for {named(key)}"
+            return f"you rated {named(key)} {stars} star{'s' if stars != 1 else ''}"
+    if change.before.settings != change.after.settings:
+        return "you changed your settings"
+    if change.before.sources != change.after.sources:
+        return "your calendars changed"
+    if change.before.added != change.after.added:
+        return "the events you typed changed"
+    return f"of “{change.label}”"
+
+
+def decided_on(change: Change) -> str:
+    """The key of the event ``change`` decided on (committed to, refused, rated), or ""
+    when it was about no one event: the sentence on what it changed names it once, as
+    the cause."""
+    before, after = change.before.choices, change.after.choices
+    keys = (before.pinned ^ after.pinned) | (before.refused ^ after.refused)
+    keys |= {
+        k for k in set(before.stars) | set(after.stars) if before.stars.get(k) != after.stars.get(k)
+    }
+    return next(iter(keys)) if len(keys) == 1 else ""

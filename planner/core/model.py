@@ -306,6 +306,19 @@ class Source:
     role: Role
 
 
+Went = Literal["attended", "skipped"]
+"""What the user said of an event that is over: they went, or they did not."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """Whether the user went to an event that is over, and their note on it (whom they
+    met, what to follow up): the history counts what was attended, not only planned."""
+
+    went: Went
+    note: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Choices:
     """The user's own decisions, keyed by :attr:`Event.key`."""
@@ -313,6 +326,8 @@ class Choices:
     pinned: frozenset[str] = frozenset()
     refused: frozenset[str] = frozenset()
     stars: Mapping[str, int] = field(default_factory=dict)
+    marks: Mapping[str, Mark] = field(default_factory=dict)
+    """Attended or skipped, with a note, for events that are over."""
 
 
 def is_feed(location: str) -> bool:

@@ -19,13 +19,14 @@ import shutil
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 from pathlib import Path
 
 from planner.core.logs import log_failure
 from planner.core.model import is_feed
-from planner.core.session import Session, calendar_loader
+from planner.core.planning.plan import week_of
+from planner.core.session import Session, State, calendar_loader
 from planner.core.settings import Settings, load_settings
 from planner.core.storage import preferences
 from planner.core.storage.database import data_dir, default_path
@@ -98,6 +99,27 @@ def kept_week(store: Store, today: date) -> date | None:
         return None
     monday = today.toordinal() - today.weekday()
     return last if last.toordinal() - last.weekday() >= monday else None
+
+
+def next_candidates_week(
+    session: Session, state: State, after: date, weeks: int = 12
+) -> date | None:
+    """The Monday of the first week after the one holding ``after`` (up to ``weeks`` on)
+    with a candidate, read or typed; None when there is none that soon.
+
+    What the window says when the week shown has no candidates but others do ("Next
+    candidates: week of Mon 14 Dec"). Each week is read as the plan reads it (and kept
+    in the session's cache), so this runs off the GUI thread.
+    """
+    for step in range(1, weeks + 1):
+        day = after + timedelta(days=7 * step)
+        settings, week = session.load(state, day)
+        start = week_of(day, settings)
+        end = start + timedelta(days=7)
+        typed = any(e.end > start and e.start < end for e in state.added)
+        if typed or any(e.end > start and e.start < end for e in week.candidates):
+            return start.date()
+    return None
 
 
 # --- restoring a backup --------------------------------------------------------------------

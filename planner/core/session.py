@@ -45,17 +45,18 @@ from planner.core.model import (
     ROLES,
     Choices,
     Event,
+    Mark,
     Plan,
     Problem,
     Role,
     Severity,
     Source,
-    Status,
+    Went,
     is_feed,
     source_name,
 )
 from planner.core.planning.plan import plan_week, week_of
-from planner.core.planning.week import WeekData, first_week_with, load_week
+from planner.core.planning.week import WeekData, ahead, first_week_with, load_week
 from planner.core.settings import Settings, SettingsError
 from planner.core.storage import undo_log
 from planner.core.storage.database import StoreError
@@ -282,6 +283,33 @@ class Session:
         rated = {key: stars for key, stars in c.stars.items() if key != event.key}
         label = f"Clear the stars of {_short(event)}"
         return self._apply(label, _day(event), choices=replace(c, stars=rated))
+
+    def mark(self, event: Event, went: Went | None, note: str | None = None) -> Change | None:
+        """Say whether the user went to ``event`` (None: forget it); ``note`` (whom they
+        met, what to follow up) replaces the note, None keeps it. Undoable, and kept
+        like a decision; the history and the streak count what was attended."""
+        c = self.choices
+        old = c.marks.get(event.key)
+        text = (note if note is not None else old.note if old is not None else "").strip()
+        new = Mark(went, text) if went is not None else None
+        if new == old:
+            return None
+        marks = {key: mark for key, mark in c.marks.items() if key != event.key}
+        if new is not None:
+            marks[event.key] = new
+        if new is None:
+            label = f"Forget whether you went to {_short(event)}"
+        elif old is not None and old.went == new.went:
+            label = f"Note on {_short(event)}"
+        else:
+            label = f"Mark {_short(event)} {new.went}"
+        change = self._apply(label, _day(event), choices=replace(c, marks=marks))
+        store = self.store
+        if new is not None and store is not None:
+            day = event.start.astimezone(self.settings.zone).date()
+            monday = week_of(day, self.settings).date()
+            self.keep(f"{_short(event)} in the history", lambda: store.record_event(event, monday))
+        return change
 
     def add_sources(self, sources: Iterable[tuple[Path | str, Role]]) -> Change | None:
         """Import calendars; a file imported again takes its new role."""
@@ -592,17 +620,9 @@ class Session:
         return first_week_with(from_day, lambda day: self.holds_candidates(state, day, moment))
 
     def holds_candidates(self, state: State, day: date, now: datetime) -> bool:
-        """Whether the week of ``day`` has a candidate after ``now``, not cancelled or
-        refused: one the plan can still propose."""
+        """Whether the week of ``day`` has a candidate the plan can still propose."""
         settings, _week, candidates = self._candidates(state, day)
-        start = week_of(day, settings)
-        return any(
-            start <= e.start < start + timedelta(days=7)
-            and e.start >= now
-            and e.status is not Status.CANCELLED
-            and e.key not in state.choices.refused
-            for e in candidates
-        )
+        return ahead(candidates, week_of(day, settings), now, state.choices.refused)
 
     def _candidates(self, state: State, day: date) -> tuple[Settings, WeekData, list[Event]]:
         """The week's settings, events, and candidates with the typed ones among them."""
@@ -749,45 +769,19 @@ def _cached_reader(store: Store):  # type: ignore[no-untyped-def]
 
 
 def _add_feed_events(
-    week: WeekData,
-    feeds: list[Source],
-    store: Store | None,
-    settings: Settings,
-    day: date,
+    week: WeekData, feeds: list[Source], store: Store | None, settings: Settings, day: date
 ) -> None:
-    """The week's events of each feed, as last merged into the store.
-
-    A feed with no copy yet is an ERROR (nothing of it is in the week); a feed whose
-    last refresh failed but that has an earlier copy is a WARNING (that copy is used).
-    A stored error is a whole sentence that names its own host, so it has no source.
-    """
+    """The week's events of each feed, as last merged into the store (see
+    :meth:`~planner.core.storage.store.Store.feed_copies`)."""
     from planner.core.planning.week import read_window
 
-    start, end = read_window(day, settings)
-    for source in feeds:
-        name = source_name(source.path)
-        if store is None:
-            week.problems.append(
-                Problem(name, "a feed is read only with planner's store", severity=Severity.ERROR)
-            )
-            continue
-        record = store.source_record(source.path)
-        if record is None or not record.has_copy:
-            if record is not None and record.last_error:
-                week.problems.append(Problem("", record.last_error, severity=Severity.ERROR))
-            else:
-                week.problems.append(Problem(name, "not downloaded yet", severity=Severity.ERROR))
-            continue
-        if record.last_error:
-            week.problems.append(Problem("", record.last_error))
-        events = store.feed_events(source.path, start, end)
-        if source.role == "commitments":
-            week.commitments.extend(events)
-        else:
-            week.candidates = dedupe(week.candidates + events)
-
-
-def week_range(day: date, settings: Settings) -> tuple[date, date]:
-    """The Monday and Sunday of the week holding ``day``."""
-    monday = week_of(day, settings).date()
-    return monday, monday + timedelta(days=6)
+    if store is None:
+        alone = "a feed is read only with planner's store"
+        week.problems += [
+            Problem(source_name(f.path), alone, severity=Severity.ERROR) for f in feeds
+        ]
+        return
+    mine, theirs, problems = store.feed_copies(feeds, *read_window(day, settings))
+    week.commitments.extend(mine)
+    week.candidates = dedupe(week.candidates + theirs)
+    week.problems += problems

@@ -42,6 +42,7 @@ from planner.core.storage.writer import SerialWriter
 from planner.gui.background import GuiThreadCollector
 from planner.gui.main_window import MainWindow
 from planner.gui.platform_check import missing_window_libraries, window_problem
+from planner.gui.setup_controller import first_start
 
 _log = logging.getLogger(__name__)
 
@@ -245,11 +246,10 @@ def _run_window(
     opened = [str(f) for f in getattr(args, "open", [])]
     if opened:
         QTimer.singleShot(0, lambda: window.files.import_files(opened))
-    elif not (args.demo or args.commitments or args.candidates or window.session.state.sources):
-        window.statusBar().showMessage(
-            "No calendars yet: import .ics files (Ctrl+O), subscribe to a feed (Ctrl+Shift+O) "
-            "or type an event above the list; `planner --demo` shows an example week."
-        )
+    elif not (args.demo or args.commitments or args.candidates or args.settings) and first_start(
+        window.session
+    ):
+        QTimer.singleShot(0, window.setup.run)  # the window first, then the setup over it
     window.show()
     if store_problem:
         QMessageBox.warning(window, "planner cannot keep your decisions", store_problem)

@@ -54,6 +54,8 @@ class CalendarItem:
     detail: str = ""
     tooltip: str = ""
     all_day: bool = False
+    note: str = ""
+    """A short line drawn right under the title ("Leave 17:15" on a proposed event)."""
 
     def __post_init__(self) -> None:
         # A naive datetime would be silently read as the machine's local time and
@@ -82,6 +84,9 @@ class Segment:
     look: ItemKind
     column: int = 0
     columns: int = 1
+    indent: int = 0
+    """How many blocks this one is drawn over, shifted right (a short meeting inside a
+    long block is drawn indented over it, as calendars do, not beside it)."""
     last_day: int = 0
     row: int = 0
 
@@ -159,13 +164,27 @@ def split_week(
     return week
 
 
+NEST_RATIO = 0.5
+"""A unit at most this share of a longer unit's span, and inside it, is drawn over it."""
+
+
+def _nests_in(start: float, end: float, host_start: float, host_end: float) -> bool:
+    """Whether a unit spanning ``start``..``end`` is a short one inside the host's span."""
+    inside = host_start - 1e-9 <= start and end <= host_end + 1e-9
+    return inside and (end - start) <= NEST_RATIO * (host_end - host_start) + 1e-9
+
+
 def pack_columns(segments: list[Segment]) -> None:
-    """Give overlapping segments of one day side-by-side columns.
+    """Give overlapping segments of one day side-by-side columns, or indent them.
 
     An event and its travel share a key, so they are packed as one unit spanning
-    all of them and always land in the same column. Units that overlap
-    transitively form a cluster; each unit takes the first free column and the
-    cluster's column count sets the width of all its members.
+    all of them and always land in the same column. A unit that lies inside a
+    unit at least twice as long (a meeting inside the working day) takes that
+    unit's column and is drawn indented over it, one step further for each block
+    it covers, instead of halving the day. Other units that overlap transitively
+    form a cluster; each takes the first free column and the cluster's column
+    count sets the width of all its members: true parallel overlaps of similar
+    length share the day.
     """
     units: dict[str, list[Segment]] = {}
     for seg in segments:
@@ -177,15 +196,24 @@ def pack_columns(segments: list[Segment]) -> None:
     cluster: list[Segment] = []
     col_ends: list[float] = []
     cluster_end = float("-inf")
+    placed: list[tuple[float, float, int, int]] = []  # start, end, column, indent
     for start, end, unit in spans:
         if start >= cluster_end - 1e-9:
             for seg in cluster:
                 seg.columns = len(col_ends)
-            cluster, col_ends, cluster_end = [], [], end
-        col = next((i for i, e in enumerate(col_ends) if e <= start + 1e-9), len(col_ends))
-        col_ends[col : col + 1] = [end]
+            cluster, col_ends, cluster_end, placed = [], [], end, []
+        hosts = [p for p in placed if p[3] == 0 and _nests_in(start, end, p[0], p[1])]
+        if hosts:
+            col = max(hosts, key=lambda p: p[0])[2]
+            covered = [p[3] for p in placed if p[2] == col and p[0] < end and start < p[1]]
+            indent = max(covered) + 1
+        else:
+            col = next((i for i, e in enumerate(col_ends) if e <= start + 1e-9), len(col_ends))
+            col_ends[col : col + 1] = [end]
+            indent = 0
+        placed.append((start, end, col, indent))
         for seg in unit:
-            seg.column = col
+            seg.column, seg.indent = col, indent
         cluster.extend(unit)
         cluster_end = max(cluster_end, end)
     for seg in cluster:

@@ -14,15 +14,17 @@ window records it as an undoable decision, re-plans and hands in the new plan.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 
 from planner.core.model import Choices, Decision, Plan, Reason, is_flexible
 from planner.core.planning.plan import stars_of
 from planner.core.settings import Settings
 from planner.core.text import wording
+from planner.gui.contrast import mix, readable
 from planner.gui.plan_items import decision_tooltip
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -42,7 +44,33 @@ MAX_STARS = 5
 
 _PROPOSED = QColor("#1b5e20")
 _PINNED = QColor("#0d47a1")
-_LEFT_OUT = QColor("#6b6b6b")
+
+
+def status_colours(palette: QPalette) -> dict[str, QColor]:
+    """The text colours of proposed, committed and left-out rows under ``palette``.
+
+    The hues (green proposed, blue committed, grey left out) are blended toward the
+    palette's text until they reach WCAG AA on both the row and its alternate, so a
+    dark palette reads as well as a light one.
+    """
+    text = palette.color(QPalette.ColorRole.Text)
+    rows = [palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.AlternateBase)]
+    return {
+        "proposed": readable(_PROPOSED, rows, text),
+        "committed": readable(_PINNED, rows, text),
+        "left out": readable(mix(text, rows[0], 0.6), rows, text),
+    }
+
+
+@lru_cache(maxsize=4)
+def _colours_of(palette_key: int) -> dict[str, QColor]:
+    """``status_colours`` of the application's palette, made once per palette."""
+    return status_colours(QGuiApplication.palette())
+
+
+def _status_colour(status: str) -> QColor:
+    return _colours_of(QGuiApplication.palette().cacheKey())[status]
+
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -194,6 +222,7 @@ class CandidateTableModel(QAbstractTableModel):
             return None
         row = index.row()
         d = self._rows[row]
+        e = d.event
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(d, column, self.stars(row))
@@ -216,11 +245,17 @@ class CandidateTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return decision_tooltip(d)
         if role == Qt.ItemDataRole.ForegroundRole and column in ("Status", "Event"):
-            if d.reason is Reason.PINNED:
-                return QBrush(_PINNED)
-            return QBrush(_PROPOSED if d.chosen else _LEFT_OUT)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in ("Travel", "Cost", "Value"):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return QBrush(_status_colour(status_text(d)))
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            # The row's first line: the reason is drawn under it, across the row.
+            side = (
+                Qt.AlignmentFlag.AlignRight
+                if column in ("Travel", "Cost", "Value")
+                else (Qt.AlignmentFlag.AlignLeft)
+            )
+            return int(side | Qt.AlignmentFlag.AlignTop)
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == "Event":
+            return f"{e.summary}, {status_text(d)}: {d.explanation}"
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -253,7 +288,7 @@ class CandidateTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{stars} of {MAX_STARS} stars, value {d.value:g}"
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         return None
 
     @staticmethod

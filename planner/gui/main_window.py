@@ -19,6 +19,7 @@ controllers it makes and hands what each needs, one job each:
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, QMimeData, QModelIndex, Qt, Signal
@@ -28,7 +29,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QShowEvent,
 )
-from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMessageBox, QWidget
 
 from planner.core.logs import setup_logging
 from planner.core.model import Plan, Severity, is_feed, is_flexible
@@ -41,6 +42,7 @@ from planner.core.settings import Settings
 from planner.core.storage.store import StoreError
 from planner.core.text import wording
 from planner.core.travel.place_text import location_key
+from planner.gui.attendance import AttendanceController
 from planner.gui.background import describe_error, run_in_background
 from planner.gui.candidate_filter import CandidateFilterProxy
 from planner.gui.candidate_model import KEY_ROLE, CandidateTableModel, plan_stars
@@ -53,7 +55,9 @@ from planner.gui.help_controller import HelpController
 from planner.gui.menus import fill_menus
 from planner.gui.plan_items import items_for
 from planner.gui.settings_controller import SettingsController
+from planner.gui.setup_controller import SetupController
 from planner.gui.store_watch import StoreWatch
+from planner.gui.what_changed import WhatChangedController
 from planner.gui.window_layout import LayoutMemory, arrange, make_parts
 
 Planned = tuple[date, tuple[Settings, WeekData, Plan]]
@@ -164,10 +168,46 @@ class MainWindow(QMainWindow):
             clock=self._clock,
             show_week=self.show_week,
         )
+        self.attendance = AttendanceController(
+            session,
+            self,
+            status,
+            self.week_view,
+            self.table,
+            event=self.decisions.event,
+            clock=self._clock,
+        )
+        self.attendance.place_bar(self.details)
         self.settings = SettingsController(
             session, self, status, reload=self.reload, ask_consent=ask_consent
         )
         self.help = HelpController(self, status)
+        self.setup = SetupController(
+            session,
+            self,
+            status,
+            self.week_scroll,
+            clock=self._clock,
+            show_week=self.show_week,
+            import_files=lambda: self.files.import_files(),
+            subscribe=lambda: self.feeds.subscribe(),
+            type_event=lambda: self.quick_add.setFocus(Qt.FocusReason.OtherFocusReason),
+            add_typed=self.decisions.add_typed,
+        )
+        self.what_changed = WhatChangedController(
+            self.notice,
+            self.week_view,
+            self.table,
+            self.proxy,
+            self.model,
+            undo=self.decisions.undo,
+            redo=self.decisions.redo,
+        )
+        # How the planning went sits apart, on the right: a message said to the user (what
+        # an import did, "Undone: …") stays until the next one, not overwritten by a re-plan.
+        self.plan_status = QLabel()
+        self.plan_status.setAccessibleName("Planning")
+        status.addPermanentWidget(self.plan_status)
         self.store_watch = StoreWatch(session, self)  # the terminal's decisions, shown live
         fill_menus(
             self,
@@ -181,7 +221,10 @@ class MainWindow(QMainWindow):
             go_to_date=self._focus_date,
             zoom=self.week_view.zoom,
             replan=self.reload,
+            attendance=self.attendance,
+            history=self.show_history,
         )
+        self.setup.add_to_menu(self.menuBar())
 
         self.date_picker.dateChanged.connect(self._picked)
         self.week_view.itemActivated.connect(self.select_event)
@@ -330,7 +373,7 @@ class MainWindow(QMainWindow):
 
     def replan(self) -> None:
         """Plan the current week in the background; only the newest request is shown."""
-        self.statusBar().showMessage("Planning…")
+        self.plan_status.setText("Planning…")
         self._generation += 1
         generation, state, day = self._generation, self.session.state, self._day
         seek, self._seek = self._seek, None
@@ -345,6 +388,7 @@ class MainWindow(QMainWindow):
         def failed(error: Exception) -> None:
             if generation == self._generation:
                 message = describe_error(error)
+                self.plan_status.setText("")
                 self.statusBar().showMessage(f"Could not plan the week: {message}")
                 self.planFailed.emit(message)
 
@@ -381,7 +425,8 @@ class MainWindow(QMainWindow):
             f"planner — week of {wording.short_date(start, year=True, named=False)}"
         )
         proof = "optimal" if plan.optimal else "best found (time limit), not proven optimal"
-        message = f"Planned {len(plan.decisions)} candidates in {plan.solve_seconds:.2f} s: {proof}"
+        took = "under 0.01 s" if plan.solve_seconds < 0.005 else f"{plan.solve_seconds:.2f} s"
+        message = f"Planned {len(plan.decisions)} candidates in {took}: {proof}"
         # Places in doubt are said on each event, with a way to fix them, not counted here.
         reading = [p for p in week.problems if p.source or p.severity is not Severity.NOTE]
         if reading:
@@ -392,13 +437,15 @@ class MainWindow(QMainWindow):
                 f" · {doubtful} place{'s' if doubtful != 1 else ''} only roughly known: "
                 "select an event to fix its place"
             )
-        self.statusBar().setToolTip("\n".join(str(p) for p in week.problems))
-        self.statusBar().showMessage(message)
+        self.plan_status.setToolTip("\n".join(str(p) for p in week.problems))
+        self.plan_status.setText(message)
         self.problems.show_notices(report.notices(plan, week.problems))
         if not selected:
             self._scroll_to_evening()
         self.select_event(selected)
         self.decisions.check_pin(plan)
+        self.setup.plan_shown(plan, self._day)
+        self.what_changed.planned(plan)
         self._record(plan)
         self.planned.emit()
         self.settings.offer_geocoding(week.pending_addresses, settings)
@@ -438,6 +485,21 @@ class MainWindow(QMainWindow):
             "networking steadily is the point, not only when a job is lost."
         )
 
+    def show_history(self) -> None:
+        """View > History: the last months charted (imported now, not at start-up)."""
+        from planner.gui.history_view import HistoryDialog
+
+        store = self.session.store
+        if store is None:
+            self.statusBar().showMessage("No history: this window keeps nothing (a demo shot)")
+            return
+        self.session.flush()  # the week's history and the marks, written first
+        zone = (self._settings or self.session.settings).zone
+        dialog = HistoryDialog(store, self._clock().astimezone(zone).date(), self)
+        self.history_dialog = dialog
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
     def _scroll_to_evening(self) -> None:
         rect = (
             self.week_view.item_rect(self.plan.chosen[0].event.key)
@@ -450,9 +512,14 @@ class MainWindow(QMainWindow):
             )
 
     def _session_changed(self, change: Change) -> None:
+        # Something else was done: the last message goes (what did it says its own after).
+        self.statusBar().clearMessage()
+        undone = self.session.state is change.before and change.before is not change.after
+        self.what_changed.decided(change, self._plan, undone=undone)
         self.decisions.update_undo_actions()
         self._say_save_problem()
-        if change.before.choices != change.after.choices:
+        before, after = change.before.choices, change.after.choices
+        if replace(before, marks=after.marks) != after:  # not only a mark (did you go?)
             self._decided = True
         added = set(change.after.sources) - set(change.before.sources)
         if added:  # an import: show where its events are (a feed's once it is downloaded)
@@ -481,6 +548,7 @@ class MainWindow(QMainWindow):
     def select_event(self, key: str) -> None:
         """Select one event everywhere: week, table and details ("" clears)."""
         self.week_view.select(key)
+        self.attendance.show_for(key)
         row = self.model.row_of(key) if key else -1
         if row < 0:
             self.details.show_decision(None)
@@ -536,4 +604,5 @@ class MainWindow(QMainWindow):
         key = self.proxy.data(current, KEY_ROLE)
         if key and key != self.week_view.selected_key():
             self.week_view.select(key)
+            self.attendance.show_for(key)
             self.details.show_decision(self.model.decision(self.model.row_of(key)))

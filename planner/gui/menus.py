@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
 from planner.gui.actions import make_action
+from planner.gui.attendance import AttendanceController
 from planner.gui.decisions_controller import DecisionsController
 from planner.gui.feeds_controller import FeedsController
 from planner.gui.files_controller import FilesController
@@ -34,6 +35,8 @@ def fill_menus(
     go_to_date: Callable[[], None],
     zoom: Callable[[int], None],
     replan: Callable[[], None],
+    attendance: AttendanceController | None = None,
+    history: Callable[[], None] | None = None,
 ) -> None:
     """Fill ``window``'s menu bar; ``go_week(step_days)`` moves (0: this week)."""
     keys = QKeySequence.StandardKey
@@ -60,6 +63,11 @@ def fill_menus(
     edit.addActions([decisions.undo_action, decisions.redo_action])
     edit.addSeparator()
     edit.addActions([decisions.pin_action, decisions.refuse_action, decisions.undecide_action])
+    if attendance is not None:  # did you go? (an event that is over)
+        edit.addSeparator()
+        edit.addActions(
+            [attendance.attended_action, attendance.skipped_action, attendance.note_action]
+        )
     edit.addSeparator()
     edit.addActions(
         [
@@ -84,6 +92,9 @@ def fill_menus(
             view.addSeparator()
         else:
             view.addAction(make_action(window, text, slot, shortcut))
+    if history is not None:
+        view.addSeparator()
+        view.addAction(make_action(window, "&History…", history, QKeySequence("Ctrl+H")))
 
     help_menu = bar.addMenu("&Help")
     help_menu.addActions([help_.about_action, help_.log_folder_action])

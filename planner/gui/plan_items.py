@@ -21,6 +21,13 @@ def decision_tooltip(d: Decision) -> str:
     return "\n".join(lines)
 
 
+def _leave_note(d: Decision) -> str:
+    """ "Leave 17:15": when to set off, on the block itself (an online event needs none)."""
+    if d.trip_to is None or not d.trip_to.minutes or d.event.all_day:
+        return ""
+    return f"Leave {wording.clock(d.leave_at)}"
+
+
 def items_for(plan: Plan) -> list[CalendarItem]:
     """Commitments, chosen events with their travel, and protected times."""
     items = [
@@ -59,6 +66,7 @@ def items_for(plan: Plan) -> list[CalendarItem]:
                 e.place.label,
                 decision_tooltip(d),
                 e.all_day,
+                note=_leave_note(d),
             )
         )
         if d.trip_to is not None and d.trip_to.minutes:

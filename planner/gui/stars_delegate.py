@@ -60,6 +60,13 @@ _EMPTY_ALPHA = 0.55
 _DIGITS = {str(n): n for n in range(MAX_STARS + 1)}
 
 
+def first_line(option: QStyleOptionViewItem) -> QRectF:
+    """The cell's first line: the list draws each row's reason on a second one."""
+    rect = QRectF(option.rect)
+    rect.setHeight(min(rect.height(), option.fontMetrics.height() + 6))
+    return rect
+
+
 def star_rects(rect: QRectF, font_height: float) -> list[QRectF]:
     """Where the stars go in a cell: font-sized, shrunk to fit a narrow column."""
     fit_width = (rect.width() - 2 * _PAD - (MAX_STARS - 1) * _GAP) / MAX_STARS
@@ -230,7 +237,7 @@ class StarsDelegate(QStyledItemDelegate):
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         paint_stars(
             painter,
-            QRectF(opt.rect),
+            first_line(opt),
             stars,
             opt.palette,
             float(opt.fontMetrics.height()),
@@ -270,7 +277,7 @@ class StarsDelegate(QStyledItemDelegate):
     def updateEditorGeometry(
         self, editor: QWidget, option: QStyleOptionViewItem, index: Index
     ) -> None:
-        editor.setGeometry(option.rect)
+        editor.setGeometry(first_line(option).toAlignedRect())
 
     def editorEvent(
         self,
@@ -287,7 +294,7 @@ class StarsDelegate(QStyledItemDelegate):
             QEvent.Type.MouseButtonDblClick,
         ):
             clicked = star_at(
-                QRectF(option.rect), float(option.fontMetrics.height()), event.position().x()
+                first_line(option), float(option.fontMetrics.height()), event.position().x()
             )
             if event.button() != Qt.MouseButton.LeftButton or clicked is None:
                 return False

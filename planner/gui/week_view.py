@@ -55,6 +55,9 @@ from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from planner.core.text import wording
 from planner.gui.calendar_item import CalendarItem, ItemKind, Segment, WeekSegments, split_week
+from planner.gui.contrast import mix as _mix
+from planner.gui.contrast import readable
+from planner.gui.text_fit import wrap_text
 
 K = ItemKind
 _BODY_PAD = 10.0  # room above the first and below the last hour line for their labels
@@ -64,6 +67,7 @@ _ACCENT_LIGHT, _NOW, _PIN = QColor("#1a73e8"), QColor("#d93025"), QColor("#ffc94
 _WHITE = QColor("#ffffff")
 _ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _ELIDE = Qt.TextElideMode.ElideRight
+_INDENT = 10.0  # how far right a block drawn over a longer one is shifted, per level
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,20 +78,17 @@ class _Style:
     subtext: QColor
 
 
+def _strong(fill: str, border: str, subtext: str) -> _Style:
+    """A strong fill with white text; its second lines blended to reach AA on the fill."""
+    back = QColor(fill)
+    return _Style(back, QColor(border), _WHITE, readable(QColor(subtext), [back], _WHITE))
+
+
 _STYLES = {
-    K.PROPOSED: _Style(*map(QColor, ("#2e7d32", "#23692a", "#ffffff", "#d7ecd8"))),
-    K.PINNED: _Style(*map(QColor, ("#1f4fa0", "#173d80", "#ffffff", "#d5e1f5"))),
+    K.PROPOSED: _strong("#2e7d32", "#23692a", "#d7ecd8"),
+    K.PINNED: _strong("#1f4fa0", "#173d80", "#d5e1f5"),
 }
 _COMMITMENT_HUE = QColor("#5d7ba3")
-
-
-def _mix(color: QColor, background: QColor, amount: float) -> QColor:
-    """``amount`` of ``color`` over ``background``: greys and tints that suit any palette."""
-    return QColor.fromRgbF(
-        color.redF() * amount + background.redF() * (1 - amount),
-        color.greenF() * amount + background.greenF() * (1 - amount),
-        color.blueF() * amount + background.blueF() * (1 - amount),
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,8 @@ class _Theme:
     protected_hatch: QColor
     select: QColor
     commitment: _Style
+    travel_text: dict[ItemKind, QColor]
+    """The text of travel labels, per look, on their label's background (``bg``)."""
 
     @classmethod
     def of(cls, palette: QPalette) -> _Theme:
@@ -116,6 +119,7 @@ class _Theme:
         text = palette.color(QPalette.ColorRole.Text)
         dark = bg.lightnessF() < 0.5
         accent = palette.color(QPalette.ColorRole.Highlight)
+        fill = _mix(_COMMITMENT_HUE, bg, 0.30 if dark else 0.16)
         return cls(
             bg=bg,
             grid=_mix(text, bg, 0.13),
@@ -127,15 +131,22 @@ class _Theme:
             protected_hatch=_mix(text, bg, 0.12),
             select=text,
             commitment=_Style(
-                _mix(_COMMITMENT_HUE, bg, 0.30 if dark else 0.16),
+                fill,
                 _mix(_COMMITMENT_HUE, bg, 0.85 if dark else 0.65),
-                _mix(text, bg, 0.85),
-                _mix(text, bg, 0.6),
+                readable(_mix(text, bg, 0.85), [fill], text),
+                readable(_mix(text, bg, 0.6), [fill], text),
             ),
+            travel_text={look: readable(style.fill, [bg], text) for look, style in _STYLES.items()},
         )
 
 
 _PAINT_ORDER = {K.COMMITMENT: 0, K.TRAVEL: 1, K.PROPOSED: 2, K.PINNED: 3}
+
+
+def _paint_key(seg: Segment) -> tuple[int, int, float]:
+    """A block drawn over a longer one (indented) comes after it, whatever their kinds."""
+    return seg.indent, _PAINT_ORDER[seg.item.kind], seg.from_hour
+
 
 _Line = tuple[QFont, QColor, QPointF, str]
 
@@ -145,6 +156,7 @@ class _Block:
     seg: Segment
     rect: QRectF
     lines: list[_Line] | None = None  # elided on first paint
+    patches: list[QRectF] = field(default_factory=list)  # behind a travel block's lines
 
 
 @dataclass(slots=True)
@@ -167,6 +179,12 @@ class _Geometry:
     def x(self, day: float) -> float:
         """The left edge of a day column."""
         return self.gutter + day * self.day_w
+
+
+def _patch(font: QFont, at: QPointF, text: str) -> QRectF:
+    """The box behind a line of text drawn at baseline ``at``, with a little margin."""
+    fm = QFontMetricsF(font)
+    return QRectF(at.x() - 2, at.y() - fm.ascent(), fm.horizontalAdvance(text) + 4, fm.height())
 
 
 def _alpha(color: QColor, alpha: int) -> QColor:
@@ -321,10 +339,11 @@ class WeekView(QWidget):
         right_pad = 6.0 if day_w > 60 else 1.0  # leaves room to click the empty day
         for day in week.timed:
             placed: list[_Block] = []
-            for seg in sorted(day, key=lambda s: (_PAINT_ORDER[s.item.kind], s.from_hour)):
+            for seg in sorted(day, key=_paint_key):
                 col_w = (day_w - 1 - right_pad) / seg.columns
                 left = geo.x(seg.day) + 1
                 x0, x1 = round(left + seg.column * col_w), round(left + (seg.column + 1) * col_w)
+                x0 += round(min(seg.indent * _INDENT, (x1 - x0) * 0.4))  # over a longer block
                 x1 -= 2 if seg.column < seg.columns - 1 else 0  # gap between side-by-side blocks
                 y0 = round(self._y(geo, seg.from_hour))
                 y1 = max(y0 + 2, round(self._y(geo, seg.to_hour)) - 1)  # 1px gap to the next block
@@ -335,7 +354,7 @@ class WeekView(QWidget):
                 placed.append(_Block(seg, rect))
             geo.by_day.append(placed)
             geo.blocks.extend(placed)
-        geo.blocks.sort(key=lambda b: _PAINT_ORDER[b.seg.item.kind])
+        geo.blocks.sort(key=lambda b: _paint_key(b.seg))
         for chip in week.all_day:
             x0 = round(geo.x(chip.day) + 2)
             x1 = round(geo.x(chip.last_day + 1) - 3)
@@ -629,6 +648,10 @@ class WeekView(QWidget):
         rect, seg = block.rect, block.seg
         style, kind = self._style(seg.look), seg.item.kind
         inner = rect.adjusted(0.5, 0.5, -0.5, -0.5)
+        if seg.indent:  # drawn over a longer block: a rim of the background keeps them apart
+            p.setPen(QPen(self._t.bg, 2))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), _RADIUS + 1, _RADIUS + 1)
         if kind is K.TRAVEL:  # a light, hatched wash of its event's colour
             p.setPen(QPen(_alpha(style.fill, 150), 1))
             p.setBrush(_alpha(style.fill, 28))
@@ -663,53 +686,72 @@ class WeekView(QWidget):
             p.drawEllipse(QPointF(cx, cy), 3.2, 3.2)
         if block.lines is None:
             block.lines = self._text_lines(block)
+            if kind is K.TRAVEL:  # the label on a patch of background, not on the hatching
+                block.patches = [_patch(font, at, text) for font, _c, at, text in block.lines]
+        if block.patches:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(self._t.bg)
+            for patch in block.patches:
+                p.drawRoundedRect(patch, 2, 2)
         for font, color, at, text in block.lines:
             p.setFont(font)
             p.setPen(color)
             p.drawText(at, text)
 
     def _text_lines(self, block: _Block) -> list[_Line]:
-        """Title, then detail, then time range: as many as fit, each elided to the width.
+        """The title wrapped on as many lines as the block allows (the last one elided),
+        then the note ("Leave 17:15"), the detail and the time range, as many as fit.
 
         Computed on a block's first paint and kept until the next layout, because
-        eliding a thousand labels on every repaint is what would make scrolling stutter.
+        wrapping a thousand labels on every repaint is what would make scrolling stutter.
         """
         geo, rect, item, look = self._layout(), block.rect, block.seg.item, block.seg.look
         style, travel = self._style(look), item.kind is K.TRAVEL
         title_font = geo.small if travel else geo.font if look is K.COMMITMENT else geo.bold
-        sub_color = style.border if travel else style.subtext
-        wanted = [(title_font, style.border if travel else style.text, item.title)]
+        sub_color = self._t.travel_text.get(look, style.border) if travel else style.subtext
+        pad = (5.0 if rect.width() > 30 else 2.0) + (3 if look is K.COMMITMENT else 0)
+        marker = 12 if item.kind is K.PINNED else 0
+        width, room = rect.width() - 2 * pad, rect.height() - 2
+        fm = QFontMetricsF(title_font)
+        if fm.height() > room:  # a low block keeps its title, smaller
+            title_font, fm = geo.small, QFontMetricsF(geo.small)
+            if fm.height() > rect.height() + 3:
+                return []
+        after: list[tuple[QFont, QColor, str]] = []
         if not item.all_day:
+            if item.note:
+                after.append((geo.small, style.text, item.note))
             if item.detail:
-                wanted.append((geo.small, sub_color, item.detail))
+                after.append((geo.small, sub_color, item.detail))
             if not travel:
                 s, e = item.start.astimezone(self._tz), item.end.astimezone(self._tz)
-                wanted.append((geo.small, sub_color, f"{s:%H:%M}–{e:%H:%M}"))
-        pad = (5.0 if rect.width() > 30 else 2.0) + (3 if look is K.COMMITMENT else 0)
-        chosen: list[tuple[QFont, QColor, QFontMetricsF, str]] = []
-        used = 0.0
-        for font, color, text in wanted:
-            fm = QFontMetricsF(font)
-            if used + fm.height() > rect.height() - 2:
-                if chosen:
-                    break
-                font, fm = geo.small, QFontMetricsF(geo.small)  # a low block keeps its title
-                if fm.height() > rect.height() + 3:
-                    break
-            marker = 12 if item.kind is K.PINNED and not chosen else 0
-            text = fm.elidedText(text, _ELIDE, rect.width() - 2 * pad - marker)
-            if not text:
+                after.append((geo.small, sub_color, f"{s:%H:%M}–{e:%H:%M}"))
+        # The title first, but a line is kept for the note when there is room for both.
+        reserve = QFontMetricsF(geo.small).height() if item.note else 0.0
+        most = max(1, int((room - reserve) // fm.height()))
+        title_color = sub_color if travel else style.text
+        chosen = [
+            (title_font, title_color, fm, text)
+            for text in wrap_text(item.title, fm, width, most, first_line_less=marker)
+        ]
+        used = len(chosen) * fm.height()
+        for font, color, text in after:
+            line_fm = QFontMetricsF(font)
+            if not chosen or used + line_fm.height() > room:
                 break
-            chosen.append((font, color, fm, text))
-            used += fm.height()
+            elided = line_fm.elidedText(text, _ELIDE, width)
+            if not elided:
+                break
+            chosen.append((font, color, line_fm, elided))
+            used += line_fm.height()
         # Several lines hang from the top edge; a single line in a low block is centred.
         y = rect.top() + (2.0 if len(chosen) > 1 else min(2.0, (rect.height() - used) / 2))
         if item.all_day:
             y = rect.top() + (rect.height() - used) / 2
         lines: list[_Line] = []
-        for font, color, fm, text in chosen:
-            lines.append((font, color, QPointF(rect.left() + pad, y + fm.ascent()), text))
-            y += fm.height()
+        for font, color, line_fm, text in chosen:
+            lines.append((font, color, QPointF(rect.left() + pad, y + line_fm.ascent()), text))
+            y += line_fm.height()
         return lines
 
     def _paint_now(self, p: QPainter, geo: _Geometry) -> None:

@@ -9,12 +9,22 @@ a first run the week and the list share the width.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from PySide6.QtCore import QAbstractItemModel, QByteArray, QDate, QSettings, Qt, QTimer
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QByteArray,
+    QDate,
+    QEvent,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -42,8 +52,12 @@ from planner.gui.quick_add_field import QuickAddField
 from planner.gui.stars_delegate import StarsDelegate
 from planner.gui.week_view import WeekView
 
-# The short columns' widths; the reason takes whatever width they leave.
-COLUMN_WIDTHS = {"When": 100, "Status": 66, "Event": 170, "Travel": 62, "Cost": 44, "Value": 84}
+# The short columns' widths; the event's title takes whatever width they leave, and
+# its reason is drawn under the row, across all of them (see CandidateTable).
+COLUMN_WIDTHS = {"When": 108, "Status": 66, "Travel": 58, "Cost": 44, "Value": 84}
+WEEK_SHARE = 0.55
+"""The week's share of the width on a first run: its titles wrap, the list's reasons
+take a line of their own, so both read at 1280x720 and 1920x1080."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,13 +169,15 @@ def arrange(
     right.addWidget(details)
     right.setStretchFactor(1, 3)
     right.setStretchFactor(2, 1)
-    right.setSizes([190, 400, 260])
+    right.setSizes([170, 420, 240])
 
     split = QSplitter(Qt.Orientation.Horizontal)
     split.addWidget(scroll)
     split.addWidget(right)
-    split.setStretchFactor(0, 5)
-    split.setStretchFactor(1, 4)
+    split.setStretchFactor(0, 1)
+    split.setStretchFactor(1, 1)
+    split.setChildrenCollapsible(False)
+    _name_regions(parts)
 
     body = QWidget()
     layout = QVBoxLayout(body)
@@ -173,6 +189,56 @@ def arrange(
     layout.addWidget(split, 1)
     window.setCentralWidget(body)
     return Arranged(scroll, split, right)
+
+
+def _name_regions(parts: Parts) -> None:
+    """Tab goes region to region (week, add field, filter, list, details), Down from the
+    filter field goes to the list, and each region has a name for a screen reader."""
+    parts.budget.setAccessibleName("This week's budget")
+    parts.budget.setAccessibleDescription(
+        "How much of each weekly allowance the plan uses: time with travel, events, "
+        "evenings out, tickets and category quotas"
+    )
+    parts.details.setAccessibleName("Selected event")
+    parts.details.setAccessibleDescription(
+        "When and where the selected event is, when to leave, what it costs, and why it "
+        "was proposed or left out"
+    )
+    parts.details.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    order = [
+        parts.week_view,
+        parts.quick_add,
+        parts.filters.text,
+        parts.filters.category,
+        parts.filters.status,
+        parts.table,
+        parts.details,
+    ]
+    for before, after in itertools.pairwise(order):
+        QWidget.setTabOrder(before, after)
+    parts.filters.text.installEventFilter(DownToList(parts.table, parts.filters.text))
+
+
+class DownToList(QObject):
+    """Down in the filter field moves to the list (its current row, or the first)."""
+
+    def __init__(self, table: CandidateTable, parent: QObject) -> None:
+        super().__init__(parent)
+        self._table = table
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        ):
+            table, model = self._table, self._table.model()
+            if model is not None and model.rowCount() and not table.currentIndex().isValid():
+                table.setCurrentIndex(model.index(0, COLUMNS.index("Event")))
+            table.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        return super().eventFilter(watched, event)
 
 
 def _navigation(date_picker: QDateEdit, day: date, go_week: Callable[[int], None]) -> QHBoxLayout:
@@ -209,17 +275,18 @@ def _set_up_table(table: CandidateTable) -> None:
     )
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
+    table.setShowGrid(False)  # the reason line runs under the columns: no lines across it
     table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(24)
     head = table.horizontalHeader()
     head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     for column, width in COLUMN_WIDTHS.items():
         table.setColumnWidth(COLUMNS.index(column), width)
-    # The reason is the longest text: it takes whatever width the short columns leave
-    # (all of it is in the tooltip and the details). The category is in the filter.
+    # The title takes whatever width the short columns leave; the reason has the row's
+    # second line, the whole width (CandidateTable draws it), so its column is hidden.
+    # The category is in the filter.
     head.setStretchLastSection(False)
-    head.setSectionResizeMode(COLUMNS.index("Why"), QHeaderView.ResizeMode.Stretch)
-    head.moveSection(head.visualIndex(COLUMNS.index("Why")), len(COLUMNS) - 2)
+    head.setSectionResizeMode(COLUMNS.index("Event"), QHeaderView.ResizeMode.Stretch)
+    table.setColumnHidden(COLUMNS.index("Why"), True)
     table.setColumnHidden(COLUMNS.index("Category"), True)
 
 
@@ -260,7 +327,7 @@ class LayoutMemory:
     def _share_width(self) -> None:
         split = self._splitters["split"]
         width = sum(split.sizes())
-        split.setSizes([int(width * 0.52), width - int(width * 0.52)])
+        split.setSizes([int(width * WEEK_SHARE), width - int(width * WEEK_SHARE)])
 
     def save(self) -> None:
         """Keep the size and splitters for next time (the window is closing)."""

@@ -71,9 +71,12 @@ def test_refuse_by_part_of_the_title_re_plans_and_says_what_changed(user):
     assert lines[0] == f"Refused “{TALKS}” (Wed 25 Nov 19:30-20:30)."
     assert lines[1].endswith(TALKS) and lines[2].strip() == "[refused] you refused it"
     assert lines[3].startswith("Week of Mon 23 Nov 2026: 3 of 49 events proposed (optimal): ")
-    assert lines[4] == "Now proposed:"
-    assert lines[5] == f"  Thu 21:45-23:00    {NIGHT_OWLS}"
-    assert "online; free; fits: online, no travel" in lines[6]
+    assert lines[4] == (  # the window's sentence, then each change in full
+        "Because you refused Durham Tech: Lightning Talks…: Remote DevOps Night Owls proposed."
+    )
+    assert lines[5] == "Now proposed:"
+    assert lines[6] == f"  Thu 21:45-23:00    {NIGHT_OWLS}"
+    assert "online; free; fits: online, no travel" in lines[7]
     refused = decided(user)[1]
     [key] = refused
     statuses = {c["key"]: c for c in plan_json(user)["candidates"]}
@@ -98,6 +101,9 @@ def test_commit_by_key_and_json_gives_the_same_as_data(user):
     assert data["week_start"] == "2026-11-23T00:00:00-05:00"
     assert data["summary"].startswith("3 of 49 events proposed (optimal)")
     assert data["newly_proposed"] == [] and data["newly_left_out"] == []
+    assert data["what_changed"] == (
+        "You committed to Durham Tech Virtual Coffee Hour; nothing else changed."
+    )
     assert decided(user)[0] == {COFFEE_TUE}
 
 
@@ -180,6 +186,10 @@ def test_undo_and_redo_share_the_windows_history(user):
     undone = user.run("undo")  # the week of the change, without --week
     assert undone.returncode == 0, undone.stderr
     assert undone.stdout.startswith(f"Undone: Refuse “{TALKS}”.\nWeek of Mon 23 Nov 2026: ")
+    assert (
+        f"\nBecause you undid “Refuse {TALKS}”: Remote DevOps Night Owls left out (over your "
+        "6 h).\n" in undone.stdout
+    )
     assert f"Now proposed:\n  Wed 19:30-20:30    {TALKS}" in undone.stdout
     assert f"Now left out:\n  Thu 21:45-23:00    {NIGHT_OWLS}" in undone.stdout
     assert decided(user)[:2] == ({hdi.key}, set())

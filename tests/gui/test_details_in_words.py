@@ -79,8 +79,8 @@ def test_an_approximate_place_is_said_on_the_event_and_fixed_for_every_occurrenc
         window.select_event(tuesday.event.key)
         assert "approximate location (city centre of Toronto" in window.details.text()
         assert "Fix the place…" in window.details.text()
-        assert "problem(s) reading calendars" not in window.statusBar().currentMessage()
-        assert "1 place only roughly known" in window.statusBar().currentMessage()
+        assert "problem(s) reading calendars" not in window.plan_status.text()
+        assert "1 place only roughly known" in window.plan_status.text()
         asked: list[str] = []
 
         def pick_the_office(dialog: PlaceFixDialog) -> QDialog.DialogCode:

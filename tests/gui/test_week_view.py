@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QHelpEvent, QWheelEvent
+from PySide6.QtGui import QFontMetricsF, QHelpEvent, QPalette, QWheelEvent
 from PySide6.QtWidgets import QApplication, QScrollArea, QToolTip
 
 from planner.gui.calendar_item import CalendarItem, ItemKind, split_week
@@ -99,22 +99,103 @@ def test_times_are_converted_to_the_view_zone(view):
     assert converted.center().x() > local.left()  # side by side: they overlap
 
 
-def test_overlapping_items_share_the_day_side_by_side(view):
+def test_overlapping_items_of_similar_length_share_the_day_side_by_side(view):
+    view.set_week(
+        MONDAY,
+        TZ,
+        [
+            item("course", K.COMMITMENT, at(4, 12), at(4, 14)),
+            item("lunch", K.PROPOSED, at(4, 12, 30), at(4, 14)),
+            item("alone", K.COMMITMENT, at(2, 12), at(2, 13)),
+        ],
+    )
+    course, lunch, alone = (view.item_rect(k) for k in ("course", "lunch", "alone"))
+    assert course is not None and lunch is not None and alone is not None
+    assert not course.intersects(lunch)
+    assert course.width() == pytest.approx(alone.width() / 2, abs=3)
+    assert lunch.width() == pytest.approx(alone.width() / 2, abs=3)
+    assert lunch.left() > course.left()
+
+
+def test_a_short_meeting_inside_a_long_block_is_drawn_indented_over_it(view):
     view.set_week(
         MONDAY,
         TZ,
         [
             item("work", K.COMMITMENT, at(4, 8, 30), at(4, 17)),
             item("lunch", K.PROPOSED, at(4, 12), at(4, 13, 30)),
+            item("call", K.COMMITMENT, at(4, 12, 30), at(4, 13)),  # inside lunch too
             item("alone", K.COMMITMENT, at(2, 12), at(2, 13)),
         ],
     )
-    work, lunch, alone = (view.item_rect(k) for k in ("work", "lunch", "alone"))
-    assert work is not None and lunch is not None and alone is not None
-    assert not work.intersects(lunch)
-    assert work.width() == pytest.approx(alone.width() / 2, abs=3)
-    assert lunch.width() == pytest.approx(alone.width() / 2, abs=3)
-    assert lunch.left() > work.left()
+    work, lunch, call, alone = (view.item_rect(k) for k in ("work", "lunch", "call", "alone"))
+    assert work is not None and lunch is not None and call is not None and alone is not None
+    # The day is not halved: the long block keeps the column, the short one lies over
+    # it, shifted right by a step per block it covers, to the same right edge.
+    assert work.width() == alone.width()
+    assert work.left() < lunch.left() < call.left()
+    assert work.right() == lunch.right() == call.right()
+    assert work.contains(lunch.center())
+    assert lunch.width() > 0.75 * work.width()
+    # It is drawn over the long block, so a click there finds the short one.
+    above_call = QPoint(int(lunch.center().x()), int(lunch.top()) + 4)
+    assert view.item_at(above_call).key == "lunch"
+    assert view.item_at(center(call)).key == "call"
+    day = {s.item.key: s for s in split_week(view.items(), MONDAY, TZ).timed[4]}
+    assert (day["work"].indent, day["lunch"].indent, day["call"].indent) == (0, 1, 2)
+    assert day["work"].columns == day["lunch"].columns == 1
+
+
+def test_titles_wrap_on_as_many_lines_as_the_block_holds_then_elide(view):
+    title = "Toronto Python: Monday Night Talks on Typing in Practice and Testing"
+    view.set_week(
+        MONDAY,
+        TZ,
+        [
+            item("tall", K.PROPOSED, at(1, 9), at(1, 12), title=title, note="Leave 08:40"),
+            item("low", K.PROPOSED, at(2, 9), at(2, 9, 30), title=title),
+        ],
+    )
+    view.grab()  # paints, which wraps the titles
+    blocks = {b.seg.item.key: b for b in view._layout().blocks}
+    tall = [text for _font, _color, _at, text in blocks["tall"].lines]
+    low = [text for _font, _color, _at, text in blocks["low"].lines]
+    title_lines = [t for t in tall if not t.startswith(("Leave", "09:00"))]
+    assert len(title_lines) >= 3  # wrapped, not cut at "Toronto Py…"
+    assert " ".join(title_lines).replace("…", "").split()[:4] == title.split()[:4]
+    assert "Leave 08:40" in tall and "09:00–12:00" in tall
+    assert len(low) <= 2 and low[0].startswith("Toronto")
+    assert low[-1].endswith("…")  # what does not fit is elided
+    rect = blocks["tall"].rect
+    assert all(rect.contains(at) for _font, _color, at, _text in blocks["tall"].lines)
+
+
+def test_travel_labels_sit_on_a_patch_of_background(view):
+    view.set_week(
+        MONDAY,
+        TZ,
+        [
+            item("ev", K.PROPOSED, at(1, 18), at(1, 20)),
+            item("ev", K.TRAVEL, at(1, 17), at(1, 18), title="drive 1 h"),
+        ],
+    )
+    image = view.grab().toImage()
+    block = next(b for b in view._layout().blocks if b.seg.item.kind is K.TRAVEL)
+    (font, _color, at_, text) = block.lines[0]
+    assert text == "drive 1 h"
+    fm = QFontMetricsF(font)
+    # Every pixel in the label's box is the background or the text: no hatching lines.
+    box = QRectF(at_.x(), at_.y() - fm.ascent(), fm.horizontalAdvance(text), fm.height())
+    background = view.palette().color(QPalette.ColorRole.Base).rgb()
+    pixels = {
+        image.pixel(x, y)
+        for x in range(int(box.left()), int(box.right()))
+        for y in range(int(box.top()) + 1, int(box.bottom()))
+    }
+    assert background in pixels
+    hatch_row = int(block.rect.bottom()) - 3  # under the label: the hatching shows
+    under = {image.pixel(x, hatch_row) for x in range(int(box.left()), int(box.right()))}
+    assert len(under) > 1
 
 
 def test_travel_stays_in_its_event_column_and_activates_the_event(view, qtbot):
@@ -479,3 +560,16 @@ def test_the_view_follows_a_dark_palette(view):
     work = view.item_rect("c")
     inside = image.pixelColor(int(work.center().x()), int(work.bottom() - 4))
     assert inside.lightnessF() < 0.4  # the muted commitment is muted on dark too
+
+
+def test_wrap_text_breaks_at_spaces_and_elides_the_rest_on_the_last_line(qapp):
+    from planner.gui.text_fit import wrap_text
+
+    fm = QFontMetricsF(qapp.font())
+    width = fm.horizontalAdvance("Durham Tech: Lightning")
+    lines = wrap_text("Durham Tech: Lightning Talks & Pizza at the Library", fm, width, 2)
+    assert lines[0] == "Durham Tech: Lightning"
+    assert lines[1].startswith("Talks") and lines[1].endswith("…")
+    assert all(fm.horizontalAdvance(line) <= width for line in lines)
+    assert wrap_text("Short", fm, width, 3) == ["Short"]
+    assert wrap_text("Anything", fm, width, 0) == []

@@ -10,6 +10,8 @@
 - :mod:`.cp_sat`: importing OR-Tools off the start-up path, without pandas;
 - :mod:`.quotas`: how much of each allowance a plan uses (the budget bars);
 - :mod:`.report`: a plan as JSON (the CLI contract) and as a terminal table.
+- :mod:`.what_changed`: two plans of a week compared (newly proposed, left out with the
+  rule in words, moved), said in one sentence led by the cause.
 
 May import: planner.core.calendars and everything below it (text, travel, settings,
 model, logs). Never storage (a sibling), the session or anything above.

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from planner.core.calendars.reading import IcsError, ImportResult, dedupe, read_bytes, read_file
-from planner.core.model import Event, Place, Problem, Severity
+from planner.core.model import Event, Place, Problem, Severity, Status
 from planner.core.planning.plan import week_of
 
 if TYPE_CHECKING:
@@ -98,6 +98,20 @@ def first_week_with(from_day: date, has_candidates: Callable[[date], bool]) -> d
         if has_candidates(day):
             return day
     return from_day
+
+
+def ahead(
+    candidates: Iterable[Event], week: datetime, now: datetime, refused: frozenset[str]
+) -> bool:
+    """Whether a candidate of the week starting ``week`` is still ahead of ``now``, not
+    cancelled and not refused: one a plan can still propose."""
+    return any(
+        week <= e.start < week + timedelta(days=7)
+        and e.start >= now
+        and e.status is not Status.CANCELLED
+        and e.key not in refused
+        for e in candidates
+    )
 
 
 def apply_fixes(events: list[Event], fixes: dict[str, str]) -> list[Event]:

@@ -150,6 +150,11 @@ MIGRATIONS: tuple[str, ...] = (
         made_at TEXT NOT NULL
     );
     """,
+    # 5: whether the user went to an event that is over; the note is the decision's note.
+    """
+    ALTER TABLE decisions ADD COLUMN went TEXT NOT NULL DEFAULT ''
+        CHECK (went IN ('', 'attended', 'skipped'));
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Literal
 
-from planner.core.model import Choices
+from planner.core.model import Choices, Mark
 from planner.core.storage.codec import now_text
 from planner.core.storage.database import Database
 
@@ -57,11 +57,12 @@ def save_choices(database: Database, choices: Choices) -> None:
 
 def load_choices(database: Database) -> Choices:
     with database.reading() as db:
-        rows = db.execute("SELECT key, decision, stars FROM decisions").fetchall()
+        rows = db.execute("SELECT key, decision, stars, went, note FROM decisions").fetchall()
     return Choices(
         pinned=frozenset(r["key"] for r in rows if r["decision"] == "pinned"),
         refused=frozenset(r["key"] for r in rows if r["decision"] == "refused"),
         stars={r["key"]: int(r["stars"]) for r in rows if r["stars"] is not None},
+        marks={r["key"]: Mark(r["went"], r["note"]) for r in rows if r["went"]},
     )
 
 
@@ -90,6 +91,15 @@ def write_choices(db: sqlite3.Connection, choices: Choices) -> None:
     for key, value in stored.items():
         if key not in wanted and value != ("", None):
             put_decision(db, key, "", None)
+    marked = {
+        r["key"]: Mark(r["went"], r["note"])
+        for r in db.execute("SELECT key, went, note FROM decisions WHERE went != ''")
+    }
+    for key, mark in choices.marks.items():
+        if marked.get(key) != mark:
+            put_mark(db, key, mark)
+    for key in marked.keys() - choices.marks.keys():
+        put_mark(db, key, None)
 
 
 def put_decision(
@@ -107,8 +117,24 @@ def put_decision(
     _drop_empty(db, key)
 
 
+def put_mark(db: sqlite3.Connection, key: str, mark: Mark | None) -> None:
+    """Inside the caller's transaction: whether the user went to one event, and their
+    note on it (None: neither, as before they said)."""
+    went, note = (mark.went, mark.note) if mark is not None else ("", "")
+    if went not in ("", "attended", "skipped"):
+        raise ValueError(f"unknown mark {went!r}: attended or skipped")
+    db.execute(
+        "INSERT INTO decisions (key, went, note, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET went = excluded.went, note = excluded.note, "
+        "updated_at = excluded.updated_at",
+        (key, went, note, now_text()),
+    )
+    _drop_empty(db, key)
+
+
 def _drop_empty(db: sqlite3.Connection, key: str) -> None:
     db.execute(
-        "DELETE FROM decisions WHERE key = ? AND decision = '' AND stars IS NULL AND note = ''",
+        "DELETE FROM decisions WHERE key = ? AND decision = '' AND stars IS NULL AND note = '' "
+        "AND went = ''",
         (key,),
     )

@@ -33,7 +33,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from planner.core.model import Choices, Event, Plan, Source
+from planner.core.model import Choices, Event, Plan, Problem, Severity, Source, source_name
 from planner.core.storage import (
     backups,
     decisions,
@@ -51,7 +51,7 @@ from planner.core.storage.database import (
 )
 from planner.core.storage.decisions import DecisionKind
 from planner.core.storage.file_copies import FileCopy, KeptCopy
-from planner.core.storage.history import HistoryStatus
+from planner.core.storage.history import HistoryStatus, Recorded, WeekNumbers
 from planner.core.storage.sources import (
     EventChange,
     MergeResult,
@@ -219,6 +219,31 @@ class Store:
     def value(self, name: str) -> str | None:
         return state.value(self._db, name)
 
+    def feed_copies(
+        self, feeds: Sequence[Source], start: datetime, end: datetime
+    ) -> tuple[list[Event], list[Event], list[Problem]]:
+        """The events of each feed in [start, end), as last merged: (commitments,
+        candidates, problems). A feed with no copy yet is an ERROR (nothing of it is in the
+        week); one whose last refresh failed but that has an earlier copy is a WARNING (that
+        copy is used). A stored error is a whole sentence naming its own host: no source."""
+        mine: list[Event] = []
+        theirs: list[Event] = []
+        problems: list[Problem] = []
+        for source in feeds:
+            record = self.source_record(source.path)
+            if record is None or not record.has_copy:
+                if record is not None and record.last_error:
+                    problems.append(Problem("", record.last_error, severity=Severity.ERROR))
+                else:
+                    name = source_name(source.path)
+                    problems.append(Problem(name, "not downloaded yet", severity=Severity.ERROR))
+                continue
+            if record.last_error:
+                problems.append(Problem("", record.last_error))
+            events = self.feed_events(source.path, start, end)
+            (mine if source.role == "commitments" else theirs).extend(events)
+        return mine, theirs, problems
+
     def place_fixes(self) -> dict[str, str]:
         """The user's fixes of approximate places, by location text (see
         :func:`planner.core.travel.place_text.location_key`)."""
@@ -241,6 +266,20 @@ class Store:
         """Remember what the plan of a week chose (status "planned"), for monthly quotas
         and the streak; an event the new plan dropped is forgotten unless attended."""
         history.record_week(self._db, plan)
+
+    def record_event(self, event: Event, week_start: date) -> None:
+        """Keep ``event`` in its week's history if no plan recorded it (the user marked
+        an event that was left out, or a week never planned here)."""
+        history.record_event(self._db, event, week_start)
+
+    def recorded(self, start: datetime, end: datetime) -> list[Recorded]:
+        """Recorded events starting in [start, end) with the user's mark and note."""
+        return history.recorded(self._db, start, end)
+
+    def history_weeks(self, first: date, last: date) -> list[WeekNumbers]:
+        """Per-week numbers from the Monday ``first`` to the Monday ``last``, empty weeks
+        included: what the History view charts."""
+        return history.recorded_weeks(self._db, first, last)
 
     def mark_attended(self, keys: Iterable[str]) -> int:
         """Mark recorded events as attended; returns how many rows that changed."""

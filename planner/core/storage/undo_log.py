@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, cast
 
-from planner.core.model import Choices, Event, Source
+from planner.core.model import Choices, Event, Mark, Source, Went
 from planner.core.settings import Settings
 from planner.core.storage.codec import event_from_json, event_to_json, now_text
 from planner.core.storage.database import Database
-from planner.core.storage.decisions import DecisionKind, put_decision, write_choices
+from planner.core.storage.decisions import DecisionKind, put_decision, put_mark, write_choices
 from planner.core.storage.sources import write_sources
 from planner.core.storage.state import load_added, write_added
 
@@ -100,6 +100,8 @@ class Step:
     most changes touch one event)."""
     settings: tuple[str, str] | None = None
     """The settings as TOML text, before and after."""
+    marks: Mapping[str, tuple[Mark | None, Mark | None]] = field(default_factory=dict)
+    """Attended or skipped (with the note) of the events it touched, before and after."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +240,8 @@ def _apply(db: sqlite3.Connection, step: Step, *, forward: bool) -> None:
     for key, rows in step.choices.items():
         kind, stars = rows[side]
         put_decision(db, key, kind, stars)
+    for key, marks in step.marks.items():
+        put_mark(db, key, marks[side])
     if step.sources is not None:
         stored = tuple(
             Source(r["location"], r["role"])
@@ -297,6 +301,11 @@ def _encode(step: Step) -> str:
         }
     if step.settings is not None:
         data["settings"] = list(step.settings)
+    if step.marks:
+        data["marks"] = {
+            key: [None if m is None else [m.went, m.note] for m in sides]
+            for key, sides in step.marks.items()
+        }
     return json.dumps(data, ensure_ascii=False)
 
 
@@ -313,7 +322,11 @@ def _decode(step_id: str, label: str, text: str, events: dict[str, Event]) -> St
     def row(value: list[Any]) -> Row:
         return cast(DecisionKind, value[0]), None if value[1] is None else int(value[1])
 
+    def mark(value: list[str] | None) -> Mark | None:
+        return None if value is None else Mark(cast(Went, value[0]), str(value[1]))
+
     choices = {key: (row(b), row(a)) for key, (b, a) in data.get("choices", {}).items()}
+    marks = {key: (mark(b), mark(a)) for key, (b, a) in data.get("marks", {}).items()}
     sources = data.get("sources")
     added = data.get("added")
     settings = data.get("settings")
@@ -336,6 +349,7 @@ def _decode(step_id: str, label: str, text: str, events: dict[str, Event]) -> St
             tuple(event(t) for t in added["appended"]),
         ),
         None if settings is None else (str(settings[0]), str(settings[1])),
+        marks,
     )
 
 
@@ -349,11 +363,29 @@ def choices_delta(before: Choices, after: Choices) -> dict[str, tuple[Row, Row]]
     return {key: (choice_row(before, key), choice_row(after, key)) for key in keys}
 
 
+def marks_delta(before: Choices, after: Choices) -> dict[str, tuple[Mark | None, Mark | None]]:
+    """The events whose mark (attended, skipped, the note) differs, before and after."""
+    if before.marks is after.marks:
+        return {}
+    keys = set(before.marks) | set(after.marks)
+    return {
+        key: (before.marks.get(key), after.marks.get(key))
+        for key in keys
+        if before.marks.get(key) != after.marks.get(key)
+    }
+
+
 def choices_applied(choices: Choices, step: Step, *, forward: bool) -> Choices:
     """``choices`` with the events ``step`` touched as they were after (or before) it."""
-    if not step.choices:
+    if not step.choices and not step.marks:
         return choices
     side = 1 if forward else 0
+    marks = dict(choices.marks)
+    for key, sides in step.marks.items():
+        marks.pop(key, None)
+        mark = sides[side]
+        if mark is not None:
+            marks[key] = mark
     pinned, refused, stars = set(choices.pinned), set(choices.refused), dict(choices.stars)
     for key, rows in step.choices.items():
         kind, rated = rows[side]
@@ -366,7 +398,7 @@ def choices_applied(choices: Choices, step: Step, *, forward: bool) -> Choices:
         stars.pop(key, None)
         if rated is not None:
             stars[key] = rated
-    return Choices(frozenset(pinned), frozenset(refused), stars)
+    return Choices(frozenset(pinned), frozenset(refused), stars, marks)
 
 
 def settings_text(settings: Settings) -> str:
