@@ -140,3 +140,14 @@ def test_a_plan_of_the_week_under_way_through_the_session(tmp_path):
     _s, _week, plan = session.plan(state, MONDAY, at(24, 9))
     (d,) = plan.decisions
     assert d.reason is Reason.PAST
+
+
+def test_an_event_planned_while_ahead_stays_in_the_plan_once_over():
+    early = event("early", 23, (19, 0), (21, 0), ONLINE)
+    later = event("later", 26, (19, 0), (21, 0), ONLINE)
+    ahead = plan_week([], [early, later], settings(), MONDAY, now=at(23, 9))
+    recorded = [d.event for d in ahead.chosen]
+    plan = plan_week([], [early, later], settings(), MONDAY, now=at(24, 9), history=recorded)
+    assert decision(plan, "early").chosen  # planned on Monday morning: it stays
+    never = plan_week([], [early, later], settings(), MONDAY, now=at(24, 9))
+    assert decision(never, "early").reason is Reason.PAST  # never planned: not proposed now

@@ -330,7 +330,8 @@ def plan_week(
     one is made from ``settings``. ``history`` holds the events chosen or
     attended in other weeks, which count toward monthly quotas and money.
     ``now`` (default: the clock) leaves out, in the week under way, the events
-    already started; events the user committed to stay as they are.
+    already started, unless ``history`` holds them as planned this week (planned while
+    ahead) or the user committed to them: those stay as they are.
     """
     choices = choices or Choices()
     week = week_of(week_day, settings)
@@ -340,6 +341,8 @@ def plan_week(
     limits = limits_for(
         settings, [e for e in history if not week <= e.start < week + timedelta(days=7)]
     )
+    # Planned while it was ahead (recorded this week): what is over of it stays in the plan.
+    planned = {e.key for e in history if week <= e.start < week + timedelta(days=7)}
 
     def between(a: Event, b: Event) -> int:
         if a.place.virtual or b.place.virtual:
@@ -389,7 +392,13 @@ def plan_week(
             verdict = Verdict(Reason.REFUSED, "you refused it")
         else:  # a commitment that is over stays as the user decided it
             verdict = check_alone(
-                event, legs, where, settings, week, limits, None if pinned else current
+                event,
+                legs,
+                where,
+                settings,
+                week,
+                limits,
+                None if pinned or event.key in planned else current,
             )
         value = value_of(event, settings, choices)
         if verdict is not None and not pinned:
