@@ -70,6 +70,7 @@ DARK = {
     "Link": "#6fb1ff",
 }
 """A dark desktop's palette (the roles Fusion paints with)."""
+DISABLED_TEXT = "#7a7a7a"
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -152,6 +153,13 @@ class Shooter:
         if palette == "dark":
             for role, colour in DARK.items():
                 colours.setColor(getattr(QPalette.ColorRole, role), QColor(colour))
+            # What cannot be used yet (Back on the first page) is dimmed, as a dark theme does.
+            for role in ("WindowText", "Text", "ButtonText"):
+                colours.setColor(
+                    QPalette.ColorGroup.Disabled,
+                    getattr(QPalette.ColorRole, role),
+                    QColor(DISABLED_TEXT),
+                )
         self.app.setPalette(colours)
 
     # --- one picture --------------------------------------------------------------------
@@ -177,8 +185,14 @@ class Shooter:
                 self.until_planned(window, lambda: window.decisions.pin(whitby.event.key))
                 window.select_event(whitby.event.key)
                 scroll_to(window, whitby.event.key)  # the committed block in sight
-            else:
-                select_best(window)
+                self.settle()
+                # The changed blocks as outlined the moment the plan is shown (the outline
+                # fades; a picture taken a few ms later would differ on every run).
+                changed = window.what_changed
+                for outline in (changed.week_outline, changed.list_outline):
+                    outline.animation.setCurrentTime(0)
+                return window.grab().toImage()
+            select_best(window)
             return self.grab(window)
 
     def imported(self, size: tuple[int, int]) -> QImage:
