@@ -115,12 +115,13 @@ class Shooter:
         from planner.gui.app import QUIET_QT_MESSAGES
 
         self.root, self.out = root, out
+
         # The headless platform's notices say nothing about the pictures.
-        qInstallMessageHandler(
-            lambda _kind, _context, message: None
-            if message in QUIET_QT_MESSAGES
-            else print(f"qt: {message}", file=sys.stderr)
-        )
+        def say(_kind: object, _context: object, message: str) -> None:
+            if message not in QUIET_QT_MESSAGES:
+                print(f"qt: {message}", file=sys.stderr)
+
+        qInstallMessageHandler(say)
         app = QApplication.instance() or QApplication(sys.argv[:1])
         assert isinstance(app, QApplication)
         self.app = app
@@ -140,7 +141,7 @@ class Shooter:
                 for shot in shots:
                     target = self.out / file_name(shot, size, palette)
                     image = self.render(shot, size, history)
-                    if not image.save(str(target), "PNG", PNG_QUALITY):
+                    if not image.save(str(target), quality=PNG_QUALITY):
                         raise OSError(f"could not write {target}")
                     made.append(target)
         return made
@@ -181,7 +182,9 @@ class Shooter:
         session = Session(calendar_loader(demo=True), demo_settings())
         with self.window(session, DEMO_WEEK, size) as window:
             if commit:
-                whitby = next(d for d in window.plan.decisions if "Whitby" in d.event.summary)
+                plan = window.plan
+                assert plan is not None  # shown: until_planned waited for it
+                whitby = next(d for d in plan.decisions if "Whitby" in d.event.summary)
                 self.until_planned(window, lambda: window.decisions.pin(whitby.event.key))
                 window.select_event(whitby.event.key)
                 scroll_to(window, whitby.event.key)  # the committed block in sight
@@ -207,13 +210,11 @@ class Shooter:
         folder.mkdir()
         with Store.open(folder / "planner.sqlite3") as store:
             # No settings file: the defaults, as after a first import.
-            session = saved.open_session(
-                store, Settings(), settings_path=folder / "settings.toml"
-            )
+            session = saved.open_session(store, Settings(), settings_path=folder / "settings.toml")
             session.add_sources(
                 [
-                    (resources.path("demo", "commitments.ics"), "commitments"),
-                    (resources.path("demo", "candidates.ics"), "candidates"),
+                    (str(resources.path("demo", "commitments.ics")), "commitments"),
+                    (str(resources.path("demo", "candidates.ics")), "candidates"),
                 ]
             )
             with self.window(session, DEMO_WEEK, size) as window:
@@ -231,9 +232,7 @@ class Shooter:
         folder = self.root / f"first-{self._count}"
         folder.mkdir()
         with Store.open(folder / "planner.sqlite3") as store:
-            session = saved.open_session(
-                store, Settings(), settings_path=folder / "settings.toml"
-            )
+            session = saved.open_session(store, Settings(), settings_path=folder / "settings.toml")
             today = date(2026, 11, 23)
             with self.window(session, today, size) as window:
                 window.setup.run()
@@ -288,9 +287,14 @@ class Shooter:
 
         loop = QEventLoop()
         failed: list[str] = []
+
+        def fail(message: str) -> None:
+            failed.append(message)
+            loop.quit()
+
         window.planned.connect(loop.quit)
-        window.planFailed.connect(lambda message: (failed.append(message), loop.quit()))
-        QTimer.singleShot(TIMEOUT_MS, lambda: (failed.append("timed out"), loop.quit()))
+        window.planFailed.connect(fail)
+        QTimer.singleShot(TIMEOUT_MS, lambda: fail("timed out"))
         start()
         loop.exec()
         window.planned.disconnect(loop.quit)
@@ -348,11 +352,12 @@ def over(back: QImage, front: QImage) -> QImage:
 def fill_history(path: Path, today: datetime) -> None:
     """A year of weeks with 0 to 6 events, some marked attended or skipped (store API)."""
     from planner.core.model import BudgetUse, Decision, Event, Place, Plan, Reason
+    from planner.core.planning.week import WeekData
     from planner.core.session import Session
     from planner.core.settings import Settings
     from planner.core.storage.store import Store
 
-    def never(*_args: object) -> None:
+    def never(*_args: object) -> tuple[Settings, WeekData]:
         raise AssertionError("no week is loaded")
 
     sizes = (0, 2, 3, 6, 4, 1, 5)

@@ -223,15 +223,11 @@ class WhatChangedController:
             first = self._proxy.mapFromSource(self._model.index(row, 0))
             if not first.isValid():
                 continue  # filtered out of the list
-            # Every shown column: the last ones (Why, Category) are hidden, and a hidden
-            # column's rectangle is empty, which left the outline around When alone.
-            header = self._table.horizontalHeader()
+            # Every column's rectangle: the last ones (Why, Category) are hidden, and a
+            # hidden column's is empty, which left the outline around When alone.
             row_rect = QRect()
             for column in range(columns):
-                if not header.isSectionHidden(column):
-                    row_rect = row_rect.united(
-                        self._table.visualRect(first.siblingAtColumn(column))
-                    )
+                row_rect = row_rect.united(self._table.visualRect(first.siblingAtColumn(column)))
             rects.append(row_rect)
         return rects
 

@@ -16,6 +16,7 @@ from PySide6.QtGui import QImage
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "packaging" / "screenshots"
 SCRIPT = FOLDER / "make_screenshots.py"
+ONE_SIZE_DARK = ("--size", "1280x720", "--palette", "dark")
 SHOTS = ("setup-first", "setup-calendar", "demo-week", "import-week", "what-changed", "history")
 
 
@@ -33,8 +34,7 @@ def colours(image: QImage, step: int = 7) -> int:
 def test_the_script_makes_every_picture_at_the_size_and_palette_asked(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--out", str(tmp_path), "--size", "1280x720"]
-        + ["--palette", "dark"],
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path), *ONE_SIZE_DARK],
         capture_output=True,
         text=True,
         env=env,
