@@ -78,7 +78,7 @@ class DecisionsController:
             parent, "&Leave to the planner", self.undecide_selected, QKeySequence("Ctrl+Backspace")
         )
         self.add_action = make_action(
-            parent, "&Add events…", self._focus_quick_add, QKeySequence(keys.New)
+            parent, "A&dd events…", self._focus_quick_add, QKeySequence(keys.New)
         )
         notice.rejected.connect(self.undo)
         quick_add.submitted.connect(self.add_typed)

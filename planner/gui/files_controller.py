@@ -70,7 +70,7 @@ class FilesController:
         self.export_ics_action = make_action(
             parent, "&Export attend-list (.ics)…", self.export_ics, QKeySequence("Ctrl+E")
         )
-        self.export_csv_action = make_action(parent, "Export attend-list (&CSV)…", self.export_csv)
+        self.export_csv_action = make_action(parent, "Export attend-list (CS&V)…", self.export_csv)
         self.export_pdf_action = make_action(parent, "Export &agenda (PDF)…", self.export_pdf)
         self.print_action = make_action(
             parent, "&Print agenda…", self.print_agenda, QKeySequence(keys.Print)

@@ -72,7 +72,7 @@ def fill_menus(
     edit.addActions(
         [
             decisions.add_action,
-            make_action(window, "&Find candidates", find, QKeySequence(keys.Find)),
+            make_action(window, "F&ind candidates", find, QKeySequence(keys.Find)),
             settings.settings_action,
         ]
     )

@@ -73,7 +73,7 @@ class SetupController:
         self._show_week = show_week
         self._add_typed = add_typed
         self._actions = (import_files, subscribe, type_event)
-        self.setup_action = make_action(parent, "Set &up again…", self.run)
+        self.setup_action = make_action(parent, "Set u&p again…", self.run)
         self.empty = EmptyState(week_area)
         self.assistant: SetupAssistant | None = None
         """The assistant while it is on screen (tests fill it in here)."""

@@ -223,9 +223,12 @@ class WhatChangedController:
             first = self._proxy.mapFromSource(self._model.index(row, 0))
             if not first.isValid():
                 continue  # filtered out of the list
-            left = self._table.visualRect(first)
-            right = self._table.visualRect(first.siblingAtColumn(columns - 1))
-            rects.append(left.united(right))
+            # Every column's rectangle: the last ones (Why, Category) are hidden, and a
+            # hidden column's is empty, which left the outline around When alone.
+            row_rect = QRect()
+            for column in range(columns):
+                row_rect = row_rect.united(self._table.visualRect(first.siblingAtColumn(column)))
+            rects.append(row_rect)
         return rects
 
 

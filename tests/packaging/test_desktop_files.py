@@ -126,7 +126,7 @@ def test_metainfo_names_the_desktop_file_and_this_version():
 
 
 def test_metainfo_screenshot_is_the_committed_demo_week():
-    """The URL serves packaging/screenshots/demo-week.png from the project's repository."""
+    """The URL serves packaging/screenshots/demo-week-1400x900-light.png from the repository."""
     component = ET.parse(METAINFO).getroot()
     image = component.find("screenshots/screenshot/image")
     assert image is not None and image.text is not None
@@ -136,7 +136,7 @@ def test_metainfo_screenshot_is_the_committed_demo_week():
     prefix = f"https://raw.githubusercontent.com/{owner_repo}/main/"
     assert image.text.startswith(prefix)
     shot = ROOT / image.text.removeprefix(prefix)
-    assert shot == ROOT / "packaging" / "screenshots" / "demo-week.png"
+    assert shot == ROOT / "packaging" / "screenshots" / "demo-week-1400x900-light.png"
     assert png_header_size(shot) == (int(image.get("width", 0)), int(image.get("height", 0)))
 
 
