@@ -317,3 +317,27 @@ def test_one_offs_read_directly_match_the_expander(data):
         for c in recurring_ical_events.of(icalendar.Calendar.from_ical(data)).between(a, b)
     )
     assert sorted(e.uid for e in read_bytes(data, "x.ics", TZ, a, b).events) == expected
+
+
+def test_an_override_moved_into_the_window_from_a_later_series_reads_as_the_full_parse():
+    """Found by Hypothesis: the series starts after the window, its 15 Oct occurrence is
+    both excluded (EXDATE) and moved to 4 Oct, inside it. The screen dropped the series
+    and kept the override, which then read as a one-off; with its series (as the full
+    parse has it) the EXDATE cancels it. Such a calendar is read whole."""
+    data = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:ev1\r\nSUMMARY:Event 1\r\n"
+        "DTSTART;TZID=America/Toronto:20261008T180000\r\n"
+        "DTEND;TZID=America/Toronto:20261008T181500\r\nRRULE:FREQ=WEEKLY\r\n"
+        "EXDATE;TZID=America/Toronto:20261015T180000\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:ev1\r\nSUMMARY:Event 1 (moved)\r\n"
+        "RECURRENCE-ID;TZID=America/Toronto:20261015T180000\r\n"
+        "DTSTART;TZID=America/Toronto:20261004T190000\r\n"
+        "DTEND;TZID=America/Toronto:20261004T191500\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    ).encode()
+    fast, full = both(data, WEEK - timedelta(days=80), 31)
+    assert facts(fast) == facts(full)
+    moved = data.replace(b"EXDATE;TZID=America/Toronto:20261015T180000\r\n", b"")
+    fast, full = both(moved, WEEK - timedelta(days=80), 31)
+    assert facts(fast) == facts(full)

@@ -67,6 +67,28 @@ class Scan:
     seen_events: int = 0
     calendars: int = 0
     lines: int = 0
+    dropped_series: set[str] = field(default_factory=set)
+    """UIDs of the series the screen dropped (they cannot touch the window themselves)."""
+
+    def note_dropped(self, body: str) -> None:
+        """Remember a dropped block's UID if it is a series: an override kept for the
+        window (moved into it) needs its series, or it would read as a one-off."""
+        upper = body.upper()
+        if ("RRULE" in upper or "RDATE" in upper) and "RECURRENCE-ID" not in upper:
+            match = _UID_LINE.search(body)
+            if match:
+                self.dropped_series.add(match.group(1).strip())
+
+    def orphans(self) -> set[str]:
+        """The dropped series whose overrides were kept."""
+        if not self.dropped_series:
+            return set()
+        overridden = {
+            block.uid
+            for block in self.events
+            if any(line[:13].upper() == "RECURRENCE-ID" for line in block.lines)
+        }
+        return overridden & self.dropped_series
 
     def text(self, events: list[Block] | None = None) -> str:
         """The reduced calendar (or only ``events`` of it) as iCalendar text."""
@@ -278,10 +300,13 @@ class _Walker:
                 lines = [line for line in body.split("\n") if line.strip()]
                 lines = _trimmed(lines, self.lo) if self.prefilter else lines
                 self.result.events.append(Block(name, lines, self.line_at(pos)))
+            else:
+                self.result.note_dropped(body)
         # VTODO, VJOURNAL, VFREEBUSY, VAVAILABILITY: not part of a week's plan.
 
 
 _BEGIN_VEVENT = re.compile("\nBEGIN:VEVENT\n")
+_UID_LINE = re.compile(r"^UID(?:;[^:\n]*)?:([^\n]*)$", re.M | re.I)
 _END_VEVENT = re.compile("\nEND:VEVENT(?=\n|$)")
 _LOWER_START = re.compile("\n[a-z]")
 # DTSTART/DTEND written plainly (a folded one does not match and gets the careful screen).
@@ -420,6 +445,8 @@ def _fast_walk(walker: _Walker, text: str) -> bool:
             walker.text = text
             lines = _trimmed(lines, walker.lo)
             walker.result.events.append(Block("VEVENT", lines, walker.line_at(begin)))
+        elif "DTSTART" not in dates:  # a series or an unusual block: it may have overrides
+            walker.result.note_dropped(_FOLD.sub("", text[begin:end]))
     walker.result.seen_events += len(blocks)
     residual.append(text[last:])
     lines_before = walker.lines_before
@@ -446,6 +473,12 @@ def scan(
         if not prefilter or not _fast_walk(walker, text):
             walker.walk(text)
     result.lines = walker.lines_before + 1 if has_content else 0
+    if prefilter and result.orphans() and stream.seekable():
+        # An override moved into the window from a series that cannot reach it (one
+        # that starts later, or ended before): rare, and only its series says whether
+        # the move stands (an EXDATE may cancel it), so this calendar is read whole.
+        stream.seek(0)
+        return scan(stream, source, start, end, prefilter=False)
     return result
 
 
