@@ -9,15 +9,16 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from planner.core.model import Decision
 from planner.core.text import wording
 from planner.core.text.prices import price_assumed
+from planner.gui.contrast import mix, readable
 
 
-def details_html(d: Decision) -> str:
+def details_html(d: Decision, muted: str = "gray") -> str:
     e = d.event
     esc = html.escape
     rows = [f"<h3 style='margin:0'>{esc(e.summary)}</h3>", f"<b>{esc(wording.span(e))}</b>"]
@@ -51,7 +52,8 @@ def details_html(d: Decision) -> str:
     if e.url:
         rows.append(f"<a href='{esc(e.url, quote=True)}'>{esc(e.url)}</a>")
     if e.description:
-        rows.append(f"<span style='color:gray'>{esc(e.description)}</span>".replace("\n", "<br>"))
+        described = esc(e.description).replace("\n", "<br>")
+        rows.append(f"<span style='color:{muted}'>{described}</span>")
     return "<br>".join(rows)
 
 
@@ -102,9 +104,17 @@ class DetailsPanel(QLabel):
         self._key = d.event.key if d is not None else ""
         if d is None:
             self.setText(
-                "<span style='color:gray'>Select an event in the week or the list "
+                f"<span style='color:{self._muted()}'>Select an event in the week or the list "
                 "to see where it is, how to get there and why it was or was not "
                 "chosen.</span>"
             )
         else:
-            self.setText(details_html(d))
+            self.setText(details_html(d, self._muted()))
+
+    def _muted(self) -> str:
+        """The description's quieter colour, from the palette and still 4.5:1 on it
+        (a fixed grey read at about 2:1 on a dark palette)."""
+        palette = self.palette()
+        text = palette.color(QPalette.ColorRole.WindowText)
+        ground = palette.color(QPalette.ColorRole.Window)
+        return readable(mix(text, ground, 0.6), [ground], text).name()

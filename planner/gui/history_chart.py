@@ -70,7 +70,7 @@ def describe(weeks: Sequence[WeekNumbers]) -> str:
     )
     return (
         f"{len(weeks)} weeks from the week of {first}: {networked} with networking; "
-        f"{hours:.1f} hours of events in all; {attended} attended, {skipped} skipped"
+        f"{wording.minutes(hours * 60)} of events in all; {attended} attended, {skipped} skipped"
         + (f"; by category: {totals}." if totals else ".")
     )
 

@@ -54,7 +54,7 @@ from planner.gui.week_view import WeekView
 
 # The short columns' widths; the event's title takes whatever width they leave, and
 # its reason is drawn under the row, across all of them (see CandidateTable).
-COLUMN_WIDTHS = {"When": 108, "Status": 66, "Travel": 58, "Cost": 44, "Value": 84}
+COLUMN_WIDTHS = {"When": 108, "Status": 84, "Travel": 58, "Cost": 44, "Value": 84}
 WEEK_SHARE = 0.55
 """The week's share of the width on a first run: its titles wrap, the list's reasons
 take a line of their own, so both read at 1280x720 and 1920x1080."""
@@ -137,6 +137,7 @@ def arrange(
     scroll.setWidget(parts.week_view)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the week inside takes focus, not a frame
     _set_up_table(parts.table)
 
     right = QSplitter(Qt.Orientation.Vertical)

@@ -266,3 +266,20 @@ def test_the_splitters_are_remembered(qtbot):
     # The same share of the width (the window's own size is the platform's to restore).
     sizes = again.split.sizes()
     assert sizes[0] / sum(sizes) == pytest.approx(wanted[0] / sum(wanted), abs=0.02)
+
+
+def test_the_details_quieter_text_reaches_aa(palette, qtbot):
+    """The description and the "Select an event" hint were a fixed grey (about 2:1 on a
+    dark palette); now a blend of the palette's text that still reads at 4.5:1."""
+    import re
+
+    from planner.gui.details_panel import DetailsPanel
+
+    panel = DetailsPanel()
+    qtbot.addWidget(panel)
+    panel.setPalette(palette)
+    panel.show_decision(None)
+    (colour,) = re.findall(r"color:(#[0-9a-f]{6})", panel.text())
+    ground = palette.color(QPalette.ColorRole.Window)
+    assert contrast(QColor(colour), ground) >= AA_TEXT
+    assert QColor(colour) != palette.color(QPalette.ColorRole.WindowText)  # still quieter
