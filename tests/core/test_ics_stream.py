@@ -325,17 +325,17 @@ def test_an_override_moved_into_the_window_from_a_later_series_reads_as_the_full
     and kept the override, which then read as a one-off; with its series (as the full
     parse has it) the EXDATE cancels it. Such a calendar is read whole."""
     data = (
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
-        "BEGIN:VEVENT\r\nUID:ev1\r\nSUMMARY:Event 1\r\n"
-        "DTSTART;TZID=America/Toronto:20261008T180000\r\n"
-        "DTEND;TZID=America/Toronto:20261008T181500\r\nRRULE:FREQ=WEEKLY\r\n"
-        "EXDATE;TZID=America/Toronto:20261015T180000\r\nEND:VEVENT\r\n"
-        "BEGIN:VEVENT\r\nUID:ev1\r\nSUMMARY:Event 1 (moved)\r\n"
-        "RECURRENCE-ID;TZID=America/Toronto:20261015T180000\r\n"
-        "DTSTART;TZID=America/Toronto:20261004T190000\r\n"
-        "DTEND;TZID=America/Toronto:20261004T191500\r\nEND:VEVENT\r\n"
-        "END:VCALENDAR\r\n"
-    ).encode()
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        b"BEGIN:VEVENT\r\nUID:ev1\r\nSUMMARY:Event 1\r\n"
+        b"DTSTART;TZID=America/Toronto:20261008T180000\r\n"
+        b"DTEND;TZID=America/Toronto:20261008T181500\r\nRRULE:FREQ=WEEKLY\r\n"
+        b"EXDATE;TZID=America/Toronto:20261015T180000\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:ev1\r\nSUMMARY:Event 1 (moved)\r\n"
+        b"RECURRENCE-ID;TZID=America/Toronto:20261015T180000\r\n"
+        b"DTSTART;TZID=America/Toronto:20261004T190000\r\n"
+        b"DTEND;TZID=America/Toronto:20261004T191500\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n"
+    )
     fast, full = both(data, WEEK - timedelta(days=80), 31)
     assert facts(fast) == facts(full)
     moved = data.replace(b"EXDATE;TZID=America/Toronto:20261015T180000\r\n", b"")
