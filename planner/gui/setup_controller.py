@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QMenuBar, QMessageBox, QStatusBar, QWidget
 
@@ -33,7 +34,9 @@ from planner.gui.actions import make_action
 from planner.gui.background import run_in_background
 from planner.gui.consent_dialog import ask_geocoding_consent
 from planner.gui.empty_state import EmptyState
-from planner.gui.setup_assistant import SetupAssistant, SetupOutcome
+
+if TYPE_CHECKING:  # the assistant itself is imported when shown: not on the start path
+    from planner.gui.setup_assistant import SetupAssistant, SetupOutcome
 
 OFFERED = "setup_offered"
 """The preference set once the setup was shown on a first start (finished or not)."""
@@ -93,6 +96,8 @@ class SetupController:
             self.assistant.raise_()
             return
         preferences.save(OFFERED, True)
+        from planner.gui.setup_assistant import SetupAssistant  # local: only when shown
+
         self.assistant = SetupAssistant(self._session.settings, self._parent, self._ask_online)
         self.assistant.finished.connect(self._finished)
         self.assistant.open()
