@@ -91,3 +91,8 @@ def test_within_the_budget_nothing_is_said():
 def test_a_commitment_that_breaks_a_rule_reads_as_a_sentence(reason, said):
     """Not "although it you would arrive …": every rule's reason reads after "although"."""
     assert wording.although(reason) == said
+
+
+def test_a_week_without_candidates_says_so_instead_of_0_of_0():
+    empty = plan_week([], [], Settings(), date(2026, 11, 23))
+    assert summary_line(empty) == "No candidate events this week, so nothing to propose."

@@ -122,6 +122,8 @@ def over_budget(budget: BudgetUse) -> str:
 def summary_line(plan: Plan) -> str:
     """One sentence on the week: what is proposed and what it uses."""
     b = plan.budget
+    if not plan.decisions:  # "0 of 0 events proposed (optimal)" says nothing to anyone
+        return "No candidate events this week, so nothing to propose."
     proof = "optimal" if plan.optimal else "best found, not proven optimal"
     money = f", {wording.money(b.money)} in tickets" if b.money else ""
     over = over_budget(b)

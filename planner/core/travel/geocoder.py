@@ -181,6 +181,12 @@ def _build_limiter(
         kwargs["user_agent"] = user_agent
     if "timeout" in accepted:
         kwargs["timeout"] = timeout
+    if "adapter_factory" in accepted:
+        # geopy picks requests when it is installed (another package may bring it),
+        # urllib otherwise: one adapter always, so a timeout reads the same everywhere.
+        from geopy.adapters import URLLibAdapter
+
+        kwargs["adapter_factory"] = URLLibAdapter
     if url:
         parts = urlsplit(url if "://" in url else f"https://{url}")
         if "domain" not in accepted:
