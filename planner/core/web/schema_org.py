@@ -30,6 +30,7 @@ _CONCESSION = re.compile(
     r"\b(member|student|child|kid|senior|concession|youth|early[\s-]?bird|group|vip|donat)",
     re.IGNORECASE,
 )
+_GENERAL = re.compile(r"\bnon[-\s]?member|\bgeneral|\bguest|\bregular|\bstandard", re.IGNORECASE)
 _DURATION = re.compile(r"^P(?:T)?(?:(\d+)H)?(?:(\d+)M)?$", re.IGNORECASE)
 
 
@@ -222,6 +223,11 @@ def _prices(node: dict[str, Any]) -> list[_Price]:
     return prices
 
 
+def _is_concession(name: str) -> bool:
+    """A price only some pay (members, students, early birds), not a guest's."""
+    return bool(_CONCESSION.search(name)) and not _GENERAL.search(name)
+
+
 def _cost(node: dict[str, Any], notes: _Notes) -> float | None:
     """What a guest pays: free when the page says so, one price as given, of several the
     lowest general one (not a member's, student's or early bird's), marked assumed."""
@@ -233,7 +239,7 @@ def _cost(node: dict[str, Any], notes: _Notes) -> float | None:
         return None
     if len({p.amount for p in prices}) == 1:
         return prices[0].amount
-    general = [p for p in prices if not _CONCESSION.search(p.name)] or prices
+    general = [p for p in prices if not _is_concession(p.name)] or prices
     chosen = min(general, key=lambda p: p.amount)
     others = sorted({p.amount for p in prices} - {chosen.amount})
     listed = ", ".join(f"{a:g}" for a in others)
