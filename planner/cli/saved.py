@@ -188,10 +188,9 @@ def plan_saved(args: argparse.Namespace) -> int:
 def run_add(args: argparse.Namespace) -> int:
     """``planner add``: typed or pasted lines read as events, kept unless ``--dry-run``;
     a line that is a link is the event's web page, read with consent (``--fetch``)."""
+    from planner.cli.links import read_links
     from planner.core.saved import open_session
     from planner.core.text import quick_add
-
-    from planner.cli.links import read_links
 
     text = sys.stdin.read() if args.text == "-" else args.text
     settings, settings_path = _saved_settings(args.settings)

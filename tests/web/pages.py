@@ -103,7 +103,11 @@ COMMUNITY_GRAPH = html(
         {
             "@context": "https://schema.org",
             "@graph": [
-                {"@type": "WebPage", "name": "Holiday Mixer", "url": "https://cal.example.org/mixer"},
+                {
+                    "@type": "WebPage",
+                    "name": "Holiday Mixer",
+                    "url": "https://cal.example.org/mixer",
+                },
                 {
                     "@type": "SocialEvent",
                     "name": "Whitby Tech Holiday Mixer",
@@ -219,12 +223,27 @@ STATUSES = html(
                 **extra,
             }
             for name, start, end, status, extra in (
-                ("Cancelled Breakfast", "2026-12-08T07:30-05:00", "2026-12-08T09:00-05:00",
-                 "EventCancelled", {}),
-                ("Postponed Panel", "2026-12-09T18:00-05:00", "2026-12-09T19:30-05:00",
-                 "EventPostponed", {}),
-                ("Rescheduled Social", "2026-12-16T18:00-05:00", "2026-12-16T20:00-05:00",
-                 "EventRescheduled", {"previousStartDate": "2026-12-02T18:00-05:00"}),
+                (
+                    "Cancelled Breakfast",
+                    "2026-12-08T07:30-05:00",
+                    "2026-12-08T09:00-05:00",
+                    "EventCancelled",
+                    {},
+                ),
+                (
+                    "Postponed Panel",
+                    "2026-12-09T18:00-05:00",
+                    "2026-12-09T19:30-05:00",
+                    "EventPostponed",
+                    {},
+                ),
+                (
+                    "Rescheduled Social",
+                    "2026-12-16T18:00-05:00",
+                    "2026-12-16T20:00-05:00",
+                    "EventRescheduled",
+                    {"previousStartDate": "2026-12-02T18:00-05:00"},
+                ),
             )
         ]
     ),
@@ -247,7 +266,8 @@ LINK_ALTERNATE = html(
 
 ADD_TO_CALENDAR = html(
     body="<h1>Women in Tech Durham: December Social</h1>"
-    '<p><a class="btn" href="/events/wit-dec/ical?download=1&amp;format=ics">Add to calendar</a></p>',
+    '<p><a class="btn" href="/events/wit-dec/ical?download=1&amp;format=ics">'
+    "Add to calendar</a></p>",
 )
 
 NO_EVENT = html(

@@ -16,7 +16,7 @@ from planner.core.storage.feed_download import Limits
 from planner.core.text.quick_add.results import Parsed
 from planner.core.web.fetch import PAGE_LIMITS, Page, WebError, fetch_page
 from planner.core.web.markup import read_markup
-from planner.core.web.schema_org import SOURCE, NotAnEvent, event_from_object
+from planner.core.web.schema_org import SOURCE, NotAnEventError, event_from_object
 
 ICS_BEFORE = timedelta(days=31)
 ICS_AFTER = timedelta(days=400)
@@ -55,7 +55,7 @@ def read_link(
     for node in markup.events:
         try:
             reading.events.append(event_from_object(node, page.url, zone, line_number))
-        except NotAnEvent as exc:
+        except NotAnEventError as exc:
             reading.problems.append(str(exc))
     if reading.events:
         return reading

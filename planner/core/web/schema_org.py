@@ -34,7 +34,7 @@ _GENERAL = re.compile(r"\bnon[-\s]?member|\bgeneral|\bguest|\bregular|\bstandard
 _DURATION = re.compile(r"^P(?:T)?(?:(\d+)H)?(?:(\d+)M)?$", re.IGNORECASE)
 
 
-class NotAnEvent(ValueError):
+class NotAnEventError(ValueError):
     """An Event object planner cannot place in time (no name, no readable start)."""
 
 
@@ -50,14 +50,14 @@ def event_from_object(
     node: dict[str, Any], page_url: str, zone: ZoneInfo, line_number: int = 1
 ) -> Parsed:
     """The event ``node`` describes, as a typed line's :class:`Parsed` (same fields, same
-    preview, same JSON); :class:`NotAnEvent` when it has no name or no usable start."""
+    preview, same JSON); :class:`NotAnEventError` when it has no name or no usable start."""
     notes = _Notes()
     title = _text(node.get("name"))
     if not title:
-        raise NotAnEvent("an event without a name")
+        raise NotAnEventError("an event without a name")
     start, all_day = _moment(node.get("startDate"), zone, "start", notes)
     if start is None:
-        raise NotAnEvent(f"“{title}” has no start date planner can read")
+        raise NotAnEventError(f"“{title}” has no start date planner can read")
     end = _end(node, start, all_day, zone, notes)
     place = _place(node, notes)
     cost = _cost(node, notes)
@@ -92,9 +92,7 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def _moment(
-    value: Any, zone: ZoneInfo, part: Part, notes: _Notes
-) -> tuple[datetime | None, bool]:
+def _moment(value: Any, zone: ZoneInfo, part: Part, notes: _Notes) -> tuple[datetime | None, bool]:
     """An ISO 8601 date or date-time, aware; a date alone is an all-day event."""
     text = _text(value)
     if not text:
