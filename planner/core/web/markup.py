@@ -45,6 +45,7 @@ EVENT_TYPES = frozenset(
 """schema.org's Event and its subtypes (https://schema.org/Event, "More specific Types")."""
 
 _SCHEMA_PREFIX = re.compile(r"^(?:https?://schema\.org/|schema:)", re.IGNORECASE)
+_HAS_RDFA_TYPES = re.compile(r"\stypeof\s*=", re.IGNORECASE)
 _ADD_TO_CALENDAR = re.compile(r"add\s+to\s+(?:my\s+)?calendar|\bical\b|\.ics\b", re.IGNORECASE)
 
 
@@ -87,13 +88,14 @@ def read_markup(page: str, url: str) -> Markup:
         found.problems.append(f"the page's JSON-LD cannot be read ({_first_line(exc)})")
     try:
         other = extruct.extract(
-            page, base_url=url, syntaxes=["microdata", "rdfa"], uniform=True, errors="strict"
+            page, base_url=url, syntaxes=["microdata"], uniform=True, errors="strict"
         )
     except ValueError as exc:  # lxml's parser errors are ValueErrors too
         found.problems.append(f"the page's microdata cannot be read ({_first_line(exc)})")
         other = {}
     objects += other.get("microdata", [])
-    objects += _compact_rdfa(other.get("rdfa", []))
+    if not any(True for _ in _events_in(objects)) and _HAS_RDFA_TYPES.search(page):
+        objects += _compact_rdfa(_rdfa(page, url, found))
     seen: set[str] = set()
     for node in _events_in(objects):
         node = _unescaped(node)
@@ -103,6 +105,22 @@ def read_markup(page: str, url: str) -> Markup:
             found.events.append(node)
     found.calendar_links = calendar_links(page, url)
     return found
+
+
+def _rdfa(page: str, url: str, found: Markup) -> list[dict[str, Any]]:
+    """RDFa, read only where it is cheap: when the page types something with it and
+    neither JSON-LD nor microdata gave an event (pyRDFa takes about 0.13 s on a
+    600 KB page, where the other two take 3-4 ms; Open Graph's ``<meta property>``
+    alone, on most pages, types nothing)."""
+    import extruct
+
+    try:
+        read = extruct.extract(page, base_url=url, syntaxes=["rdfa"], errors="strict")
+    except ValueError as exc:
+        found.problems.append(f"the page's RDFa cannot be read ({_first_line(exc)})")
+        return []
+    nodes: list[dict[str, Any]] = read.get("rdfa", [])
+    return nodes
 
 
 def _first_line(exc: Exception) -> str:

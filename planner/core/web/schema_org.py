@@ -239,13 +239,13 @@ def _cost(node: dict[str, Any], notes: _Notes) -> float | None:
         return prices[0].amount
     general = [p for p in prices if not _is_concession(p.name)] or prices
     chosen = min(general, key=lambda p: p.amount)
-    others = sorted({p.amount for p in prices} - {chosen.amount})
-    listed = ", ".join(f"{a:g}" for a in others)
-    notes.add(
-        "cost",
-        f"the lowest general price of {len(prices)} ({chosen.amount:g} {chosen.currency}; "
-        f"also {listed})".replace(" ;", ";"),
+    others = ", ".join(
+        " ".join(part for part in (p.name or "another", f"{p.amount:g}") if part)
+        for p in prices
+        if p is not chosen
     )
+    price = " ".join(part for part in (f"{chosen.amount:g}", chosen.currency) if part)
+    notes.add("cost", f"{price}, the lowest general price of {len(prices)} ({others})")
     return chosen.amount
 
 
