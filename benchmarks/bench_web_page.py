@@ -28,9 +28,9 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from planner.core.web.reading import read_link  # noqa: E402
-from tests.feed_server import Reply, Site, handler_for  # noqa: E402
-from tests.web import pages  # noqa: E402
+from planner.core.web.reading import read_link
+from tests.feed_server import Reply, Site, handler_for
+from tests.web import pages
 
 IMPORT = (
     "import time; t = time.perf_counter(); import planner.core.web.reading, extruct; "
