@@ -99,7 +99,7 @@ def read_markup(page: str, url: str) -> Markup:
     seen: set[str] = set()
     for node in _events_in(objects):
         node = _unescaped(node)
-        identity = repr((node.get("name"), node.get("startDate"), node.get("url")))
+        identity = repr((node.get("name"), node.get("startDate")))  # the same in two forms
         if identity not in seen:
             seen.add(identity)
             found.events.append(node)

@@ -78,7 +78,7 @@ def event_from_object(
         cost=cost,
         status=status,
         source=SOURCE,
-        timezone=zone.key if start.tzinfo is zone else "",
+        timezone="UTC" if start.utcoffset() == timedelta(0) and start.tzinfo is not zone else "",
     )
     return Parsed(event, line_number, page_url, tuple(notes.items))
 
