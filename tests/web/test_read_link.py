@@ -251,7 +251,7 @@ def test_the_same_event_in_json_ld_and_microdata_is_one_event(site):
     both = pages.TICKETING.replace(
         b"</main>",
         b'<div itemscope itemtype="https://schema.org/BusinessEvent">'
-        b'<span itemprop="name">Durham Founders &amp; Funders Night: Pitch \'n\' Mingle</span>'
+        b"<span itemprop=\"name\">Durham Founders &amp; Funders Night: Pitch 'n' Mingle</span>"
         b'<meta itemprop="startDate" content="2026-12-10T18:30:00-05:00"></div></main>',
     )
     assert len(read(site, "/both", both).events) == 1
