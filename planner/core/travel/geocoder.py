@@ -181,6 +181,13 @@ def _build_limiter(
         kwargs["user_agent"] = user_agent
     if "timeout" in accepted:
         kwargs["timeout"] = timeout
+    if "adapter_factory" in accepted:
+        # geopy prefers requests when it is installed (extruct brings it), whose timeouts
+        # come back as "unavailable" after urllib3's retries; the standard library's
+        # adapter says "timed out" and asks once, whatever else is installed.
+        from geopy.adapters import URLLibAdapter
+
+        kwargs["adapter_factory"] = URLLibAdapter
     if url:
         parts = urlsplit(url if "://" in url else f"https://{url}")
         if "domain" not in accepted:
