@@ -181,7 +181,16 @@ def _add_saved_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         description='Reads each line as an event ("PMI mixer next Thu 6-8pm @ 100 King St W '
         '$25"), says what it understood and assumed, and keeps the events for planning.',
     )
-    add.add_argument("text", metavar="TEXT", help='the text, one event a line; "-" reads stdin')
+    add.add_argument(
+        "text",
+        metavar="TEXT",
+        help='the text, one event a line (or an event\'s web page, https://...); "-" reads stdin',
+    )
+    add.add_argument(
+        "--fetch",
+        action="store_true",
+        help="fetch the web page of each line that is a link (else only with [web] fetch = true)",
+    )
     add.add_argument(
         "--json", action="store_true", help='print {"added": [...], "unparsed": [...]}'
     )

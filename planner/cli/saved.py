@@ -186,20 +186,27 @@ def plan_saved(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    """``planner add``: typed or pasted lines read as events, kept unless ``--dry-run``."""
+    """``planner add``: typed or pasted lines read as events, kept unless ``--dry-run``;
+    a line that is a link is the event's web page, read with consent (``--fetch``)."""
+    from planner.cli.links import read_links
     from planner.core.saved import open_session
     from planner.core.text import quick_add
 
     text = sys.stdin.read() if args.text == "-" else args.text
     settings, settings_path = _saved_settings(args.settings)
     reference = _reference(args.week, settings.zone)
-    parsed, unparsed = quick_add.parse_lines(text, settings=settings, reference=reference)
+    links = read_links(text, fetch=args.fetch, settings=settings, reference=reference)
+    parsed, unparsed = quick_add.parse_lines(links.rest, settings=settings, reference=reference)
+    parsed = sorted(parsed + links.parsed, key=lambda p: (p.line_number, p.event.start))
+    unparsed = sorted(unparsed + links.unparsed, key=lambda u: u.line_number)
     where = "stdin line" if args.text == "-" else "line"
     for line in unparsed:
         print(
             f"planner add: {where} {line.line_number} “{line.text.strip()}”: {line.reason}",
             file=sys.stderr,
         )
+    for number, link, problem in links.notes:
+        print(f"planner add: {where} {number} “{link}”: note: {problem}", file=sys.stderr)
     replaced = 0
     if parsed and not args.dry_run:
         with _open_store() as store:

@@ -70,13 +70,14 @@ PAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Protected times", ("rules.protected",)),
     ("Flexible blocks", ("flexible",)),
     ("Known trips", ("travel.override",)),
-    ("Online services", ("geocoding", "routing")),
+    ("Online services", ("geocoding", "routing", "web")),
 )
 """Which sections share a page; a section not named here gets a page of its own."""
 
 GROUPS = {
     "geocoding": "Looking up addresses",
     "routing": "Road times from a routing server",
+    "web": "Events from their web pages",
 }
 """Sections boxed under a heading, where a page holds more than one service."""
 

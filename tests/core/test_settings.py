@@ -104,6 +104,7 @@ def test_every_documented_key_is_read_and_every_setting_documented():
         "overrides",
         "geocoding",
         "routing",
+        "web",
         "keyword_stars",
         "protected",
         "flexible",

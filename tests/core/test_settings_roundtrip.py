@@ -30,6 +30,7 @@ from planner.core.settings import (
     Settings,
     SettingsError,
     TravelOverride,
+    WebSettings,
     field_names,
     load_settings,
     parse_place,
@@ -170,7 +171,7 @@ def test_the_schema_covers_every_setting():
     nested = {key.field for key in SCHEMA if "." in key.field}
     assert nested == {f"geocoding.{f.name}" for f in fields(GeocodingSettings)} | {
         f"routing.{f.name}" for f in fields(RoutingSettings)
-    }
+    } | {f"web.{f.name}" for f in fields(WebSettings)}
     rows = {
         "places": SavedPlace,
         "overrides": TravelOverride,

@@ -27,6 +27,7 @@ from planner.core.settings.types import (
     Settings,
     SettingsError,
     TravelOverride,
+    WebSettings,
 )
 from planner.core.settings.values import parse_place, place_text
 from planner.core.settings.writing import HEADER, save_settings, settings_to_dict
@@ -50,6 +51,7 @@ __all__ = [
     "Settings",
     "SettingsError",
     "TravelOverride",
+    "WebSettings",
     "field_names",
     "load_settings",
     "load_settings_text",

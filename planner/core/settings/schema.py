@@ -634,6 +634,15 @@ SCHEMA: tuple[Key, ...] = (
         attr="routing.timeout_seconds",
         limits=(0, 600),
     ),
+    Key(
+        "web",
+        "fetch",
+        "Whether `planner add` may fetch an event's web page from a link (default: ask with "
+        "--fetch each time).",
+        "bool",
+        label="Read events from their web pages (fetches the page from its site)",
+        attr="web.fetch",
+    ),
 )
 
 

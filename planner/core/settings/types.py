@@ -66,6 +66,17 @@ class GeocodingSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class WebSettings:
+    """Reading an event from its web page: nothing is requested without ``fetch``.
+
+    A link given to ``planner add`` is fetched only with this consent (or ``--fetch``
+    on the command), because fetching tells the site's owner who asked for the page.
+    """
+
+    fetch: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class RoutingSettings:
     """An optional routing service (OSRM or Valhalla) for real road times; off by default."""
 
@@ -152,6 +163,7 @@ class Settings:
     overrides: tuple[TravelOverride, ...] = ()
     geocoding: GeocodingSettings = field(default_factory=GeocodingSettings)
     routing: RoutingSettings = field(default_factory=RoutingSettings)
+    web: WebSettings = field(default_factory=WebSettings)
     weekly_hours: float = 3.0
     counts_travel: bool = True
     max_events_per_week: int = 3

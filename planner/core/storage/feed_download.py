@@ -61,6 +61,9 @@ class Limits:
     timeout: float = TIMEOUT
     total_seconds: float = DOWNLOAD_SECONDS
     max_bytes: int = MAX_BYTES
+    noun: str = "calendar"
+    """What the download is called in messages ("page" for an event's web page)."""
+    accept: str = "text/calendar, */*;q=0.5"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +112,7 @@ def download(
         address,
         headers={
             "User-Agent": f"planner/{planner.__version__} (desktop event planner)",
-            "Accept": "text/calendar, */*;q=0.5",
+            "Accept": limits.accept,
             "Accept-Encoding": "gzip",
         },
     )
@@ -126,8 +129,8 @@ def download(
     try:
         with opener.open(request, timeout=clock.next_read()) as response:
             headers: Message = response.headers
-            _check_length(headers, host, limits.max_bytes)
-            body = _read_body(response, headers, host, limits.max_bytes)
+            _check_length(headers, host, limits)
+            body = _read_body(response, headers, host, limits)
             return Fetched(
                 body,
                 headers.get("ETag", ""),
@@ -144,7 +147,7 @@ def download(
                     f"{host} answered 304 Not Modified to a first request (planner had no "
                     "copy to compare); the server is misbehaving"
                 ) from None
-            raise FeedError(_http_message(host, exc)) from None
+            raise FeedError(_http_message(host, exc, limits.noun)) from None
         finally:
             exc.close()
     except urllib.error.URLError as exc:
@@ -343,39 +346,40 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
 # --- the body --------------------------------------------------------------------------------
 
 
-def _check_length(headers: Message, host: str, max_bytes: int) -> None:
+def _check_length(headers: Message, host: str, limits: Limits) -> None:
     length = headers.get("Content-Length")
     if length is None:
         return
     text = str(length).strip()
     if not (text.isascii() and text.isdigit()):
         raise FeedError(f"{host} sent an invalid Content-Length header ({text[:40]!r}); stopped")
-    if int(text) > max_bytes:
-        raise FeedError(_too_big(host, max_bytes))
+    if int(text) > limits.max_bytes:
+        raise FeedError(_too_big(host, limits))
 
 
-def _read_body(response: Any, headers: Message, host: str, max_bytes: int) -> bytes:
+def _read_body(response: Any, headers: Message, host: str, limits: Limits) -> bytes:
     """The body, unpacked when the server compressed it, never more than ``max_bytes``."""
     encoding = str(headers.get("Content-Encoding", "")).strip().lower()
     if encoding not in ("", "identity") and encoding not in _COMPRESSED:
         raise FeedError(
-            f"{host} sent the calendar encoded as {encoding[:40]!r}, which planner cannot read"
+            f"{host} sent the {limits.noun} encoded as {encoding[:40]!r}, which planner cannot read"
         )
     received = 0
     raw: list[bytes] = []
     while chunk := response.read(_CHUNK):
         received += len(chunk)
-        if received > max_bytes:
-            raise FeedError(_too_big(host, max_bytes))
+        if received > limits.max_bytes:
+            raise FeedError(_too_big(host, limits))
         raw.append(chunk)
     body = b"".join(raw)
     if encoding in _COMPRESSED or body.startswith(_GZIP_MAGIC):  # also a plain .ics.gz
-        return _unpack(body, host, max_bytes)
+        return _unpack(body, host, limits)
     return body
 
 
-def _unpack(data: bytes, host: str, max_bytes: int) -> bytes:
+def _unpack(data: bytes, host: str, limits: Limits) -> bytes:
     """gzip or zlib data unpacked, refusing (without holding) more than ``max_bytes``."""
+    max_bytes, noun = limits.max_bytes, limits.noun
     decoder = zlib.decompressobj(wbits=zlib.MAX_WBITS | 32)  # gzip or zlib, by its header
     out: list[bytes] = []
     size = 0
@@ -386,17 +390,17 @@ def _unpack(data: bytes, host: str, max_bytes: int) -> bytes:
             pending = decoder.unconsumed_tail
             size += len(piece)
             if size > max_bytes:
-                raise FeedError(_unpacks_too_big(host, max_bytes))
+                raise FeedError(_unpacks_too_big(host, limits))
             out.append(piece)
         size += len(rest := decoder.flush())
         out.append(rest)
     except zlib.error as exc:
-        message = f"{host} sent a compressed calendar that cannot be unpacked ({exc})"
+        message = f"{host} sent a compressed {noun} that cannot be unpacked ({exc})"
         raise FeedError(message) from None
     if size > max_bytes:
-        raise FeedError(_unpacks_too_big(host, max_bytes))
+        raise FeedError(_unpacks_too_big(host, limits))
     if not decoder.eof:
-        raise FeedError(f"{host} sent a compressed calendar that was cut short")
+        raise FeedError(f"{host} sent a compressed {noun} that was cut short")
     return b"".join(out)
 
 
@@ -409,18 +413,19 @@ def _size(count: int) -> str:
     return f"{max(1, round(count / 1024))} KB"
 
 
-def _too_big(host: str, max_bytes: int) -> str:
-    return f"{host} sent a calendar larger than {_size(max_bytes)}; planner stopped downloading it"
+def _too_big(host: str, limits: Limits) -> str:
+    size = _size(limits.max_bytes)
+    return f"{host} sent a {limits.noun} larger than {size}; planner stopped downloading it"
 
 
-def _unpacks_too_big(host: str, max_bytes: int) -> str:
+def _unpacks_too_big(host: str, limits: Limits) -> str:
     return (
-        f"{host} sent a compressed calendar that unpacks to more than {_size(max_bytes)}; "
-        "planner stopped unpacking it"
+        f"{host} sent a compressed {limits.noun} that unpacks to more than "
+        f"{_size(limits.max_bytes)}; planner stopped unpacking it"
     )
 
 
-def _http_message(host: str, exc: urllib.error.HTTPError) -> str:
+def _http_message(host: str, exc: urllib.error.HTTPError, noun: str) -> str:
     code, reason = exc.code, str(exc.reason).strip()
     status = f"HTTP {code} {http.client.responses.get(code, '')}".strip()
     if reason.startswith(urllib.request.HTTPRedirectHandler.inf_msg.strip()):
@@ -430,7 +435,7 @@ def _http_message(host: str, exc: urllib.error.HTTPError) -> str:
     if code in (401, 403):
         return f"{host} refused access ({status}): the link may be private or need a login"
     if code in (404, 410):
-        return f"{host} has no calendar at this address ({status}): it may have moved"
+        return f"{host} has no {noun} at this address ({status}): it may have moved"
     if code == 429:
         return f"{host} asked planner to slow down ({status}); it will try again later"
     if code >= 500:
@@ -441,7 +446,7 @@ def _http_message(host: str, exc: urllib.error.HTTPError) -> str:
 def _network_message(host: str, reason: object, limits: Limits) -> str:
     if isinstance(reason, DeadlinePassedError):
         return (
-            f"{host} took over {limits.total_seconds:g} s in all to send the calendar; "
+            f"{host} took over {limits.total_seconds:g} s in all to send the {limits.noun}; "
             "planner stopped waiting"
         )
     if isinstance(reason, TimeoutError):

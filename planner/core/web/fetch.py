@@ -1,0 +1,67 @@
+"""One web page fetched politely: planner's user agent, bounded, http(s) only.
+
+The download itself is the feeds' (:func:`planner.core.storage.feed_download.download`):
+one deadline enforced on every read, a size cap, at most five redirects and to http
+and https only. urllib's opener as built there keeps no cookies, and no credentials
+are given: a ``user:password@`` in the link is dropped before anything is sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from planner.core.storage.feed_download import FeedError, Limits, download, without_userinfo
+
+PAGE_LIMITS = Limits(
+    timeout=10.0,
+    total_seconds=30.0,
+    max_bytes=5 * 1024 * 1024,
+    noun="page",
+    accept="text/html, application/xhtml+xml, text/calendar;q=0.9, */*;q=0.5",
+)
+"""Connect or wait for the next bytes 10 s, 30 s in all, at most 5 MB."""
+
+WEB_SCHEMES = frozenset({"http", "https"})
+
+
+class WebError(Exception):
+    """A page that could not be read; the message, for the user, names the host."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page's bytes and what its server said it is."""
+
+    url: str
+    """Where it was read: the link, or where its redirects led."""
+    body: bytes
+    content_type: str
+
+
+def is_web_link(text: str) -> bool:
+    """Whether ``text`` (one line, stripped) is an http(s) link and nothing else."""
+    if not text or any(ch.isspace() for ch in text):
+        return False
+    parts = urlsplit(text)
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+
+
+def fetch_page(url: str, limits: Limits = PAGE_LIMITS) -> Page:
+    """The page at ``url``; :class:`WebError` for anything but a page received whole.
+
+    Other schemes (``file:``, ``javascript:``, ``data:``) are refused before any
+    request, and so is a redirect to one.
+    """
+    address = without_userinfo(url.strip())
+    parts = urlsplit(address)
+    if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
+        scheme = f"{parts.scheme}:" if parts.scheme else "no scheme"
+        raise WebError(f"{address[:80]}: planner reads only http and https pages ({scheme})")
+    try:
+        fetched = download(address, limits=limits)
+    except FeedError as exc:
+        raise WebError(str(exc)) from None
+    if fetched is None:  # a 304 answers only a request with validators, never sent here
+        raise WebError(f"{parts.hostname} sent no page (304 Not Modified)")
+    return Page(fetched.moved_to or address, fetched.body, fetched.content_type)

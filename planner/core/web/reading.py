@@ -1,0 +1,108 @@
+"""A link to the events its page describes: the one entry point of :mod:`planner.core.web`.
+
+Order of trust: the page's schema.org markup; else the calendar (.ics) it links to,
+read by planner's own calendar reader; else nothing, said plainly. A link straight
+to an .ics file (served as text/calendar) is read as a calendar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from planner.core.calendars.reading import IcsError, read_bytes
+from planner.core.storage.feed_download import Limits
+from planner.core.text.quick_add.results import Parsed
+from planner.core.web.fetch import PAGE_LIMITS, Page, WebError, fetch_page
+from planner.core.web.markup import read_markup
+from planner.core.web.schema_org import SOURCE, NotAnEventError, event_from_object
+
+ICS_BEFORE = timedelta(days=31)
+ICS_AFTER = timedelta(days=400)
+"""The events of a linked calendar kept: from a month before the reference to a year on
+(a group's calendar may hold years of past events)."""
+
+
+@dataclass(slots=True)
+class WebReading:
+    """What one link gave: its events (as typed lines give them) and what went wrong."""
+
+    url: str
+    events: list[Parsed] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    """Parts of the page that could not be read, though others were."""
+    read_from: str = ""
+    """How the events were found: "JSON-LD/microdata", or the .ics address."""
+
+
+def read_link(
+    url: str,
+    zone: ZoneInfo,
+    reference: datetime,
+    *,
+    line_number: int = 1,
+    limits: Limits = PAGE_LIMITS,
+) -> WebReading:
+    """The events of the page at ``url``; :class:`WebError` when there is none to read
+    (the page cannot be fetched, or it describes no event), with the reason."""
+    page = fetch_page(url, limits)
+    if page.content_type == "text/calendar":
+        return _from_calendar(page, url, zone, reference, line_number)
+    text = _decoded(page)
+    markup = read_markup(text, page.url)
+    reading = WebReading(url, problems=list(markup.problems), read_from="markup")
+    for node in markup.events:
+        try:
+            reading.events.append(event_from_object(node, page.url, zone, line_number))
+        except NotAnEventError as exc:
+            reading.problems.append(str(exc))
+    if reading.events:
+        return reading
+    for link in markup.calendar_links[:3]:
+        try:
+            linked = _from_calendar(fetch_page(link, limits), url, zone, reference, line_number)
+        except WebError as exc:
+            reading.problems.append(f"its calendar link could not be read: {exc}")
+            continue
+        linked.problems[:0] = reading.problems
+        return linked
+    said = f" ({'; '.join(reading.problems)})" if reading.problems else ""
+    raise WebError(
+        f"{_host(page.url)}: no event found on the page: it has no schema.org Event markup "
+        f"and no calendar link{said}"
+    )
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname or url
+
+
+def _decoded(page: Page) -> str:
+    """The page as text; extruct and lxml read the charset from a ``<meta>`` of bytes,
+    but JSON-LD is read from text, so UTF-8 (the web's default) unless it fails."""
+    try:
+        return page.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return page.body.decode("cp1252", errors="replace")
+
+
+def _from_calendar(
+    page: Page, url: str, zone: ZoneInfo, reference: datetime, line_number: int
+) -> WebReading:
+    """The events of an .ics file: each becomes a candidate as a typed line would."""
+    try:
+        result = read_bytes(
+            page.body, page.url, zone, reference - ICS_BEFORE, reference + ICS_AFTER
+        )
+    except IcsError as exc:
+        raise WebError(f"{page.url}: the calendar cannot be read ({exc})") from None
+    reading = WebReading(url, read_from=page.url)
+    reading.problems += [p.text for p in result.problems]
+    for event in result.events:
+        reading.events.append(Parsed(replace(event, source=SOURCE), line_number, url))
+    if not reading.events:
+        raise WebError(f"{page.url}: the calendar holds no event from a month ago on")
+    return reading
