@@ -83,7 +83,7 @@ def run_mark(args: argparse.Namespace) -> int:
 def _find(session: Session, args: argparse.Namespace, day: date) -> Event:
     """The event ``args.event`` names among the recorded history (``--week``'s, else the
     last weeks') and the candidates of the week of ``day``."""
-    from planner.cli.decide import _matches
+    from planner.cli.decide import _matches, ambiguous
     from planner.core.model import is_flexible
     from planner.core.planning.plan import week_of
 
@@ -100,15 +100,7 @@ def _find(session: Session, args: argparse.Namespace, day: date) -> Event:
         return found[0]
     where = f"the week of {monday.date()}" if args.week else "your history and this week"
     if found:
-        rows = "\n".join(
-            f"  {_event_when(e):<26}{e.summary}  (key: {e.key})"
-            for e in sorted(found, key=lambda e: (e.start, e.summary))
-        )
-        raise CommandError(
-            f"planner {args.command}: “{args.event}” matches {len(found)} events in {where}; "
-            f"give more of the title, or the key:\n{rows}",
-            EXIT_USAGE,
-        )
+        raise ambiguous(args.command, args.event, found, where)
     raise CommandError(
         f"planner {args.command}: no event in {where} matches “{args.event}” (its key, uid "
         "or part of its title); `--week YYYY-MM-DD` looks in another week",

@@ -153,15 +153,7 @@ def find_event(command: str, wanted: str, plan: Plan, week: WeekData) -> Event:
         return found[0]
     where = f"the week of {_monday(plan)}"
     if found:
-        rows = "\n".join(
-            f"  {_event_when(e):<26}{e.summary}  (key: {e.key})"
-            for e in sorted(found, key=lambda e: (e.start, e.summary))
-        )
-        raise CommandError(
-            f"planner {command}: “{wanted}” matches {len(found)} events in {where}; "
-            f"give more of the title, or the key:\n{rows}",
-            EXIT_USAGE,
-        )
+        raise ambiguous(command, wanted, found, where)
     mine = _matches(wanted, week.commitments)
     if mine:
         event = mine[0]
@@ -174,6 +166,20 @@ def find_event(command: str, wanted: str, plan: Plan, week: WeekData) -> Event:
     raise CommandError(
         f"planner {command}: no candidate in {where} matches “{wanted}” (its key, uid or "
         f"part of its title); `planner plan --week {plan.week_start.date()}` lists them",
+        EXIT_USAGE,
+    )
+
+
+def ambiguous(command: str, wanted: str, found: list[Event], where: str) -> CommandError:
+    """The usage error for an EVENT that matches several: each listed with its day, time,
+    title and key, so the user can pick one (for deciding and for marking alike)."""
+    rows = "\n".join(
+        f"  {_event_when(e):<26}{e.summary}  (key: {e.key})"
+        for e in sorted(found, key=lambda e: (e.start, e.summary))
+    )
+    return CommandError(
+        f"planner {command}: “{wanted}” matches {len(found)} events in {where}; "
+        f"give more of the title, or the key:\n{rows}",
         EXIT_USAGE,
     )
 
