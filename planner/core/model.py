@@ -134,6 +134,22 @@ class TravelMode(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class Leg:
+    """One part of a trip by the timetable: a walk or a drive to a stop, a ride, a
+    walk between stops. Kept as words and times, so the details panel, the agenda and
+    the exported travel block can name it ("GO LE 17:53 → 18:38 Union")."""
+
+    mode: Literal["walk", "drive", "ride"]
+    origin: str
+    """Where the leg starts: a stop's name, or the place's own ("Home")."""
+    destination: str
+    depart: datetime
+    arrive: datetime
+    route: str = ""
+    """The line as riders know it ("GO LE", "TTC 504"); empty for walks and drives."""
+
+
+@dataclass(frozen=True, slots=True)
 class Trip:
     """One leg of travel, as estimated for a given departure time."""
 
@@ -146,7 +162,10 @@ class Trip:
     assumed: bool = False
     """True when a place had no position and the configured assumption was used."""
     source: str = "estimate"
-    """Where the minutes come from: "estimate", "override" (the user's own) or "router"."""
+    """Where the minutes come from: "estimate", "override" (the user's own), "router"
+    or "timetable" (a GTFS journey, whose parts are in :attr:`legs`)."""
+    legs: tuple[Leg, ...] = ()
+    """A timetable journey's walks and rides in order; empty for every other source."""
 
     @property
     def label(self) -> str:
