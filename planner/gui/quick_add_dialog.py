@@ -466,6 +466,11 @@ class QuickAddDialog(QDialog):
         pages = "the page" if len(self._links.links) == 1 else "the pages"
         return f"Reading {typed} and {pages} from {sites}…"
 
+    @property
+    def reading(self) -> bool:
+        """Lines or pages are still being read."""
+        return self._job is not None or self._pages_job is not None
+
     def events(self) -> list[Event]:
         """The events to add: the checked rows, with the user's corrections."""
         return self.model.events()
@@ -530,7 +535,7 @@ class QuickAddDialog(QDialog):
 
     def _finish_if_done(self) -> None:
         """Once the lines and the pages are read: say what came of it."""
-        if self._job is not None or self._pages_job is not None:
+        if self.reading:
             return
         self.progress.hide()
         self.stop_button.hide()
