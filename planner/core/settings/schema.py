@@ -637,8 +637,8 @@ SCHEMA: tuple[Key, ...] = (
     Key(
         "web",
         "fetch",
-        "Whether `planner add` may fetch an event's web page from a link (default: ask with "
-        "--fetch each time).",
+        "Whether `planner add` and the window's add field may fetch an event's web page from "
+        "a link (default: --fetch each time; the window asks).",
         "bool",
         label="Read events from their web pages (fetches the page from its site)",
         attr="web.fetch",
