@@ -30,6 +30,9 @@ class Refreshed:
     fetched: tuple[str, ...]
     changed: tuple[str, ...]
     errors: tuple[str, ...]
+    venues: str = ""
+    """What reading the venues feeds leave out did ("filled 3 venues from event pages"),
+    "" when it was not allowed or nothing was wanted."""
 
     @property
     def summary(self) -> str:
@@ -40,12 +43,18 @@ class Refreshed:
             parts.append(f"changed: {', '.join(self.changed)}")
         if self.errors:
             parts.append(f"{len(self.errors)} failed (the last copy is kept): {self.errors[0]}")
+        if self.venues:
+            parts.append(self.venues)
         return "; ".join(parts)
 
 
-def refresh_all(store: Store, sources: Sequence[Source], now: datetime) -> Refreshed:
+def refresh_all(
+    store: Store, sources: Sequence[Source], now: datetime, *, fill_venues: bool = False
+) -> Refreshed:
     """Refresh each feed in turn, each on its own (runs off the GUI thread; a feed that fails,
-    even by a bug, is reported and the others are still fetched)."""
+    even by a bug, is reported and the others are still fetched); then, with the user's
+    consent (``fill_venues``), read the venues the feeds leave out from the events' pages,
+    so that the re-plan that follows has them."""
     from planner.core.storage import feeds
 
     fetched, changed, errors = [], [], []
@@ -56,7 +65,12 @@ def refresh_all(store: Store, sources: Sequence[Source], now: datetime) -> Refre
             changed.append(name)
         if result.error:
             errors.append(result.error)
-    return Refreshed(tuple(fetched), tuple(changed), tuple(errors))
+    venues = ""
+    if fill_venues:
+        from planner.core.web.venues import fill_venues as fill
+
+        venues = fill(store, now).summary
+    return Refreshed(tuple(fetched), tuple(changed), tuple(errors), venues)
 
 
 class FeedRefresher(QObject):
@@ -72,11 +86,15 @@ class FeedRefresher(QObject):
         parent: QObject | None = None,
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC).astimezone(),
+        fill_venues: Callable[[], bool] = lambda: False,
     ) -> None:
+        """``fill_venues`` says whether the user allows reading missing venues from
+        event pages (``[web] fill_venues``), asked at each batch."""
         super().__init__(parent)
         self._store = store
         self._sources = sources
         self._now = now
+        self._fill_venues = fill_venues
         self._job: Job | None = None
         self._again: bool | None = None  # a request made while a batch ran (True: all)
         self.timer = QTimer(self)
@@ -108,9 +126,12 @@ class FeedRefresher(QObject):
         if self._job is not None:
             self._again = bool(self._again) or everything
             return True
-        now, store = self._now(), self._store
+        now, store, fill = self._now(), self._store, self._fill_venues()
         self._job = run_in_background(
-            lambda: refresh_all(store, wanted, now), self._done, self._failed, self
+            lambda: refresh_all(store, wanted, now, fill_venues=fill),
+            self._done,
+            self._failed,
+            self,
         )
         return True
 

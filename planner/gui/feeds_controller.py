@@ -65,7 +65,11 @@ class FeedsController:
         self.refresher: FeedRefresher | None = None
         if session.store is not None:
             self.refresher = FeedRefresher(
-                session.store, lambda: self._session.state.sources, parent, now=clock
+                session.store,
+                lambda: self._session.state.sources,
+                parent,
+                now=clock,
+                fill_venues=lambda: self._session.settings.web.fill_venues,
             )
             self.refresher.refreshed.connect(self._refreshed)
         changes.seen.connect(self._changes_seen)
