@@ -21,6 +21,9 @@ from planner.core.storage.store import Store, StoreError
 from planner.gui.background import Job, describe_error, run_in_background
 
 CHECK_EVERY_MS = 5 * 60 * 1000
+SECONDS_PER_HOST = 1.0
+"""Between two requests to one site while reading the venues feeds leave out (the same
+as :data:`planner.core.web.polite.SECONDS_PER_HOST`, which is not imported at start-up)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +52,12 @@ class Refreshed:
 
 
 def refresh_all(
-    store: Store, sources: Sequence[Source], now: datetime, *, fill_venues: bool = False
+    store: Store,
+    sources: Sequence[Source],
+    now: datetime,
+    *,
+    fill_venues: bool = False,
+    seconds_per_host: float = SECONDS_PER_HOST,
 ) -> Refreshed:
     """Refresh each feed in turn, each on its own (runs off the GUI thread; a feed that fails,
     even by a bug, is reported and the others are still fetched); then, with the user's
@@ -67,9 +75,10 @@ def refresh_all(
             errors.append(result.error)
     venues = ""
     if fill_venues:
+        from planner.core.web.polite import HostPacer
         from planner.core.web.venues import fill_venues as fill
 
-        venues = fill(store, now).summary
+        venues = fill(store, now, pacer=HostPacer(seconds_per_host)).summary
     return Refreshed(tuple(fetched), tuple(changed), tuple(errors), venues)
 
 
@@ -95,6 +104,8 @@ class FeedRefresher(QObject):
         self._sources = sources
         self._now = now
         self._fill_venues = fill_venues
+        self.seconds_per_host = SECONDS_PER_HOST
+        """The least time between two requests to one site for its event pages."""
         self._job: Job | None = None
         self._again: bool | None = None  # a request made while a batch ran (True: all)
         self.timer = QTimer(self)
@@ -126,9 +137,14 @@ class FeedRefresher(QObject):
         if self._job is not None:
             self._again = bool(self._again) or everything
             return True
-        now, store, fill = self._now(), self._store, self._fill_venues()
+        now, store, fill, pace = (
+            self._now(),
+            self._store,
+            self._fill_venues(),
+            self.seconds_per_host,
+        )
         self._job = run_in_background(
-            lambda: refresh_all(store, wanted, now, fill_venues=fill),
+            lambda: refresh_all(store, wanted, now, fill_venues=fill, seconds_per_host=pace),
             self._done,
             self._failed,
             self,
