@@ -29,6 +29,7 @@ from planner.core.storage.database import StoreError
 from planner.core.storage.feed_download import Limits
 from planner.core.storage.store import Store
 from planner.core.web.fetch import PAGE_LIMITS, WebError, fetch_page
+from planner.core.web import polite
 from planner.core.web.polite import HostPacer, RobotsRules
 
 _log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ def fill_venues(
     occurrences); what each event's page gave, or why it gave nothing, is kept.
     """
     zone = zone or (now.tzinfo if isinstance(now.tzinfo, ZoneInfo) else ZoneInfo("UTC"))
-    pacer = pacer or HostPacer()
+    pacer = pacer or HostPacer(polite.SECONDS_PER_HOST)
     robots = RobotsRules(pacer, limits)
     done = VenuesFilled()
     pages: dict[str, list[dict[str, Any]] | str] = {}
