@@ -28,8 +28,8 @@ from planner.core.model import Event, Place
 from planner.core.storage.database import StoreError
 from planner.core.storage.feed_download import Limits
 from planner.core.storage.store import Store
-from planner.core.web.fetch import PAGE_LIMITS, WebError, fetch_page
 from planner.core.web import polite
+from planner.core.web.fetch import PAGE_LIMITS, WebError, fetch_page
 from planner.core.web.polite import HostPacer, RobotsRules
 
 _log = logging.getLogger(__name__)
