@@ -125,6 +125,20 @@ def test_a_page_listing_several_events_gives_the_one_with_this_start(store, site
     assert week_events(store, source)["Founders Coffee #1"].place.name == "Spark Centre"
 
 
+def test_one_run_reads_at_most_so_many_pages_and_the_next_run_goes_on(store, site):
+    events = two_events_and_one_located(site)
+    serve_page(site, 4, aware(FRI + timedelta(hours=6)), BREWERY)
+    source = subscribe(store, site, *events, feed_event(site, 4, FRI + timedelta(hours=6)))
+
+    first = fill_venues(store, NOW, pacer=no_wait(), max_pages=2)
+    assert first.summary == (
+        "filled 2 venues from event pages; 1 more is left for the next refresh"
+    )
+    second = fill_venues(store, NOW, pacer=no_wait(), max_pages=2)
+    assert second.found == ["Founders Coffee #4"]
+    assert week_events(store, source)["Founders Coffee #4"].place.name == "Brock Street Brewing"
+
+
 # --- once per version -------------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ from planner.core.logs import log_failure
 from planner.core.model import Event, Place
 from planner.core.storage.database import StoreError
 from planner.core.storage.feed_download import Limits
+from planner.core.storage.feed_venues import VenueWanted
 from planner.core.storage.store import Store
 from planner.core.web import polite
 from planner.core.web.fetch import PAGE_LIMITS, WebError, fetch_page
@@ -35,6 +36,9 @@ from planner.core.web.polite import HostPacer, RobotsRules
 _log = logging.getLogger(__name__)
 
 SAME_START = timedelta(minutes=1)
+"""A page's event starting this close to the feed's is the same event."""
+MAX_PAGES = 60
+"""Pages read in one run at most: a refresh stays about a minute at 1 s per site."""
 
 
 @dataclass(slots=True)
@@ -48,6 +52,8 @@ class VenuesFilled:
     """Requests made (pages and robots.txt files)."""
     error: str = ""
     """Why the fill stopped early (the store could not be used), "" when it did not."""
+    left: int = 0
+    """Events left for the next refresh (more pages wanted than one run reads)."""
 
     @property
     def summary(self) -> str:
@@ -61,6 +67,9 @@ class VenuesFilled:
             reasons = "; ".join(f"{title}: {why}" for title, why in self.failed[:3])
             more = f"; and {len(self.failed) - 3} more" if len(self.failed) > 3 else ""
             parts.append(f"{len(self.failed)} could not be read: {reasons}{more}")
+        if self.left:
+            verb = "is" if self.left == 1 else "are"
+            parts.append(f"{self.left} more {verb} left for the next refresh")
         if self.error:
             parts.append(self.error)
         return "; ".join(parts)
@@ -73,12 +82,15 @@ def fill_venues(
     zone: ZoneInfo | None = None,
     limits: Limits = PAGE_LIMITS,
     pacer: HostPacer | None = None,
+    max_pages: int = MAX_PAGES,
 ) -> VenuesFilled:
     """Read the venue of every candidate feed event that needs one; never raises.
 
     Call it only with the user's consent (``settings.web.fill_venues``). A page is
     fetched once per run however many events link to it (a recurring event's
-    occurrences); what each event's page gave, or why it gave nothing, is kept.
+    occurrences); what each event's page gave, or why it gave nothing, is kept. The
+    soonest events come first, and at most ``max_pages`` pages are read in one run
+    (at 1 s per site, a minute or so): the others wait for the next refresh.
     """
     zone = zone or (now.tzinfo if isinstance(now.tzinfo, ZoneInfo) else ZoneInfo("UTC"))
     pacer = pacer or HostPacer(polite.SECONDS_PER_HOST)
@@ -86,10 +98,12 @@ def fill_venues(
     done = VenuesFilled()
     pages: dict[str, list[dict[str, Any]] | str] = {}
     try:
-        for item in store.venues_wanted(now):
-            if item.url not in pages:
-                pages[item.url] = _page_events(item.url, robots, pacer, limits)
-            place, failure = _venue(item.event, pages[item.url], zone)
+        wanted = store.venues_wanted(now)
+        for at, item in enumerate(wanted):
+            if item.url not in pages and len(pages) >= max_pages:
+                done.left = len(wanted) - at
+                break
+            place, failure = _read_venue(item, pages, robots, pacer, limits, zone)
             store.keep_venue(item, place, failure, now)
             if place is not None:
                 done.found.append(item.event.summary)
@@ -100,6 +114,29 @@ def fill_venues(
         done.error = f"planner could not keep the venues it read ({exc})"
     done.requests = sum(pacer.requests.values())
     return done
+
+
+def _read_venue(
+    item: VenueWanted,
+    pages: dict[str, list[dict[str, Any]] | str],
+    robots: RobotsRules,
+    pacer: HostPacer,
+    limits: Limits,
+    zone: ZoneInfo,
+) -> tuple[Place | None, str]:
+    """The venue of one event from its page (read once per run), or why there is none."""
+    try:
+        if item.url not in pages:
+            pages[item.url] = _page_events(item.url, robots, pacer, limits)
+        return _venue(item.event, pages[item.url], zone)
+    except Exception as exc:  # a bug on one page must not cost the other events theirs
+        log_failure(_log, "reading the venue of a feed event from its page", exc)
+        said = (
+            f"planner failed while reading the page ({type(exc).__name__}, a bug: the "
+            "details are in planner.log)"
+        )
+        pages.setdefault(item.url, said)  # not asked again in this run
+        return None, said
 
 
 def _page_events(
