@@ -93,6 +93,12 @@ class FeedsController:
             self._session.flush()
             self.refresher.refresh(everything=False)
 
+    def venues_allowed(self) -> None:
+        """The user allowed reading missing venues from event pages: refresh the feeds
+        now (only what changed is downloaded), which then reads them."""
+        if self.refresher is not None:
+            self.refresher.refresh(everything=True)
+
     def subscribe(self, url: str = "") -> None:
         """Ask for a feed's address and subscribe; it is fetched at once, in the background."""
         from planner.gui.subscribe_dialog import SubscribeDialog

@@ -84,5 +84,26 @@ def test_with_the_setting_off_no_page_is_requested(qtbot, store, site):
     assert coffee(window).event.place.label == "unknown place"
 
 
+def test_allowing_it_in_the_settings_reads_the_venues_at_once(qtbot, store, site):
+    serve_page(site, 1, WED.replace(tzinfo=ZONE), BREWERY)
+    url = serve_feed(site, feed_event(site, 1, WED))
+    window = open_window(qtbot, store, fill_venues=False)
+    with qtbot.waitSignal(window.feeds.refresher.refreshed, timeout=30_000):
+        window.session.add_sources([(url, "candidates")])
+    assert pages_asked(site) == []
+
+    settings = window.session.settings
+    with qtbot.waitSignal(window.feeds.refresher.refreshed, timeout=30_000) as blocker:
+        window.session.set_settings(replace(settings, web=WebSettings(fill_venues=True)))
+
+    assert "filled 1 venue from event pages" in blocker.args[0].summary
+    qtbot.waitUntil(
+        lambda: (
+            coffee(window) is not None and coffee(window).event.place.name == "Brock Street Brewing"
+        ),
+        timeout=30_000,
+    )
+
+
 def test_the_window_paces_sites_as_the_core_does():
     assert feed_refresher.SECONDS_PER_HOST == polite.SECONDS_PER_HOST
