@@ -257,6 +257,25 @@ def test_a_site_closed_to_planner_by_name_is_not_read(store, site):
     assert pages_asked(site) == ["/robots.txt"]
 
 
+def test_a_robots_txt_that_fails_leaves_the_site_alone_and_a_refused_one_closes_it(store, site):
+    serve_page(site, 1, aware(WED), SPARK)
+    subscribe(store, site, feed_event(site, 1, WED))
+    site.replies["/robots.txt"] = Reply(b"down", 503, "text/plain")
+    site.requests.clear()
+    failed = fill_venues(store, NOW, pacer=no_wait())
+    assert failed.failed == [
+        (
+            "Founders Coffee #1",
+            "127.0.0.1 could not be asked which pages programs may read (127.0.0.1 had a "
+            "server error (HTTP 503 Service Unavailable); this is usually temporary)",
+        )
+    ]
+    site.replies["/robots.txt"] = Reply(b"", 403, "text/plain")  # as robotparser: closed
+    refused = fill_venues(store, NOW + timedelta(days=2), pacer=no_wait())
+    assert refused.failed[0][1].endswith("asks programs not to read its event pages (robots.txt)")
+    assert pages_asked(site) == ["/robots.txt", "/robots.txt"]
+
+
 # --- politeness -----------------------------------------------------------------------------
 
 
