@@ -550,6 +550,8 @@ class MainWindow(QMainWindow):
         self.replan()
         if change.before.sources != change.after.sources:
             self.feeds.sources_changed()  # a new feed is fetched at once
+        if change.after.settings.web.fill_venues and not change.before.settings.web.fill_venues:
+            self.feeds.venues_allowed()  # the venues feeds leave out are read at once
 
     def _say_save_problem(self, *, wait: bool = False) -> None:
         """Warn once about changes that could not be kept (``wait``: after every pending

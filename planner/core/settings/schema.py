@@ -643,6 +643,15 @@ SCHEMA: tuple[Key, ...] = (
         label="Read events from their web pages (fetches the page from its site)",
         attr="web.fetch",
     ),
+    Key(
+        "web",
+        "fill_venues",
+        "Whether a refresh may fetch the page of a feed event that gives no place (Meetup "
+        "group feeds) to read its venue, once per version of the event (default false).",
+        "bool",
+        label="Read missing venues from the events' pages (fetches each page once)",
+        attr="web.fill_venues",
+    ),
 )
 
 

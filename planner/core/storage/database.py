@@ -155,6 +155,20 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE decisions ADD COLUMN went TEXT NOT NULL DEFAULT ''
         CHECK (went IN ('', 'attended', 'skipped'));
     """,
+    # 6: venues read from the pages of feed events that give none (storage/feed_venues.py).
+    """
+    CREATE TABLE feed_venues (
+        source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+        uid TEXT NOT NULL,
+        recurrence_id TEXT NOT NULL DEFAULT '',
+        fingerprint TEXT NOT NULL,
+        url TEXT NOT NULL,
+        place TEXT NOT NULL DEFAULT '',
+        failure TEXT NOT NULL DEFAULT '',
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (source_id, uid, recurrence_id)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
