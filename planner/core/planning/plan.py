@@ -59,6 +59,10 @@ def week_of(day: date, settings: Settings) -> datetime:
     return datetime.combine(monday, time(0), tzinfo=settings.zone)
 
 
+UNREACHABLE_MINUTES = 24 * 60
+"""Between two events with no ride in time (after the last train): never fits."""
+
+
 def stars_of(event: Event, settings: Settings, choices: Choices) -> int:
     """The user's rating, else their keyword rules ("Help Desk Institute" = 5 stars),
     else the feed's PRIORITY (1 = highest), else the default."""
@@ -175,6 +179,9 @@ def check_alone(
             f"clashes with {c.summary} ({wording.span(c)})",
             f"would fit if you skipped {c.summary} that day",
         )
+    unreachable = _unreachable(event, legs, where)
+    if unreachable is not None:
+        return unreachable
     if legs.trip_to is not None:
         blocking = where.clashes(legs.leave_at, event.start)
         if blocking:
@@ -211,9 +218,11 @@ def check_alone(
             )
         latest = datetime.combine(event.start.date(), settings.latest_home, event.start.tzinfo)
         if legs.destination == "home" and legs.back_at > latest:
+            ride = where.travel.last_ride(legs.trip_from, event.end)
+            last = f"{wording.last_ride(ride)}; " if ride is not None else ""
             return Verdict(
                 Reason.LATEST_RETURN,
-                f"you would be home at {wording.clock(legs.back_at)}, after your "
+                f"{last}you would be home at {wording.clock(legs.back_at)}, after your "
                 f"{wording.clock(latest)} limit ({legs.trip_from.minutes} min back)",
                 f"fits if you left at {wording.clock(event.end - (legs.back_at - latest))}",
             )
@@ -249,6 +258,28 @@ def check_alone(
             f"{wording.month(event.start)} are used up ({done} in other weeks)",
         )
     return None
+
+
+def _unreachable(event: Event, legs: Legs, where: Whereabouts) -> Verdict | None:
+    """A trip the timetables cannot make in time: nothing arrives by the start, or
+    nothing runs back after the end (the last train has left)."""
+    if legs.trip_to is not None and not legs.trip_to.reachable:
+        return Verdict(
+            Reason.TRAVEL,
+            f"no ride in your timetables gets you from {wording.place(legs.origin)} to it "
+            f"by {wording.clock(event.start)}",
+        )
+    if legs.trip_from is None or legs.trip_from.reachable:
+        return None
+    ride = where.travel.last_ride(legs.trip_from, event.end)
+    back = "home" if legs.destination == "home" else f"to {wording.place(legs.destination)}"
+    last = wording.last_ride(ride) if ride is not None else "nothing runs"
+    return Verdict(
+        Reason.LATEST_RETURN if legs.destination == "home" else Reason.TRAVEL,
+        f"{last}, and it ends at {wording.clock(event.end)}: nothing gets you {back} "
+        "after it before the morning",
+        f"fits if you left by {wording.clock(ride.depart)} for that ride" if ride else "",
+    )
 
 
 def check_past(event: Event, legs: Legs, now: datetime) -> Verdict | None:
@@ -347,7 +378,8 @@ def plan_week(
     def between(a: Event, b: Event) -> int:
         if a.place.virtual or b.place.virtual:
             return 0
-        return where.trip(a.place, b.place, depart=a.end).minutes
+        trip = where.trip(a.place, b.place, depart=a.end)
+        return trip.minutes if trip.reachable else UNREACHABLE_MINUTES
 
     verdicts: dict[int, Verdict] = {}
     legs_of: dict[int, Legs] = {}
@@ -644,9 +676,11 @@ def _chosen_text(legs: Legs, pinned: bool, event: Event, settings: Settings) -> 
             f": you would arrive at {wording.clock(arrive)}, {legs.late} min late "
             f"({late_allowance(event, settings)})"
         )
+    ride = wording.first_ride(legs.trip_to.legs)
+    for_ride = f" for {ride}" if ride else ""
     return (
-        f"{head}: leave {wording.place(legs.origin)} at {wording.clock(legs.leave_at)} "
-        f"({legs.trip_to.label}), {_arrival(legs)} by {wording.clock(legs.back_at)}"
+        f"{head}: leave {wording.place(legs.origin)} at {wording.clock(legs.leave_at)}"
+        f"{for_ride} ({legs.trip_to.label}), {_arrival(legs)} by {wording.clock(legs.back_at)}"
     )
 
 

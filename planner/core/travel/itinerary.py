@@ -143,7 +143,7 @@ class Whereabouts:
                 if nxt.start - event.end < timedelta(minutes=via_home) + HOME_SLACK:
                     destination, dest_name, goes_to = place, name, nxt
         trip_from = self.trip(venue, destination, depart=event.end)
-        leave_at = event.start - timedelta(minutes=trip_to.minutes)
+        leave_at = leave_at_on_time(event, trip_to)
         late = 0
         free_at = self._free_in_time(event, leave_at)
         if free_at is not None:
@@ -155,7 +155,7 @@ class Whereabouts:
             origin_name,
             dest_name,
             leave_at,
-            event.end + timedelta(minutes=trip_from.minutes),
+            back_at(event.end, trip_from),
             came_from,
             goes_to,
             late,
@@ -180,5 +180,16 @@ class Whereabouts:
 
 
 def leave_at_on_time(event: Event, trip: Trip) -> datetime:
-    """When to leave to arrive at ``event``'s start."""
+    """When to leave to arrive at ``event``'s start: by the timetable, the journey's
+    departure from the door (the walk to the 17:53 train starts at 17:42)."""
+    if trip.legs and trip.reachable:
+        return trip.legs[0].depart
     return event.start - timedelta(minutes=trip.minutes)
+
+
+def back_at(end: datetime, trip: Trip) -> datetime:
+    """When a trip leaving at ``end`` arrives: by the timetable, the journey's arrival
+    (the first train may leave a while after ``end``)."""
+    if trip.legs and trip.reachable:
+        return trip.legs[-1].arrive
+    return end + timedelta(minutes=trip.minutes)

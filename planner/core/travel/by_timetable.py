@@ -1,0 +1,165 @@
+"""Transit trips by the timetable: the user's GTFS feeds turned into :class:`Trip` s.
+
+:mod:`planner.core.travel.transit` routes from a point to a point on the feeds;
+this module asks it what a plan needs and answers in the plan's terms:
+
+- leaving at a time (the way home from an event's end): the earliest arrival;
+- arriving by a time (the way to an event's start): the latest departure;
+- a trip's ``minutes`` count from the time asked to the other end, so the wait for
+  the first train is in them (and in ``overhead_minutes``): ``event.end + minutes`` is
+  when the user is home, ``event.start - minutes`` when they leave, as for estimates;
+- nothing in time (after the last train home): an unreachable trip, which the plan
+  leaves out with the last departure named (:meth:`TimetableTravel.last_ride`);
+- outside the feeds' area, or on a day they run nothing: None, and the estimate is used.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from planner.core.model import Leg, Place, Problem, TravelMode, Trip
+from planner.core.settings import TransitSettings
+from planner.core.travel import estimate
+
+if TYPE_CHECKING:
+    from planner.core.travel.transit import Journey, Timetables
+
+SERVICE_DAY_STARTS = time(4, 0)
+"""A ride at 01:30 belongs to the day before: the transit day runs to ~04:00 (the
+router's "next morning")."""
+
+
+def timetable_cache_dir() -> Path:
+    """Where the compact copies of the feeds are kept: ``transit/`` in planner's cache
+    folder (``PLANNER_CACHE_DIR`` overrides it, as for the geocoding cache)."""
+    from planner.core.travel.geocode_cache import default_cache_path
+
+    return default_cache_path().parent / "transit"
+
+
+def service_day(when: datetime) -> date:
+    """The transit day ``when`` falls in (an hour past midnight is still the evening)."""
+    return (when - timedelta(hours=SERVICE_DAY_STARTS.hour)).date()
+
+
+class TimetableTravel:
+    """Transit trips on the timetables of ``settings`` (one loaded copy per process)."""
+
+    def __init__(self, timetables: Timetables, access: Literal["walk", "drive"]) -> None:
+        self.timetables = timetables
+        self.access: Literal["walk", "drive"] = access
+        self._runs_on: dict[tuple[Place, Place, date], Journey | None] = {}
+
+    @classmethod
+    def for_settings(cls, transit: TransitSettings) -> tuple[TimetableTravel | None, list[Problem]]:
+        """The timetables of ``[transit] gtfs`` (None without any feed that could be read),
+        and a problem for each feed that could not be read."""
+        if not transit.gtfs:
+            return None, []
+        from planner.core.travel.transit import timetables_for
+
+        paths = [Path(p) for p in transit.gtfs]
+        timetables, problems = timetables_for(paths, timetable_cache_dir())
+        if not timetables.feeds:
+            return None, problems
+        access: Literal["walk", "drive"] = "drive" if transit.access == "drive" else "walk"
+        return cls(timetables, access), problems
+
+    def covers(self, origin: Place, destination: Place) -> bool:
+        """Whether both places are within reach of a stop of the feeds."""
+        a, b = _point(origin), _point(destination)
+        return self.timetables.covers(*a) and self.timetables.covers(*b)
+
+    def trip(
+        self,
+        origin: Place,
+        destination: Place,
+        *,
+        depart: datetime | None = None,
+        arrive: datetime | None = None,
+    ) -> Trip | None:
+        """The trip by the timetable, or None when the estimate must answer (outside the
+        feeds' area, or nothing runs between the two that day at all)."""
+        if not (origin.has_position and destination.has_position):
+            return None
+        if not self.covers(origin, destination):
+            return None
+        a, b = _point(origin), _point(destination)
+        if depart is not None:
+            journey = self.timetables.earliest_arrival(a, b, depart, access=self.access)
+            asked = depart
+        elif arrive is not None:
+            journey = self.timetables.latest_departure(a, b, arrive, access=self.access)
+            asked = arrive
+        else:
+            raise ValueError("trip() needs a departure or an arrival time")
+        km = estimate.distance_km(a[0], a[1], b[0], b[1])
+        if journey is None:
+            if self.last_journey(origin, destination, service_day(asked)) is None:
+                return None  # nothing runs there that day: the feeds' hours, not a last train
+            guess = estimate.estimate(
+                origin, destination, TravelMode.TRANSIT, depart=depart, arrive=arrive
+            )
+            return Trip(
+                origin,
+                destination,
+                TravelMode.TRANSIT,
+                guess.minutes,
+                km,
+                source="timetable",
+                overhead_minutes=guess.overhead_minutes,
+                reachable=False,
+            )
+        if depart is not None:
+            spent = journey.arrive - depart
+            waiting = journey.depart - depart  # at the door, for the first departure
+        else:
+            assert arrive is not None
+            spent = arrive - journey.depart
+            waiting = arrive - journey.arrive  # at the venue, arrived early
+        minutes = math.ceil(spent.total_seconds() / 60 - 1e-9)
+        waited = max(0, math.floor(waiting.total_seconds() / 60))
+        return Trip(
+            origin,
+            destination,
+            TravelMode.TRANSIT,
+            minutes,
+            km,
+            source="timetable",
+            legs=journey.legs,
+            overhead_minutes=min(minutes, journey.overhead_minutes + waited),
+        )
+
+    def last_journey(self, origin: Place, destination: Place, day: date) -> Journey | None:
+        """The last journey of transit day ``day`` between the two places (remembered)."""
+        key = (origin, destination, day)
+        if key not in self._runs_on:
+            self._runs_on[key] = self.timetables.last_departure(
+                _point(origin), _point(destination), day, access=self.access
+            )
+        return self._runs_on[key]
+
+    def last_ride(self, origin: Place, destination: Place, day: date) -> Leg | None:
+        """The ride that decides the last way home on ``day``: the longest ride of the
+        day's last journey ("the last GO LE to Whitby GO leaves Union at 23:55")."""
+        if not (origin.has_position and destination.has_position):
+            return None
+        journey = self.last_journey(origin, destination, day)
+        if journey is None:
+            return None
+        return main_ride(journey.legs)
+
+
+def main_ride(legs: Sequence[Leg]) -> Leg | None:
+    """The longest ride of a journey (the train, not the bus to the station)."""
+    rides = [leg for leg in legs if leg.mode == "ride"]
+    return max(rides, key=lambda leg: leg.arrive - leg.depart, default=None)
+
+
+def _point(place: Place) -> tuple[float, float]:
+    assert place.lat is not None and place.lon is not None
+    return place.lat, place.lon
