@@ -26,7 +26,7 @@ from planner.core.settings import TransitSettings
 from planner.core.travel import estimate
 
 if TYPE_CHECKING:
-    from planner.core.travel.transit import Journey, Timetables
+    from planner.core.travel.transit import FeedInfo, Journey, Timetables
 
 SERVICE_DAY_STARTS = time(4, 0)
 """A ride at 01:30 belongs to the day before: the transit day runs to ~04:00 (the
@@ -163,3 +163,27 @@ def main_ride(legs: Sequence[Leg]) -> Leg | None:
 def _point(place: Place) -> tuple[float, float]:
     assert place.lat is not None and place.lon is not None
     return place.lat, place.lon
+
+
+def validity_note(valid_from: date | None, valid_until: date | None, week: date) -> str:
+    """What the user must know about a feed's dates for the week starting ``week``:
+    "expired on 2026-11-30, ..." or "valid only from 2027-01-04, ..." ("" when it covers it).
+    An expired timetable plans nothing by the timetable: its trips are estimated."""
+    last_day = week + timedelta(days=6)
+    if valid_until is not None and valid_until < last_day:
+        ended = "expired" if valid_until < week else "ends"
+        return f"{ended} on {valid_until.isoformat()}, before the end of the week shown"
+    if valid_from is not None and valid_from > week:
+        return f"valid only from {valid_from.isoformat()}, after the start of the week shown"
+    return ""
+
+
+def read_feeds(gtfs: Sequence[str], week: date) -> tuple[list[tuple[FeedInfo, str]], list[Problem]]:
+    """Each readable feed of ``gtfs`` with what to say about its dates for ``week`` (see
+    :func:`validity_note`), and a problem for each that cannot be read. Slow the first
+    time a feed is seen (it is read into the cache), so the window runs it off its thread."""
+    from planner.core.travel.transit import timetables_for
+
+    timetables, problems = timetables_for([Path(p) for p in gtfs], timetable_cache_dir())
+    rows = [(f, validity_note(f.valid_from, f.valid_until, week)) for f in timetables.feeds]
+    return rows, problems
