@@ -36,8 +36,16 @@ def test_no_trip_no_overhead():
 @pytest.mark.parametrize("mode", ["drive", "transit", "bike", "walk"])
 def test_travel_json_of_every_mode_has_overhead_depart_arrive_and_legs(mode, capsys):
     code = main(
-        ["travel", "43.8837,-78.9538", "43.6599,-79.3883", "--mode", mode]
-        + ["--at", "2026-11-24T17:00", "--json"]
+        [
+            "travel",
+            "43.8837,-78.9538",
+            "43.6599,-79.3883",
+            "--mode",
+            mode,
+            "--at",
+            "2026-11-24T17:00",
+            "--json",
+        ]
     )
     answer = json.loads(capsys.readouterr().out)
     assert code == 0
