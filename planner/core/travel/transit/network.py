@@ -1,0 +1,365 @@
+"""Several compact feeds joined into one network, the walks between their stops, and
+each service day's trips laid out for the search (:class:`DayView`).
+
+Feeds are joined by offsetting their indices, so GO and TTC become one timetable; stops
+of different feeds within :data:`FOOTPATH_KM` of each other (GO Union and TTC Union
+station), stops of one parent station, and the pairs of transfers.txt are joined by
+footpaths, each taking the walk or the minimum transfer time, whichever is longer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from planner.core.model import TravelMode
+from planner.core.travel.estimate import EARTH_RADIUS_KM, MODES
+from planner.core.travel.transit.compact import CompactFeed
+
+WALK_KMH = MODES[TravelMode.WALK].local_kmh
+WALK_CIRCUITY = MODES[TravelMode.WALK].circuity
+FOOTPATH_KM = 0.4
+"""Stops this close (straight line) are joined by a walk: across the street, or from
+one agency's platform to another's in the same station."""
+DAY = 86400
+INF = 1 << 30
+"""No time: larger than any time of a search (int32)."""
+KEY_SHIFT = 21
+"""A time is stored with its position as ``position << KEY_SHIFT | time + KEY_BIAS``, so
+one ``searchsorted`` finds, for every position, its first departure after a time."""
+KEY_BIAS = 1 << 20
+EARLY_HOURS = 6 * 3600
+"""Trips of the next service day leaving before this are part of a day's search."""
+
+IntArray = npt.NDArray[np.int32]
+LongArray = npt.NDArray[np.int64]
+
+
+def walk_seconds(km: float | npt.NDArray[np.float64]) -> Any:
+    """Seconds to walk ``km`` of straight-line distance (stretched by the walk circuity)."""
+    return np.rint(np.asarray(km) * WALK_CIRCUITY / WALK_KMH * 3600.0).astype(np.int32)
+
+
+def distances_km(
+    lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], at_lat: float, at_lon: float
+) -> npt.NDArray[np.float64]:
+    """Haversine distances from one point to many (the formula of estimate.distance_km)."""
+    p1, p2 = np.radians(lat), math.radians(at_lat)
+    dp, dl = p2 - p1, np.radians(at_lon - lon)
+    h = np.sin(dp / 2) ** 2 + np.cos(p1) * math.cos(p2) * np.sin(dl / 2) ** 2
+    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h))))
+
+
+@dataclass
+class DayView:
+    """The trips of one service day (and the night around it) in search order.
+
+    Positions are the stops of patterns; each position has the departures (``dep``) and
+    arrivals (``arr``) of its pattern's trips that run that day, in one sorted segment
+    (``seg_start``, ``seg_len``). Times count seconds from the start of the service day
+    (noon minus 12 h), the previous day's late trips shifted back a day, the next day's
+    early ones forward. :meth:`reversed` turns it into the same network run backwards
+    (times negated), so the latest-departure search is the same code.
+    """
+
+    pos_stop: IntArray
+    pos_vpat: IntArray
+    pos_first: npt.NDArray[np.bool_]
+    vpat_first: LongArray
+    seg_start: LongArray
+    seg_len: LongArray
+    pos_key: LongArray
+    keys: LongArray
+    dep: IntArray
+    arr: IntArray
+    elem_trip: IntArray
+    edge_from: IntArray
+    edge_to: IntArray
+    edge_seconds: IntArray
+
+    @classmethod
+    def build(
+        cls,
+        pos_stop: IntArray,
+        pos_vpat: IntArray,
+        seg_len: LongArray,
+        dep: IntArray,
+        arr: IntArray,
+        elem_trip: IntArray,
+        edges: tuple[IntArray, IntArray, IntArray],
+    ) -> DayView:
+        count = len(pos_stop)
+        pos_first = np.ones(count, dtype=bool)
+        pos_first[1:] = pos_vpat[1:] != pos_vpat[:-1]
+        seg_start = np.concatenate(([0], np.cumsum(seg_len)[:-1])).astype(np.int64)
+        positions = np.arange(count, dtype=np.int64)
+        pos_key = (positions << KEY_SHIFT) + KEY_BIAS
+        keys = np.repeat(positions << KEY_SHIFT, seg_len) + (dep.astype(np.int64) + KEY_BIAS)
+        return cls(
+            pos_stop=pos_stop,
+            pos_vpat=pos_vpat,
+            pos_first=pos_first,
+            vpat_first=np.flatnonzero(pos_first).astype(np.int64),
+            seg_start=seg_start,
+            seg_len=seg_len,
+            pos_key=pos_key,
+            keys=keys,
+            dep=dep,
+            arr=arr,
+            elem_trip=elem_trip,
+            edge_from=edges[0],
+            edge_to=edges[1],
+            edge_seconds=edges[2],
+        )
+
+    def reversed(self) -> DayView:
+        """The network backwards: last stop first, latest trip first, times negated."""
+        vpats = int(self.pos_vpat[-1]) + 1 if len(self.pos_vpat) else 0
+        return DayView.build(
+            self.pos_stop[::-1].copy(),
+            (vpats - 1 - self.pos_vpat[::-1]).astype(np.int32),
+            self.seg_len[::-1].copy(),
+            (-self.arr[::-1]).astype(np.int32),
+            (-self.dep[::-1]).astype(np.int32),
+            self.elem_trip[::-1].copy(),
+            (self.edge_to, self.edge_from, self.edge_seconds),
+        )
+
+
+class Network:
+    """The feeds joined: stops, patterns, services, footpaths; day views on demand."""
+
+    def __init__(self, feeds: list[CompactFeed], min_transfer_seconds: int) -> None:
+        self.feeds = feeds
+        self.stop_names: list[str] = []
+        self.route_labels: list[str] = []
+        joined: dict[str, list[npt.NDArray[Any]]] = {}
+        stop_base = route_base = service_base = trip_base = elem_base = pos_base = 0
+        for feed in feeds:
+            a = feed.arrays
+            self.stop_names += feed.meta["stop_names"]
+            self.route_labels += feed.meta["route_labels"]
+            parts = {
+                "stop_lat": a["stop_lat"],
+                "stop_lon": a["stop_lon"],
+                "stop_parent": np.where(a["stop_parent"] >= 0, a["stop_parent"] + stop_base, -1),
+                "stop_rail": a["stop_rail"],
+                "pattern_route": a["pattern_route"] + route_base,
+                "pattern_stops": a["pattern_stops"] + stop_base,
+                "pattern_stop_offset": a["pattern_stop_offset"][1:] + pos_base,
+                "pattern_trip_offset": a["pattern_trip_offset"][1:] + trip_base,
+                "pattern_elem_offset": a["pattern_elem_offset"][1:] + elem_base,
+                "trip_service": a["trip_service"] + service_base,
+                "trip_first": a["trip_first"],
+                "trip_last": a["trip_last"],
+                "elem_dep": a["elem_dep"],
+                "elem_arr": a["elem_arr"],
+                "service_start": a["service_start"],
+                "service_end": a["service_end"],
+                "service_weekdays": a["service_weekdays"],
+                "exception_service": a["exception_service"] + service_base,
+                "exception_day": a["exception_day"],
+                "exception_added": a["exception_added"],
+                "transfer_from": a["transfer_from"] + stop_base,
+                "transfer_to": a["transfer_to"] + stop_base,
+                "transfer_type": a["transfer_type"],
+                "transfer_seconds": a["transfer_seconds"],
+            }
+            for name, values in parts.items():
+                joined.setdefault(name, []).append(values)
+            stop_base += len(a["stop_lat"])
+            route_base += len(feed.meta["route_labels"])
+            service_base += len(a["service_start"])
+            trip_base += len(a["trip_service"])
+            elem_base += len(a["elem_dep"])
+            pos_base += len(a["pattern_stops"])
+        self.a: dict[str, npt.NDArray[Any]] = {
+            name: np.concatenate(values) for name, values in joined.items()
+        }
+        for name in ("pattern_stop_offset", "pattern_trip_offset", "pattern_elem_offset"):
+            self.a[name] = np.concatenate(([0], self.a[name])).astype(np.int64)
+        self.stop_lat = self.a["stop_lat"].astype(np.float64)
+        self.stop_lon = self.a["stop_lon"].astype(np.float64)
+        self.stop_rail = self.a["stop_rail"].astype(bool)
+        self.min_transfer_seconds = min_transfer_seconds
+        self._layout()
+        self.edges = self._footpaths()
+        self._views: OrderedDict[tuple[int, bool], DayView] = OrderedDict()
+
+    @property
+    def stops(self) -> int:
+        return len(self.stop_lat)
+
+    def _layout(self) -> None:
+        """Per position: its stop and pattern; per element: its position and trip."""
+        a = self.a
+        lengths = np.diff(a["pattern_stop_offset"])
+        trips = np.diff(a["pattern_trip_offset"])
+        patterns = len(lengths)
+        self.pos_pattern = np.repeat(np.arange(patterns, dtype=np.int32), lengths)
+        self.pos_stop = a["pattern_stops"].astype(np.int32)
+        self.pos_trips = np.repeat(trips, lengths)
+        positions = len(self.pos_stop)
+        self.elem_pos = np.repeat(np.arange(positions, dtype=np.int32), self.pos_trips)
+        first_elem = np.repeat(a["pattern_elem_offset"][:-1], lengths * trips)
+        rank = np.arange(len(self.elem_pos), dtype=np.int64) - first_elem
+        elem_pattern = self.pos_pattern[self.elem_pos]
+        self.elem_trip = (
+            a["pattern_trip_offset"][:-1][elem_pattern] + rank % np.maximum(trips[elem_pattern], 1)
+        ).astype(np.int32)
+        self.trip_route = np.repeat(a["pattern_route"], trips).astype(np.int32)
+
+    def _footpaths(self) -> tuple[IntArray, IntArray, IntArray]:
+        """Walks between stops: (from, to, seconds), including each stop to itself (the
+        minimum transfer time), with transfers.txt's own times and its forbidden pairs."""
+        lat, lon = self.stop_lat, self.stop_lon
+        n = len(lat)
+        origins: list[IntArray] = [np.arange(n, dtype=np.int32)]
+        targets: list[IntArray] = [np.arange(n, dtype=np.int32)]
+        # Near stops, by cells about FOOTPATH_KM wide.
+        cell_lat = FOOTPATH_KM / 111.2
+        cell_lon = cell_lat / max(0.2, math.cos(math.radians(float(np.mean(lat))) if n else 1.0))
+        cy = np.floor(lat / cell_lat).astype(np.int64)
+        cx = np.floor(lon / cell_lon).astype(np.int64)
+        cells: dict[tuple[int, int], list[int]] = {}
+        for i, key in enumerate(zip(cy.tolist(), cx.tolist(), strict=True)):
+            cells.setdefault(key, []).append(i)
+        members = {key: np.array(v, dtype=np.int32) for key, v in cells.items()}
+        for (y, x), here in members.items():
+            near = [members[(y + dy, x + dx)] for dy in (-1, 0, 1) for dx in (-1, 0, 1)
+                    if (y + dy, x + dx) in members]  # fmt: skip
+            there = np.concatenate(near)
+            d = _pair_km(lat[here][:, None], lon[here][:, None], lat[there][None, :], lon[there][None, :])
+            i, j = np.nonzero((d <= FOOTPATH_KM) & (here[:, None] != there[None, :]))
+            origins.append(here[i])
+            targets.append(there[j])
+        # Stops of one station: the platforms and the station itself.
+        parent = self.a["stop_parent"]
+        child = np.flatnonzero(parent >= 0)
+        groups: dict[int, list[int]] = {}
+        for c in child.tolist():
+            groups.setdefault(int(parent[c]), [int(parent[c])]).append(c)
+        for group in groups.values():
+            g = np.array(group, dtype=np.int32)
+            origins.append(np.repeat(g, len(g)))
+            targets.append(np.tile(g, len(g)))
+        frm = np.concatenate(origins)
+        to = np.concatenate(targets)
+        km = _pair_km(lat[frm], lon[frm], lat[to], lon[to])
+        seconds = np.maximum(walk_seconds(km), self.min_transfer_seconds).astype(np.int32)
+        # transfers.txt has the last word on its pairs.
+        t_from, t_to = self.a["transfer_from"], self.a["transfer_to"]
+        t_type, t_secs = self.a["transfer_type"], self.a["transfer_seconds"]
+        t_km = _pair_km(lat[t_from], lon[t_from], lat[t_to], lon[t_to])
+        t_walk = walk_seconds(t_km)
+        given = np.where(
+            t_type == 2,
+            t_secs,
+            np.where(t_type == 1, t_walk, np.maximum(t_walk, self.min_transfer_seconds)),
+        ).astype(np.int32)
+        frm = np.concatenate((frm, t_from)).astype(np.int64)
+        to = np.concatenate((to, t_to)).astype(np.int64)
+        seconds = np.concatenate((seconds, given))
+        explicit = np.concatenate((np.zeros(len(km), bool), np.ones(len(t_from), bool)))
+        forbidden = np.concatenate((np.zeros(len(km), bool), t_type == 3))
+        pair = frm * n + to
+        order = np.lexsort((~explicit, pair))  # per pair, the explicit one first
+        pair, seconds, forbidden = pair[order], seconds[order], forbidden[order]
+        first = np.ones(len(pair), dtype=bool)
+        first[1:] = pair[1:] != pair[:-1]
+        keep = first & ~forbidden
+        return (
+            (pair[keep] // max(n, 1)).astype(np.int32),
+            (pair[keep] % max(n, 1)).astype(np.int32),
+            seconds[keep].astype(np.int32),
+        )
+
+    def active_services(self, day: date) -> npt.NDArray[np.bool_]:
+        """Which services run on ``day``: calendar.txt, then calendar_dates.txt's
+        removals (holidays) and additions."""
+        a = self.a
+        ordinal = day.toordinal()
+        active = (
+            (a["service_start"] <= ordinal)
+            & (ordinal <= a["service_end"])
+            & ((a["service_weekdays"] >> day.weekday()) & 1).astype(bool)
+        )
+        today = a["exception_day"] == ordinal
+        active[a["exception_service"][today & ~a["exception_added"]]] = False
+        active[a["exception_service"][today & a["exception_added"]]] = True
+        return np.asarray(active)
+
+    def view(self, day: date, backwards: bool = False) -> DayView:
+        """The day's view (see :class:`DayView`), kept for the last few days asked."""
+        key = (day.toordinal(), backwards)
+        found = self._views.get(key)
+        if found is not None:
+            self._views.move_to_end(key)
+            return found
+        if backwards:
+            found = self.view(day).reversed()
+        else:
+            found = self._forward_view(day)
+        self._views[key] = found
+        while len(self._views) > 8:
+            self._views.popitem(last=False)
+        return found
+
+    def _forward_view(self, day: date) -> DayView:
+        a = self.a
+        first, last = a["trip_first"], a["trip_last"]
+        blocks: list[tuple[IntArray, IntArray, LongArray, IntArray, IntArray, IntArray]] = []
+        vpat_base = 0
+        for shift in (-1, 0, 1):
+            services = self.active_services(date.fromordinal(day.toordinal() + shift))
+            runs = services[a["trip_service"]]
+            if shift < 0:
+                runs &= last >= DAY
+            elif shift > 0:
+                runs &= first < EARLY_HOURS
+            if not runs.any():
+                continue
+            elem_keep = runs[self.elem_trip]
+            per_pos = np.bincount(self.elem_pos[elem_keep], minlength=len(self.pos_stop))
+            pos_keep = per_pos > 0
+            pattern_ids = self.pos_pattern[pos_keep]
+            _, vpat = np.unique(pattern_ids, return_inverse=True)
+            blocks.append(
+                (
+                    self.pos_stop[pos_keep],
+                    (vpat + vpat_base).astype(np.int32),
+                    per_pos[pos_keep].astype(np.int64),
+                    (a["elem_dep"][elem_keep] + shift * DAY).astype(np.int32),
+                    (a["elem_arr"][elem_keep] + shift * DAY).astype(np.int32),
+                    self.elem_trip[elem_keep],
+                )
+            )
+            vpat_base += int(vpat.max()) + 1 if len(vpat) else 0
+        if not blocks:
+            empty = np.zeros(0, dtype=np.int32)
+            return DayView.build(
+                empty, empty, np.zeros(0, np.int64), empty, empty, empty, self.edges
+            )
+        columns = [np.concatenate(parts) for parts in zip(*blocks, strict=True)]
+        return DayView.build(
+            columns[0].astype(np.int32),
+            columns[1].astype(np.int32),
+            columns[2].astype(np.int64),
+            columns[3].astype(np.int32),
+            columns[4].astype(np.int32),
+            columns[5].astype(np.int32),
+            self.edges,
+        )
+
+
+def _pair_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> npt.NDArray[np.float64]:
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(lon2 - lon1)
+    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h))))

@@ -1,0 +1,169 @@
+"""RAPTOR (Delling, Pajor & Werneck, "Round-Based Public Transit Routing", 2012) over a
+:class:`~.network.DayView`, each round done as a handful of numpy operations.
+
+Round ``k`` finds the earliest arrival at every stop with ``k`` rides. In each round,
+every position whose stop was reached (and improved) in the round before asks for the
+first trip of its pattern leaving after it can board there: one ``searchsorted`` over
+all positions at once (the view's keys are sorted by position, then time). A rider
+boarded at an earlier stop of a pattern rides the earliest trip boarded before each
+later stop: a prefix minimum per pattern (patterns never overtake, so the first trip
+is first everywhere). Arrivals then spread along footpaths (the walks and minimum
+transfer times of :mod:`.network`).
+
+A search is *one-to-all*: it keeps, for every round, every stop's arrival and how it
+was reached, so one search from "the office at 17:00" answers every venue
+(:class:`SearchResult`), and the backward search of a latest departure is the same
+search on the reversed view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from planner.core.travel.transit.network import INF, DayView
+
+MAX_ROUNDS = 8
+"""Rides in one journey at most (seven transfers), far beyond what anyone would take."""
+_NONE = np.int64(1) << 40
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One part of a found journey, in the direction of the search."""
+
+    kind: str
+    """"ride", "walk" (between stops) or "access" (from the start to the first stop)."""
+    from_stop: int
+    to_stop: int
+    start: int
+    end: int
+    trip: int = -1
+
+
+@dataclass
+class SearchResult:
+    """Every stop's arrival by round, and how it was reached (for tracing a journey)."""
+
+    view: DayView
+    sources: dict[int, int]
+    """Stop → the time the rider can board there in round 1 (after the access leg)."""
+    arrival: list[npt.NDArray[np.int32]]
+    """Per round (from 1): arrival at each stop by a ride of that round, INF if not improved."""
+    alight: list[npt.NDArray[np.int64]]
+    board_rank: list[npt.NDArray[np.int64]]
+    ready: list[npt.NDArray[np.int32]]
+    """Per round (from 0): when a rider can board at each stop, INF if not improved."""
+    ready_from: list[npt.NDArray[np.int32]]
+
+    def best(self, targets: npt.NDArray[np.int32], extra: npt.NDArray[np.int32]) -> tuple[int, int, int]:
+        """(time, round, stop): the earliest time at the end of ``extra`` seconds from one
+        of ``targets``; ties go to fewer rides. (INF, 0, -1) when none is reached."""
+        best = (INF, 0, -1)
+        for k, arrival in enumerate(self.arrival, start=1):
+            times = arrival[targets].astype(np.int64) + extra
+            if not len(times):
+                break
+            i = int(np.argmin(times))
+            if times[i] < best[0]:
+                best = (int(times[i]), k, int(targets[i]))
+        return best
+
+    def trace(self, rounds: int, stop: int) -> list[Segment]:
+        """The segments of the journey ending with a ride of round ``rounds`` at ``stop``,
+        first segment first (an "access" segment, then rides and walks)."""
+        view = self.view
+        segments: list[Segment] = []
+        k, s = rounds, stop
+        while k >= 1:
+            p = int(self.alight[k - 1][s])
+            r = int(self.board_rank[k - 1][s])
+            first = int(view.vpat_first[view.pos_vpat[p]])
+            ready = self.ready[k - 1]
+            board = p - 1
+            for i in range(p - 1, first - 1, -1):
+                if ready[view.pos_stop[i]] <= view.dep[view.seg_start[i] + r]:
+                    board = i
+                    break
+            b = int(view.pos_stop[board])
+            leave = int(view.dep[view.seg_start[board] + r])
+            reach = int(view.arr[view.seg_start[p] + r])
+            segments.append(Segment("ride", b, s, leave, reach, int(view.elem_trip[view.seg_start[p] + r])))
+            if k == 1:
+                segments.append(Segment("access", -1, b, self.sources[b], leave))
+                break
+            previous = int(self.ready_from[k - 1][b])
+            if previous != b:
+                start = int(self.arrival[k - 2][previous])
+                segments.append(Segment("walk", previous, b, start, int(ready[b])))
+            s = previous
+            k -= 1
+        segments.reverse()
+        return segments
+
+
+def search(view: DayView, stops: npt.NDArray[np.int32], times: npt.NDArray[np.int32], limit: int) -> SearchResult:
+    """One-to-all earliest arrival from ``stops`` (reached at ``times``), up to ``limit``."""
+    n = int(max(view.pos_stop.max(initial=-1), view.edge_from.max(initial=-1), stops.max(initial=-1))) + 1
+    ready = np.full(n, INF, dtype=np.int32)
+    np.minimum.at(ready, stops, times)
+    sources = {int(s): int(ready[s]) for s in stops}
+    best_arrival = np.full(n, INF, dtype=np.int32)
+    best_ready = ready.copy()
+    result = SearchResult(view, sources, [], [], [], [ready.copy()], [np.arange(n, dtype=np.int32)])
+    positions = len(view.pos_stop)
+    vpat_weight = (np.int64(view.pos_vpat[-1]) + 1 - view.pos_vpat) * (_NONE * 2) if positions else 0
+    is_first = view.pos_first
+    for _ in range(MAX_ROUNDS):
+        if not positions:
+            break
+        q = ready[view.pos_stop]
+        asked = q < INF
+        if not asked.any():
+            break
+        rank = np.searchsorted(view.keys, view.pos_key + q) - view.seg_start
+        can = asked & (rank < view.seg_len)
+        boarded = np.where(can, rank, _NONE)
+        before = np.empty_like(boarded)
+        before[0] = _NONE
+        before[1:] = boarded[:-1]
+        before[is_first] = _NONE
+        trip = np.minimum.accumulate(before + vpat_weight) - vpat_weight
+        rides = np.flatnonzero(trip < _NONE)
+        if not len(rides):
+            break
+        rank_there = trip[rides]
+        reach = view.arr[view.seg_start[rides] + rank_there]
+        stop_there = view.pos_stop[rides]
+        arrival = np.full(n, INF, dtype=np.int32)
+        np.minimum.at(arrival, stop_there, reach)
+        improved = (arrival < best_arrival) & (arrival <= limit)
+        winners = improved[stop_there] & (reach == arrival[stop_there])
+        alight = np.zeros(n, dtype=np.int64)
+        board_rank = np.zeros(n, dtype=np.int64)
+        alight[stop_there[winners]] = rides[winners]
+        board_rank[stop_there[winners]] = rank_there[winners]
+        arrival = np.where(improved, arrival, INF).astype(np.int32)
+        best_arrival = np.minimum(best_arrival, arrival)
+        # Footpaths (and the transfer time at the same stop) from the improved stops.
+        walks = improved[view.edge_from]
+        frm, to = view.edge_from[walks], view.edge_to[walks]
+        then = arrival[frm] + view.edge_seconds[walks]
+        ready = np.full(n, INF, dtype=np.int32)
+        np.minimum.at(ready, to, then)
+        ready_from = np.zeros(n, dtype=np.int32)
+        won = then == ready[to]
+        ready_from[to[won]] = frm[won]
+        better = ready < best_ready
+        ready = np.where(better, ready, INF).astype(np.int32)
+        best_ready = np.minimum(best_ready, ready)
+        result.arrival.append(arrival)
+        result.alight.append(alight)
+        result.board_rank.append(board_rank)
+        result.ready.append(ready)
+        result.ready_from.append(ready_from)
+        if not improved.any():
+            break
+    return result
