@@ -204,8 +204,10 @@ def test_after_the_last_train_nothing_is_reachable(feed, tmp_path, capsys):
     answer = json.loads(capsys.readouterr().out)
     assert answer["reachable"] is False and answer["source"] == "timetable"
     assert answer["depart"] is None and answer["legs"] == []
-    assert "nothing runs there before the morning" in answer["notes"]
-    assert any("23:55" in note for note in answer["notes"])
+    assert re.fullmatch(
+        r"nothing runs there before the morning: the last (GO )?LE left Union Station at 23:55",
+        answer["notes"][-1],
+    )
 
 
 def test_outside_the_area_travel_says_estimate(feed, tmp_path, capsys):
@@ -228,3 +230,9 @@ def test_outside_the_area_travel_says_estimate(feed, tmp_path, capsys):
     answer = json.loads(capsys.readouterr().out)
     assert answer["source"] == "estimate"
     assert "outside your timetables' area or hours: estimated" in answer["notes"]
+
+
+def test_the_users_transfer_time_reaches_the_router(feed):
+    service = TravelService(transit_settings(feed, transit__min_transfer_minutes=7))
+    assert service.timetables is not None
+    assert service.timetables.timetables.network.min_transfer_seconds == 7 * 60

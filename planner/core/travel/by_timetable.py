@@ -16,7 +16,9 @@ this module asks it what a plan needs and answers in the plan's terms:
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -34,11 +36,50 @@ router's "next morning")."""
 
 
 def timetable_cache_dir() -> Path:
-    """Where the compact copies of the feeds are kept: ``transit/`` in planner's cache
-    folder (``PLANNER_CACHE_DIR`` overrides it, as for the geocoding cache)."""
+    """planner's cache folder, where the compact copies of the feeds are kept (under
+    ``transit/``; ``PLANNER_CACHE_DIR`` overrides it, as for the geocoding cache)."""
     from planner.core.travel.geocode_cache import default_cache_path
 
-    return default_cache_path().parent / "transit"
+    return default_cache_path().parent
+
+
+_DEFAULT_TRANSFER = TransitSettings().min_transfer_minutes
+_own: dict[tuple[object, ...], tuple[Timetables, list[Problem]]] = {}
+_own_lock = threading.Lock()
+
+
+def _shared_timetables(transit: TransitSettings) -> tuple[Timetables, list[Problem]]:
+    """The process's loaded timetables for ``[transit]``: :func:`timetables_for`'s with
+    the default minimum transfer, else one kept here per transfer time and set of files
+    (loaded again when a file changes), so a plan never reads the feeds again."""
+    from planner.core.travel.transit import Timetables, timetables_for
+    from planner.core.travel.transit.compact import file_fingerprint
+
+    paths = [Path(p) for p in transit.gtfs]
+    minutes = transit.min_transfer_minutes
+    if minutes == _DEFAULT_TRANSFER:
+        return timetables_for(paths, timetable_cache_dir())
+    stamps: list[object] = []
+    for path in paths:
+        try:
+            stamps.append(file_fingerprint(path))
+        except OSError:
+            stamps.append(None)
+    key = (tuple(transit.gtfs), tuple(stamps), minutes)
+    with _own_lock:
+        if key not in _own:
+            _own.clear()  # an older version of the files, or another transfer time
+            _own[key] = Timetables.load(
+                paths, cache_dir=timetable_cache_dir(), min_transfer_minutes=minutes
+            )
+        timetables, problems = _own[key]
+    return timetables, list(problems)
+
+
+def forget_own_timetables() -> None:
+    """Drop the timetables kept for a transfer time of the user's (tests)."""
+    with _own_lock:
+        _own.clear()
 
 
 def service_day(when: datetime) -> date:
@@ -60,10 +101,7 @@ class TimetableTravel:
         and a problem for each feed that could not be read."""
         if not transit.gtfs:
             return None, []
-        from planner.core.travel.transit import timetables_for
-
-        paths = [Path(p) for p in transit.gtfs]
-        timetables, problems = timetables_for(paths, timetable_cache_dir())
+        timetables, problems = _shared_timetables(transit)
         if not timetables.feeds:
             return None, problems
         access: Literal["walk", "drive"] = "drive" if transit.access == "drive" else "walk"
@@ -130,7 +168,7 @@ class TimetableTravel:
             minutes,
             km,
             source="timetable",
-            legs=journey.legs,
+            legs=_named_ends(journey.legs, origin, destination),
             overhead_minutes=min(minutes, journey.overhead_minutes + waited),
         )
 
@@ -160,6 +198,20 @@ def main_ride(legs: Sequence[Leg]) -> Leg | None:
     return max(rides, key=lambda leg: leg.arrive - leg.depart, default=None)
 
 
+def _named_ends(legs: tuple[Leg, ...], origin: Place, destination: Place) -> tuple[Leg, ...]:
+    """The journey's first and last legs named after the trip's own places ("home",
+    "MaRS"), where the router knows only points."""
+    if not legs:
+        return legs
+    first, last = origin.name or origin.address, destination.name or destination.address
+    named = list(legs)
+    if first and named[0].mode != "ride":
+        named[0] = replace(named[0], origin=first)
+    if last and named[-1].mode != "ride":
+        named[-1] = replace(named[-1], destination=last)
+    return tuple(named)
+
+
 def _point(place: Place) -> tuple[float, float]:
     assert place.lat is not None and place.lon is not None
     return place.lat, place.lon
@@ -182,8 +234,6 @@ def read_feeds(gtfs: Sequence[str], week: date) -> tuple[list[tuple[FeedInfo, st
     """Each readable feed of ``gtfs`` with what to say about its dates for ``week`` (see
     :func:`validity_note`), and a problem for each that cannot be read. Slow the first
     time a feed is seen (it is read into the cache), so the window runs it off its thread."""
-    from planner.core.travel.transit import timetables_for
-
-    timetables, problems = timetables_for([Path(p) for p in gtfs], timetable_cache_dir())
+    timetables, problems = _shared_timetables(TransitSettings(gtfs=tuple(gtfs)))
     rows = [(f, validity_note(f.valid_from, f.valid_until, week)) for f in timetables.feeds]
     return rows, problems
