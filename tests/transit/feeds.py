@@ -22,7 +22,9 @@ def at(km_north: float, km_east: float = 0.0) -> tuple[float, float]:
     return LAT0 + km_north / 111.2, LON + km_east / 80.5
 
 
-def stop(stop_id: str, name: str, km_north: float, km_east: float = 0.0, parent: str = "") -> list[str]:
+def stop(
+    stop_id: str, name: str, km_north: float, km_east: float = 0.0, parent: str = ""
+) -> list[str]:
     lat, lon = at(km_north, km_east)
     return [stop_id, name, f"{lat:.6f}", f"{lon:.6f}", parent]
 
@@ -75,3 +77,34 @@ def write_feed(path: Path, tables: dict[str, Rows | str], *, folder: bool = Fals
         for name, text in texts.items():
             archive.writestr(name, text)
     return path
+
+
+ROUTES_HEADER = ["route_id", "agency_id", "route_short_name", "route_long_name", "route_type"]
+TRIPS_HEADER = ["route_id", "service_id", "trip_id"]
+
+
+def line_feed(
+    stops: list[list[str]],
+    trips: dict[str, tuple[str, str, list[tuple[str, str]]]],
+    *,
+    agency: str = "GO Transit",
+    routes: Rows | None = None,
+    extra: dict[str, Rows | str] | None = None,
+) -> dict[str, Rows | str]:
+    """A feed's tables: ``trips`` maps trip_id → (route_id, service_id, [(stop, "HH:MM")]).
+
+    Routes default to one rail route "LE" (route_type 2) and one bus route "B1" (3).
+    """
+    tables: dict[str, Rows | str] = dict(base_tables(agency))
+    tables["stops.txt"] = [STOPS_HEADER, *stops]
+    tables["routes.txt"] = routes or [
+        ROUTES_HEADER,
+        ["LE", "A", "LE", "Lakeshore East", "2"],
+        ["B1", "A", "1", "Yonge", "3"],
+    ]
+    tables["trips.txt"] = [TRIPS_HEADER] + [[r, s, t] for t, (r, s, _) in trips.items()]
+    tables["stop_times.txt"] = [STOP_TIMES_HEADER] + [
+        row for t, (_, _, times) in trips.items() for row in trip_rows(t, times)
+    ]
+    tables.update(extra or {})
+    return tables

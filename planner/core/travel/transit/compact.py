@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import tempfile
@@ -140,8 +141,8 @@ def _save(target: Path, compact: CompactFeed) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
-            np.savez(stream, meta=blob, **compact.arrays)
-        os.replace(temporary, target)
+            np.savez(stream, meta=blob, **compact.arrays)  # type: ignore[arg-type]
+        Path(temporary).replace(target)
     except OSError:
         with contextlib.suppress(OSError, UnboundLocalError):
             Path(temporary).unlink()
@@ -198,8 +199,8 @@ def build(feed: FeedTables) -> CompactFeed:
         if route_type[route] == 2:
             rail[stop_list] = True
 
-    days = [d for d in (feed.service_start, feed.service_end) for d in d if d > 0]
-    days += [d for d, added in zip(feed.exception_day, feed.exception_added, strict=True) if added]
+    days = [day for column in (feed.service_start, feed.service_end) for day in column if day > 0]
+    days += [d for d, on in zip(feed.exception_day, feed.exception_added, strict=True) if on]
     meta: dict[str, Any] = {
         "version": FORMAT_VERSION,
         "agencies": feed.agency_names,
@@ -270,7 +271,6 @@ def _trip_rows(
     trip_ids, starts, counts = np.unique(trip, return_index=True, return_counts=True)
     for n in np.flatnonzero(np.add.reduceat(arr < 0, starts) if len(starts) else []):
         _interpolate(arr, dep, int(starts[n]), int(counts[n]))
-    ends = starts + counts
     bad = np.zeros(len(trip_ids), dtype=bool)
     if len(trip):
         # A trip runs forward in time: no blank left, departure after arrival, each stop
@@ -296,14 +296,14 @@ def _trip_rows(
         stops[keep_rows],
         counts[~bad].astype(np.int64),
     )
-    del ends
+    return None
 
 
 def _interpolate(arr: IntArray, dep: IntArray, start: int, count: int) -> None:
     """Fill blank times of one trip linearly between its timed stops (GTFS allows blanks
     at stops that are not timepoints); blanks at either end stay blank (the trip is dropped)."""
     known = [i for i in range(start, start + count) if arr[i] >= 0]
-    for before, after in zip(known, known[1:], strict=False):
+    for before, after in itertools.pairwise(known):
         gap = after - before
         for i in range(before + 1, after):
             value = dep[before] + (arr[after] - dep[before]) * (i - before) // gap
@@ -364,6 +364,8 @@ def _expand_frequencies(
 def _overtake_free(dep: IntArray, arr: IntArray) -> list[list[int]]:
     """Split trips (sorted by first departure) into groups where no trip overtakes the
     one before it at any stop, so each group's columns are sorted."""
+    if (np.diff(dep, axis=0) >= 0).all() and (np.diff(arr, axis=0) >= 0).all():
+        return [list(range(len(dep)))]  # the usual case: nobody overtakes
     groups: list[list[int]] = []
     last: list[int] = []
     for n in range(len(dep)):

@@ -273,7 +273,9 @@ def _read_agencies(feed: FeedTables, source: _Source) -> dict[str, str]:
     if not source.has("agency.txt"):
         return labels
     reader = _Reader(feed, source, "agency.txt")
-    c_id, c_name, c_zone = (reader.column(c) for c in ("agency_id", "agency_name", "agency_timezone"))
+    c_id, c_name, c_zone = (
+        reader.column(c) for c in ("agency_id", "agency_name", "agency_timezone")
+    )
     for row in reader.rows():
         name = _field(row, c_name)
         if not name:
@@ -377,7 +379,9 @@ def _read_calendar(feed: FeedTables, source: _Source, index: dict[str, int]) -> 
                 reader.problem(f"skipped a date of service {service_id!r}: bad date")
                 continue
             if kind not in ("1", "2") or not service_id:
-                reader.problem(f"skipped a date of service {service_id!r}: exception_type not 1 or 2")
+                reader.problem(
+                    f"skipped a date of service {service_id!r}: exception_type not 1 or 2"
+                )
                 continue
             feed.exception_service.append(_service(feed, index, service_id))
             feed.exception_day.append(day)
@@ -481,7 +485,8 @@ def _read_transfers(feed: FeedTables, source: _Source, stops: dict[str, int]) ->
         return
     reader = _Reader(feed, source, "transfers.txt")
     c_from, c_to, c_type, c_min = (
-        reader.column(c) for c in ("from_stop_id", "to_stop_id", "transfer_type", "min_transfer_time")
+        reader.column(c)
+        for c in ("from_stop_id", "to_stop_id", "transfer_type", "min_transfer_time")
     )
     for row in reader.rows():
         try:

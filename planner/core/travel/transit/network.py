@@ -235,10 +235,12 @@ class Network:
             near = [members[(y + dy, x + dx)] for dy in (-1, 0, 1) for dx in (-1, 0, 1)
                     if (y + dy, x + dx) in members]  # fmt: skip
             there = np.concatenate(near)
-            d = _pair_km(lat[here][:, None], lon[here][:, None], lat[there][None, :], lon[there][None, :])
-            i, j = np.nonzero((d <= FOOTPATH_KM) & (here[:, None] != there[None, :]))
-            origins.append(here[i])
-            targets.append(there[j])
+            d = _pair_km(
+                lat[here][:, None], lon[here][:, None], lat[there][None, :], lon[there][None, :]
+            )
+            near_i, near_j = np.nonzero((d <= FOOTPATH_KM) & (here[:, None] != there[None, :]))
+            origins.append(here[near_i])
+            targets.append(there[near_j])
         # Stops of one station: the platforms and the station itself.
         parent = self.a["stop_parent"]
         child = np.flatnonzero(parent >= 0)
@@ -302,10 +304,7 @@ class Network:
         if found is not None:
             self._views.move_to_end(key)
             return found
-        if backwards:
-            found = self.view(day).reversed()
-        else:
-            found = self._forward_view(day)
+        found = self.view(day).reversed() if backwards else self._forward_view(day)
         self._views[key] = found
         while len(self._views) > 8:
             self._views.popitem(last=False)

@@ -58,7 +58,9 @@ class SearchResult:
     """Per round (from 0): when a rider can board at each stop, INF if not improved."""
     ready_from: list[npt.NDArray[np.int32]]
 
-    def best(self, targets: npt.NDArray[np.int32], extra: npt.NDArray[np.int32]) -> tuple[int, int, int]:
+    def best(
+        self, targets: npt.NDArray[np.int32], extra: npt.NDArray[np.int32]
+    ) -> tuple[int, int, int]:
         """(time, round, stop): the earliest time at the end of ``extra`` seconds from one
         of ``targets``; ties go to fewer rides. (INF, 0, -1) when none is reached."""
         best = (INF, 0, -1)
@@ -90,7 +92,9 @@ class SearchResult:
             b = int(view.pos_stop[board])
             leave = int(view.dep[view.seg_start[board] + r])
             reach = int(view.arr[view.seg_start[p] + r])
-            segments.append(Segment("ride", b, s, leave, reach, int(view.elem_trip[view.seg_start[p] + r])))
+            segments.append(
+                Segment("ride", b, s, leave, reach, int(view.elem_trip[view.seg_start[p] + r]))
+            )
             if k == 1:
                 segments.append(Segment("access", -1, b, self.sources[b], leave))
                 break
@@ -104,9 +108,18 @@ class SearchResult:
         return segments
 
 
-def search(view: DayView, stops: npt.NDArray[np.int32], times: npt.NDArray[np.int32], limit: int) -> SearchResult:
+def search(
+    view: DayView, stops: npt.NDArray[np.int32], times: npt.NDArray[np.int32], limit: int
+) -> SearchResult:
     """One-to-all earliest arrival from ``stops`` (reached at ``times``), up to ``limit``."""
-    n = int(max(view.pos_stop.max(initial=-1), view.edge_from.max(initial=-1), stops.max(initial=-1))) + 1
+    n = (
+        int(
+            max(
+                view.pos_stop.max(initial=-1), view.edge_from.max(initial=-1), stops.max(initial=-1)
+            )
+        )
+        + 1
+    )
     ready = np.full(n, INF, dtype=np.int32)
     np.minimum.at(ready, stops, times)
     sources = {int(s): int(ready[s]) for s in stops}
@@ -114,7 +127,9 @@ def search(view: DayView, stops: npt.NDArray[np.int32], times: npt.NDArray[np.in
     best_ready = ready.copy()
     result = SearchResult(view, sources, [], [], [], [ready.copy()], [np.arange(n, dtype=np.int32)])
     positions = len(view.pos_stop)
-    vpat_weight = (np.int64(view.pos_vpat[-1]) + 1 - view.pos_vpat) * (_NONE * 2) if positions else 0
+    vpat_weight = (
+        (np.int64(view.pos_vpat[-1]) + 1 - view.pos_vpat) * (_NONE * 2) if positions else 0
+    )
     is_first = view.pos_first
     for _ in range(MAX_ROUNDS):
         if not positions:

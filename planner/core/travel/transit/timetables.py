@@ -31,7 +31,6 @@ from planner.core.travel.estimate import free_flow_minutes
 from planner.core.travel.transit.compact import CompactFeed, file_fingerprint, load_or_build
 from planner.core.travel.transit.gtfs import FeedError
 from planner.core.travel.transit.network import (
-    INF,
     WALK_CIRCUITY,
     Network,
     distances_km,
@@ -85,15 +84,19 @@ class Journey:
     def overhead_minutes(self) -> int:
         """What is not riding: walking to, from and between stops, driving to a
         park-and-ride stop, and waiting."""
-        riding = sum((leg.arrive - leg.depart).total_seconds() for leg in self.legs if leg.mode == "ride")
+        riding = sum(
+            (leg.arrive - leg.depart).total_seconds() for leg in self.legs if leg.mode == "ride"
+        )
         return self.minutes - math.floor(riding / 60)
 
     def describe(self) -> str:
-        """"walk 6 min · GO LE 17:53 → 18:38 Union · walk 8 min"."""
+        """ "walk 6 min · GO LE 17:53 → 18:38 Union · walk 8 min"."""
         parts = []
         for leg in self.legs:
             if leg.mode == "ride":
-                parts.append(f"{leg.route} {leg.depart:%H:%M} → {leg.arrive:%H:%M} {leg.destination}")
+                parts.append(
+                    f"{leg.route} {leg.depart:%H:%M} → {leg.arrive:%H:%M} {leg.destination}"
+                )
             else:
                 minutes = math.ceil((leg.arrive - leg.depart).total_seconds() / 60)
                 parts.append(f"{leg.mode} {minutes} min")
@@ -103,7 +106,9 @@ class Journey:
 class Timetables:
     """GTFS feeds loaded together, answering door-to-door questions. Thread-safe."""
 
-    def __init__(self, feeds: list[tuple[Path, CompactFeed]], min_transfer_minutes: int = 2) -> None:
+    def __init__(
+        self, feeds: list[tuple[Path, CompactFeed]], min_transfer_minutes: int = 2
+    ) -> None:
         self.network = Network([c for _, c in feeds], min_transfer_minutes * 60)
         self.feeds = tuple(_info(path, compact) for path, compact in feeds)
         zone_name = next((c.meta["timezone"] for _, c in feeds if c.meta["timezone"]), "")
@@ -130,11 +135,17 @@ class Timetables:
                 problems.append(exc.problem)
                 continue
             except OSError as exc:
-                problems.append(Problem(str(path), f"cannot read: {exc.strerror or exc}", severity=Severity.ERROR))
+                problems.append(
+                    Problem(
+                        str(path), f"cannot read: {exc.strerror or exc}", severity=Severity.ERROR
+                    )
+                )
                 continue
             except Exception as exc:  # A feed that trips a bug of ours costs that feed only.
                 log_failure(_log, f"reading GTFS feed {path}", exc)
-                problems.append(Problem(str(path), f"cannot read this feed ({exc})", severity=Severity.ERROR))
+                problems.append(
+                    Problem(str(path), f"cannot read this feed ({exc})", severity=Severity.ERROR)
+                )
                 continue
             problems += found
             loaded.append((path, compact))
@@ -146,7 +157,9 @@ class Timetables:
         """Whether a stop is within walking reach of the point."""
         return bool(len(self._walkable(lat, lon)[0]))
 
-    def _walkable(self, lat: float, lon: float) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    def _walkable(
+        self, lat: float, lon: float
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
         net = self.network
         if not net.stops:
             return np.zeros(0, np.int32), np.zeros(0, np.int32)
@@ -154,7 +167,9 @@ class Timetables:
         near = np.flatnonzero(km * WALK_CIRCUITY <= MAX_WALK_KM).astype(np.int32)
         return near, walk_seconds(km[near]).astype(np.int32)
 
-    def _reach(self, point: tuple[float, float], how: Access) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.bool_]]:
+    def _reach(
+        self, point: tuple[float, float], how: Access
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.bool_]]:
         """Stops reachable from (or to) a point: their indices, seconds, and whether by car."""
         stops, seconds = self._walkable(*point)
         driven = np.zeros(len(stops), dtype=bool)
@@ -163,7 +178,8 @@ class Timetables:
             km = distances_km(net.stop_lat, net.stop_lon, *point)
             rail = np.flatnonzero(net.stop_rail & (km <= MAX_DRIVE_KM)).astype(np.int32)
             drive = np.array(
-                [math.ceil(free_flow_minutes(float(km[s]), TravelMode.DRIVE) * 60) for s in rail], dtype=np.int32
+                [math.ceil(free_flow_minutes(float(km[s]), TravelMode.DRIVE) * 60) for s in rail],
+                dtype=np.int32,
             )
             stops = np.concatenate((stops, rail)).astype(np.int32)
             seconds = np.concatenate((seconds, drive)).astype(np.int32)
@@ -199,7 +215,7 @@ class Timetables:
         local = depart.astimezone(self.zone) if depart.tzinfo else depart.replace(tzinfo=self.zone)
         day = local.date()
         base = _day_start(day, self.zone)
-        start = int(math.ceil(local.timestamp() - base))
+        start = math.ceil(local.timestamp() - base)
         limit = int(_at_hour(day + timedelta(days=1), MORNING_HOUR, self.zone) - base)
         walk = self._direct_walk(origin, destination)
         best: tuple[int, int, list[Segment], dict[int, tuple[int, bool]]] | None = None
@@ -236,12 +252,16 @@ class Timetables:
         (searching back to 04:00 that day); a direct walk when it leaves later. None when
         nothing arrives in time. ``need_ride`` leaves the direct walk out."""
         zone = arrive_by.tzinfo or self.zone
-        local = arrive_by.astimezone(self.zone) if arrive_by.tzinfo else arrive_by.replace(tzinfo=self.zone)
+        local = (
+            arrive_by.astimezone(self.zone)
+            if arrive_by.tzinfo
+            else arrive_by.replace(tzinfo=self.zone)
+        )
         day = local.date()
         if local.hour < MORNING_HOUR:
             day -= timedelta(days=1)
-        return self._latest(origin, destination, day, int(local.timestamp() - _day_start(day, self.zone)),
-                            access, egress, names, zone, need_ride)  # fmt: skip
+        by = int(local.timestamp() - _day_start(day, self.zone))
+        return self._latest(origin, destination, day, by, access, egress, names, zone, need_ride)
 
     def last_departure(
         self,
@@ -284,7 +304,14 @@ class Timetables:
             if rounds and -time >= earliest:
                 backwards = found.trace(rounds, stop)
                 segments = [
-                    Segment("egress" if s.kind == "access" else s.kind, s.to_stop, s.from_stop, -s.end, -s.start, s.trip)
+                    Segment(
+                        "egress" if s.kind == "access" else s.kind,
+                        s.to_stop,
+                        s.from_stop,
+                        -s.end,
+                        -s.start,
+                        s.trip,
+                    )
                     for s in reversed(backwards)
                 ]
                 ends = {
@@ -305,7 +332,12 @@ class Timetables:
         return int(walk_seconds(km)) if km * WALK_CIRCUITY <= MAX_DIRECT_WALK_KM else None
 
     def _search(
-        self, day: date, backwards: bool, stops: npt.NDArray[np.int32], times: npt.NDArray[np.int32], limit: int
+        self,
+        day: date,
+        backwards: bool,
+        stops: npt.NDArray[np.int32],
+        times: npt.NDArray[np.int32],
+        limit: int,
     ) -> SearchResult:
         key = (day.toordinal(), backwards, stops.tobytes(), times.astype(np.int32).tobytes(), limit)
         with self._lock:
@@ -320,7 +352,9 @@ class Timetables:
                 self._memo.popitem(last=False)
             return found
 
-    def _walk_journey(self, base: float, start: int, end: int, names: tuple[str, str], zone: tzinfo) -> Journey:
+    def _walk_journey(
+        self, base: float, start: int, end: int, names: tuple[str, str], zone: tzinfo
+    ) -> Journey:
         leave, reach = _clock(base, start, zone), _clock(base, end, zone)
         return Journey(leave, reach, (Leg("walk", names[0], names[1], leave, reach),))
 
@@ -396,7 +430,10 @@ class Timetables:
 
 
 def _pick(
-    stops: npt.NDArray[np.int32], seconds: npt.NDArray[np.int32], driven: npt.NDArray[np.bool_], stop: int
+    stops: npt.NDArray[np.int32],
+    seconds: npt.NDArray[np.int32],
+    driven: npt.NDArray[np.bool_],
+    stop: int,
 ) -> tuple[int, bool]:
     i = int(np.flatnonzero(stops == stop)[0])
     return int(seconds[i]), bool(driven[i])
