@@ -49,6 +49,7 @@ from planner.core.planning.rules import (
 )
 from planner.core.settings import FlexibleBlock, Settings
 from planner.core.text import wording
+from planner.core.travel.by_timetable import main_ride
 from planner.core.travel.itinerary import HOME_SLACK, Legs, Whereabouts
 from planner.core.travel.service import TravelService
 
@@ -218,12 +219,9 @@ def check_alone(
             )
         latest = datetime.combine(event.start.date(), settings.latest_home, event.start.tzinfo)
         if legs.destination == "home" and legs.back_at > latest:
-            ride = where.travel.last_ride(legs.trip_from, event.end)
-            last = f"{wording.last_ride(ride)}; " if ride is not None else ""
             return Verdict(
                 Reason.LATEST_RETURN,
-                f"{last}you would be home at {wording.clock(legs.back_at)}, after your "
-                f"{wording.clock(latest)} limit ({legs.trip_from.minutes} min back)",
+                _home_late(event, legs, where, latest),
                 f"fits if you left at {wording.clock(event.end - (legs.back_at - latest))}",
             )
     charged, _ = _charged(event, legs, settings)
@@ -258,6 +256,22 @@ def check_alone(
             f"{wording.month(event.start)} are used up ({done} in other weeks)",
         )
     return None
+
+
+def _home_late(event: Event, legs: Legs, where: Whereabouts, latest: datetime) -> str:
+    """ "you would be home at 23:10, after your 22:00 limit (70 min back)"; by the
+    timetable it names the train: "the last GO LE to Whitby GO leaves Union Station at
+    23:55; you would be home at 00:44, …", or "… (the 21:55 GO LE), after …"."""
+    assert legs.trip_from is not None
+    home = f"you would be home at {wording.clock(legs.back_at)}"
+    limit = f"after your {wording.clock(latest)} limit ({legs.trip_from.minutes} min back)"
+    last = where.travel.last_ride(legs.trip_from, event.end)
+    taken = main_ride(legs.trip_from.legs)
+    if last is None or taken is None:
+        return f"{home}, {limit}"
+    if taken.depart >= last.depart:
+        return f"{wording.last_ride(last)}; {home}, {limit}"
+    return f"{home} ({wording.first_ride((taken,))}), {limit}"
 
 
 def _unreachable(event: Event, legs: Legs, where: Whereabouts) -> Verdict | None:

@@ -129,6 +129,8 @@ class TimetableTravel:
         a, b = _point(origin), _point(destination)
         if depart is not None:
             journey = self.timetables.earliest_arrival(a, b, depart, access=self.access)
+            if journey is not None and journey.depart >= _next_morning(depart):
+                journey = None  # the first train of the morning: the last one has gone
             asked = depart
         elif arrive is not None:
             journey = self.timetables.latest_departure(a, b, arrive, access=self.access)
@@ -196,6 +198,13 @@ def main_ride(legs: Sequence[Leg]) -> Leg | None:
     """The longest ride of a journey (the train, not the bus to the station)."""
     rides = [leg for leg in legs if leg.mode == "ride"]
     return max(rides, key=lambda leg: leg.arrive - leg.depart, default=None)
+
+
+def _next_morning(when: datetime) -> datetime:
+    """The end of the transit day ``when`` is in (04:00 the next morning): a journey
+    leaving after it is tomorrow's first, not a way home tonight."""
+    day = service_day(when) + timedelta(days=1)
+    return datetime.combine(day, SERVICE_DAY_STARTS, when.tzinfo)
 
 
 def _named_ends(legs: tuple[Leg, ...], origin: Place, destination: Place) -> tuple[Leg, ...]:
