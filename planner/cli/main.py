@@ -452,9 +452,12 @@ def _trip_line(answer: dict[str, object]) -> str:
     legs = answer["legs"]
     assert isinstance(legs, list)
     journey = f"\n  {_legs_line(legs)}" if legs else ""
+    took = f"{answer['minutes']} min by {answer['mode']} ({answer['km']} km)"
+    if not answer["reachable"]:
+        took = f"not reachable by {answer['mode']} before the morning ({answer['km']} km)"
     return (
-        f"{a['name']} -> {b['name']}: {answer['minutes']} min by {answer['mode']} "
-        f"({answer['km']} km), leaving {answer['at']}{rush} [{answer['source']}]{journey}{notes}"
+        f"{a['name']} -> {b['name']}: {took}, leaving {answer['at']}{rush} "
+        f"[{answer['source']}]{journey}{notes}"
     )
 
 

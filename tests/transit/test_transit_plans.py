@@ -229,7 +229,9 @@ def test_outside_the_area_travel_says_estimate(feed, tmp_path, capsys):
     )
     answer = json.loads(capsys.readouterr().out)
     assert answer["source"] == "estimate"
-    assert "outside your timetables' area or hours: estimated" in answer["notes"]
+    assert [p["message"] for p in answer["problems"]] == [
+        "1 transit trip outside your timetables' area or hours: estimated, not timetabled"
+    ]
 
 
 def test_the_users_transfer_time_reaches_the_router(feed):

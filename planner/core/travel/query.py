@@ -63,9 +63,6 @@ class TripQuery:
             notes.append(
                 f"no position for one end: assumed {self.settings.unknown_place_minutes} min"
             )
-        timetables = self.service.timetables
-        if mode is TravelMode.TRANSIT and timetables is not None and trip.source == "estimate":
-            notes.append("outside your timetables' area or hours: estimated")
         if not trip.reachable:
             ride = self.service.last_ride(trip, at)
             last = (
