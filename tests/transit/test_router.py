@@ -191,7 +191,7 @@ def test_stops_of_one_parent_station_are_walkable(load: LoadFeeds) -> None:
     walk = journey.legs[1]
     assert (walk.mode, walk.origin, walk.destination) == ("walk", "Union GO", "Union subway")
     # 600 m apart: beyond the 400 m of a footpath without the parent station.
-    orphans = [row[:4] + [""] for row in stops]
+    orphans = [[*row[:4], ""] for row in stops]
     alone, _ = load(line_feed(orphans, trips))
     assert alone.earliest_arrival(at(0), at(30), when(MONDAY, "09:30")) is None
 

@@ -255,6 +255,13 @@ def read_feed(path: Path) -> FeedTables:
             )
         feed = FeedTables()
         agencies = _read_agencies(feed, source)
+        if not feed.timezone:
+            feed.problems.append(
+                Problem(
+                    str(path),
+                    "no agency_timezone (agency.txt): times are read in this computer's time zone",
+                )
+            )
         stop_index = _read_stops(feed, source)
         route_index = _read_routes(feed, source, agencies)
         service_index: dict[str, int] = {}

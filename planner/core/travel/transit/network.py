@@ -82,6 +82,15 @@ class DayView:
     edge_from: IntArray
     edge_to: IntArray
     edge_seconds: IntArray
+    n_stops: int
+    vpat_end: LongArray
+    """Per pattern of the view: one past its last position."""
+    pos_last_dep: IntArray
+    """Per position: its last departure (a rider later than that cannot board there)."""
+    pos_first_dep: IntArray
+    vpat_weight: LongArray
+    """Per position: a weight larger for earlier patterns, so one running minimum over
+    all positions restarts at each pattern (see :mod:`.raptor`)."""
 
     @classmethod
     def build(
@@ -93,6 +102,7 @@ class DayView:
         arr: IntArray,
         elem_trip: IntArray,
         edges: tuple[IntArray, IntArray, IntArray],
+        n_stops: int,
     ) -> DayView:
         count = len(pos_stop)
         pos_first = np.ones(count, dtype=bool)
@@ -101,11 +111,13 @@ class DayView:
         positions = np.arange(count, dtype=np.int64)
         pos_key = (positions << KEY_SHIFT) + KEY_BIAS
         keys = np.repeat(positions << KEY_SHIFT, seg_len) + (dep.astype(np.int64) + KEY_BIAS)
+        vpat_first = np.flatnonzero(pos_first).astype(np.int64)
+        vpats = len(vpat_first)
         return cls(
             pos_stop=pos_stop,
             pos_vpat=pos_vpat,
             pos_first=pos_first,
-            vpat_first=np.flatnonzero(pos_first).astype(np.int64),
+            vpat_first=vpat_first,
             seg_start=seg_start,
             seg_len=seg_len,
             pos_key=pos_key,
@@ -116,6 +128,11 @@ class DayView:
             edge_from=edges[0],
             edge_to=edges[1],
             edge_seconds=edges[2],
+            n_stops=n_stops,
+            vpat_end=np.append(vpat_first[1:], count).astype(np.int64),
+            vpat_weight=(vpats - pos_vpat.astype(np.int64)) << 42,
+            pos_last_dep=dep[seg_start + seg_len - 1] if count else np.zeros(0, np.int32),
+            pos_first_dep=dep[seg_start] if count else np.zeros(0, np.int32),
         )
 
     def reversed(self) -> DayView:
@@ -129,6 +146,7 @@ class DayView:
             (-self.dep[::-1]).astype(np.int32),
             self.elem_trip[::-1].copy(),
             (self.edge_to, self.edge_from, self.edge_seconds),
+            self.n_stops,
         )
 
 
@@ -343,7 +361,7 @@ class Network:
         if not blocks:
             empty = np.zeros(0, dtype=np.int32)
             return DayView.build(
-                empty, empty, np.zeros(0, np.int64), empty, empty, empty, self.edges
+                empty, empty, np.zeros(0, np.int64), empty, empty, empty, self.edges, self.stops
             )
         columns = [np.concatenate(parts) for parts in zip(*blocks, strict=True)]
         return DayView.build(
@@ -354,6 +372,7 @@ class Network:
             columns[4].astype(np.int32),
             columns[5].astype(np.int32),
             self.edges,
+            self.stops,
         )
 
 

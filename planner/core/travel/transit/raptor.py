@@ -57,6 +57,12 @@ class SearchResult:
     ready: list[npt.NDArray[np.int32]]
     """Per round (from 0): when a rider can board at each stop, INF if not improved."""
     ready_from: list[npt.NDArray[np.int32]]
+    bound: int = INF
+    """Every arrival before this is the earliest there is (later ones were not followed)."""
+
+    def answers(self, time: int, limit: int) -> bool:
+        """Whether a best ``time`` found here is the true one (see :attr:`bound`)."""
+        return time < self.bound or self.bound > limit
 
     def best(
         self, targets: npt.NDArray[np.int32], extra: npt.NDArray[np.int32]
@@ -109,52 +115,67 @@ class SearchResult:
 
 
 def search(
-    view: DayView, stops: npt.NDArray[np.int32], times: npt.NDArray[np.int32], limit: int
+    view: DayView,
+    stops: npt.NDArray[np.int32],
+    times: npt.NDArray[np.int32],
+    limit: int,
+    targets: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]] | None = None,
 ) -> SearchResult:
-    """One-to-all earliest arrival from ``stops`` (reached at ``times``), up to ``limit``."""
-    n = (
-        int(
-            max(
-                view.pos_stop.max(initial=-1), view.edge_from.max(initial=-1), stops.max(initial=-1)
-            )
-        )
-        + 1
-    )
+    """Earliest arrival from ``stops`` (reached at ``times``) at every stop, up to ``limit``.
+
+    With ``targets`` (stops and the seconds from each to the destination), arrivals no
+    earlier than the best known at the destination are not followed (RAPTOR's target
+    pruning): the result's :attr:`SearchResult.bound` says up to when it holds for
+    every stop, so it can still answer other destinations reached before then.
+    """
+    n = view.n_stops
     ready = np.full(n, INF, dtype=np.int32)
     np.minimum.at(ready, stops, times)
     sources = {int(s): int(ready[s]) for s in stops}
     best_arrival = np.full(n, INF, dtype=np.int32)
     best_ready = ready.copy()
     result = SearchResult(view, sources, [], [], [], [ready.copy()], [np.arange(n, dtype=np.int32)])
-    positions = len(view.pos_stop)
-    vpat_weight = (
-        (np.int64(view.pos_vpat[-1]) + 1 - view.pos_vpat) * (_NONE * 2) if positions else 0
-    )
-    is_first = view.pos_first
+    bound = limit + 1
+    if not len(view.pos_stop):
+        result.bound = bound
+        return result
+    weights = view.vpat_weight
     for _ in range(MAX_ROUNDS):
-        if not positions:
+        asked_at = ready[view.pos_stop]
+        asked = np.flatnonzero(
+            (asked_at < bound) & (asked_at <= view.pos_last_dep) & (view.pos_first_dep < bound)
+        )
+        if not len(asked):
             break
-        q = ready[view.pos_stop]
-        asked = q < INF
-        if not asked.any():
+        # The positions to scan: from each pattern's first asked position to its end.
+        vpats = view.pos_vpat[asked]
+        opens = np.ones(len(asked), dtype=bool)
+        opens[1:] = vpats[1:] != vpats[:-1]
+        starts = asked[opens]
+        lengths = view.vpat_end[vpats[opens]] - starts
+        offsets = np.cumsum(lengths) - lengths
+        scan = np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))
+        q = asked_at[scan]
+        can = np.flatnonzero(q < bound)
+        at = scan[can]
+        rank = np.searchsorted(view.keys, view.pos_key[at] + q[can]) - view.seg_start[at]
+        boarded = np.full(len(scan) + 1, _NONE, dtype=np.int64)
+        # Shifted by one: a trip boarded at a position is ridden from the next one on.
+        boarded[can + 1] = np.where(rank < view.seg_len[at], rank, _NONE)
+        before = boarded[:-1]
+        before[offsets] = _NONE
+        weight = weights[scan]
+        trip = np.minimum.accumulate(before + weight) - weight
+        ridden = np.flatnonzero(trip < _NONE)
+        if not len(ridden):
             break
-        rank = np.searchsorted(view.keys, view.pos_key + q) - view.seg_start
-        can = asked & (rank < view.seg_len)
-        boarded = np.where(can, rank, _NONE)
-        before = np.empty_like(boarded)
-        before[0] = _NONE
-        before[1:] = boarded[:-1]
-        before[is_first] = _NONE
-        trip = np.minimum.accumulate(before + vpat_weight) - vpat_weight
-        rides = np.flatnonzero(trip < _NONE)
-        if not len(rides):
-            break
-        rank_there = trip[rides]
+        rides = scan[ridden]
+        rank_there = trip[ridden]
         reach = view.arr[view.seg_start[rides] + rank_there]
         stop_there = view.pos_stop[rides]
         arrival = np.full(n, INF, dtype=np.int32)
         np.minimum.at(arrival, stop_there, reach)
-        improved = (arrival < best_arrival) & (arrival <= limit)
+        improved = (arrival < best_arrival) & (arrival < bound)
         winners = improved[stop_there] & (reach == arrival[stop_there])
         alight = np.zeros(n, dtype=np.int64)
         board_rank = np.zeros(n, dtype=np.int64)
@@ -162,6 +183,8 @@ def search(
         board_rank[stop_there[winners]] = rank_there[winners]
         arrival = np.where(improved, arrival, INF).astype(np.int32)
         best_arrival = np.minimum(best_arrival, arrival)
+        if targets is not None and len(targets[0]):
+            bound = min(bound, int((arrival[targets[0]].astype(np.int64) + targets[1]).min()))
         # Footpaths (and the transfer time at the same stop) from the improved stops.
         walks = improved[view.edge_from]
         frm, to = view.edge_from[walks], view.edge_to[walks]
@@ -171,7 +194,7 @@ def search(
         ready_from = np.zeros(n, dtype=np.int32)
         won = then == ready[to]
         ready_from[to[won]] = frm[won]
-        better = ready < best_ready
+        better = (ready < best_ready) & (ready < bound)
         ready = np.where(better, ready, INF).astype(np.int32)
         best_ready = np.minimum(best_ready, ready)
         result.arrival.append(arrival)
@@ -179,6 +202,7 @@ def search(
         result.board_rank.append(board_rank)
         result.ready.append(ready)
         result.ready_from.append(ready_from)
-        if not improved.any():
+        if not better.any():
             break
+    result.bound = bound
     return result

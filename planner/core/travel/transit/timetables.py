@@ -222,8 +222,9 @@ class Timetables:
         a_stops, a_secs, a_drive = self._reach(origin, access)
         e_stops, e_secs, e_drive = self._reach(destination, egress)
         if len(a_stops) and len(e_stops):
-            found = self._search(day, False, a_stops, start + a_secs, limit)
-            time, rounds, stop = found.best(e_stops, e_secs)
+            found, (time, rounds, stop) = self._search(
+                day, False, (a_stops, start + a_secs), (e_stops, e_secs), limit
+            )
             if rounds and time <= limit:
                 segments = found.trace(rounds, stop)
                 ends = {
@@ -299,8 +300,9 @@ class Timetables:
         e_stops, e_secs, e_drive = self._reach(destination, egress)
         if len(a_stops) and len(e_stops):
             # Backwards: from the destination's stops, times negated.
-            found = self._search(day, True, e_stops, -(by - e_secs), -earliest)
-            time, rounds, stop = found.best(a_stops, a_secs)
+            found, (time, rounds, stop) = self._search(
+                day, True, (e_stops, -(by - e_secs)), (a_stops, a_secs), -earliest
+            )
             if rounds and -time >= earliest:
                 backwards = found.trace(rounds, stop)
                 segments = [
@@ -335,22 +337,33 @@ class Timetables:
         self,
         day: date,
         backwards: bool,
-        stops: npt.NDArray[np.int32],
-        times: npt.NDArray[np.int32],
+        sources: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]],
+        targets: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]],
         limit: int,
-    ) -> SearchResult:
-        key = (day.toordinal(), backwards, stops.tobytes(), times.astype(np.int32).tobytes(), limit)
+    ) -> tuple[SearchResult, tuple[int, int, int]]:
+        """The search from ``sources`` (stops, times) and the best (time, rounds, stop) at
+        ``targets`` (stops, seconds to the destination).
+
+        Remembered by where and when it starts: a search pruned for one destination
+        still answers any other reached before its bound; otherwise it runs again for
+        this one, and the result reaching further is kept.
+        """
+        stops, times = sources[0], sources[1].astype(np.int32)
+        key = (day.toordinal(), backwards, stops.tobytes(), times.tobytes(), limit)
         with self._lock:
             found = self._memo.get(key)
             if found is not None:
                 self._memo.move_to_end(key)
-                return found
+                best = found.best(*targets)
+                if found.answers(best[0], limit):
+                    return found, best
             view = self.network.view(day, backwards)
-            found = search(view, stops, times.astype(np.int32), limit)
-            self._memo[key] = found
+            fresh = search(view, stops, times, limit, targets)
+            if found is None or fresh.bound > found.bound:
+                self._memo[key] = fresh
             while len(self._memo) > SEARCH_MEMO:
                 self._memo.popitem(last=False)
-            return found
+            return fresh, fresh.best(*targets)
 
     def _walk_journey(
         self, base: float, start: int, end: int, names: tuple[str, str], zone: tzinfo
