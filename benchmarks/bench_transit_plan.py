@@ -1,9 +1,8 @@
 """How long ``planner plan`` takes for a week of 1,000 candidates by transit, on a
 GTA-size timetable (the target: under 1.5 s with a warm cache).
 
-The feed is generated (no real agency's data is bundled): ~10,000 stops on a grid over
-the GTA, bus lines along its rows and columns and rail lines into downtown, ~150,000
-trips and ~4 million stop times, weekdays from 05:00 to past midnight. The candidates are
+The feed is h-gtfs's generated GO + TTC sized one (``gen_gtfs.py``: ~10,000 stops,
+~150,000 trips, ~4 million stop times; no real agency's data is bundled). The candidates are
 ``bench_plan``'s random GTA week (venues downtown, in North York, Markham, Mississauga,
 Oshawa, Whitby); the commitments and rules are the demo's, with ``[travel] mode =
 "transit"`` and the feed as ``[transit] gtfs``.
@@ -19,7 +18,6 @@ Run: ``python benchmarks/bench_transit_plan.py [--runs 3] [--keep FOLDER]``
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import shutil
 import statistics
@@ -27,94 +25,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 from bench_startup import write_candidates
-
-SOUTH, NORTH, WEST, EAST = 43.45, 44.05, -79.85, -78.80
-ROWS, COLUMNS = 100, 100  # 10,000 stops
-UNION = (43.6453, -79.3806)
-
-
-def _hms(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-
-
-def _stop_position(row: int, column: int) -> tuple[float, float]:
-    return (
-        SOUTH + (NORTH - SOUTH) * row / (ROWS - 1),
-        WEST + (EAST - WEST) * column / (COLUMNS - 1),
-    )
-
-
-def _lines() -> list[tuple[str, str, list[int], int, int]]:
-    """(route id, short name, stop indexes, headway s, seconds between stops) per line."""
-    lines = []
-    for row in range(0, ROWS, 2):  # east-west buses on every other row, in 4 pieces
-        for piece in range(4):
-            stops = [row * COLUMNS + c for c in range(piece * 25, piece * 25 + 25)]
-            lines.append((f"R{row}-{piece}", f"{row}{'ABCD'[piece]}", stops, 720, 75))
-    for column in range(0, COLUMNS, 2):  # north-south buses on every other column
-        for piece in range(4):
-            stops = [r * COLUMNS + column for r in range(piece * 25, piece * 25 + 25)]
-            lines.append((f"C{column}-{piece}", f"{column}{'EFGH'[piece]}", stops, 720, 80))
-    union_row = round((UNION[0] - SOUTH) / (NORTH - SOUTH) * (ROWS - 1))
-    union_column = round((UNION[1] - WEST) / (EAST - WEST) * (COLUMNS - 1))
-    for k, (row, column) in enumerate(((99, 99), (99, 0), (0, 0), (99, 50), (70, 99), (30, 0))):
-        stops = []
-        for step in range(13):  # 12 stations from the edge into downtown
-            r = row + (union_row - row) * step // 12
-            c = column + (union_column - column) * step // 12
-            stops.append(r * COLUMNS + c)
-        lines.append((f"GO{k}", f"GO {k}", stops, 1800, 240))
-    return lines
-
-
-def write_feed(path: Path) -> tuple[int, int, int]:
-    """Write the generated feed; (stops, trips, stop times)."""
-    stops = io.StringIO()
-    stops.write("stop_id,stop_name,stop_lat,stop_lon\n")
-    for row in range(ROWS):
-        for column in range(COLUMNS):
-            lat, lon = _stop_position(row, column)
-            stops.write(f"S{row * COLUMNS + column},Stop {row}-{column},{lat:.6f},{lon:.6f}\n")
-    routes = io.StringIO()
-    routes.write("route_id,agency_id,route_short_name,route_type\n")
-    trips = io.StringIO()
-    trips.write("route_id,service_id,trip_id\n")
-    times: list[str] = ["trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"]
-    trip_count = time_count = 0
-    for route, name, line, headway, hop in _lines():
-        agency = "GO" if route.startswith("GO") else "BUS"
-        routes.write(f"{route},{agency},{name},{2 if agency == 'GO' else 3}\n")
-        for direction, order in ((0, line), (1, line[::-1])):
-            first = 5 * 3600 + (direction * headway) // 2
-            for start in range(first, 25 * 3600 + 1800, headway):
-                trip = f"{route}-{direction}-{start}"
-                trips.write(f"{route},WK,{trip}\n")
-                trip_count += 1
-                rows = [
-                    f"{trip},{_hms(start + i * hop)},{_hms(start + i * hop)},S{stop},{i + 1}\n"
-                    for i, stop in enumerate(order)
-                ]
-                times.append("".join(rows))
-                time_count += len(rows)
-    files = {
-        "agency.txt": "agency_id,agency_name,agency_url,agency_timezone\n"
-        "GO,Generated GO,https://example.org,America/Toronto\n"
-        "BUS,Generated Bus,https://example.org,America/Toronto\n",
-        "stops.txt": stops.getvalue(),
-        "routes.txt": routes.getvalue(),
-        "trips.txt": trips.getvalue(),
-        "stop_times.txt": "".join(times),
-        "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
-        "start_date,end_date\nWK,1,1,1,1,1,0,0,20261101,20270131\n",
-    }
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
-    return ROWS * COLUMNS, trip_count, time_count
+from gen_gtfs import generate
 
 
 def write_settings(folder: Path, feed: Path) -> Path:
@@ -181,9 +95,9 @@ def main() -> None:
     feed = folder / "gta-generated.zip"
     if not feed.exists():
         began = time.perf_counter()
-        stops, trips, stop_times = write_feed(feed)
+        counts = generate(feed)
         print(
-            f"generated feed: {stops:,} stops, {trips:,} trips, {stop_times:,} stop times, "
+            f"generated feed ({', '.join(f'{v:,} {k}' for k, v in counts.items())}), "
             f"{feed.stat().st_size / 1e6:.0f} MB zipped, in {time.perf_counter() - began:.0f} s"
         )
     candidates = folder / "candidates-1000.ics"

@@ -238,3 +238,20 @@ def test_the_users_transfer_time_reaches_the_router(feed):
     service = TravelService(transit_settings(feed, transit__min_transfer_minutes=7))
     assert service.timetables is not None
     assert service.timetables.timetables.network.min_transfer_seconds == 7 * 60
+
+
+def test_park_and_ride_drives_from_home_to_the_station_and_back(feed):
+    from tests.core.week_builder import HOME  # 3.6 km from Whitby GO: too far to walk
+
+    rules = settings(
+        travel={"mode": "transit"},
+        transit={"gtfs": [str(feed)], "access": "drive"},
+    )
+    assert rules.home.lat == HOME.lat
+    plan = plan_week([], [event("talk", 24, (19, 0), (21, 0), VENUE_NEAR)], rules, at(23, 0).date())
+    talk = plan.decisions[0]
+    assert talk.trip_to.source == "timetable" and talk.trip_from.source == "timetable"
+    assert [leg.mode for leg in talk.trip_to.legs][:2] == ["drive", "ride"]
+    assert talk.trip_to.legs[0].origin == "home"
+    assert [leg.mode for leg in talk.trip_from.legs][-2:] == ["ride", "drive"]
+    assert talk.trip_from.legs[-1].destination == "home"

@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -90,13 +89,20 @@ def service_day(when: datetime) -> date:
 class TimetableTravel:
     """Transit trips on the timetables of ``settings`` (one loaded copy per process)."""
 
-    def __init__(self, timetables: Timetables, access: Literal["walk", "drive"]) -> None:
+    def __init__(
+        self, timetables: Timetables, access: Literal["walk", "drive"], home: Place | None = None
+    ) -> None:
+        """``access`` "drive" is park-and-ride from ``home``: the car is driven to a stop
+        from home and picked up there on the way back; every other end is walked."""
         self.timetables = timetables
         self.access: Literal["walk", "drive"] = access
+        self.home = home
         self._runs_on: dict[tuple[Place, Place, date], Journey | None] = {}
 
     @classmethod
-    def for_settings(cls, transit: TransitSettings) -> tuple[TimetableTravel | None, list[Problem]]:
+    def for_settings(
+        cls, transit: TransitSettings, home: Place | None = None
+    ) -> tuple[TimetableTravel | None, list[Problem]]:
         """The timetables of ``[transit] gtfs`` (None without any feed that could be read),
         and a problem for each feed that could not be read."""
         if not transit.gtfs:
@@ -105,12 +111,15 @@ class TimetableTravel:
         if not timetables.feeds:
             return None, problems
         access: Literal["walk", "drive"] = "drive" if transit.access == "drive" else "walk"
-        return cls(timetables, access), problems
+        return cls(timetables, access, home), problems
 
     def covers(self, origin: Place, destination: Place) -> bool:
-        """Whether both places are within reach of a stop of the feeds."""
-        a, b = _point(origin), _point(destination)
-        return self.timetables.covers(*a) and self.timetables.covers(*b)
+        """Whether both places are within reach of a stop of the feeds (home, for
+        park-and-ride, is: the car reaches the stations)."""
+        return all(
+            self._end(place) == "drive" or self.timetables.covers(*_point(place))
+            for place in (origin, destination)
+        )
 
     def trip(
         self,
@@ -127,13 +136,19 @@ class TimetableTravel:
         if not self.covers(origin, destination):
             return None
         a, b = _point(origin), _point(destination)
+        access, egress = self._end(origin), self._end(destination)
+        names = (_name(origin, "start"), _name(destination, "destination"))
         if depart is not None:
-            journey = self.timetables.earliest_arrival(a, b, depart, access=self.access)
+            journey = self.timetables.earliest_arrival(
+                a, b, depart, access=access, egress=egress, names=names
+            )
             if journey is not None and journey.depart >= _next_morning(depart):
                 journey = None  # the first train of the morning: the last one has gone
             asked = depart
         elif arrive is not None:
-            journey = self.timetables.latest_departure(a, b, arrive, access=self.access)
+            journey = self.timetables.latest_departure(
+                a, b, arrive, access=access, egress=egress, names=names
+            )
             asked = arrive
         else:
             raise ValueError("trip() needs a departure or an arrival time")
@@ -170,7 +185,7 @@ class TimetableTravel:
             minutes,
             km,
             source="timetable",
-            legs=_named_ends(journey.legs, origin, destination),
+            legs=journey.legs,
             overhead_minutes=min(minutes, journey.overhead_minutes + waited),
         )
 
@@ -179,9 +194,18 @@ class TimetableTravel:
         key = (origin, destination, day)
         if key not in self._runs_on:
             self._runs_on[key] = self.timetables.last_departure(
-                _point(origin), _point(destination), day, access=self.access
+                _point(origin),
+                _point(destination),
+                day,
+                access=self._end(origin),
+                egress=self._end(destination),
+                names=(_name(origin, "start"), _name(destination, "destination")),
             )
         return self._runs_on[key]
+
+    def _end(self, place: Place) -> Literal["walk", "drive"]:
+        """How this end of a trip meets the stops: by car only at home, for park-and-ride."""
+        return "drive" if self.access == "drive" and place == self.home else "walk"
 
     def last_ride(self, origin: Place, destination: Place, day: date) -> Leg | None:
         """The ride that decides the last way home on ``day``: the longest ride of the
@@ -207,18 +231,9 @@ def _next_morning(when: datetime) -> datetime:
     return datetime.combine(day, SERVICE_DAY_STARTS, when.tzinfo)
 
 
-def _named_ends(legs: tuple[Leg, ...], origin: Place, destination: Place) -> tuple[Leg, ...]:
-    """The journey's first and last legs named after the trip's own places ("home",
-    "MaRS"), where the router knows only points."""
-    if not legs:
-        return legs
-    first, last = origin.name or origin.address, destination.name or destination.address
-    named = list(legs)
-    if first and named[0].mode != "ride":
-        named[0] = replace(named[0], origin=first)
-    if last and named[-1].mode != "ride":
-        named[-1] = replace(named[-1], destination=last)
-    return tuple(named)
+def _name(place: Place, otherwise: str) -> str:
+    """What a leg calls an end of the trip: the place's own name ("home", "MaRS")."""
+    return place.name or place.address or otherwise
 
 
 def _point(place: Place) -> tuple[float, float]:

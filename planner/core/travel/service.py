@@ -66,7 +66,9 @@ class TravelService:
         self.settings = settings
         self._router = _plan_routing(router if router is not None else _router_for(settings))
         self._known, self.problems = _resolve_overrides(settings, resolver)
-        self.timetables, self._timetable_problems = TimetableTravel.for_settings(settings.transit)
+        self.timetables, self._timetable_problems = TimetableTravel.for_settings(
+            settings.transit, settings.home
+        )
         self._outside_timetables: set[tuple[Place, Place]] = set()
         self._memo: dict[
             tuple[Place, Place, datetime | None, datetime | None, TravelMode], Trip
