@@ -30,10 +30,6 @@ one agency's platform to another's in the same station."""
 DAY = 86400
 INF = 1 << 30
 """No time: larger than any time of a search (int32)."""
-KEY_SHIFT = 21
-"""A time is stored with its position as ``position << KEY_SHIFT | time + KEY_BIAS``, so
-one ``searchsorted`` finds, for every position, its first departure after a time."""
-KEY_BIAS = 1 << 20
 EARLY_HOURS = 6 * 3600
 """Trips of the next service day leaving before this are part of a day's search."""
 
@@ -68,29 +64,36 @@ class DayView:
     (times negated), so the latest-departure search is the same code.
     """
 
+    n_stops: int
     pos_stop: IntArray
     pos_vpat: IntArray
-    pos_first: npt.NDArray[np.bool_]
     vpat_first: LongArray
-    seg_start: LongArray
-    seg_len: LongArray
-    pos_key: LongArray
-    keys: LongArray
-    dep: IntArray
-    arr: IntArray
-    elem_trip: IntArray
-    edge_from: IntArray
-    edge_to: IntArray
-    edge_seconds: IntArray
-    n_stops: int
+    """Per pattern of the view: its first position."""
     vpat_end: LongArray
     """Per pattern of the view: one past its last position."""
-    pos_last_dep: IntArray
-    """Per position: its last departure (a rider later than that cannot board there)."""
-    pos_first_dep: IntArray
     vpat_weight: LongArray
     """Per position: a weight larger for earlier patterns, so one running minimum over
     all positions restarts at each pattern (see :mod:`.raptor`)."""
+    seg_start: LongArray
+    seg_len: LongArray
+    pos_first_dep: IntArray
+    pos_last_dep: IntArray
+    """Per position: its last departure (a rider later than that cannot board there)."""
+    hour_base: int
+    hour_rank: npt.NDArray[np.int32]
+    """Per position and hour from ``hour_base``: the rank of its first departure in that
+    hour or later, so a search for "the first trip after t" looks within one hour."""
+    stop_offset: LongArray
+    stop_positions: LongArray
+    """The positions at each stop: ``stop_positions[stop_offset[s]:stop_offset[s + 1]]``."""
+    dep: IntArray
+    arr: IntArray
+    elem_trip: IntArray
+    edge_offset: LongArray
+    """The footpaths from each stop: ``edge_to[edge_offset[s]:edge_offset[s + 1]]``."""
+    edge_to: IntArray
+    edge_seconds: IntArray
+    edge_from: IntArray
 
     @classmethod
     def build(
@@ -108,36 +111,43 @@ class DayView:
         pos_first = np.ones(count, dtype=bool)
         pos_first[1:] = pos_vpat[1:] != pos_vpat[:-1]
         seg_start = np.concatenate(([0], np.cumsum(seg_len)[:-1])).astype(np.int64)
-        positions = np.arange(count, dtype=np.int64)
-        pos_key = (positions << KEY_SHIFT) + KEY_BIAS
-        keys = np.repeat(positions << KEY_SHIFT, seg_len) + (dep.astype(np.int64) + KEY_BIAS)
         vpat_first = np.flatnonzero(pos_first).astype(np.int64)
-        vpats = len(vpat_first)
+        base = int(dep.min()) // 3600 if len(dep) else 0
+        hours = (int(dep.max()) // 3600 - base + 1) if len(dep) else 1
+        bucket = np.clip(dep // 3600 - base, 0, hours - 1) + 1
+        elem_pos = np.repeat(np.arange(count, dtype=np.int64), seg_len)
+        counts = np.bincount(elem_pos * (hours + 1) + bucket, minlength=count * (hours + 1))
+        hour_rank = np.cumsum(counts.reshape(count, hours + 1), axis=1).astype(np.int32)
+        by_stop = np.argsort(pos_stop, kind="stable").astype(np.int64)
+        frm, to, seconds = edges
+        by_from = np.argsort(frm, kind="stable")
         return cls(
+            n_stops=n_stops,
             pos_stop=pos_stop,
             pos_vpat=pos_vpat,
-            pos_first=pos_first,
             vpat_first=vpat_first,
+            vpat_end=np.append(vpat_first[1:], count).astype(np.int64),
+            vpat_weight=(len(vpat_first) - pos_vpat.astype(np.int64)) << 42,
             seg_start=seg_start,
             seg_len=seg_len,
-            pos_key=pos_key,
-            keys=keys,
+            pos_first_dep=dep[seg_start] if count else np.zeros(0, np.int32),
+            pos_last_dep=dep[seg_start + seg_len - 1] if count else np.zeros(0, np.int32),
+            hour_base=base * 3600,
+            hour_rank=hour_rank,
+            stop_offset=_offsets(np.bincount(pos_stop, minlength=n_stops)),
+            stop_positions=by_stop,
             dep=dep,
             arr=arr,
             elem_trip=elem_trip,
-            edge_from=edges[0],
-            edge_to=edges[1],
-            edge_seconds=edges[2],
-            n_stops=n_stops,
-            vpat_end=np.append(vpat_first[1:], count).astype(np.int64),
-            vpat_weight=(vpats - pos_vpat.astype(np.int64)) << 42,
-            pos_last_dep=dep[seg_start + seg_len - 1] if count else np.zeros(0, np.int32),
-            pos_first_dep=dep[seg_start] if count else np.zeros(0, np.int32),
+            edge_offset=_offsets(np.bincount(frm, minlength=n_stops)),
+            edge_to=to[by_from],
+            edge_seconds=seconds[by_from],
+            edge_from=frm[by_from],
         )
 
     def reversed(self) -> DayView:
         """The network backwards: last stop first, latest trip first, times negated."""
-        vpats = int(self.pos_vpat[-1]) + 1 if len(self.pos_vpat) else 0
+        vpats = len(self.vpat_first)
         return DayView.build(
             self.pos_stop[::-1].copy(),
             (vpats - 1 - self.pos_vpat[::-1]).astype(np.int32),
@@ -148,6 +158,18 @@ class DayView:
             (self.edge_to, self.edge_from, self.edge_seconds),
             self.n_stops,
         )
+
+
+def _offsets(counts: npt.NDArray[np.int64]) -> LongArray:
+    return np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+
+
+def ranges(offsets: LongArray, items: npt.NDArray[np.int64]) -> LongArray:
+    """The indices ``offsets[i]:offsets[i + 1]`` of every ``i`` in ``items``, end to end."""
+    starts = offsets[items]
+    lengths = offsets[items + 1] - starts
+    before = np.cumsum(lengths) - lengths
+    return np.repeat(starts - before, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
 
 
 class Network:
