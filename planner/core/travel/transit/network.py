@@ -200,6 +200,7 @@ class Network:
                 "trip_last": a["trip_last"],
                 "elem_dep": a["elem_dep"],
                 "elem_arr": a["elem_arr"],
+                "elem_trip": a["elem_trip"] + trip_base,
                 "service_start": a["service_start"],
                 "service_end": a["service_end"],
                 "service_weekdays": a["service_weekdays"],
@@ -230,7 +231,8 @@ class Network:
         self.min_transfer_seconds = min_transfer_seconds
         self._layout()
         self.edges = self._footpaths()
-        self._views: OrderedDict[tuple[int, bool], DayView] = OrderedDict()
+        self._views: OrderedDict[tuple[bytes, bool], DayView] = OrderedDict()
+        self._night: tuple[LongArray, LongArray] | None = None
 
     @property
     def stops(self) -> int:
@@ -247,12 +249,7 @@ class Network:
         self.pos_trips = np.repeat(trips, lengths)
         positions = len(self.pos_stop)
         self.elem_pos = np.repeat(np.arange(positions, dtype=np.int32), self.pos_trips)
-        first_elem = np.repeat(a["pattern_elem_offset"][:-1], lengths * trips)
-        rank = np.arange(len(self.elem_pos), dtype=np.int64) - first_elem
-        elem_pattern = self.pos_pattern[self.elem_pos]
-        self.elem_trip = (
-            a["pattern_trip_offset"][:-1][elem_pattern] + rank % np.maximum(trips[elem_pattern], 1)
-        ).astype(np.int32)
+        self.elem_trip = a["elem_trip"].astype(np.int32)
         self.trip_route = np.repeat(a["pattern_route"], trips).astype(np.int32)
 
     def _footpaths(self) -> tuple[IntArray, IntArray, IntArray]:
@@ -262,25 +259,33 @@ class Network:
         n = len(lat)
         origins: list[IntArray] = [np.arange(n, dtype=np.int32)]
         targets: list[IntArray] = [np.arange(n, dtype=np.int32)]
-        # Near stops, by cells about FOOTPATH_KM wide.
+        # Near stops: each stop against the stops of its cell and the eight around it
+        # (cells FOOTPATH_KM wide), found in the stops sorted by cell.
         cell_lat = FOOTPATH_KM / 111.2
         cell_lon = cell_lat / max(0.2, math.cos(math.radians(float(np.mean(lat))) if n else 1.0))
         cy = np.floor(lat / cell_lat).astype(np.int64)
         cx = np.floor(lon / cell_lon).astype(np.int64)
-        cells: dict[tuple[int, int], list[int]] = {}
-        for i, key in enumerate(zip(cy.tolist(), cx.tolist(), strict=True)):
-            cells.setdefault(key, []).append(i)
-        members = {key: np.array(v, dtype=np.int32) for key, v in cells.items()}
-        for (y, x), here in members.items():
-            near = [members[(y + dy, x + dx)] for dy in (-1, 0, 1) for dx in (-1, 0, 1)
-                    if (y + dy, x + dx) in members]  # fmt: skip
-            there = np.concatenate(near)
-            d = _pair_km(
-                lat[here][:, None], lon[here][:, None], lat[there][None, :], lon[there][None, :]
-            )
-            near_i, near_j = np.nonzero((d <= FOOTPATH_KM) & (here[:, None] != there[None, :]))
-            origins.append(here[near_i])
-            targets.append(there[near_j])
+        width = int(cx.max() - cx.min()) + 3 if n else 1
+        key = (cy - (cy.min() if n else 0) + 1) * width + (cx - (cx.min() if n else 0) + 1)
+        order = np.argsort(key, kind="stable")
+        sorted_keys = key[order]
+        everyone = np.arange(n, dtype=np.int64)
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                wanted = key + dy * width + dx
+                lo = np.searchsorted(sorted_keys, wanted, side="left")
+                hi = np.searchsorted(sorted_keys, wanted, side="right")
+                bounds = np.empty(2 * n + 1, dtype=np.int64)
+                # ranges() over pairs (lo, hi): offsets laid out as lo0, hi0, lo1, hi1, ...
+                bounds[0 : 2 * n : 2], bounds[1 : 2 * n : 2] = lo, hi
+                bounds[2 * n] = 0
+                found = ranges(bounds, 2 * everyone)
+                here = np.repeat(everyone, hi - lo)
+                there = order[found]
+                d = _pair_km(lat[here], lon[here], lat[there], lon[there])
+                close = (d <= FOOTPATH_KM) & (here != there)
+                origins.append(here[close].astype(np.int32))
+                targets.append(there[close].astype(np.int32))
         # Stops of one station: the platforms and the station itself.
         parent = self.a["stop_parent"]
         child = np.flatnonzero(parent >= 0)
@@ -338,8 +343,19 @@ class Network:
         return np.asarray(active)
 
     def view(self, day: date, backwards: bool = False) -> DayView:
-        """The day's view (see :class:`DayView`), kept for the last few days asked."""
-        key = (day.toordinal(), backwards)
+        """The day's view (see :class:`DayView`), kept for the last few asked.
+
+        A view depends only on which services run the day before, that day and the day
+        after, so it is kept under those: Tuesday, Wednesday and Thursday usually share
+        one, and a week's plan builds about five.
+        """
+        ordinal = day.toordinal()
+        runs = b"".join(
+            np.packbits(self.active_services(date.fromordinal(ordinal + shift))).tobytes()
+            + b"|"
+            for shift in (-1, 0, 1)
+        )
+        key = (runs, backwards)
         found = self._views.get(key)
         if found is not None:
             self._views.move_to_end(key)
@@ -352,19 +368,27 @@ class Network:
 
     def _forward_view(self, day: date) -> DayView:
         a = self.a
-        first, last = a["trip_first"], a["trip_last"]
+        if self._night is None:
+            # The few elements of trips running past midnight or before 06:00: the only
+            # ones the previous and next service days add to a day.
+            self._night = (
+                np.flatnonzero(a["trip_last"][self.elem_trip] >= DAY),
+                np.flatnonzero(a["trip_first"][self.elem_trip] < EARLY_HOURS),
+            )
         blocks: list[tuple[IntArray, IntArray, LongArray, IntArray, IntArray, IntArray]] = []
         vpat_base = 0
         for shift in (-1, 0, 1):
             services = self.active_services(date.fromordinal(day.toordinal() + shift))
             runs = services[a["trip_service"]]
-            if shift < 0:
-                runs &= last >= DAY
-            elif shift > 0:
-                runs &= first < EARLY_HOURS
             if not runs.any():
                 continue
-            elem_keep = runs[self.elem_trip]
+            if shift:
+                candidates = self._night[0] if shift < 0 else self._night[1]
+                elem_keep = candidates[runs[self.elem_trip[candidates]]]
+            else:
+                elem_keep = np.flatnonzero(runs[self.elem_trip])
+            if not len(elem_keep):
+                continue
             per_pos = np.bincount(self.elem_pos[elem_keep], minlength=len(self.pos_stop))
             pos_keep = per_pos > 0
             pattern_ids = self.pos_pattern[pos_keep]
