@@ -27,6 +27,8 @@ WALK_CIRCUITY = MODES[TravelMode.WALK].circuity
 FOOTPATH_KM = 0.4
 """Stops this close (straight line) are joined by a walk: across the street, or from
 one agency's platform to another's in the same station."""
+VIEWS_KEPT = 12
+"""Day views kept (each ~30 MB for GO + TTC): a week's five, both ways, and two more."""
 DAY = 86400
 INF = 1 << 30
 """No time: larger than any time of a search (int32)."""
@@ -228,6 +230,8 @@ class Network:
         self.stop_lat = self.a["stop_lat"].astype(np.float64)
         self.stop_lon = self.a["stop_lon"].astype(np.float64)
         self.stop_rail = self.a["stop_rail"].astype(bool)
+        self._by_lat = np.argsort(self.stop_lat, kind="stable").astype(np.int32)
+        self._lat_sorted = self.stop_lat[self._by_lat]
         self.min_transfer_seconds = min_transfer_seconds
         self._layout()
         self.edges = self._footpaths()
@@ -237,6 +241,18 @@ class Network:
     @property
     def stops(self) -> int:
         return len(self.stop_lat)
+
+    def stops_within(
+        self, lat: float, lon: float, km: float
+    ) -> tuple[IntArray, npt.NDArray[np.float64]]:
+        """The stops within ``km`` (straight line) of a point, and their distances: those
+        of the latitude band first (a binary search), then the exact distance."""
+        band = km / 111.0
+        lo, hi = np.searchsorted(self._lat_sorted, (lat - band, lat + band))
+        near = self._by_lat[lo:hi]
+        distance = distances_km(self.stop_lat[near], self.stop_lon[near], lat, lon)
+        close = distance <= km
+        return near[close].astype(np.int32), distance[close]
 
     def _layout(self) -> None:
         """Per position: its stop and pattern; per element: its position and trip."""
@@ -351,8 +367,7 @@ class Network:
         """
         ordinal = day.toordinal()
         runs = b"".join(
-            np.packbits(self.active_services(date.fromordinal(ordinal + shift))).tobytes()
-            + b"|"
+            np.packbits(self.active_services(date.fromordinal(ordinal + shift))).tobytes() + b"|"
             for shift in (-1, 0, 1)
         )
         key = (runs, backwards)
@@ -362,7 +377,7 @@ class Network:
             return found
         found = self.view(day).reversed() if backwards else self._forward_view(day)
         self._views[key] = found
-        while len(self._views) > 8:
+        while len(self._views) > VIEWS_KEPT:
             self._views.popitem(last=False)
         return found
 

@@ -52,8 +52,8 @@ class SearchResult:
     """Stop → the time the rider can board there in round 1 (after the access leg)."""
     arrival: list[npt.NDArray[np.int32]]
     """Per round (from 1): arrival at each stop by a ride of that round, INF if not improved."""
-    alight: list[npt.NDArray[np.int64]]
-    board_rank: list[npt.NDArray[np.int64]]
+    alight: list[npt.NDArray[np.int32]]
+    board_rank: list[npt.NDArray[np.int32]]
     ready: list[npt.NDArray[np.int32]]
     """Per round (from 0): when a rider can board at each stop, INF if not improved."""
     ready_from: list[npt.NDArray[np.int32]]
@@ -182,8 +182,8 @@ def search(
         np.minimum.at(arrival, stop_there, reach)
         improved = (arrival < best_arrival) & (arrival < bound)
         winners = improved[stop_there] & (reach == arrival[stop_there])
-        alight = np.zeros(n, dtype=np.int64)
-        board_rank = np.zeros(n, dtype=np.int64)
+        alight = np.zeros(n, dtype=np.int32)
+        board_rank = np.zeros(n, dtype=np.int32)
         alight[stop_there[winners]] = rides[winners]
         board_rank[stop_there[winners]] = rank_there[winners]
         arrival = np.where(improved, arrival, INF).astype(np.int32)
