@@ -82,7 +82,7 @@ class DayView:
     pos_last_dep: IntArray
     """Per position: its last departure (a rider later than that cannot board there)."""
     hour_base: int
-    hour_rank: npt.NDArray[np.int32]
+    hour_rank: npt.NDArray[np.integer[Any]]
     """Per position and hour from ``hour_base``: the rank of its first departure in that
     hour or later, so a search for "the first trip after t" looks within one hour."""
     stop_offset: LongArray
@@ -119,7 +119,11 @@ class DayView:
         bucket = np.clip(dep // 3600 - base, 0, hours - 1) + 1
         elem_pos = np.repeat(np.arange(count, dtype=np.int64), seg_len)
         counts = np.bincount(elem_pos * (hours + 1) + bucket, minlength=count * (hours + 1))
-        hour_rank = np.cumsum(counts.reshape(count, hours + 1), axis=1).astype(np.int32)
+        hour_rank = np.cumsum(counts.reshape(count, hours + 1), axis=1)
+        # Ranks within one position's trips of a day: 16 bits unless a pattern runs more
+        # than 65,535 trips a day.
+        narrow = np.uint16 if hour_rank.max(initial=0) < 1 << 16 else np.int32
+        hour_rank = hour_rank.astype(narrow)
         by_stop = np.argsort(pos_stop, kind="stable").astype(np.int64)
         frm, to, seconds = edges
         by_from = np.argsort(frm, kind="stable")
@@ -156,7 +160,7 @@ class DayView:
             self.seg_len[::-1].copy(),
             (-self.arr[::-1]).astype(np.int32),
             (-self.dep[::-1]).astype(np.int32),
-            self.elem_trip[::-1].copy(),
+            self.elem_trip[::-1],  # a view: only read, when a journey is traced
             (self.edge_to, self.edge_from, self.edge_seconds),
             self.n_stops,
         )
@@ -223,7 +227,8 @@ class Network:
             elem_base += len(a["elem_dep"])
             pos_base += len(a["pattern_stops"])
         self.a: dict[str, npt.NDArray[Any]] = {
-            name: np.concatenate(values) for name, values in joined.items()
+            name: values[0] if len(values) == 1 else np.concatenate(values)
+            for name, values in joined.items()
         }
         for name in ("pattern_stop_offset", "pattern_trip_offset", "pattern_elem_offset"):
             self.a[name] = np.concatenate(([0], self.a[name])).astype(np.int64)
