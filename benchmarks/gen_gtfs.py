@@ -42,7 +42,8 @@ def generate(out: Path, seed: int = 7, bus_routes: int = 360) -> dict[str, int]:
         return stop_id
 
     def add_route(route_id: str, agency: str, short: str, kind: int, line: list[str],
-                  seconds_between: list[int], headway: int, first: int, last: int) -> None:  # fmt: skip
+                  seconds_between: list[int], headway: int, first: int,
+                  last: int) -> None:  # fmt: skip
         routes.append(f"{route_id},{agency},{short},,{kind}\n")
         for direction in (0, 1):
             order = list(range(len(line))) if direction == 0 else list(range(len(line)))[::-1]
@@ -55,7 +56,9 @@ def generate(out: Path, seed: int = 7, bus_routes: int = 360) -> dict[str, int]:
                     trips.append(f"{route_id},{service},{trip_id}\n")
                     t = start
                     for n, index in enumerate(order):
-                        stop_times.write(f"{trip_id},{_clock(t)},{_clock(t)},{line[index]},{n + 1}\n")
+                        stop_times.write(
+                            f"{trip_id},{_clock(t)},{_clock(t)},{line[index]},{n + 1}\n"
+                        )
                         if n < len(gaps):
                             t += gaps[n]
                     counts["trips"] += 1
@@ -70,15 +73,19 @@ def generate(out: Path, seed: int = 7, bus_routes: int = 360) -> dict[str, int]:
         line = []
         for i in range(stations):
             km = far * (1 - i / (stations - 1))
-            line.append(add_stop(f"GO {n} station {i}", UNION[0] + km * math.sin(angle) / 111.2 * 0.6,
-                                 UNION[1] + km * math.cos(angle) / 80.5))  # fmt: skip
+            lat = UNION[0] + km * math.sin(angle) / 111.2 * 0.6
+            line.append(
+                add_stop(f"GO {n} station {i}", lat, UNION[1] + km * math.cos(angle) / 80.5)
+            )
         gaps = [int(far / (stations - 1) / 70 * 3600) + 60] * (stations - 1)
         add_route(f"GO{n}", "GO", f"L{n}", 2, line, gaps, 20 * 60, 5 * 3600, 24 * 3600 + 1800)
     # Subway: two lines crossing downtown.
     for n, (dlat, dlon) in enumerate(((1, 0), (0, 1))):
         line = [add_stop(f"Subway {n} stop {i}", UNION[0] + dlat * (i - 5) * 0.009 + 0.002,
                          UNION[1] + dlon * (i - 15) * 0.012) for i in range(30)]  # fmt: skip
-        add_route(f"SUB{n}", "TTC", str(n + 1), 1, line, [120] * 29, 4 * 60, 6 * 3600, 25 * 3600 + 1800)
+        add_route(
+            f"SUB{n}", "TTC", str(n + 1), 1, line, [120] * 29, 4 * 60, 6 * 3600, 25 * 3600 + 1800
+        )
     # Buses: straight lines across the area, stops ~350 m apart.
     for n in range(bus_routes):
         length = 20 + rng.randrange(16)

@@ -36,7 +36,7 @@ import numpy.typing as npt
 from planner.core.model import Problem
 from planner.core.travel.transit.gtfs import FeedTables, read_feed
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """Bumped whenever the arrays change meaning; an older file is then rebuilt."""
 
 IntArray = npt.NDArray[np.int32]
@@ -46,7 +46,7 @@ _ARRAYS = (
     "stop_lat", "stop_lon", "stop_parent", "stop_rail",
     "pattern_route", "pattern_stop_offset", "pattern_stops", "pattern_trip_offset",
     "pattern_elem_offset", "trip_service", "trip_first", "trip_last",
-    "elem_dep", "elem_arr",
+    "elem_dep", "elem_arr", "elem_trip",
     "service_start", "service_end", "service_weekdays",
     "exception_service", "exception_day", "exception_added",
     "transfer_from", "transfer_to", "transfer_type", "transfer_seconds",
@@ -168,6 +168,8 @@ def build(feed: FeedTables) -> CompactFeed:
     pattern_trips: list[int] = []
     elem_dep: list[IntArray] = []
     elem_arr: list[IntArray] = []
+    elem_trip: list[IntArray] = []
+    trips_so_far = 0
     trip_service: list[IntArray] = []
     for (route, _), members in groups.items():
         length = int(counts[members[0]])
@@ -181,6 +183,9 @@ def build(feed: FeedTables) -> CompactFeed:
             pattern_trips.append(len(chosen))
             elem_dep.append(d[chosen].T.ravel())
             elem_arr.append(a[chosen].T.ravel())
+            # Each element's trip (numbered pattern by pattern), for the day's selection.
+            elem_trip.append(np.tile(np.arange(len(chosen), dtype=np.int32) + trips_so_far, length))
+            trips_so_far += len(chosen)
             trip_service.append(service_of[trip_ids[np.asarray(members)[chosen]]])
 
     lengths = np.array([len(s) for s in pattern_stops], dtype=np.int64)
@@ -228,6 +233,7 @@ def build(feed: FeedTables) -> CompactFeed:
         "trip_last": trip_last,
         "elem_dep": all_dep,
         "elem_arr": all_arr,
+        "elem_trip": _cat(elem_trip),
         "service_start": _ints(feed.service_start),
         "service_end": _ints(feed.service_end),
         "service_weekdays": _ints(feed.service_weekdays),

@@ -27,13 +27,11 @@ WALK_CIRCUITY = MODES[TravelMode.WALK].circuity
 FOOTPATH_KM = 0.4
 """Stops this close (straight line) are joined by a walk: across the street, or from
 one agency's platform to another's in the same station."""
+VIEWS_KEPT = 12
+"""Day views kept (each ~30 MB for GO + TTC): a week's five, both ways, and two more."""
 DAY = 86400
 INF = 1 << 30
 """No time: larger than any time of a search (int32)."""
-KEY_SHIFT = 21
-"""A time is stored with its position as ``position << KEY_SHIFT | time + KEY_BIAS``, so
-one ``searchsorted`` finds, for every position, its first departure after a time."""
-KEY_BIAS = 1 << 20
 EARLY_HOURS = 6 * 3600
 """Trips of the next service day leaving before this are part of a day's search."""
 
@@ -68,29 +66,36 @@ class DayView:
     (times negated), so the latest-departure search is the same code.
     """
 
+    n_stops: int
     pos_stop: IntArray
     pos_vpat: IntArray
-    pos_first: npt.NDArray[np.bool_]
     vpat_first: LongArray
-    seg_start: LongArray
-    seg_len: LongArray
-    pos_key: LongArray
-    keys: LongArray
-    dep: IntArray
-    arr: IntArray
-    elem_trip: IntArray
-    edge_from: IntArray
-    edge_to: IntArray
-    edge_seconds: IntArray
-    n_stops: int
+    """Per pattern of the view: its first position."""
     vpat_end: LongArray
     """Per pattern of the view: one past its last position."""
-    pos_last_dep: IntArray
-    """Per position: its last departure (a rider later than that cannot board there)."""
-    pos_first_dep: IntArray
     vpat_weight: LongArray
     """Per position: a weight larger for earlier patterns, so one running minimum over
     all positions restarts at each pattern (see :mod:`.raptor`)."""
+    seg_start: LongArray
+    seg_len: LongArray
+    pos_first_dep: IntArray
+    pos_last_dep: IntArray
+    """Per position: its last departure (a rider later than that cannot board there)."""
+    hour_base: int
+    hour_rank: npt.NDArray[np.integer[Any]]
+    """Per position and hour from ``hour_base``: the rank of its first departure in that
+    hour or later, so a search for "the first trip after t" looks within one hour."""
+    stop_offset: LongArray
+    stop_positions: LongArray
+    """The positions at each stop: ``stop_positions[stop_offset[s]:stop_offset[s + 1]]``."""
+    dep: IntArray
+    arr: IntArray
+    elem_trip: IntArray
+    edge_offset: LongArray
+    """The footpaths from each stop: ``edge_to[edge_offset[s]:edge_offset[s + 1]]``."""
+    edge_to: IntArray
+    edge_seconds: IntArray
+    edge_from: IntArray
 
     @classmethod
     def build(
@@ -108,46 +113,69 @@ class DayView:
         pos_first = np.ones(count, dtype=bool)
         pos_first[1:] = pos_vpat[1:] != pos_vpat[:-1]
         seg_start = np.concatenate(([0], np.cumsum(seg_len)[:-1])).astype(np.int64)
-        positions = np.arange(count, dtype=np.int64)
-        pos_key = (positions << KEY_SHIFT) + KEY_BIAS
-        keys = np.repeat(positions << KEY_SHIFT, seg_len) + (dep.astype(np.int64) + KEY_BIAS)
         vpat_first = np.flatnonzero(pos_first).astype(np.int64)
-        vpats = len(vpat_first)
+        base = int(dep.min()) // 3600 if len(dep) else 0
+        hours = (int(dep.max()) // 3600 - base + 1) if len(dep) else 1
+        bucket = np.clip(dep // 3600 - base, 0, hours - 1) + 1
+        elem_pos = np.repeat(np.arange(count, dtype=np.int64), seg_len)
+        counts = np.bincount(elem_pos * (hours + 1) + bucket, minlength=count * (hours + 1))
+        hour_rank = np.cumsum(counts.reshape(count, hours + 1), axis=1)
+        # Ranks within one position's trips of a day: 16 bits unless a pattern runs more
+        # than 65,535 trips a day.
+        narrow = np.uint16 if hour_rank.max(initial=0) < 1 << 16 else np.int32
+        hour_rank = hour_rank.astype(narrow)
+        by_stop = np.argsort(pos_stop, kind="stable").astype(np.int64)
+        frm, to, seconds = edges
+        by_from = np.argsort(frm, kind="stable")
         return cls(
+            n_stops=n_stops,
             pos_stop=pos_stop,
             pos_vpat=pos_vpat,
-            pos_first=pos_first,
             vpat_first=vpat_first,
+            vpat_end=np.append(vpat_first[1:], count).astype(np.int64),
+            vpat_weight=(len(vpat_first) - pos_vpat.astype(np.int64)) << 42,
             seg_start=seg_start,
             seg_len=seg_len,
-            pos_key=pos_key,
-            keys=keys,
+            pos_first_dep=dep[seg_start] if count else np.zeros(0, np.int32),
+            pos_last_dep=dep[seg_start + seg_len - 1] if count else np.zeros(0, np.int32),
+            hour_base=base * 3600,
+            hour_rank=hour_rank,
+            stop_offset=_offsets(np.bincount(pos_stop, minlength=n_stops)),
+            stop_positions=by_stop,
             dep=dep,
             arr=arr,
             elem_trip=elem_trip,
-            edge_from=edges[0],
-            edge_to=edges[1],
-            edge_seconds=edges[2],
-            n_stops=n_stops,
-            vpat_end=np.append(vpat_first[1:], count).astype(np.int64),
-            vpat_weight=(vpats - pos_vpat.astype(np.int64)) << 42,
-            pos_last_dep=dep[seg_start + seg_len - 1] if count else np.zeros(0, np.int32),
-            pos_first_dep=dep[seg_start] if count else np.zeros(0, np.int32),
+            edge_offset=_offsets(np.bincount(frm, minlength=n_stops)),
+            edge_to=to[by_from],
+            edge_seconds=seconds[by_from],
+            edge_from=frm[by_from],
         )
 
     def reversed(self) -> DayView:
         """The network backwards: last stop first, latest trip first, times negated."""
-        vpats = int(self.pos_vpat[-1]) + 1 if len(self.pos_vpat) else 0
+        vpats = len(self.vpat_first)
         return DayView.build(
             self.pos_stop[::-1].copy(),
             (vpats - 1 - self.pos_vpat[::-1]).astype(np.int32),
             self.seg_len[::-1].copy(),
             (-self.arr[::-1]).astype(np.int32),
             (-self.dep[::-1]).astype(np.int32),
-            self.elem_trip[::-1].copy(),
+            self.elem_trip[::-1],  # a view: only read, when a journey is traced
             (self.edge_to, self.edge_from, self.edge_seconds),
             self.n_stops,
         )
+
+
+def _offsets(counts: npt.NDArray[np.int64]) -> LongArray:
+    return np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+
+
+def ranges(offsets: LongArray, items: npt.NDArray[np.int64]) -> LongArray:
+    """The indices ``offsets[i]:offsets[i + 1]`` of every ``i`` in ``items``, end to end."""
+    starts = offsets[items]
+    lengths = offsets[items + 1] - starts
+    before = np.cumsum(lengths) - lengths
+    return np.repeat(starts - before, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
 
 
 class Network:
@@ -178,6 +206,7 @@ class Network:
                 "trip_last": a["trip_last"],
                 "elem_dep": a["elem_dep"],
                 "elem_arr": a["elem_arr"],
+                "elem_trip": a["elem_trip"] + trip_base,
                 "service_start": a["service_start"],
                 "service_end": a["service_end"],
                 "service_weekdays": a["service_weekdays"],
@@ -198,21 +227,37 @@ class Network:
             elem_base += len(a["elem_dep"])
             pos_base += len(a["pattern_stops"])
         self.a: dict[str, npt.NDArray[Any]] = {
-            name: np.concatenate(values) for name, values in joined.items()
+            name: values[0] if len(values) == 1 else np.concatenate(values)
+            for name, values in joined.items()
         }
         for name in ("pattern_stop_offset", "pattern_trip_offset", "pattern_elem_offset"):
             self.a[name] = np.concatenate(([0], self.a[name])).astype(np.int64)
         self.stop_lat = self.a["stop_lat"].astype(np.float64)
         self.stop_lon = self.a["stop_lon"].astype(np.float64)
         self.stop_rail = self.a["stop_rail"].astype(bool)
+        self._by_lat = np.argsort(self.stop_lat, kind="stable").astype(np.int32)
+        self._lat_sorted = self.stop_lat[self._by_lat]
         self.min_transfer_seconds = min_transfer_seconds
         self._layout()
         self.edges = self._footpaths()
-        self._views: OrderedDict[tuple[int, bool], DayView] = OrderedDict()
+        self._views: OrderedDict[tuple[bytes, bool], DayView] = OrderedDict()
+        self._night: tuple[LongArray, LongArray] | None = None
 
     @property
     def stops(self) -> int:
         return len(self.stop_lat)
+
+    def stops_within(
+        self, lat: float, lon: float, km: float
+    ) -> tuple[IntArray, npt.NDArray[np.float64]]:
+        """The stops within ``km`` (straight line) of a point, and their distances: those
+        of the latitude band first (a binary search), then the exact distance."""
+        band = km / 111.0
+        lo, hi = np.searchsorted(self._lat_sorted, (lat - band, lat + band))
+        near = self._by_lat[lo:hi]
+        distance = distances_km(self.stop_lat[near], self.stop_lon[near], lat, lon)
+        close = distance <= km
+        return near[close].astype(np.int32), distance[close]
 
     def _layout(self) -> None:
         """Per position: its stop and pattern; per element: its position and trip."""
@@ -225,12 +270,7 @@ class Network:
         self.pos_trips = np.repeat(trips, lengths)
         positions = len(self.pos_stop)
         self.elem_pos = np.repeat(np.arange(positions, dtype=np.int32), self.pos_trips)
-        first_elem = np.repeat(a["pattern_elem_offset"][:-1], lengths * trips)
-        rank = np.arange(len(self.elem_pos), dtype=np.int64) - first_elem
-        elem_pattern = self.pos_pattern[self.elem_pos]
-        self.elem_trip = (
-            a["pattern_trip_offset"][:-1][elem_pattern] + rank % np.maximum(trips[elem_pattern], 1)
-        ).astype(np.int32)
+        self.elem_trip = a["elem_trip"].astype(np.int32)
         self.trip_route = np.repeat(a["pattern_route"], trips).astype(np.int32)
 
     def _footpaths(self) -> tuple[IntArray, IntArray, IntArray]:
@@ -240,25 +280,33 @@ class Network:
         n = len(lat)
         origins: list[IntArray] = [np.arange(n, dtype=np.int32)]
         targets: list[IntArray] = [np.arange(n, dtype=np.int32)]
-        # Near stops, by cells about FOOTPATH_KM wide.
+        # Near stops: each stop against the stops of its cell and the eight around it
+        # (cells FOOTPATH_KM wide), found in the stops sorted by cell.
         cell_lat = FOOTPATH_KM / 111.2
         cell_lon = cell_lat / max(0.2, math.cos(math.radians(float(np.mean(lat))) if n else 1.0))
         cy = np.floor(lat / cell_lat).astype(np.int64)
         cx = np.floor(lon / cell_lon).astype(np.int64)
-        cells: dict[tuple[int, int], list[int]] = {}
-        for i, key in enumerate(zip(cy.tolist(), cx.tolist(), strict=True)):
-            cells.setdefault(key, []).append(i)
-        members = {key: np.array(v, dtype=np.int32) for key, v in cells.items()}
-        for (y, x), here in members.items():
-            near = [members[(y + dy, x + dx)] for dy in (-1, 0, 1) for dx in (-1, 0, 1)
-                    if (y + dy, x + dx) in members]  # fmt: skip
-            there = np.concatenate(near)
-            d = _pair_km(
-                lat[here][:, None], lon[here][:, None], lat[there][None, :], lon[there][None, :]
-            )
-            near_i, near_j = np.nonzero((d <= FOOTPATH_KM) & (here[:, None] != there[None, :]))
-            origins.append(here[near_i])
-            targets.append(there[near_j])
+        width = int(cx.max() - cx.min()) + 3 if n else 1
+        key = (cy - (cy.min() if n else 0) + 1) * width + (cx - (cx.min() if n else 0) + 1)
+        order = np.argsort(key, kind="stable")
+        sorted_keys = key[order]
+        everyone = np.arange(n, dtype=np.int64)
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                wanted = key + dy * width + dx
+                lo = np.searchsorted(sorted_keys, wanted, side="left")
+                hi = np.searchsorted(sorted_keys, wanted, side="right")
+                bounds = np.empty(2 * n + 1, dtype=np.int64)
+                # ranges() over pairs (lo, hi): offsets laid out as lo0, hi0, lo1, hi1, ...
+                bounds[0 : 2 * n : 2], bounds[1 : 2 * n : 2] = lo, hi
+                bounds[2 * n] = 0
+                found = ranges(bounds, 2 * everyone)
+                here = np.repeat(everyone, hi - lo)
+                there = order[found]
+                d = _pair_km(lat[here], lon[here], lat[there], lon[there])
+                close = (d <= FOOTPATH_KM) & (here != there)
+                origins.append(here[close].astype(np.int32))
+                targets.append(there[close].astype(np.int32))
         # Stops of one station: the platforms and the station itself.
         parent = self.a["stop_parent"]
         child = np.flatnonzero(parent >= 0)
@@ -316,33 +364,51 @@ class Network:
         return np.asarray(active)
 
     def view(self, day: date, backwards: bool = False) -> DayView:
-        """The day's view (see :class:`DayView`), kept for the last few days asked."""
-        key = (day.toordinal(), backwards)
+        """The day's view (see :class:`DayView`), kept for the last few asked.
+
+        A view depends only on which services run the day before, that day and the day
+        after, so it is kept under those: Tuesday, Wednesday and Thursday usually share
+        one, and a week's plan builds about five.
+        """
+        ordinal = day.toordinal()
+        runs = b"".join(
+            np.packbits(self.active_services(date.fromordinal(ordinal + shift))).tobytes() + b"|"
+            for shift in (-1, 0, 1)
+        )
+        key = (runs, backwards)
         found = self._views.get(key)
         if found is not None:
             self._views.move_to_end(key)
             return found
         found = self.view(day).reversed() if backwards else self._forward_view(day)
         self._views[key] = found
-        while len(self._views) > 8:
+        while len(self._views) > VIEWS_KEPT:
             self._views.popitem(last=False)
         return found
 
     def _forward_view(self, day: date) -> DayView:
         a = self.a
-        first, last = a["trip_first"], a["trip_last"]
+        if self._night is None:
+            # The few elements of trips running past midnight or before 06:00: the only
+            # ones the previous and next service days add to a day.
+            self._night = (
+                np.flatnonzero(a["trip_last"][self.elem_trip] >= DAY),
+                np.flatnonzero(a["trip_first"][self.elem_trip] < EARLY_HOURS),
+            )
         blocks: list[tuple[IntArray, IntArray, LongArray, IntArray, IntArray, IntArray]] = []
         vpat_base = 0
         for shift in (-1, 0, 1):
             services = self.active_services(date.fromordinal(day.toordinal() + shift))
             runs = services[a["trip_service"]]
-            if shift < 0:
-                runs &= last >= DAY
-            elif shift > 0:
-                runs &= first < EARLY_HOURS
             if not runs.any():
                 continue
-            elem_keep = runs[self.elem_trip]
+            if shift:
+                candidates = self._night[0] if shift < 0 else self._night[1]
+                elem_keep = candidates[runs[self.elem_trip[candidates]]]
+            else:
+                elem_keep = np.flatnonzero(runs[self.elem_trip])
+            if not len(elem_keep):
+                continue
             per_pos = np.bincount(self.elem_pos[elem_keep], minlength=len(self.pos_stop))
             pos_keep = per_pos > 0
             pattern_ids = self.pos_pattern[pos_keep]

@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from planner.core.logs import log_failure
 from planner.core.model import Leg, Problem, Severity, TravelMode
-from planner.core.travel.estimate import free_flow_minutes
+from planner.core.travel.estimate import distance_km, free_flow_minutes
 from planner.core.travel.transit.compact import CompactFeed, file_fingerprint, load_or_build
 from planner.core.travel.transit.gtfs import FeedError
 from planner.core.travel.transit.network import (
@@ -49,7 +49,9 @@ MAX_DRIVE_KM = 15.0
 MORNING_HOUR = 4
 """A day's searches end at 04:00 the next morning, and start at 04:00."""
 SEARCH_MEMO = 48
-"""One-to-all searches remembered (each ~0.5 MB for 10,000 stops)."""
+"""Searches remembered (each up to ~1.3 MB for 10,000 stops: eight rounds of labels)."""
+REACH_MEMO = 4096
+"""Points whose nearby stops are remembered."""
 
 _log = logging.getLogger(__name__)
 
@@ -117,6 +119,10 @@ class Timetables:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             self.zone = _local_zone()
         self._memo: OrderedDict[tuple[object, ...], SearchResult] = OrderedDict()
+        self._reached: OrderedDict[
+            tuple[tuple[float, float], str],
+            tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.bool_]],
+        ] = OrderedDict()
         self._lock = threading.RLock()
 
     @classmethod
@@ -160,35 +166,42 @@ class Timetables:
     def _walkable(
         self, lat: float, lon: float
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
-        net = self.network
-        if not net.stops:
-            return np.zeros(0, np.int32), np.zeros(0, np.int32)
-        km = distances_km(net.stop_lat, net.stop_lon, lat, lon)
-        near = np.flatnonzero(km * WALK_CIRCUITY <= MAX_WALK_KM).astype(np.int32)
-        return near, walk_seconds(km[near]).astype(np.int32)
+        stops, km = self.network.stops_within(lat, lon, MAX_WALK_KM / WALK_CIRCUITY)
+        return stops, walk_seconds(km).astype(np.int32)
 
     def _reach(
         self, point: tuple[float, float], how: Access
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.bool_]]:
-        """Stops reachable from (or to) a point: their indices, seconds, and whether by car."""
+        """Stops reachable from (or to) a point: their indices, seconds, and whether by
+        car. Remembered for the last few thousand points (a plan asks from home often)."""
+        key = (point, how)
+        with self._lock:
+            found = self._reached.get(key)
+        if found is not None:
+            return found
         stops, seconds = self._walkable(*point)
         driven = np.zeros(len(stops), dtype=bool)
-        if how == "drive" and self.network.stops:
+        if how == "drive":
             net = self.network
-            km = distances_km(net.stop_lat, net.stop_lon, *point)
-            rail = np.flatnonzero(net.stop_rail & (km <= MAX_DRIVE_KM)).astype(np.int32)
+            near, km = net.stops_within(point[0], point[1], MAX_DRIVE_KM)
+            rail = net.stop_rail[near]
+            near, km = near[rail], km[rail]
             drive = np.array(
-                [math.ceil(free_flow_minutes(float(km[s]), TravelMode.DRIVE) * 60) for s in rail],
+                [math.ceil(free_flow_minutes(float(k), TravelMode.DRIVE) * 60) for k in km],
                 dtype=np.int32,
             )
-            stops = np.concatenate((stops, rail)).astype(np.int32)
+            stops = np.concatenate((stops, near)).astype(np.int32)
             seconds = np.concatenate((seconds, drive)).astype(np.int32)
-            driven = np.concatenate((driven, np.ones(len(rail), dtype=bool)))
+            driven = np.concatenate((driven, np.ones(len(near), dtype=bool)))
             order = np.lexsort((seconds, stops))
             stops, seconds, driven = stops[order], seconds[order], driven[order]
             first = np.ones(len(stops), dtype=bool)
             first[1:] = stops[1:] != stops[:-1]
             stops, seconds, driven = stops[first], seconds[first], driven[first]
+        with self._lock:
+            self._reached[key] = (stops, seconds, driven)
+            while len(self._reached) > REACH_MEMO:
+                self._reached.popitem(last=False)
         return stops, seconds, driven
 
     # The questions --------------------------------------------------------------------
@@ -330,7 +343,7 @@ class Timetables:
     # Helpers --------------------------------------------------------------------------
 
     def _direct_walk(self, a: tuple[float, float], b: tuple[float, float]) -> int | None:
-        km = float(distances_km(np.array([a[0]]), np.array([a[1]]), b[0], b[1])[0])
+        km = distance_km(a[0], a[1], b[0], b[1])
         return int(walk_seconds(km)) if km * WALK_CIRCUITY <= MAX_DIRECT_WALK_KM else None
 
     def _search(
