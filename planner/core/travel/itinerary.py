@@ -123,11 +123,14 @@ class Whereabouts:
         if prev is not None:
             place, name = self.place_of(prev)
             if place is not self.home:
-                via_home = (
-                    self.trip(place, self.home, depart=prev.end).minutes
-                    + self.trip(self.home, venue, arrive=event.start).minutes
-                )
-                if event.start - prev.end < timedelta(minutes=via_home) + HOME_SLACK:
+                # The same for every event of the day; the trip from home is asked only
+                # when it decides (by the timetable, each trip asked is a search).
+                home_first = self.trip(place, self.home, depart=prev.end)
+                if _too_short(event.start - prev.end, home_first) or _too_short(
+                    event.start - prev.end,
+                    home_first,
+                    self.trip(self.home, venue, arrive=event.start),
+                ):
                     origin, origin_name, came_from = place, name, prev
         trip_to = self.trip(origin, venue, arrive=event.start)
 
@@ -136,11 +139,12 @@ class Whereabouts:
         if nxt is not None:
             place, name = self.place_of(nxt)
             if place is not self.home:
-                via_home = (
-                    self.trip(venue, self.home, depart=event.end).minutes
-                    + self.trip(self.home, place, arrive=nxt.start).minutes
-                )
-                if nxt.start - event.end < timedelta(minutes=via_home) + HOME_SLACK:
+                home_then = self.trip(self.home, place, arrive=nxt.start)  # one a day
+                if _too_short(nxt.start - event.end, home_then) or _too_short(
+                    nxt.start - event.end,
+                    home_then,
+                    self.trip(venue, self.home, depart=event.end),
+                ):
                     destination, dest_name, goes_to = place, name, nxt
         trip_from = self.trip(venue, destination, depart=event.end)
         leave_at = leave_at_on_time(event, trip_to)
@@ -177,6 +181,12 @@ class Whereabouts:
         if free_at - leave_at > timedelta(minutes=allowed):
             return None
         return free_at
+
+
+def _too_short(gap: timedelta, *trips: Trip) -> bool:
+    """Whether ``gap`` is too short to go home between two places by ``trips`` (with
+    :data:`HOME_SLACK` to spare there)."""
+    return gap < timedelta(minutes=sum(t.minutes for t in trips)) + HOME_SLACK
 
 
 def leave_at_on_time(event: Event, trip: Trip) -> datetime:
