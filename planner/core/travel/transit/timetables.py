@@ -33,7 +33,6 @@ from planner.core.travel.transit.gtfs import FeedError
 from planner.core.travel.transit.network import (
     WALK_CIRCUITY,
     Network,
-    distances_km,
     walk_seconds,
 )
 from planner.core.travel.transit.raptor import SearchResult, Segment, search
@@ -155,6 +154,16 @@ class Timetables:
                 continue
             problems += found
             loaded.append((path, compact))
+        zones = [c.meta["timezone"] for _, c in loaded if c.meta["timezone"]]
+        for path, compact in loaded:
+            if zones and compact.meta["timezone"] not in ("", zones[0]):
+                problems.append(
+                    Problem(
+                        str(path),
+                        f"its times are in {compact.meta['timezone']}, read as {zones[0]} "
+                        "(the first feed's zone)",
+                    )
+                )
         return cls(loaded, min_transfer_minutes), problems
 
     # Where the stops are --------------------------------------------------------------
@@ -249,7 +258,7 @@ class Timetables:
             return self._walk_journey(base, start, start + walk, names, zone)
         if best is None:
             return None
-        return self._journey(base, best[2], best[3], names, zone, forward=True)  # type: ignore[arg-type]
+        return self._journey(base, best[2], best[3], names, zone)  # type: ignore[arg-type]
 
     def latest_departure(
         self,
@@ -338,7 +347,7 @@ class Timetables:
             return self._walk_journey(base, by - walk, by, names, zone)
         if best is None:
             return None
-        return self._journey(base, best[1], best[2], names, zone, forward=False)
+        return self._journey(base, best[1], best[2], names, zone)
 
     # Helpers --------------------------------------------------------------------------
 
@@ -391,8 +400,6 @@ class Timetables:
         ends: dict[str, tuple[int, bool]],
         names: tuple[str, str],
         zone: tzinfo,
-        *,
-        forward: bool,
     ) -> Journey:
         """Legs from the search's segments: the access leg ends when the first ride leaves
         and the egress leg starts when the last ride arrives (no waiting at either door)."""
@@ -424,13 +431,13 @@ class Timetables:
                     )
                 )
             elif s.kind == "walk" and s.from_stop != s.to_stop:
-                km = float(
-                    distances_km(
-                        net.stop_lat[[s.from_stop]], net.stop_lon[[s.from_stop]],
-                        float(net.stop_lat[s.to_stop]), float(net.stop_lon[s.to_stop]),
-                    )[0]
+                km = distance_km(
+                    float(net.stop_lat[s.from_stop]), float(net.stop_lon[s.from_stop]),
+                    float(net.stop_lat[s.to_stop]), float(net.stop_lon[s.to_stop]),
                 )  # fmt: skip
-                start = s.start if forward else s.end - int(walk_seconds(km))
+                # The walk starts on getting off (the wait, if any, is at the next stop).
+                start = legs[-1].arrive.timestamp() - base if legs else s.start
+                start = int(start)
                 legs.append(
                     Leg(
                         "walk",
