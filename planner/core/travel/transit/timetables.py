@@ -240,7 +240,7 @@ class Timetables:
         start = math.ceil(local.timestamp() - base)
         limit = int(_at_hour(day + timedelta(days=1), MORNING_HOUR, self.zone) - base)
         walk = self._direct_walk(origin, destination)
-        best: tuple[int, int, list[Segment], dict[int, tuple[int, bool]]] | None = None
+        best: tuple[int, int, list[Segment], dict[str, tuple[int, bool]]] | None = None
         a_stops, a_secs, a_drive = self._reach(origin, access)
         e_stops, e_secs, e_drive = self._reach(destination, egress)
         if len(a_stops) and len(e_stops):
@@ -253,12 +253,12 @@ class Timetables:
                     "access": _pick(a_stops, a_secs, a_drive, segments[0].to_stop),
                     "egress": _pick(e_stops, e_secs, e_drive, stop),
                 }
-                best = (time, rounds, segments, ends)  # type: ignore[assignment]
+                best = (time, rounds, segments, ends)
         if walk is not None and start + walk <= limit and (best is None or start + walk <= best[0]):
             return self._walk_journey(base, start, start + walk, names, zone)
         if best is None:
             return None
-        return self._journey(base, best[2], best[3], names, zone)  # type: ignore[arg-type]
+        return self._journey(base, best[2], best[3], names, zone)
 
     def latest_departure(
         self,
@@ -533,7 +533,8 @@ def timetables_for(paths: Sequence[Path], cache_dir: Path) -> tuple[Timetables, 
 
 
 def _files(key: tuple[object, ...]) -> tuple[object, ...]:
-    return (key[0], *(entry[0] for entry in key[1:]))  # type: ignore[index]
+    """The cache folder and feed paths of a key, without their fingerprints."""
+    return (key[0], *(entry[0] for entry in key[1:] if isinstance(entry, tuple)))
 
 
 def forget_timetables() -> None:
