@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -27,8 +27,8 @@ WALK_CIRCUITY = MODES[TravelMode.WALK].circuity
 FOOTPATH_KM = 0.4
 """Stops this close (straight line) are joined by a walk: across the street, or from
 one agency's platform to another's in the same station."""
-VIEWS_KEPT = 12
-"""Day views kept (each ~30 MB for GO + TTC): a week's five, both ways, and two more."""
+VIEWS_KEPT = 32
+"""Day views kept: each is a mask over the whole timetable (a few hundred kB)."""
 DAY = 86400
 INF = 1 << 30
 """No time: larger than any time of a search (int32)."""
@@ -96,6 +96,13 @@ class DayView:
     edge_to: IntArray
     edge_seconds: IntArray
     edge_from: IntArray
+    vpat_service: IntArray
+    """Per pattern of the view: the service whose days it runs."""
+    vpat_shift: npt.NDArray[np.int8]
+    """Per pattern of the view: -1 for the late trips of the day before (times a day
+    earlier), 0 for the day's own trips, 1 for the next day's early trips."""
+    pos_active: npt.NDArray[np.bool_]
+    """Per position: whether its pattern runs on the view's day (see Network.view)."""
 
     @classmethod
     def build(
@@ -108,6 +115,8 @@ class DayView:
         elem_trip: IntArray,
         edges: tuple[IntArray, IntArray, IntArray],
         n_stops: int,
+        vpat_service: IntArray,
+        vpat_shift: npt.NDArray[np.int8],
     ) -> DayView:
         count = len(pos_stop)
         pos_first = np.ones(count, dtype=bool)
@@ -149,6 +158,9 @@ class DayView:
             edge_to=to[by_from],
             edge_seconds=seconds[by_from],
             edge_from=frm[by_from],
+            vpat_service=vpat_service,
+            vpat_shift=vpat_shift,
+            pos_active=np.ones(count, dtype=bool),
         )
 
     def reversed(self) -> DayView:
@@ -163,6 +175,8 @@ class DayView:
             self.elem_trip[::-1],  # a view: only read, when a journey is traced
             (self.edge_to, self.edge_from, self.edge_seconds),
             self.n_stops,
+            self.vpat_service[::-1].copy(),
+            self.vpat_shift[::-1].copy(),
         )
 
 
@@ -241,7 +255,8 @@ class Network:
         self._layout()
         self.edges = self._footpaths()
         self._views: OrderedDict[tuple[bytes, bool], DayView] = OrderedDict()
-        self._night: tuple[LongArray, LongArray] | None = None
+        self._whole: DayView | None = None
+        self._whole_backwards: DayView | None = None
 
     @property
     def stops(self) -> int:
@@ -364,55 +379,60 @@ class Network:
         return np.asarray(active)
 
     def view(self, day: date, backwards: bool = False) -> DayView:
-        """The day's view (see :class:`DayView`), kept for the last few asked.
+        """The network as it runs on ``day`` (see :class:`DayView`).
 
-        A view depends only on which services run the day before, that day and the day
-        after, so it is kept under those: Tuesday, Wednesday and Thursday usually share
-        one, and a week's plan builds about five.
+        Every pattern is laid out once (:meth:`_timetable`), with a copy of its trips
+        past midnight shifted a day back and of its trips before 06:00 shifted a day
+        on; a day only switches patterns on or off by their services that day, the day
+        before and the day after. Kept for the last few sets of services asked.
         """
         ordinal = day.toordinal()
-        runs = b"".join(
-            np.packbits(self.active_services(date.fromordinal(ordinal + shift))).tobytes() + b"|"
-            for shift in (-1, 0, 1)
-        )
-        key = (runs, backwards)
+        runs = [self.active_services(date.fromordinal(ordinal + shift)) for shift in (-1, 0, 1)]
+        key = (b"|".join(np.packbits(r).tobytes() for r in runs), backwards)
         found = self._views.get(key)
         if found is not None:
             self._views.move_to_end(key)
             return found
-        found = self.view(day).reversed() if backwards else self._forward_view(day)
+        whole = self._timetable(backwards)
+        active = np.zeros(len(whole.vpat_service), dtype=bool)
+        for shift, services in zip((-1, 0, 1), runs, strict=True):
+            kind = whole.vpat_shift == shift
+            active[kind] = services[whole.vpat_service[kind]]
+        found = replace(whole, pos_active=active[whole.pos_vpat])
         self._views[key] = found
         while len(self._views) > VIEWS_KEPT:
             self._views.popitem(last=False)
         return found
 
-    def _forward_view(self, day: date) -> DayView:
+    def _timetable(self, backwards: bool) -> DayView:
+        """Every pattern, with its night copies, forwards or backwards (made once)."""
+        if self._whole is None:
+            self._whole = self._lay_out()
+        if backwards:
+            if self._whole_backwards is None:
+                self._whole_backwards = self._whole.reversed()
+            return self._whole_backwards
+        return self._whole
+
+    def _lay_out(self) -> DayView:
         a = self.a
-        if self._night is None:
+        pattern_service = a["trip_service"][a["pattern_trip_offset"][:-1]].astype(np.int32)
+        elements = np.arange(len(self.elem_trip), dtype=np.int64)
+        night = (
             # The few elements of trips running past midnight or before 06:00: the only
             # ones the previous and next service days add to a day.
-            self._night = (
-                np.flatnonzero(a["trip_last"][self.elem_trip] >= DAY),
-                np.flatnonzero(a["trip_first"][self.elem_trip] < EARLY_HOURS),
-            )
-        blocks: list[tuple[IntArray, IntArray, LongArray, IntArray, IntArray, IntArray]] = []
+            elements[a["trip_last"][self.elem_trip] >= DAY],
+            elements,
+            elements[a["trip_first"][self.elem_trip] < EARLY_HOURS],
+        )
+        blocks: list[tuple[npt.NDArray[Any], ...]] = []
         vpat_base = 0
-        for shift in (-1, 0, 1):
-            services = self.active_services(date.fromordinal(day.toordinal() + shift))
-            runs = services[a["trip_service"]]
-            if not runs.any():
-                continue
-            if shift:
-                candidates = self._night[0] if shift < 0 else self._night[1]
-                elem_keep = candidates[runs[self.elem_trip[candidates]]]
-            else:
-                elem_keep = np.flatnonzero(runs[self.elem_trip])
+        for shift, elem_keep in zip((-1, 0, 1), night, strict=True):
             if not len(elem_keep):
                 continue
             per_pos = np.bincount(self.elem_pos[elem_keep], minlength=len(self.pos_stop))
             pos_keep = per_pos > 0
-            pattern_ids = self.pos_pattern[pos_keep]
-            _, vpat = np.unique(pattern_ids, return_inverse=True)
+            patterns, vpat = np.unique(self.pos_pattern[pos_keep], return_inverse=True)
             blocks.append(
                 (
                     self.pos_stop[pos_keep],
@@ -421,14 +441,17 @@ class Network:
                     (a["elem_dep"][elem_keep] + shift * DAY).astype(np.int32),
                     (a["elem_arr"][elem_keep] + shift * DAY).astype(np.int32),
                     self.elem_trip[elem_keep],
+                    pattern_service[patterns],
+                    np.full(len(patterns), shift, dtype=np.int8),
                 )
             )
-            vpat_base += int(vpat.max()) + 1 if len(vpat) else 0
+            vpat_base += len(patterns)
         if not blocks:
             empty = np.zeros(0, dtype=np.int32)
             return DayView.build(
-                empty, empty, np.zeros(0, np.int64), empty, empty, empty, self.edges, self.stops
-            )
+                empty, empty, np.zeros(0, np.int64), empty, empty, empty, self.edges,
+                self.stops, empty, np.zeros(0, np.int8),
+            )  # fmt: skip
         columns = [np.concatenate(parts) for parts in zip(*blocks, strict=True)]
         return DayView.build(
             columns[0].astype(np.int32),
@@ -439,6 +462,8 @@ class Network:
             columns[5].astype(np.int32),
             self.edges,
             self.stops,
+            columns[6].astype(np.int32),
+            columns[7].astype(np.int8),
         )
 
 
