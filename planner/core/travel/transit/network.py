@@ -56,14 +56,16 @@ def distances_km(
 
 @dataclass
 class DayView:
-    """The trips of one service day (and the night around it) in search order.
+    """The timetable in search order, and which of its patterns run on one day.
 
     Positions are the stops of patterns; each position has the departures (``dep``) and
-    arrivals (``arr``) of its pattern's trips that run that day, in one sorted segment
-    (``seg_start``, ``seg_len``). Times count seconds from the start of the service day
-    (noon minus 12 h), the previous day's late trips shifted back a day, the next day's
-    early ones forward. :meth:`reversed` turns it into the same network run backwards
-    (times negated), so the latest-departure search is the same code.
+    arrivals (``arr``) of its pattern's trips, in one sorted segment (``seg_start``,
+    ``seg_len``). Times count seconds from the start of the service day (noon minus
+    12 h). Every pattern is here three times over: its own trips, the copy of its trips
+    past midnight moved a day back (yesterday's late trips, as seen today) and the copy
+    of its trips before 06:00 moved a day on; :meth:`Network.view` says which run on a
+    given day (``pos_active``). :meth:`reversed` turns it into the same network run
+    backwards (times negated), so the latest-departure search is the same code.
     """
 
     n_stops: int
@@ -125,10 +127,12 @@ class DayView:
         vpat_first = np.flatnonzero(pos_first).astype(np.int64)
         base = int(dep.min()) // 3600 if len(dep) else 0
         hours = (int(dep.max()) // 3600 - base + 1) if len(dep) else 1
-        bucket = np.clip(dep // 3600 - base, 0, hours - 1) + 1
-        elem_pos = np.repeat(np.arange(count, dtype=np.int64), seg_len)
-        counts = np.bincount(elem_pos * (hours + 1) + bucket, minlength=count * (hours + 1))
-        hour_rank = np.cumsum(counts.reshape(count, hours + 1), axis=1)
+        slot = np.clip(dep // 3600 - base, 0, hours - 1) + 1
+        slot += np.repeat(np.arange(count, dtype=np.int32) * np.int32(hours + 1), seg_len)
+        counts = np.bincount(slot, minlength=count * (hours + 1))
+        del slot
+        hour_rank = np.cumsum(counts.reshape(count, hours + 1), axis=1, dtype=np.int32)
+        del counts
         # Ranks within one position's trips of a day: 16 bits unless a pattern runs more
         # than 65,535 trips a day.
         narrow = np.uint16 if hour_rank.max(initial=0) < 1 << 16 else np.int32
@@ -398,7 +402,16 @@ class Network:
         for shift, services in zip((-1, 0, 1), runs, strict=True):
             kind = whole.vpat_shift == shift
             active[kind] = services[whole.vpat_service[kind]]
-        found = replace(whole, pos_active=active[whole.pos_vpat])
+        pos_active = active[whole.pos_vpat]
+        # The positions at each stop, of running patterns only: what a search asks.
+        running = np.flatnonzero(pos_active)
+        by_stop = running[np.argsort(whole.pos_stop[running], kind="stable")]
+        found = replace(
+            whole,
+            pos_active=pos_active,
+            stop_positions=by_stop.astype(np.int64),
+            stop_offset=_offsets(np.bincount(whole.pos_stop[running], minlength=self.stops)),
+        )
         self._views[key] = found
         while len(self._views) > VIEWS_KEPT:
             self._views.popitem(last=False)
@@ -417,18 +430,18 @@ class Network:
     def _lay_out(self) -> DayView:
         a = self.a
         pattern_service = a["trip_service"][a["pattern_trip_offset"][:-1]].astype(np.int32)
-        elements = np.arange(len(self.elem_trip), dtype=np.int64)
         night = (
             # The few elements of trips running past midnight or before 06:00: the only
-            # ones the previous and next service days add to a day.
-            elements[a["trip_last"][self.elem_trip] >= DAY],
-            elements,
-            elements[a["trip_first"][self.elem_trip] < EARLY_HOURS],
+            # ones the previous and next service days add to a day; all for the day.
+            np.flatnonzero(a["trip_last"][self.elem_trip] >= DAY),
+            slice(None),
+            np.flatnonzero(a["trip_first"][self.elem_trip] < EARLY_HOURS),
         )
         blocks: list[tuple[npt.NDArray[Any], ...]] = []
         vpat_base = 0
+        elem_keep: npt.NDArray[np.int64] | slice
         for shift, elem_keep in zip((-1, 0, 1), night, strict=True):
-            if not len(elem_keep):
+            if not len(self.elem_trip[elem_keep]):
                 continue
             per_pos = np.bincount(self.elem_pos[elem_keep], minlength=len(self.pos_stop))
             pos_keep = per_pos > 0
@@ -438,8 +451,8 @@ class Network:
                     self.pos_stop[pos_keep],
                     (vpat + vpat_base).astype(np.int32),
                     per_pos[pos_keep].astype(np.int64),
-                    (a["elem_dep"][elem_keep] + shift * DAY).astype(np.int32),
-                    (a["elem_arr"][elem_keep] + shift * DAY).astype(np.int32),
+                    _shifted(a["elem_dep"][elem_keep], shift),
+                    _shifted(a["elem_arr"][elem_keep], shift),
                     self.elem_trip[elem_keep],
                     pattern_service[patterns],
                     np.full(len(patterns), shift, dtype=np.int8),
@@ -454,17 +467,22 @@ class Network:
             )  # fmt: skip
         columns = [np.concatenate(parts) for parts in zip(*blocks, strict=True)]
         return DayView.build(
-            columns[0].astype(np.int32),
-            columns[1].astype(np.int32),
-            columns[2].astype(np.int64),
-            columns[3].astype(np.int32),
-            columns[4].astype(np.int32),
-            columns[5].astype(np.int32),
+            columns[0].astype(np.int32, copy=False),
+            columns[1].astype(np.int32, copy=False),
+            columns[2].astype(np.int64, copy=False),
+            columns[3].astype(np.int32, copy=False),
+            columns[4].astype(np.int32, copy=False),
+            columns[5].astype(np.int32, copy=False),
             self.edges,
             self.stops,
-            columns[6].astype(np.int32),
-            columns[7].astype(np.int8),
+            columns[6].astype(np.int32, copy=False),
+            columns[7].astype(np.int8, copy=False),
         )
+
+
+def _shifted(times: IntArray, days: int) -> IntArray:
+    """Times moved by whole days (the night copies), without a copy for none."""
+    return (times + np.int32(days * DAY)).astype(np.int32, copy=False) if days else times
 
 
 def _pair_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> npt.NDArray[np.float64]:
