@@ -430,7 +430,7 @@ class Network:
     def _lay_out(self) -> DayView:
         a = self.a
         pattern_service = a["trip_service"][a["pattern_trip_offset"][:-1]].astype(np.int32)
-        night = (
+        night: tuple[npt.NDArray[np.int64] | slice, ...] = (
             # The few elements of trips running past midnight or before 06:00: the only
             # ones the previous and next service days add to a day; all for the day.
             np.flatnonzero(a["trip_last"][self.elem_trip] >= DAY),
@@ -439,7 +439,6 @@ class Network:
         )
         blocks: list[tuple[npt.NDArray[Any], ...]] = []
         vpat_base = 0
-        elem_keep: npt.NDArray[np.int64] | slice
         for shift, elem_keep in zip((-1, 0, 1), night, strict=True):
             if not len(self.elem_trip[elem_keep]):
                 continue
