@@ -16,8 +16,16 @@ from planner.core.travel.transit.timetables import (
     FeedInfo,
     Journey,
     Timetables,
+    default_cache_dir,
     forget_timetables,
     timetables_for,
 )
 
-__all__ = ["FeedInfo", "Journey", "Timetables", "forget_timetables", "timetables_for"]
+__all__ = [
+    "FeedInfo",
+    "Journey",
+    "Timetables",
+    "default_cache_dir",
+    "forget_timetables",
+    "timetables_for",
+]

@@ -33,6 +33,7 @@ import numpy.typing as npt
 from planner.core.logs import log_failure
 from planner.core.model import Leg, Problem, Severity, TravelMode
 from planner.core.travel.estimate import distance_km, free_flow_minutes
+from planner.core.travel.geocode_cache import default_cache_path
 from planner.core.travel.transit.compact import CompactFeed, file_fingerprint, load_or_build
 from planner.core.travel.transit.gtfs import FeedError
 from planner.core.travel.transit.network import (
@@ -514,6 +515,12 @@ def _clock(base: float, seconds: int, zone: tzinfo) -> datetime:
 
 _shared: dict[tuple[object, ...], tuple[Timetables, list[Problem]]] = {}
 _shared_lock = threading.Lock()
+
+
+def default_cache_dir() -> Path:
+    """planner's cache folder (``PLANNER_CACHE_DIR`` overrides it), where the compact
+    forms go (in its ``transit`` folder), beside the geocoding cache."""
+    return default_cache_path().parent
 
 
 def timetables_for(paths: Sequence[Path], cache_dir: Path) -> tuple[Timetables, list[Problem]]:
