@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from planner.core.model import Severity
-from planner.core.travel.transit import Timetables, timetables_for
+from planner.core.travel.transit import Timetables, default_cache_dir, timetables_for
 from planner.core.travel.transit import gtfs as gtfs_module
 from planner.core.travel.transit.compact import cache_file
 from tests.transit.feeds import at, line_feed, stop, write_feed
@@ -149,6 +149,13 @@ def test_a_damaged_cache_file_is_rebuilt(tmp_path: Path) -> None:
     timetables, problems = Timetables.load([feed], cache_dir=cache)
     assert problems == []
     assert timetables.earliest_arrival(at(0), at(40), MONDAY_17) is not None
+
+
+def test_the_default_cache_folder_is_planners(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLANNER_CACHE_DIR", str(tmp_path / "mine"))
+    assert default_cache_dir() == tmp_path / "mine"
 
 
 def test_timetables_for_shares_and_reloads(tmp_path: Path) -> None:

@@ -266,11 +266,15 @@ def test_access_by_drive_to_a_rail_stop(load: LoadFeeds) -> None:
     timetables, _ = load(
         line_feed(
             [stop("W", "Whitby", 0), stop("U", "Union", 40)],
-            {"a": ("LE", "WD", [("W", "07:50"), ("U", "08:35")])},
+            {
+                "a": ("LE", "WD", [("W", "07:50"), ("U", "08:35")]),
+                "back": ("LE", "WD", [("U", "18:10"), ("W", "18:55")]),
+            },
         )
     )
-    home = at(-8)  # 8 km north... south of Whitby station: too far to walk
+    home = at(-8)  # 8 km south of Whitby station: too far to walk
     assert not timetables.covers(*home)
+    assert timetables.covers(*at(0.5))
     assert timetables.earliest_arrival(home, at(40), when(MONDAY, "07:00")) is None
     journey = timetables.earliest_arrival(home, at(40), when(MONDAY, "07:00"), access="drive")
     assert journey is not None
@@ -282,10 +286,13 @@ def test_access_by_drive_to_a_rail_stop(load: LoadFeeds) -> None:
     )
     assert journey.arrive == when(MONDAY, "08:35")
     assert journey.overhead_minutes == journey.minutes - 45
-    # And home again by car from the station: the drive is at the destination's end.
-    back = timetables.latest_departure(at(40), home, when(MONDAY, "09:30"), egress="drive")
-    assert back is None  # no train back in the morning
     assert journey.describe().startswith("drive ")
+    # Home again by car from the station: the drive is at the destination's end.
+    back = timetables.latest_departure(at(40), home, when(MONDAY, "20:00"), egress="drive")
+    assert back is not None
+    assert [leg.mode for leg in back.legs] == ["ride", "drive"]
+    assert back.depart == when(MONDAY, "18:10")
+    assert back.legs[-1].depart == when(MONDAY, "18:55")
 
 
 def test_a_direct_walk_when_it_is_quicker(load: LoadFeeds) -> None:

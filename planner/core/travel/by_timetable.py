@@ -35,11 +35,11 @@ router's "next morning")."""
 
 
 def timetable_cache_dir() -> Path:
-    """planner's cache folder, where the compact copies of the feeds are kept (under
-    ``transit/``; ``PLANNER_CACHE_DIR`` overrides it, as for the geocoding cache)."""
-    from planner.core.travel.geocode_cache import default_cache_path
+    """Where the compact copies of the feeds go: the timetables' own choice (planner's
+    cache folder; ``PLANNER_CACHE_DIR`` overrides it)."""
+    from planner.core.travel.transit.timetables import default_cache_dir
 
-    return default_cache_path().parent
+    return default_cache_dir()
 
 
 _DEFAULT_TRANSFER = TransitSettings().min_transfer_minutes

@@ -2,7 +2,7 @@
 
 - :mod:`.gtfs`: reading a feed (zip or folder) row by row, bounded, bad rows as Problems;
 - :mod:`.compact`: patterns and trips as numpy arrays, kept in the cache folder;
-- :mod:`.network`: feeds joined, footpaths between stops, each service day's trips;
+- :mod:`.network`: feeds joined, footpaths between stops, the patterns running each day;
 - :mod:`.raptor`: the earliest-arrival search, one-to-all, in rounds;
 - :mod:`.timetables`: :class:`Timetables` (load, ``earliest_arrival``,
   ``latest_departure``, ``last_departure``), :class:`Journey`, :class:`FeedInfo`.
@@ -16,8 +16,16 @@ from planner.core.travel.transit.timetables import (
     FeedInfo,
     Journey,
     Timetables,
+    default_cache_dir,
     forget_timetables,
     timetables_for,
 )
 
-__all__ = ["FeedInfo", "Journey", "Timetables", "forget_timetables", "timetables_for"]
+__all__ = [
+    "FeedInfo",
+    "Journey",
+    "Timetables",
+    "default_cache_dir",
+    "forget_timetables",
+    "timetables_for",
+]

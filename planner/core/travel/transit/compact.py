@@ -1,8 +1,8 @@
 """The compact form of one feed: trips grouped into patterns, kept as numpy arrays in
 the cache folder, so that a feed is parsed once and loaded in milliseconds after.
 
-A *pattern* is what RAPTOR calls a route: trips of one GTFS route that stop at the same
-stops in the same order, and never overtake each other (a trip that would overtake
+A *pattern* is what RAPTOR calls a route: trips of one GTFS route and one service that
+stop at the same stops in the same order, and never overtake each other (a trip that would overtake
 starts a pattern of its own, so "the first trip leaving after t" is the first trip at
 every later stop too). A pattern's times are kept position by position: for each of its
 stops, the departures of its trips in order, then the next stop (column-major), which
@@ -36,7 +36,7 @@ import numpy.typing as npt
 from planner.core.model import Problem
 from planner.core.travel.transit.gtfs import FeedTables, read_feed
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 """Bumped whenever the arrays change meaning; an older file is then rebuilt."""
 
 IntArray = npt.NDArray[np.int32]
@@ -157,10 +157,13 @@ def build(feed: FeedTables) -> CompactFeed:
     route_of = np.frombuffer(feed.trip_route, dtype=np.int32)
     service_of = np.frombuffer(feed.trip_service, dtype=np.int32)
 
-    groups: dict[tuple[int, bytes], list[int]] = {}
+    # One pattern per route, stop sequence and service: a day's trips are then whole
+    # patterns, switched on or off by their service (see network.Network.view).
+    groups: dict[tuple[int, int, bytes], list[int]] = {}
     for n in range(len(trip_ids)):
         s, c = starts[n], counts[n]
-        key = (int(route_of[trip_ids[n]]), stops[s : s + c].tobytes())
+        trip = trip_ids[n]
+        key = (int(route_of[trip]), int(service_of[trip]), stops[s : s + c].tobytes())
         groups.setdefault(key, []).append(n)
 
     pattern_route: list[int] = []
@@ -171,7 +174,7 @@ def build(feed: FeedTables) -> CompactFeed:
     elem_trip: list[IntArray] = []
     trips_so_far = 0
     trip_service: list[IntArray] = []
-    for (route, _), members in groups.items():
+    for (route, _, _), members in groups.items():
         length = int(counts[members[0]])
         rows = starts[members][:, None] + np.arange(length)[None, :]
         d, a = dep[rows], arr[rows]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -27,8 +27,8 @@ WALK_CIRCUITY = MODES[TravelMode.WALK].circuity
 FOOTPATH_KM = 0.4
 """Stops this close (straight line) are joined by a walk: across the street, or from
 one agency's platform to another's in the same station."""
-VIEWS_KEPT = 12
-"""Day views kept (each ~30 MB for GO + TTC): a week's five, both ways, and two more."""
+VIEWS_KEPT = 32
+"""Day views kept: each is a mask over the whole timetable (a few hundred kB)."""
 DAY = 86400
 INF = 1 << 30
 """No time: larger than any time of a search (int32)."""
@@ -56,14 +56,16 @@ def distances_km(
 
 @dataclass
 class DayView:
-    """The trips of one service day (and the night around it) in search order.
+    """The timetable in search order, and which of its patterns run on one day.
 
     Positions are the stops of patterns; each position has the departures (``dep``) and
-    arrivals (``arr``) of its pattern's trips that run that day, in one sorted segment
-    (``seg_start``, ``seg_len``). Times count seconds from the start of the service day
-    (noon minus 12 h), the previous day's late trips shifted back a day, the next day's
-    early ones forward. :meth:`reversed` turns it into the same network run backwards
-    (times negated), so the latest-departure search is the same code.
+    arrivals (``arr``) of its pattern's trips, in one sorted segment (``seg_start``,
+    ``seg_len``). Times count seconds from the start of the service day (noon minus
+    12 h). Every pattern is here three times over: its own trips, the copy of its trips
+    past midnight moved a day back (yesterday's late trips, as seen today) and the copy
+    of its trips before 06:00 moved a day on; :meth:`Network.view` says which run on a
+    given day (``pos_active``). :meth:`reversed` turns it into the same network run
+    backwards (times negated), so the latest-departure search is the same code.
     """
 
     n_stops: int
@@ -96,6 +98,13 @@ class DayView:
     edge_to: IntArray
     edge_seconds: IntArray
     edge_from: IntArray
+    vpat_service: IntArray
+    """Per pattern of the view: the service whose days it runs."""
+    vpat_shift: npt.NDArray[np.int8]
+    """Per pattern of the view: -1 for the late trips of the day before (times a day
+    earlier), 0 for the day's own trips, 1 for the next day's early trips."""
+    pos_active: npt.NDArray[np.bool_]
+    """Per position: whether its pattern runs on the view's day (see Network.view)."""
 
     @classmethod
     def build(
@@ -108,6 +117,8 @@ class DayView:
         elem_trip: IntArray,
         edges: tuple[IntArray, IntArray, IntArray],
         n_stops: int,
+        vpat_service: IntArray,
+        vpat_shift: npt.NDArray[np.int8],
     ) -> DayView:
         count = len(pos_stop)
         pos_first = np.ones(count, dtype=bool)
@@ -116,10 +127,12 @@ class DayView:
         vpat_first = np.flatnonzero(pos_first).astype(np.int64)
         base = int(dep.min()) // 3600 if len(dep) else 0
         hours = (int(dep.max()) // 3600 - base + 1) if len(dep) else 1
-        bucket = np.clip(dep // 3600 - base, 0, hours - 1) + 1
-        elem_pos = np.repeat(np.arange(count, dtype=np.int64), seg_len)
-        counts = np.bincount(elem_pos * (hours + 1) + bucket, minlength=count * (hours + 1))
-        hour_rank = np.cumsum(counts.reshape(count, hours + 1), axis=1)
+        slot = np.clip(dep // 3600 - base, 0, hours - 1) + 1
+        slot += np.repeat(np.arange(count, dtype=np.int32) * np.int32(hours + 1), seg_len)
+        counts = np.bincount(slot, minlength=count * (hours + 1))
+        del slot
+        hour_rank = np.cumsum(counts.reshape(count, hours + 1), axis=1, dtype=np.int32)
+        del counts
         # Ranks within one position's trips of a day: 16 bits unless a pattern runs more
         # than 65,535 trips a day.
         narrow = np.uint16 if hour_rank.max(initial=0) < 1 << 16 else np.int32
@@ -149,6 +162,9 @@ class DayView:
             edge_to=to[by_from],
             edge_seconds=seconds[by_from],
             edge_from=frm[by_from],
+            vpat_service=vpat_service,
+            vpat_shift=vpat_shift,
+            pos_active=np.ones(count, dtype=bool),
         )
 
     def reversed(self) -> DayView:
@@ -163,6 +179,8 @@ class DayView:
             self.elem_trip[::-1],  # a view: only read, when a journey is traced
             (self.edge_to, self.edge_from, self.edge_seconds),
             self.n_stops,
+            self.vpat_service[::-1].copy(),
+            self.vpat_shift[::-1].copy(),
         )
 
 
@@ -241,7 +259,8 @@ class Network:
         self._layout()
         self.edges = self._footpaths()
         self._views: OrderedDict[tuple[bytes, bool], DayView] = OrderedDict()
-        self._night: tuple[LongArray, LongArray] | None = None
+        self._whole: DayView | None = None
+        self._whole_backwards: DayView | None = None
 
     @property
     def stops(self) -> int:
@@ -364,82 +383,105 @@ class Network:
         return np.asarray(active)
 
     def view(self, day: date, backwards: bool = False) -> DayView:
-        """The day's view (see :class:`DayView`), kept for the last few asked.
+        """The network as it runs on ``day`` (see :class:`DayView`).
 
-        A view depends only on which services run the day before, that day and the day
-        after, so it is kept under those: Tuesday, Wednesday and Thursday usually share
-        one, and a week's plan builds about five.
+        Every pattern is laid out once (:meth:`_timetable`), with a copy of its trips
+        past midnight shifted a day back and of its trips before 06:00 shifted a day
+        on; a day only switches patterns on or off by their services that day, the day
+        before and the day after. Kept for the last few sets of services asked.
         """
         ordinal = day.toordinal()
-        runs = b"".join(
-            np.packbits(self.active_services(date.fromordinal(ordinal + shift))).tobytes() + b"|"
-            for shift in (-1, 0, 1)
-        )
-        key = (runs, backwards)
+        runs = [self.active_services(date.fromordinal(ordinal + shift)) for shift in (-1, 0, 1)]
+        key = (b"|".join(np.packbits(r).tobytes() for r in runs), backwards)
         found = self._views.get(key)
         if found is not None:
             self._views.move_to_end(key)
             return found
-        found = self.view(day).reversed() if backwards else self._forward_view(day)
+        whole = self._timetable(backwards)
+        active = np.zeros(len(whole.vpat_service), dtype=bool)
+        for shift, services in zip((-1, 0, 1), runs, strict=True):
+            kind = whole.vpat_shift == shift
+            active[kind] = services[whole.vpat_service[kind]]
+        pos_active = active[whole.pos_vpat]
+        # The positions at each stop, of running patterns only: what a search asks.
+        running = np.flatnonzero(pos_active)
+        by_stop = running[np.argsort(whole.pos_stop[running], kind="stable")]
+        found = replace(
+            whole,
+            pos_active=pos_active,
+            stop_positions=by_stop.astype(np.int64),
+            stop_offset=_offsets(np.bincount(whole.pos_stop[running], minlength=self.stops)),
+        )
         self._views[key] = found
         while len(self._views) > VIEWS_KEPT:
             self._views.popitem(last=False)
         return found
 
-    def _forward_view(self, day: date) -> DayView:
+    def _timetable(self, backwards: bool) -> DayView:
+        """Every pattern, with its night copies, forwards or backwards (made once)."""
+        if self._whole is None:
+            self._whole = self._lay_out()
+        if backwards:
+            if self._whole_backwards is None:
+                self._whole_backwards = self._whole.reversed()
+            return self._whole_backwards
+        return self._whole
+
+    def _lay_out(self) -> DayView:
         a = self.a
-        if self._night is None:
+        pattern_service = a["trip_service"][a["pattern_trip_offset"][:-1]].astype(np.int32)
+        night: tuple[npt.NDArray[np.int64] | slice, ...] = (
             # The few elements of trips running past midnight or before 06:00: the only
-            # ones the previous and next service days add to a day.
-            self._night = (
-                np.flatnonzero(a["trip_last"][self.elem_trip] >= DAY),
-                np.flatnonzero(a["trip_first"][self.elem_trip] < EARLY_HOURS),
-            )
-        blocks: list[tuple[IntArray, IntArray, LongArray, IntArray, IntArray, IntArray]] = []
+            # ones the previous and next service days add to a day; all for the day.
+            np.flatnonzero(a["trip_last"][self.elem_trip] >= DAY),
+            slice(None),
+            np.flatnonzero(a["trip_first"][self.elem_trip] < EARLY_HOURS),
+        )
+        blocks: list[tuple[npt.NDArray[Any], ...]] = []
         vpat_base = 0
-        for shift in (-1, 0, 1):
-            services = self.active_services(date.fromordinal(day.toordinal() + shift))
-            runs = services[a["trip_service"]]
-            if not runs.any():
-                continue
-            if shift:
-                candidates = self._night[0] if shift < 0 else self._night[1]
-                elem_keep = candidates[runs[self.elem_trip[candidates]]]
-            else:
-                elem_keep = np.flatnonzero(runs[self.elem_trip])
-            if not len(elem_keep):
+        for shift, elem_keep in zip((-1, 0, 1), night, strict=True):
+            if not len(self.elem_trip[elem_keep]):
                 continue
             per_pos = np.bincount(self.elem_pos[elem_keep], minlength=len(self.pos_stop))
             pos_keep = per_pos > 0
-            pattern_ids = self.pos_pattern[pos_keep]
-            _, vpat = np.unique(pattern_ids, return_inverse=True)
+            patterns, vpat = np.unique(self.pos_pattern[pos_keep], return_inverse=True)
             blocks.append(
                 (
                     self.pos_stop[pos_keep],
                     (vpat + vpat_base).astype(np.int32),
                     per_pos[pos_keep].astype(np.int64),
-                    (a["elem_dep"][elem_keep] + shift * DAY).astype(np.int32),
-                    (a["elem_arr"][elem_keep] + shift * DAY).astype(np.int32),
+                    _shifted(a["elem_dep"][elem_keep], shift),
+                    _shifted(a["elem_arr"][elem_keep], shift),
                     self.elem_trip[elem_keep],
+                    pattern_service[patterns],
+                    np.full(len(patterns), shift, dtype=np.int8),
                 )
             )
-            vpat_base += int(vpat.max()) + 1 if len(vpat) else 0
+            vpat_base += len(patterns)
         if not blocks:
             empty = np.zeros(0, dtype=np.int32)
             return DayView.build(
-                empty, empty, np.zeros(0, np.int64), empty, empty, empty, self.edges, self.stops
-            )
+                empty, empty, np.zeros(0, np.int64), empty, empty, empty, self.edges,
+                self.stops, empty, np.zeros(0, np.int8),
+            )  # fmt: skip
         columns = [np.concatenate(parts) for parts in zip(*blocks, strict=True)]
         return DayView.build(
-            columns[0].astype(np.int32),
-            columns[1].astype(np.int32),
-            columns[2].astype(np.int64),
-            columns[3].astype(np.int32),
-            columns[4].astype(np.int32),
-            columns[5].astype(np.int32),
+            columns[0].astype(np.int32, copy=False),
+            columns[1].astype(np.int32, copy=False),
+            columns[2].astype(np.int64, copy=False),
+            columns[3].astype(np.int32, copy=False),
+            columns[4].astype(np.int32, copy=False),
+            columns[5].astype(np.int32, copy=False),
             self.edges,
             self.stops,
+            columns[6].astype(np.int32, copy=False),
+            columns[7].astype(np.int8, copy=False),
         )
+
+
+def _shifted(times: IntArray, days: int) -> IntArray:
+    """Times moved by whole days (the night copies), without a copy for none."""
+    return (times + np.int32(days * DAY)).astype(np.int32, copy=False) if days else times
 
 
 def _pair_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> npt.NDArray[np.float64]:
