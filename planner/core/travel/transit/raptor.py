@@ -147,11 +147,8 @@ def search(
             break
         asked = view.stop_positions[asked]
         at_stop = ready[view.pos_stop[asked]]
-        keep = (
-            view.pos_active[asked]
-            & (at_stop <= view.pos_last_dep[asked])
-            & (view.pos_first_dep[asked] < bound)
-        )
+        # (The view's positions by stop are those of the patterns running that day.)
+        keep = (at_stop <= view.pos_last_dep[asked]) & (view.pos_first_dep[asked] < bound)
         asked = np.sort(asked[keep])
         if not len(asked):
             break
