@@ -29,8 +29,14 @@ pytest_plugins = ["tests.feed_server"]
 def _fresh_routers():
     """A test's routing server is new even when its port was a dead server's before:
     the routers planner shares for the life of a process are forgotten around each test."""
+    from planner.core.travel.by_timetable import forget_own_timetables
     from planner.core.travel.service import forget_routers
+    from planner.core.travel.transit import forget_timetables
 
     forget_routers()
+    forget_timetables()
+    forget_own_timetables()
     yield
     forget_routers()
+    forget_timetables()
+    forget_own_timetables()

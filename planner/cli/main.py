@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, cast
 
 from planner import __version__
 from planner.cli.output import EXIT_BUG, EXIT_SKIPPED, EXIT_USAGE, print_plan, said, warn_week
@@ -449,10 +449,36 @@ def _trip_line(answer: dict[str, object]) -> str:
     assert isinstance(notes_given, list) and isinstance(problems, list)
     said = [*notes_given, *(p["message"] for p in problems)]
     notes = "".join(f"\n  note: {n}" for n in said)
+    legs = answer["legs"]
+    assert isinstance(legs, list)
+    journey = f"\n  {_legs_line(legs)}" if legs else ""
+    took = f"{answer['minutes']} min by {answer['mode']} ({answer['km']} km)"
+    if not answer["reachable"]:
+        took = f"not reachable by {answer['mode']} before the morning ({answer['km']} km)"
     return (
-        f"{a['name']} -> {b['name']}: {answer['minutes']} min by {answer['mode']} "
-        f"({answer['km']} km), leaving {answer['at']}{rush} [{answer['source']}]{notes}"
+        f"{a['name']} -> {b['name']}: {took}, leaving {answer['at']}{rush} "
+        f"[{answer['source']}]{journey}{notes}"
     )
+
+
+def _legs_line(legs: list[dict[str, str]]) -> str:
+    """``leave 17:42: walk 11 min · GO LE 17:53 → 18:38 Union · walk 8 min``: the
+    journey's legs as the plan's details name them."""
+    from planner.core.model import Leg
+    from planner.core.text import wording
+
+    parts = [
+        Leg(
+            cast(Literal["walk", "drive", "ride"], leg["mode"]),
+            leg["from"],
+            leg["to"],
+            datetime.fromisoformat(leg["depart"]),
+            datetime.fromisoformat(leg["arrive"]),
+            leg["route"],
+        )
+        for leg in legs
+    ]
+    return f"leave {wording.clock(parts[0].depart)}: {wording.legs(parts)}"
 
 
 def settings_help() -> int:

@@ -170,6 +170,13 @@ class Trip:
     or "timetable" (a GTFS journey, whose parts are in :attr:`legs`)."""
     legs: tuple[Leg, ...] = ()
     """A timetable journey's walks and rides in order; empty for every other source."""
+    overhead_minutes: int = 0
+    """The part of :attr:`minutes` that is not moving: parking and walking to the car,
+    walking to and from a stop, waiting for a train. The rest is the moving time, which
+    is what a measured trip (a car's log, a router) can be compared with."""
+    reachable: bool = True
+    """False when the timetable has nothing running in time (after the last train home):
+    :attr:`minutes` is then the estimate's, and the trip cannot be made by transit."""
 
     @property
     def label(self) -> str:

@@ -33,13 +33,18 @@ def details_html(d: Decision, muted: str = "gray") -> str:
         rows.append(f"<i>⚠ {esc(guessed)}</i> <a href='{FIX_PLACE}'>Fix the place…</a>")
     if d.trip_to is not None:
         back = "home" if d.destination == "home" else "at " + wording.place(d.destination)
+        ride = wording.first_ride(d.trip_to.legs)  # "the 17:53 GO LE" by the timetable
         rows.append(
             f"Leave {esc(wording.place(d.origin))} at <b>{wording.clock(d.leave_at)}</b> "
-            f"({esc(d.trip_to.label)}{', rush hour' if d.trip_to.rush_hour else ''}); "
+            + (f"for {esc(ride)} " if ride else "")
+            + f"({esc(d.trip_to.label)}{', rush hour' if d.trip_to.rush_hour else ''}); "
             f"back {esc(back)} "
             f"by <b>{wording.clock(d.back_at)}</b>"
             + (" <i>(venue position unknown: travel assumed)</i>" if d.trip_to.assumed else "")
         )
+        for way, trip in (("There", d.trip_to), ("Back", d.trip_from)):
+            if trip is not None and trip.legs:
+                rows.append(f"{way}: {esc(wording.legs(trip.legs))}")
     else:
         rows.append("Online: no travel")
     assumed = price_assumed(e.description, e.cost)

@@ -188,7 +188,12 @@ class MainWindow(QMainWindow):
         )
         self.attendance.place_bar(self.details)
         self.settings = SettingsController(
-            session, self, status, reload=self.reload, ask_consent=ask_consent
+            session,
+            self,
+            status,
+            reload=self.reload,
+            ask_consent=ask_consent,
+            week=self._week_shown,
         )
         self.help = HelpController(self, status)
         self.setup = SetupController(
@@ -327,6 +332,13 @@ class MainWindow(QMainWindow):
             self.show_week(self._today())
         else:
             self.show_week(self._day + timedelta(days=step_days))
+
+    def _week_shown(self) -> date:
+        """The Monday of the week shown (this week's before the first plan)."""
+        if self._plan is not None:
+            return self._plan.week_start.date()
+        today = self._clock().astimezone(self.session.settings.zone).date()
+        return today - timedelta(days=today.weekday())
 
     def show_week(self, day: date) -> None:
         self._day = day

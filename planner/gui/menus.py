@@ -74,6 +74,7 @@ def fill_menus(
             decisions.add_action,
             make_action(window, "F&ind candidates", find, QKeySequence(keys.Find)),
             settings.settings_action,
+            settings.timetables_action,
         ]
     )
 

@@ -10,6 +10,8 @@ has addresses to look up, and remembered among planner's own preferences.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence
@@ -33,17 +35,21 @@ class SettingsController:
         *,
         reload: Callable[[], None],
         ask_consent: bool = True,
+        week: Callable[[], date] | None = None,
     ) -> None:
         """``reload`` reads the calendars again and re-plans (addresses may now be looked
-        up); ``ask_consent`` False never asks (screenshots, tests)."""
+        up); ``ask_consent`` False never asks (screenshots, tests); ``week`` is the Monday
+        of the week shown (the timetables dialog says which feeds do not cover it)."""
         self._session = session
         self._parent = parent
         self._status = status
         self._reload = reload
         self._ask_consent = ask_consent
+        self._week = week or (lambda: datetime.now(session.settings.zone).date())
         self.settings_action = make_action(
             parent, "&Settings…", self.edit_settings, QKeySequence("Ctrl+,")
         )
+        self.timetables_action = make_action(parent, "&Timetables…", self.edit_timetables)
 
     def edit_settings(self) -> None:
         """Show the settings dialog; a change is kept (or it is said why not)."""
@@ -61,6 +67,22 @@ class SettingsController:
                 "Settings changed for this session (start planner with --settings FILE.toml "
                 "to keep them)"
             )
+
+    def edit_timetables(self) -> None:
+        """Show the timetables dialog; the feeds the user leaves there become
+        ``[transit] gtfs`` (kept, undoable, re-planned like any settings change)."""
+        from planner.gui.timetables_dialog import TimetablesDialog
+
+        settings = self._session.settings
+        dialog = TimetablesDialog(settings.transit.gtfs, self._week(), self._parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        transit = replace(settings.transit, gtfs=tuple(dialog.paths()))
+        changed = self._session.set_settings(
+            replace(settings, transit=transit), "Change timetables"
+        )
+        if changed is not None and self._session.save_problem:
+            QMessageBox.warning(self._parent, "Settings not saved", self._session.save_problem)
 
     def offer_geocoding(self, addresses: list[str], settings: Settings) -> None:
         """A plan with addresses to look up: ask, once per session, soon after it is shown."""

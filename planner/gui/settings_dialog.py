@@ -62,7 +62,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 PAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Home & places", ("general", "home", "places.NAME")),
-    ("Travel", ("travel",)),
+    ("Travel", ("travel", "transit")),
     ("Budget", ("budget",)),
     ("Rules", ("rules",)),
     ("Categories", ("categories.NAME",)),
@@ -78,6 +78,7 @@ GROUPS = {
     "geocoding": "Looking up addresses",
     "routing": "Road times from a routing server",
     "web": "Events from their web pages",
+    "transit": "Transit by the timetable",
 }
 """Sections boxed under a heading, where a page holds more than one service."""
 

@@ -73,8 +73,9 @@ class _Day:
 
 
 def _trip_words(trip: Trip) -> str:
-    """Enough to judge the trip from paper: "drive 15 min in rush hour, 2 km"."""
-    words = trip.label
+    """Enough to judge the trip from paper: "drive 15 min in rush hour, 2 km", or by the
+    timetable "transit 64 min: walk 6 min · GO LE 17:53 → 18:38 Union · walk 8 min"."""
+    words = wording.journey(trip)
     if trip.rush_hour:
         words += " in rush hour"
     if trip.distance_km >= 1:

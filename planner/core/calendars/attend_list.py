@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import icalendar
 
 from planner import __version__
-from planner.core.model import Event, Plan
+from planner.core.model import Event, Plan, Trip
 from planner.core.text import wording
 
 PRODID = f"-//planner//planner {__version__}//EN"
@@ -116,7 +116,8 @@ def to_ics(plan: Plan, *, now: datetime | None = None) -> bytes:
             alarm.add("action", "DISPLAY")
             alarm.add(
                 "description",
-                f"Leave {wording.place(d.origin)} now for {event.summary} ({d.trip_to.label})",
+                f"Leave {wording.place(d.origin)} now for {event.summary} "
+                f"({wording.journey(d.trip_to)})",
             )
             alarm.add("trigger", d.leave_at - event.start, parameters={"RELATED": "START"})
             vevent.add_component(alarm)
@@ -128,13 +129,20 @@ def to_ics(plan: Plan, *, now: datetime | None = None) -> bytes:
         for trip, start, end, name, way in legs:
             if trip is None or trip.minutes == 0:
                 continue
-            note = f"{trip.label}, {trip.distance_km:.0f} km, estimated by planner" + (
-                " (rush hour)" if trip.rush_hour else ""
-            )
+            note = _travel_note(trip)
             cal.add_component(
                 _block(f"planner-travel-{way}-{event.key}", name, start, end, stamp, note)
             )
     return _finish(cal)
+
+
+def _travel_note(trip: Trip) -> str:
+    """The travel block's description: by the timetable its legs, else the estimate."""
+    if trip.legs:
+        return f"{wording.journey(trip)} (by the timetable, {trip.distance_km:.0f} km)"
+    return f"{trip.label}, {trip.distance_km:.0f} km, estimated by planner" + (
+        " (rush hour)" if trip.rush_hour else ""
+    )
 
 
 def _home_or(destination: str) -> str:

@@ -49,6 +49,7 @@ from planner.core.planning.rules import (
 )
 from planner.core.settings import FlexibleBlock, Settings
 from planner.core.text import wording
+from planner.core.travel.by_timetable import main_ride
 from planner.core.travel.itinerary import HOME_SLACK, Legs, Whereabouts
 from planner.core.travel.service import TravelService
 
@@ -57,6 +58,10 @@ def week_of(day: date, settings: Settings) -> datetime:
     """Monday 00:00, local time, of the week holding ``day``."""
     monday = day - timedelta(days=day.weekday())
     return datetime.combine(monday, time(0), tzinfo=settings.zone)
+
+
+UNREACHABLE_MINUTES = 24 * 60
+"""Between two events with no ride in time (after the last train): never fits."""
 
 
 def stars_of(event: Event, settings: Settings, choices: Choices) -> int:
@@ -175,6 +180,9 @@ def check_alone(
             f"clashes with {c.summary} ({wording.span(c)})",
             f"would fit if you skipped {c.summary} that day",
         )
+    unreachable = _unreachable(event, legs, where)
+    if unreachable is not None:
+        return unreachable
     if legs.trip_to is not None:
         blocking = where.clashes(legs.leave_at, event.start)
         if blocking:
@@ -213,8 +221,7 @@ def check_alone(
         if legs.destination == "home" and legs.back_at > latest:
             return Verdict(
                 Reason.LATEST_RETURN,
-                f"you would be home at {wording.clock(legs.back_at)}, after your "
-                f"{wording.clock(latest)} limit ({legs.trip_from.minutes} min back)",
+                _home_late(event, legs, where, latest),
                 f"fits if you left at {wording.clock(event.end - (legs.back_at - latest))}",
             )
     charged, _ = _charged(event, legs, settings)
@@ -249,6 +256,44 @@ def check_alone(
             f"{wording.month(event.start)} are used up ({done} in other weeks)",
         )
     return None
+
+
+def _home_late(event: Event, legs: Legs, where: Whereabouts, latest: datetime) -> str:
+    """ "you would be home at 23:10, after your 22:00 limit (70 min back)"; by the
+    timetable it names the train: "the last GO LE to Whitby GO leaves Union Station at
+    23:55; you would be home at 00:44, …", or "… (the 21:55 GO LE), after …"."""
+    assert legs.trip_from is not None
+    home = f"you would be home at {wording.clock(legs.back_at)}"
+    limit = f"after your {wording.clock(latest)} limit ({legs.trip_from.minutes} min back)"
+    last = where.travel.last_ride(legs.trip_from, event.end)
+    taken = main_ride(legs.trip_from.legs)
+    if last is None or taken is None:
+        return f"{home}, {limit}"
+    if taken.depart >= last.depart:
+        return f"{wording.last_ride(last)}; {home}, {limit}"
+    return f"{home} ({wording.first_ride((taken,))}), {limit}"
+
+
+def _unreachable(event: Event, legs: Legs, where: Whereabouts) -> Verdict | None:
+    """A trip the timetables cannot make in time: nothing arrives by the start, or
+    nothing runs back after the end (the last train has left)."""
+    if legs.trip_to is not None and not legs.trip_to.reachable:
+        return Verdict(
+            Reason.TRAVEL,
+            f"no ride in your timetables gets you from {wording.place(legs.origin)} to it "
+            f"by {wording.clock(event.start)}",
+        )
+    if legs.trip_from is None or legs.trip_from.reachable:
+        return None
+    ride = where.travel.last_ride(legs.trip_from, event.end)
+    back = "home" if legs.destination == "home" else f"to {wording.place(legs.destination)}"
+    last = wording.last_ride(ride) if ride is not None else "nothing runs"
+    return Verdict(
+        Reason.LATEST_RETURN if legs.destination == "home" else Reason.TRAVEL,
+        f"{last}, and it ends at {wording.clock(event.end)}: nothing gets you {back} "
+        "after it before the morning",
+        f"fits if you left by {wording.clock(ride.depart)} for that ride" if ride else "",
+    )
 
 
 def check_past(event: Event, legs: Legs, now: datetime) -> Verdict | None:
@@ -347,7 +392,8 @@ def plan_week(
     def between(a: Event, b: Event) -> int:
         if a.place.virtual or b.place.virtual:
             return 0
-        return where.trip(a.place, b.place, depart=a.end).minutes
+        trip = where.trip(a.place, b.place, depart=a.end)
+        return trip.minutes if trip.reachable else UNREACHABLE_MINUTES
 
     verdicts: dict[int, Verdict] = {}
     legs_of: dict[int, Legs] = {}
@@ -644,9 +690,11 @@ def _chosen_text(legs: Legs, pinned: bool, event: Event, settings: Settings) -> 
             f": you would arrive at {wording.clock(arrive)}, {legs.late} min late "
             f"({late_allowance(event, settings)})"
         )
+    ride = wording.first_ride(legs.trip_to.legs)
+    for_ride = f" for {ride}" if ride else ""
     return (
-        f"{head}: leave {wording.place(legs.origin)} at {wording.clock(legs.leave_at)} "
-        f"({legs.trip_to.label}), {_arrival(legs)} by {wording.clock(legs.back_at)}"
+        f"{head}: leave {wording.place(legs.origin)} at {wording.clock(legs.leave_at)}"
+        f"{for_ride} ({legs.trip_to.label}), {_arrival(legs)} by {wording.clock(legs.back_at)}"
     )
 
 

@@ -26,6 +26,7 @@ from planner.core.settings.types import (
     SavedPlace,
     Settings,
     SettingsError,
+    TransitSettings,
     TravelOverride,
     WebSettings,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "SavedPlace",
     "Settings",
     "SettingsError",
+    "TransitSettings",
     "TravelOverride",
     "WebSettings",
     "field_names",

@@ -52,11 +52,21 @@ def load_settings(path: Path | str) -> Settings:
     except RecursionError:  # tomllib recurses once per level: [[[[...]]]] a thousand deep
         raise SettingsError(f"{path}: tables or lists nested too deeply to be settings") from None
     try:
-        return settings_from_dict(data)
+        settings = settings_from_dict(data)
     except SettingsError as exc:
         line = _line_of(text, str(exc))
         at = f" (line {line})" if line is not None else ""
         raise SettingsError(f"{path}: {exc}{at}") from exc
+    return _paths_from(settings, path.parent)
+
+
+def _paths_from(settings: Settings, folder: Path) -> Settings:
+    """The timetables' paths made absolute: one written relative is relative to the
+    settings file's folder, so the file means the same from any working directory."""
+    gtfs = tuple(str(folder / Path(p).expanduser()) for p in settings.transit.gtfs)
+    if gtfs == settings.transit.gtfs:
+        return settings
+    return replace(settings, transit=replace(settings.transit, gtfs=gtfs))
 
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]")

@@ -652,6 +652,34 @@ SCHEMA: tuple[Key, ...] = (
         label="Read missing venues from the events' pages (fetches each page once)",
         attr="web.fill_venues",
     ),
+    Key(
+        "transit",
+        "gtfs",
+        "GTFS timetables (zip files: GO Transit, TTC, ...) for transit by the timetable; "
+        "a path relative to this file is read from its folder.",
+        "list",
+        label="Timetables (GTFS zip files)",
+        attr="transit.gtfs",
+    ),
+    Key(
+        "transit",
+        "access",
+        'How you reach the first stop: "walk", or "drive" (park-and-ride).',
+        "choice",
+        ("walk", "drive"),
+        label="To the first stop",
+        attr="transit.access",
+        problem="{value!r} is not walk or drive",
+    ),
+    Key(
+        "transit",
+        "min_transfer_minutes",
+        "Minutes at least between two rides when the feed gives no transfer time.",
+        "int",
+        label="Minutes to change trains",
+        attr="transit.min_transfer_minutes",
+        bounds=(0, 60),
+    ),
 )
 
 

@@ -90,6 +90,20 @@ class RoutingSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class TransitSettings:
+    """Travel by the timetable: GTFS feeds (zip files) and how to reach their stops.
+
+    ``gtfs`` holds the feeds' paths; one written relative is relative to the settings
+    file it is in (:func:`~planner.core.settings.load_settings` makes it absolute).
+    ``access`` "drive" is park-and-ride: drive to the stop, then ride.
+    """
+
+    gtfs: tuple[str, ...] = ()
+    access: str = "walk"
+    min_transfer_minutes: int = 2
+
+
+@dataclass(frozen=True, slots=True)
 class TravelOverride:
     """A trip the user knows: "Whitby to downtown Toronto by GO train: 70 min".
 
@@ -168,6 +182,7 @@ class Settings:
     geocoding: GeocodingSettings = field(default_factory=GeocodingSettings)
     routing: RoutingSettings = field(default_factory=RoutingSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    transit: TransitSettings = field(default_factory=TransitSettings)
     weekly_hours: float = 3.0
     counts_travel: bool = True
     max_events_per_week: int = 3

@@ -9,9 +9,11 @@ sets from the environment, and would mix languages in an English sentence).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from datetime import date, datetime
 
-from planner.core.model import Event
+from planner.core.model import Event, Leg, Trip
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (
@@ -120,3 +122,43 @@ def although(reason: str) -> str:
     a sentence, and a commitment that breaks one must read as English either way)."""
     first = reason.split(" ", 1)[0]
     return f"although it {reason}" if first in _VERBS_WITHOUT_SUBJECT else f"although {reason}"
+
+
+def leg(part: Leg) -> str:
+    """``"walk 6 min"``, ``"drive 12 min"``, ``"GO LE 17:53 → 18:38 Union"``: one part of a
+    trip by the timetable as a rider reads it on a platform sign."""
+    if part.mode != "ride":
+        took = math.ceil((part.arrive - part.depart).total_seconds() / 60 - 1e-9)
+        return f"{part.mode} {max(took, 1)} min"
+    route = part.route or "ride"
+    return f"{route} {clock(part.depart)} → {clock(part.arrive)} {part.destination}"
+
+
+def legs(parts: Sequence[Leg]) -> str:
+    """``"walk 6 min · GO LE 17:53 → 18:38 Union · walk 8 min"``: the whole journey, as
+    the details panel, the agenda and the exported travel block name it."""
+    return " · ".join(leg(part) for part in parts)
+
+
+def first_ride(parts: Sequence[Leg]) -> str:
+    """``"the 17:53 GO LE"``: what the user leaves for ("" without a ride)."""
+    for part in parts:
+        if part.mode == "ride":
+            return f"the {clock(part.depart)} {part.route or 'ride'}"
+    return ""
+
+
+def last_ride(ride: Leg) -> str:
+    """``"the last GO LE to Whitby GO leaves Union Station at 23:55"``."""
+    return (
+        f"the last {ride.route or 'ride'} to {ride.destination} leaves {ride.origin} "
+        f"at {clock(ride.depart)}"
+    )
+
+
+def journey(trip: Trip) -> str:
+    """``"transit 64 min: walk 6 min · GO LE 17:53 → 18:38 Union · walk 8 min"`` for a
+    trip by the timetable; the plain label ("drive 45 min") for any other."""
+    if not trip.legs:
+        return trip.label
+    return f"{trip.label}: {legs(trip.legs)}"

@@ -52,12 +52,34 @@ class ModeModel:
     """0: unaffected by traffic (walking), 1: fully (driving)."""
 
 
-MODES: dict[TravelMode, ModeModel] = {
-    TravelMode.DRIVE: ModeModel(1.25, 30.0, 6.0, 85.0, 6.0, 1.0),
-    TravelMode.TRANSIT: ModeModel(1.35, 16.0, 8.0, 55.0, 15.0, 0.35),
-    TravelMode.BIKE: ModeModel(1.25, 16.0, math.inf, 16.0, 3.0, 0.0),
-    TravelMode.WALK: ModeModel(1.25, 4.8, math.inf, 4.8, 0.0, 0.0),
+OVERHEAD_PARTS: dict[TravelMode, dict[str, float]] = {
+    TravelMode.DRIVE: {"walk to the car": 2.0, "park and walk to the door": 4.0},
+    TravelMode.TRANSIT: {"walk to and from the stops": 10.0, "average wait": 5.0},
+    TravelMode.BIKE: {"unlock and lock the bike": 3.0},
+    TravelMode.WALK: {},
 }
+"""What each mode's fixed overhead is made of, in minutes. A router reports moving
+time only and a measured trip (a car's trip log) counts door to door, so planner
+says this part apart (``overhead_minutes``): moving time = minutes - overhead. The
+transit figures assume a stop within ~800 m at each end (10 min of walking in all)
+and half the headway of a 10-minute line."""
+
+MODES: dict[TravelMode, ModeModel] = {
+    mode: ModeModel(circuity, local, local_km, far, sum(OVERHEAD_PARTS[mode].values()), rush)
+    for mode, circuity, local, local_km, far, rush in (
+        (TravelMode.DRIVE, 1.25, 30.0, 6.0, 85.0, 1.0),
+        (TravelMode.TRANSIT, 1.35, 16.0, 8.0, 55.0, 0.35),
+        (TravelMode.BIKE, 1.25, 16.0, math.inf, 16.0, 0.0),
+        (TravelMode.WALK, 1.25, 4.8, math.inf, 4.8, 0.0),
+    )
+}
+
+
+def overhead_minutes(mode: TravelMode) -> int:
+    """The whole minutes of a door-to-door trip in ``mode`` that are not moving
+    (:data:`OVERHEAD_PARTS`); the estimate and a router's trips both carry it."""
+    return math.ceil(MODES[mode].overhead_min)
+
 
 # Weekday congestion multipliers by local hour of departure (a large North
 # American metro). Hours not listed are free-flow (1.0).
@@ -183,4 +205,12 @@ def estimate(
     factor = rush_factor(mode, depart, curve)
     moving = base - model.overhead_min
     minutes = math.ceil(model.overhead_min + moving * factor)
-    return Trip(origin, destination, mode, minutes, km, rush_hour=factor >= RUSH_THRESHOLD)
+    return Trip(
+        origin,
+        destination,
+        mode,
+        minutes,
+        km,
+        rush_hour=factor >= RUSH_THRESHOLD,
+        overhead_minutes=overhead_minutes(mode),
+    )

@@ -123,11 +123,14 @@ class Whereabouts:
         if prev is not None:
             place, name = self.place_of(prev)
             if place is not self.home:
-                via_home = (
-                    self.trip(place, self.home, depart=prev.end).minutes
-                    + self.trip(self.home, venue, arrive=event.start).minutes
-                )
-                if event.start - prev.end < timedelta(minutes=via_home) + HOME_SLACK:
+                # The same for every event of the day; the trip from home is asked only
+                # when it decides (by the timetable, each trip asked is a search).
+                home_first = self.trip(place, self.home, depart=prev.end)
+                if _too_short(event.start - prev.end, home_first) or _too_short(
+                    event.start - prev.end,
+                    home_first,
+                    self.trip(self.home, venue, arrive=event.start),
+                ):
                     origin, origin_name, came_from = place, name, prev
         trip_to = self.trip(origin, venue, arrive=event.start)
 
@@ -136,14 +139,15 @@ class Whereabouts:
         if nxt is not None:
             place, name = self.place_of(nxt)
             if place is not self.home:
-                via_home = (
-                    self.trip(venue, self.home, depart=event.end).minutes
-                    + self.trip(self.home, place, arrive=nxt.start).minutes
-                )
-                if nxt.start - event.end < timedelta(minutes=via_home) + HOME_SLACK:
+                home_then = self.trip(self.home, place, arrive=nxt.start)  # one a day
+                if _too_short(nxt.start - event.end, home_then) or _too_short(
+                    nxt.start - event.end,
+                    home_then,
+                    self.trip(venue, self.home, depart=event.end),
+                ):
                     destination, dest_name, goes_to = place, name, nxt
         trip_from = self.trip(venue, destination, depart=event.end)
-        leave_at = event.start - timedelta(minutes=trip_to.minutes)
+        leave_at = leave_at_on_time(event, trip_to)
         late = 0
         free_at = self._free_in_time(event, leave_at)
         if free_at is not None:
@@ -155,7 +159,7 @@ class Whereabouts:
             origin_name,
             dest_name,
             leave_at,
-            event.end + timedelta(minutes=trip_from.minutes),
+            back_at(event.end, trip_from),
             came_from,
             goes_to,
             late,
@@ -179,6 +183,23 @@ class Whereabouts:
         return free_at
 
 
+def _too_short(gap: timedelta, *trips: Trip) -> bool:
+    """Whether ``gap`` is too short to go home between two places by ``trips`` (with
+    :data:`HOME_SLACK` to spare there)."""
+    return gap < timedelta(minutes=sum(t.minutes for t in trips)) + HOME_SLACK
+
+
 def leave_at_on_time(event: Event, trip: Trip) -> datetime:
-    """When to leave to arrive at ``event``'s start."""
+    """When to leave to arrive at ``event``'s start: by the timetable, the journey's
+    departure from the door (the walk to the 17:53 train starts at 17:42)."""
+    if trip.legs and trip.reachable:
+        return trip.legs[0].depart
     return event.start - timedelta(minutes=trip.minutes)
+
+
+def back_at(end: datetime, trip: Trip) -> datetime:
+    """When a trip leaving at ``end`` arrives: by the timetable, the journey's arrival
+    (the first train may leave a while after ``end``)."""
+    if trip.legs and trip.reachable:
+        return trip.legs[-1].arrive
+    return end + timedelta(minutes=trip.minutes)

@@ -12,10 +12,10 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from planner.core.model import Problem, TravelMode
+from planner.core.model import Leg, Problem, TravelMode, Trip
 from planner.core.settings import Settings
 from planner.core.travel.places import PlaceResolver, Resolved
 from planner.core.travel.service import TravelService
@@ -63,11 +63,23 @@ class TripQuery:
             notes.append(
                 f"no position for one end: assumed {self.settings.unknown_place_minutes} min"
             )
+        if not trip.reachable:
+            ride = self.service.last_ride(trip, at)
+            last = (
+                f": the last {ride.route} left {ride.origin} at {ride.depart:%H:%M}" if ride else ""
+            )
+            notes.append(f"nothing runs there before the morning{last}")
+        depart, arrive = _ends(trip, at)
         return {
             "minutes": trip.minutes,
+            "overhead_minutes": trip.overhead_minutes,
             "km": round(trip.distance_km, 1),
             "mode": mode.value,
             "at": at.isoformat(),
+            "depart": depart.isoformat() if trip.reachable else None,
+            "arrive": arrive.isoformat() if trip.reachable else None,
+            "reachable": trip.reachable,
+            "legs": [_leg_json(leg) for leg in trip.legs],
             "rush_hour": trip.rush_hour,
             "source": trip.source,
             "assumed": trip.assumed,
@@ -85,6 +97,25 @@ class TripQuery:
         if not text.strip():
             raise QueryError("a place is empty")
         return self.resolver.resolve_text(text)
+
+
+def _ends(trip: Trip, at: datetime) -> tuple[datetime, datetime]:
+    """When the trip leaves the door and arrives: the journey's own times by the
+    timetable (the first train may leave after ``at``), else ``at`` and ``at + minutes``."""
+    if trip.legs:
+        return trip.legs[0].depart, trip.legs[-1].arrive
+    return at, at + timedelta(minutes=trip.minutes)
+
+
+def _leg_json(leg: Leg) -> dict[str, str]:
+    return {
+        "mode": leg.mode,
+        "from": leg.origin,
+        "to": leg.destination,
+        "depart": leg.depart.isoformat(),
+        "arrive": leg.arrive.isoformat(),
+        "route": leg.route,
+    }
 
 
 def _place_json(text: str, found: Resolved) -> dict[str, Any]:

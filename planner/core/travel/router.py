@@ -44,7 +44,14 @@ from urllib.parse import urlsplit
 from planner import __version__
 from planner.core.model import Place, TravelMode, Trip
 from planner.core.settings import RoutingSettings
-from planner.core.travel.estimate import MODES, RUSH_THRESHOLD, congestion, distance_km, estimate
+from planner.core.travel.estimate import (
+    MODES,
+    RUSH_THRESHOLD,
+    congestion,
+    distance_km,
+    estimate,
+    overhead_minutes,
+)
 
 USER_AGENT = f"planner/{__version__}"
 MAX_RESPONSE_BYTES = 1_000_000
@@ -522,7 +529,13 @@ class RoutedTravel:
         # The epsilon keeps float noise (26.000000001) from adding a whole minute.
         minutes = math.ceil(model.overhead_min + route.minutes * factor - 1e-9)
         routed = Trip(
-            origin, destination, mode, minutes, route.km, rush_hour=factor >= RUSH_THRESHOLD
+            origin,
+            destination,
+            mode,
+            minutes,
+            route.km,
+            rush_hour=factor >= RUSH_THRESHOLD,
+            overhead_minutes=overhead_minutes(mode),
         )
         return routed, "router", None
 

@@ -16,9 +16,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from planner.core.model import Place, Problem, TravelMode, Trip
+from planner.core.model import Leg, Place, Problem, Severity, TravelMode, Trip
 from planner.core.settings import Settings, TravelOverride
 from planner.core.travel import estimate as travel
+from planner.core.travel.by_timetable import TimetableTravel, service_day
 
 if TYPE_CHECKING:
     from planner.core.travel.places import PlaceResolver
@@ -65,6 +66,10 @@ class TravelService:
         self.settings = settings
         self._router = _plan_routing(router if router is not None else _router_for(settings))
         self._known, self.problems = _resolve_overrides(settings, resolver)
+        self.timetables, self._timetable_problems = TimetableTravel.for_settings(
+            settings.transit, settings.home
+        )
+        self._outside_timetables: set[tuple[Place, Place]] = set()
         self._memo: dict[
             tuple[Place, Place, datetime | None, datetime | None, TravelMode], Trip
         ] = {}
@@ -94,9 +99,24 @@ class TravelService:
             if remembered is not None:
                 return remembered
         known = self._known_trip(origin, destination, mode)
+        timetabled = None
+        if known is None and mode is TravelMode.TRANSIT and self.timetables is not None:
+            timetabled = self.timetables.trip(origin, destination, depart=depart, arrive=arrive)
+            if timetabled is None:
+                self._outside_timetables.add((origin, destination))
         if known is not None:
             km = _km(origin, destination)
-            found = Trip(origin, destination, mode, known.rule.minutes, km, source="override")
+            found = Trip(
+                origin,
+                destination,
+                mode,
+                known.rule.minutes,
+                km,
+                source="override",
+                overhead_minutes=min(known.rule.minutes, travel.overhead_minutes(mode)),
+            )
+        elif timetabled is not None:
+            found = timetabled
         elif routed:
             assert self._router is not None
             found, source = self._router.trip(
@@ -126,11 +146,31 @@ class TravelService:
 
     def routing_problems(self) -> list[Problem]:
         """What went wrong with the routing server in the trips asked so far (it did not
-        answer, it does not serve a mode), each once; none without a router."""
+        answer, it does not serve a mode), each once; a timetable that could not be read;
+        and a note when transit trips fell outside the timetables' area or hours."""
+        found = list(self._timetable_problems)
+        if self._outside_timetables:
+            count = len(self._outside_timetables)
+            found.append(
+                Problem(
+                    "",
+                    f"{count} transit trip{'s' if count != 1 else ''} outside your timetables' "
+                    "area or hours: estimated, not timetabled",
+                    severity=Severity.NOTE,
+                )
+            )
         if self._router is None:
-            return []
+            return found
         # The sentence names the router and says what it means; it has no source file.
-        return [Problem("", text) for text in self._router.problems()]
+        return found + [Problem("", text) for text in self._router.problems()]
+
+    def last_ride(self, trip: Trip, when: datetime) -> Leg | None:
+        """For a trip by the timetable asked at ``when``, the main ride of that transit
+        day's last journey between its two ends ("the last GO LE to Whitby GO leaves
+        Union at 23:55"); None for any other trip."""
+        if trip.source != "timetable" or self.timetables is None:
+            return None
+        return self.timetables.last_ride(trip.origin, trip.destination, service_day(when))
 
     def longest(self, places: Sequence[Place], mode: TravelMode | None = None) -> int | None:
         """An upper bound on any trip between two of ``places``, in minutes, at any hour;
@@ -139,9 +179,9 @@ class TravelService:
         The optimiser checks whether two events leave time to travel between them
         only for pairs closer in time than this, which skips most pairs in a big week.
         """
-        if self._router is not None:
-            return None
         mode = mode or self.settings.travel_mode
+        if self._router is not None or (mode is TravelMode.TRANSIT and self.timetables is not None):
+            return None
         bound = travel.longest_estimate(
             travel.farthest_apart_km(places), mode, self.settings.rush_hour
         )

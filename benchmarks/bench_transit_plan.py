@@ -1,0 +1,146 @@
+"""How long ``planner plan`` takes for a week of 1,000 candidates by transit, on a
+GTA-size timetable (the target: under 1.5 s with a warm cache).
+
+The feed is h-gtfs's generated GO + TTC sized one (``gen_gtfs.py``: ~10,000 stops,
+~150,000 trips, ~4 million stop times; no real agency's data is bundled). The candidates are
+``bench_plan``'s random GTA week (venues downtown, in North York, Markham, Mississauga,
+Oshawa, Whitby); the commitments and rules are the demo's, with ``[travel] mode =
+"transit"`` and the feed as ``[transit] gtfs``.
+
+Reports: generating and first reading the feed (the compact copy in the cache), then
+the whole ``planner plan --json`` command, cold (first read) and warm (median of
+``--runs``), and, in one process, ``plan_week`` with the timetables loaded, with how
+many trips it asked and how many were timed by the timetable.
+
+Run: ``python benchmarks/bench_transit_plan.py [--runs 3] [--keep FOLDER]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_startup import write_candidates
+from gen_gtfs import generate
+
+
+def write_settings(folder: Path, feed: Path) -> Path:
+    root = Path(__file__).resolve().parents[1]
+    demo = (root / "resources" / "demo" / "settings.toml").read_text(encoding="utf-8")
+    assert 'mode = "drive"' in demo
+    text = demo.replace('mode = "drive"', 'mode = "transit"')
+    text += f'\n[transit]\ngtfs = ["{feed}"]\n'
+    path = folder / "settings.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def in_process(settings_path: Path, candidates: Path) -> None:
+    """plan_week with the timetables already loaded: the part a warm window re-plans."""
+    from planner.core.demo import DEMO_WEEK
+    from planner.core.planning.plan import plan_week
+    from planner.core.planning.week import load_week
+    from planner.core.settings import load_settings
+    from planner.core.travel.service import TravelService
+
+    root = Path(__file__).resolve().parents[1]
+    settings = load_settings(settings_path)
+    week = load_week(
+        [root / "resources" / "demo" / "commitments.ics"], [candidates], settings, DEMO_WEEK
+    )
+    sources: list[str] = []
+
+    def counting(service: TravelService) -> TravelService:
+        """The service, noting where each trip it answers came from."""
+        asked = service.trip
+
+        def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+            found = asked(*args, **kwargs)
+            sources.append(found.source)
+            return found
+
+        service.trip = counted  # type: ignore[method-assign]
+        return service
+
+    kept = counting(TravelService(settings))
+    # The window keeps its service from one plan to the next (it has no router).
+    for label, service in (
+        ("first plan", kept),
+        ("re-plan, a new service", counting(TravelService(settings))),
+        ("re-plan, the same service (as the window)", kept),
+    ):
+        sources.clear()
+        began = time.perf_counter()
+        plan = plan_week(week.commitments, week.candidates, settings, DEMO_WEEK, travel=service)
+        took = time.perf_counter() - began
+        timetabled = sum(source == "timetable" for source in sources)
+        print(
+            f"plan_week in one process, {label}: {took:.2f} s for "
+            f"{len(week.candidates):,} candidates; {len(sources):,} trips asked, "
+            f"{timetabled:,} by the timetable; {len(plan.chosen)} chosen"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="write the feed and settings here")
+    parser.add_argument("--skip-cli", action="store_true", help="only plan_week in one process")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-transit-plan-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        PLANNER_CACHE_DIR=str(folder / "cache"),
+        PLANNER_DATA_DIR=str(folder / "data"),
+        PLANNER_CONFIG_DIR=str(folder / "config"),
+    )
+    os.environ.update({k: env[k] for k in ("PLANNER_CACHE_DIR", "PLANNER_DATA_DIR")})
+    feed = folder / "gta-generated.zip"
+    if not feed.exists():
+        began = time.perf_counter()
+        counts = generate(feed)
+        print(
+            f"generated feed ({', '.join(f'{v:,} {k}' for k, v in counts.items())}), "
+            f"{feed.stat().st_size / 1e6:.0f} MB zipped, in {time.perf_counter() - began:.0f} s"
+        )
+    candidates = folder / "candidates-1000.ics"
+    write_candidates(1000, candidates)
+    settings = write_settings(folder, feed)
+    if args.skip_cli:
+        in_process(settings, candidates)
+        return
+    shutil.rmtree(folder / "cache", ignore_errors=True)
+    planner = str(Path(sys.executable).with_name("planner"))
+    mine = Path(__file__).resolve().parents[1] / "resources" / "demo" / "commitments.ics"
+    command = [planner, "plan", "--commitments", str(mine), "--candidates", str(candidates)]
+    command += ["--settings", str(settings), "--week", "2026-11-23", "--json"]
+    if not Path(planner).exists():
+        command = [sys.executable, "-m", "planner", *command[1:]]
+    began = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=env)
+    print(
+        f"planner plan, cold (reads the feed into the cache): {time.perf_counter() - began:.2f} s"
+    )
+    warm = []
+    for _ in range(args.runs):
+        began = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, env=env)
+        warm.append(time.perf_counter() - began)
+    print(
+        f"planner plan, warm: median {statistics.median(warm):.2f} s "
+        f"(min {min(warm):.2f}, max {max(warm):.2f}) over {args.runs} runs; target 1.5 s"
+    )
+    in_process(settings, candidates)
+
+
+if __name__ == "__main__":
+    main()
