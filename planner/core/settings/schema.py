@@ -643,6 +643,23 @@ SCHEMA: tuple[Key, ...] = (
         label="Read events from their web pages (fetches the page from its site)",
         attr="web.fetch",
     ),
+    Key(
+        "caldav",
+        "publish_to",
+        "The CalDAV calendar the plan is published into (its address; chosen in the "
+        "window's CalDAV account dialog).",
+        "text",
+        label="Publish the plan to (CalDAV calendar)",
+        attr="caldav.publish_to",
+    ),
+    Key(
+        "caldav",
+        "publish_user",
+        "The user name of that calendar's account (its password stays in the keyring).",
+        "text",
+        label="Publishing account's user",
+        attr="caldav.publish_user",
+    ),
 )
 
 
