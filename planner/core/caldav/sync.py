@@ -25,6 +25,7 @@ next refresh.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sqlite3
 from collections.abc import Iterable
@@ -69,6 +70,8 @@ class SyncResult:
     """Calendar objects downloaded."""
     requests: int = 0
     """HTTP requests sent."""
+    needs_password: tuple[str, str] | None = None
+    """(calendar address, user) when no password was found for the account."""
 
     @property
     def detail(self) -> str:
@@ -135,7 +138,7 @@ def sync(
     secret = credentials.password(url, state.user, ask)
     if secret is None:
         account = credentials.account(url, state.user)
-        return _failed(
+        failed = _failed(
             store,
             source.path,
             f"{name}: planner has no password for {account} (give it with `planner sources "
@@ -143,6 +146,7 @@ def sync(
             now,
             zone,
         )
+        return dataclasses.replace(failed, needs_password=(url, state.user))
     session = Session(url, state.user, secret, timeouts or Timeouts(), label=name)
     try:
         with session:
