@@ -40,7 +40,7 @@ from planner.core.caldav.session import CalDAVError, Session, Timeouts, host_of,
 from planner.core.logs import log_failure
 from planner.core.model import Problem, Role, Source
 from planner.core.storage.database import StoreError
-from planner.core.storage.feeds import FeedError, merge_copy
+from planner.core.storage.feeds import MERGE_AGAIN, FeedError, merge_copy
 from planner.core.storage.store import Store
 from planner.core.text import wording
 
@@ -213,7 +213,10 @@ def _sync(
         ctag, token = _collection_tags(session, url)
         changed = _query_all(session, url)
         replace_all = True
-    if kind == "unchanged":
+    merged_at = record.merged_at if record is not None else None
+    recent = merged_at is not None and now - merged_at < MERGE_AGAIN
+    if kind == "unchanged" or (kind != "full" and not changed and not deleted and recent):
+        # Nothing to merge (once a day the copy is merged again, as its window moves on).
         store.save_not_modified(location, now)
         store.caldav.synced(location, sync_token=token, ctag=ctag, kind=kind, when=now)
         return SyncResult(False, "", now + REFRESH, kind=kind, requests=len(session.requests))
