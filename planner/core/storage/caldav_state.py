@@ -90,15 +90,16 @@ class CalDAVCalendars:
             ).fetchall()
         return {r["href"]: r["etag"] for r in rows}
 
-    def bodies(self, location: str) -> list[bytes]:
-        """The kept calendar objects' data, in href order."""
+    def bodies(self, location: str, hrefs: Iterable[str] | None = None) -> list[bytes]:
+        """The kept calendar objects' data (of ``hrefs`` only, when given), in href order."""
         with self._db.reading() as db:
             rows = db.execute(
-                "SELECT r.body FROM caldav_resources r JOIN sources s ON s.id = r.source_id "
-                "WHERE s.location = ? ORDER BY r.href",
+                "SELECT r.href, r.body FROM caldav_resources r JOIN sources s "
+                "ON s.id = r.source_id WHERE s.location = ? ORDER BY r.href",
                 (location,),
             ).fetchall()
-        return [bytes(r["body"]) for r in rows]
+        wanted = set(hrefs) if hrefs is not None else None
+        return [bytes(r["body"]) for r in rows if wanted is None or r["href"] in wanted]
 
     def keep_resources(
         self,
