@@ -187,7 +187,7 @@ def _sync(
         except CalDAVError as exc:
             if exc.kind not in ("forbidden", "refused", "missing"):
                 raise
-            _log.info(
+            _log.warning(
                 "%s: the server no longer knows the sync-token (%s); reading the whole calendar",
                 session.label,
                 exc.text,
