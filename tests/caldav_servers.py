@@ -97,7 +97,7 @@ class FaultProxy:
         self._threads.clear()
 
     def set_mode(self, mode: str) -> None:
-        assert mode in {"pass", "stall", "drop", "503"}
+        assert mode in {"pass", "stall", "drop", "503", "garbled"}
         if self.mode == "stall" and mode != "stall":
             self._released.set()
             self._released = threading.Event()
@@ -118,6 +118,15 @@ class FaultProxy:
             mode, released = self.mode, self._released
             if mode == "stall":
                 released.wait(60)
+                return
+            if mode == "garbled":
+                _read_head(client)
+                body = b'<?xml version="1.0"?><d:multistatus xmlns:d="DAV:"><d:response><d:href>'
+                client.sendall(
+                    b"HTTP/1.1 207 Multi-Status\r\nContent-Type: application/xml\r\n"
+                    + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+                    + body
+                )
                 return
             if mode == "503":
                 _read_head(client)
@@ -305,6 +314,11 @@ class CalDAVServer:
         """Every request is answered 503 Service Unavailable."""
         assert self.proxy is not None
         self.proxy.set_mode("503")
+
+    def garble(self) -> None:
+        """Every request is answered 207 with malformed XML."""
+        assert self.proxy is not None
+        self.proxy.set_mode("garbled")
 
     def heal(self) -> None:
         assert self.proxy is not None

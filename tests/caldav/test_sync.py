@@ -146,9 +146,12 @@ def faulted(server: CalDAVServer, store: Store, fault: str) -> tuple[Source, str
     source = added(server, store, STANDUP, REVIEW)
     sync.sync(store, source, NOW, timeouts=QUICK)
     server.put("work", CLASS)
-    {"stall": server.stall, "503": server.unavailable, "drop": server.drop_midway}.get(
-        fault, server.stop
-    )()
+    {
+        "stall": server.stall,
+        "503": server.unavailable,
+        "drop": server.drop_midway,
+        "garbled": server.garble,
+    }.get(fault, server.stop)()
     result = sync.sync(store, source, NOW + timedelta(hours=1), timeouts=QUICK)
     return source, result.error
 
@@ -160,6 +163,11 @@ def faulted(server: CalDAVServer, store: Store, fault: str) -> tuple[Source, str
         ("503", "Work (127.0.0.1) had a server error (503 Service Unavailable)"),
         ("drop", "Work (127.0.0.1) closed the connection midway through its answer"),
         ("stop", "Work (127.0.0.1) did not answer (the connection was refused)"),
+        (
+            "garbled",
+            "Work (127.0.0.1) sent the list of changes in a form planner cannot read "
+            "(malformed XML: no element found: line 1, column 71)",
+        ),
     ],
 )
 def test_a_failing_server_keeps_the_last_good_copy_and_says_why(

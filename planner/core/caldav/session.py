@@ -165,6 +165,13 @@ class Session:
         """Send one request (``url`` may be a path on this server) and return the answer
         whose status is in ``ok``; anything else raises :class:`CalDAVError`."""
         target = urljoin(self.url, url)
+        there = Origin.of(target)
+        if there != self.origin and not _partition_of(self.origin, there):
+            raise CalDAVError(
+                f"pointed planner to another host ({there.host}); planner never sends your "
+                "password to a host you did not give",
+                "redirect",
+            )
         sent = dict(headers or {})
         if depth is not None:
             sent["Depth"] = depth
@@ -346,6 +353,27 @@ class Session:
             ) from None
         self._connection, self._connected_to = connection, origin
         return connection
+
+
+def _partition_of(here: Origin, there: Origin) -> bool:
+    """Whether ``there`` is the same service as ``here`` on another of its hosts, as a
+    calendar home may be (iCloud answers at caldav.icloud.com and keeps each account's
+    calendars on pNN-caldav.icloud.com): https on both, and the same parent domain of
+    two labels or more whose first is longer than three letters (not ``co.uk``)."""
+    if here.scheme != "https" or there.scheme != "https" or _is_address(here.host):
+        return False
+    parent = here.host.split(".", 1)[-1]
+    labels = parent.split(".")
+    return (
+        len(labels) >= 2
+        and len(labels[0]) > 3
+        and there.host.endswith("." + parent)
+        and there.host.split(".", 1)[-1] == parent
+    )
+
+
+def _is_address(host: str) -> bool:
+    return host.replace(".", "").isdigit() or ":" in host
 
 
 def _limit(connection: http.client.HTTPConnection, deadline: float) -> None:

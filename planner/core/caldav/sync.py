@@ -31,6 +31,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from planner.core.caldav import credentials, dav
@@ -94,7 +95,7 @@ def location_of(calendar_url: str, user: str) -> str:
     (``https://sam@cloud.example.com/remote.php/dav/calendars/sam/work/``)."""
     url = plain_url(calendar_url)
     scheme, rest = url.split("://", 1)
-    return f"{scheme}://{user}@{rest}"
+    return f"{scheme}://{quote(user, safe='')}@{rest}"
 
 
 def label(display_name: str, location: str) -> str:
