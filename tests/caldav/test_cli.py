@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import keyring
@@ -176,13 +176,25 @@ def test_the_password_is_in_no_file_after_a_sync_and_a_failure(
         assert main(["refresh", "--all", "--settings", str(settings)]) == 0
         caldav_server.unavailable()
         assert main(["refresh", "--all", "--settings", str(settings)]) == 1
+        caldav_server.heal()
+        # A token the server does not know: a warning in planner.log, and a whole read.
+        from planner.core.saved import open_store
+
+        with open_store() as store:
+            (location,) = store.caldav.locations()
+            store.caldav.synced(
+                location, sync_token="gone", ctag="", kind="", when=datetime.now(UTC)
+            )
+        assert main(["refresh", "--all", "--settings", str(settings)]) == 0
         assert main(["backup", str(home / "backup.sqlite3"), "--settings", str(settings)]) == 0
     finally:
         keyring.set_keyring(previous)
     secret = caldav_server.password.encode()
     files = [p for p in home.rglob("*") if p.is_file() and caldav_server.folder not in p.parents]
     names = {p.name for p in files}
-    assert {"backup.sqlite3", "settings.toml"} <= names
+    assert {"backup.sqlite3", "settings.toml", "planner.log"} <= names
+    log = (home / "log" / "planner.log").read_text(encoding="utf-8")
+    assert "no longer knows the sync-token" in log
     assert any(n.endswith(".sqlite3") and n != "backup.sqlite3" for n in names)
     for path in files:
         assert secret not in path.read_bytes(), path
