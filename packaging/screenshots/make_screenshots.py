@@ -13,7 +13,10 @@ gives it), the real window and dialogs:
 - ``what-changed``: the demo week right after committing to Whitby Chamber, which
   pushes two proposals out: the line saying so, with Undo;
 - ``history``: View > History on a store holding a year of weeks, written with the
-  store's own API (as ``benchmarks/bench_history_view.py`` does).
+  store's own API (as ``benchmarks/bench_history_view.py`` does);
+- ``link-preview``: the add preview over the demo week after a link was pasted: an
+  events page (:data:`EVENTS_PAGE`, two events in schema.org JSON-LD) served by a
+  server on 127.0.0.1 started here, read by the same code as ``planner add URL``.
 
 Each picture is the widgets' own ``grab()`` once the plan is shown and the work it
 started has reported (no fixed delay); a dialog is drawn over its window where it
@@ -45,7 +48,15 @@ if TYPE_CHECKING:
 HERE = Path(__file__).resolve().parent
 SIZES = ((1280, 720), (1400, 900), (1920, 1080))
 PALETTES = ("light", "dark")
-SHOTS = ("setup-first", "setup-calendar", "demo-week", "import-week", "what-changed", "history")
+SHOTS = (
+    "setup-first",
+    "setup-calendar",
+    "demo-week",
+    "import-week",
+    "what-changed",
+    "history",
+    "link-preview",
+)
 PNG_QUALITY = 0
 """Qt's PNG writer: 0 is its strongest compression (lossless, slower to write)."""
 TIMEOUT_MS = 60_000
@@ -71,6 +82,31 @@ DARK = {
 }
 """A dark desktop's palette (the roles Fusion paints with)."""
 DISABLED_TEXT = "#7a7a7a"
+
+EVENTS_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Events | Durham Business Network</title>
+<script type="application/ld+json">
+[{"@context": "https://schema.org", "@type": "BusinessEvent",
+  "name": "Durham Business Network: Holiday Mixer",
+  "url": "https://events.example.org/durham-business-network/holiday-mixer",
+  "startDate": "2026-11-26T17:30:00-05:00", "endDate": "2026-11-26T19:30:00-05:00",
+  "location": {"@type": "Place", "name": "Station Gallery",
+    "address": {"@type": "PostalAddress", "streetAddress": "1450 Henry St",
+      "addressLocality": "Whitby", "addressRegion": "ON", "addressCountry": "CA"}},
+  "offers": [{"@type": "Offer", "name": "Member", "price": "15", "priceCurrency": "CAD"},
+    {"@type": "Offer", "name": "Guest", "price": "25", "priceCurrency": "CAD"}]},
+ {"@context": "https://schema.org", "@type": "EducationEvent",
+  "name": "Lunch &amp; Learn: Selling to the Public Sector",
+  "url": "https://events.example.org/durham-business-network/lunch-and-learn",
+  "startDate": "2026-11-27T12:00:00",
+  "location": {"@type": "Place", "name": "Oshawa Public Library",
+    "address": "65 Bagot St, Oshawa, ON"},
+  "isAccessibleForFree": true}]
+</script></head>
+<body><h1>Upcoming events</h1></body></html>
+"""
+"""The page the link preview reads: two events, one with a member's and a guest's price
+(the guest's is taken, and said), one without an end time or a zone (both assumed)."""
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -171,6 +207,8 @@ class Shooter:
             image = self.setup(size, calendar_page=shot == "setup-calendar")
         elif shot == "import-week":
             image = self.imported(size)
+        elif shot == "link-preview":
+            image = self.link_preview(size)
         else:
             image = self.demo(size, commit=shot == "what-changed")
         return image
@@ -221,6 +259,30 @@ class Shooter:
                 select_best(window)
                 image = self.grab(window)
             session.flush()
+            return image
+
+    def link_preview(self, size: tuple[int, int]) -> QImage:
+        from dataclasses import replace
+
+        from planner.core.demo import DEMO_WEEK, demo_settings
+        from planner.core.session import Session, calendar_loader
+        from planner.core.settings import WebSettings
+        from planner.gui.quick_add_dialog import QuickAddDialog
+
+        settings = replace(demo_settings(), web=WebSettings(fetch=True))
+        session = Session(calendar_loader(demo=True), settings)
+        with events_site() as url, self.window(session, DEMO_WEEK, size) as window:
+            select_best(window)
+            reference = window.decisions.reference(settings)
+            dialog = QuickAddDialog(url, settings, reference, window)
+            dialog.resize(min(1000, size[0] - 80), min(420, size[1] - 120))
+            dialog.show()
+            self.settle()
+            assert not dialog.reading and dialog.model.rowCount() == 2, dialog.status.text()
+            image = over(self.grab(window), dialog.grab().toImage())
+            dialog.reject()
+            dialog.deleteLater()
+            self.settle()
             return image
 
     def setup(self, size: tuple[int, int], *, calendar_page: bool) -> QImage:
@@ -316,6 +378,38 @@ class Shooter:
     def grab(self, window: MainWindow) -> QImage:
         self.settle()
         return window.grab().toImage()
+
+
+@contextmanager
+def events_site() -> Iterator[str]:
+    """:data:`EVENTS_PAGE` served on 127.0.0.1 (no proxy), for as long as it is used;
+    its address."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    body = EVENTS_PAGE.encode()
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    os.environ["no_proxy"] = "127.0.0.1,localhost"
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/durham-business-network/events"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
 
 
 def select_best(window: MainWindow) -> None:

@@ -342,13 +342,15 @@ def _report(outcome: Outcome, args: argparse.Namespace) -> int:
 
 def _lines(d: Decision, width: int = 100) -> list[str]:
     """One event as ``planner plan`` prints it: when and what, then why."""
+    from planner.core.planning.report import where_said
     from planner.core.text import wording
 
     e = d.event
+    note = f"; {e.place.note}" if e.place.note else ""
     detail = (
-        f"{e.place.label}; {wording.money(e.cost)}; {d.explanation}"
+        f"{where_said(e.place)}; {wording.money(e.cost)}; {d.explanation}"
         if d.chosen
-        else f"[{d.reason.value}] {d.explanation}"
+        else f"[{d.reason.value}] {d.explanation}{note}"
     )
     return [
         f"  {wording.span(e):<18} {e.summary}",

@@ -482,6 +482,8 @@ def run_refresh(args: argparse.Namespace) -> int:
                 print(f"error: {result.error}" if named else f"{name}: error: {result.error}")
             else:
                 print(f"{name}: {sources_refresh.detail(result)}")
+        if every:
+            _fill_venues(store, now, settings)
         seen = store.changes_seen()
         since = _moment(seen, zone) if store.value("changes_seen") else "last time"
         changes = feeds.changes_since(store, seen)
@@ -499,6 +501,25 @@ def run_refresh(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1 if failed else 0
+
+
+def _fill_venues(store: Store, now: datetime, settings: Settings) -> None:
+    """Read the venues the feeds leave out from the events' pages, with consent
+    (``[web] fill_venues``); without it, say how many are missing and how to allow it."""
+    if not settings.web.fill_venues:
+        missing = len(store.venues_wanted(now))
+        if missing:
+            print(
+                f"{_count(missing, 'candidate event')} from feeds give no venue; "
+                "`[web] fill_venues = true` in your settings lets planner read them from "
+                "the events' pages"
+            )
+        return
+    from planner.core.web.venues import fill_venues
+
+    said = fill_venues(store, now, zone=settings.zone).summary
+    if said:
+        print(said[0].upper() + said[1:])
 
 
 def run_history(args: argparse.Namespace) -> int:

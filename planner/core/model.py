@@ -34,6 +34,10 @@ class Place:
     area: str = ""
     """For an approximate position, the town or area it is the centre of ("Toronto, ON,
     Canada"), when known: said to the user, who can then fix the place."""
+    note: str = ""
+    """How planner learnt the place when its calendar did not give it ("venue read from
+    the event's page"), or why it does not know it ("location unknown: meetup.com did
+    not answer within 30 s"): said wherever the place is shown. Not kept with events."""
 
     @property
     def has_position(self) -> bool:

@@ -7,13 +7,17 @@ history is the one the terminal's ``planner undo`` shares: before deciding or
 undoing, the session takes in what another planner changed meanwhile. Committing
 to an event that breaks a rule is the user's right: the plan that follows says
 which rule, in the notice bar, with a one-click undo. Events are dragged as
-.ics: onto the week to commit, off it to refuse.
+.ics: onto the week to commit, off it to refuse. Typed lines may hold links to
+events' pages (pasted, or dropped from a browser): before a page is requested the
+user is asked, unless ``[web] fetch`` already allows it, and "always" is written
+to the settings file as ``[web] fetch = true``.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt
@@ -24,7 +28,9 @@ from planner.core.model import Event, Plan
 from planner.core.planning.plan import week_of
 from planner.core.session import Session
 from planner.core.settings import Settings
+from planner.core.web.links import split_links
 from planner.gui.actions import make_action
+from planner.gui.consent_dialog import WebConsent, ask_web_consent
 from planner.gui.event_mime import mime_for
 from planner.gui.notice_bar import NoticeBar
 from planner.gui.quick_add_field import QuickAddField
@@ -194,12 +200,15 @@ class DecisionsController:
         self._quick_add.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self._quick_add.selectAll()
 
-    def add_typed(self, text: str) -> None:
-        """Preview what was typed or pasted (read off the GUI thread), then add it."""
+    def add_typed(self, text: str, *, typed: bool = True) -> None:
+        """Preview what was typed or pasted (read off the GUI thread), then add it; the
+        add field is cleared once added, unless the text came from elsewhere (``typed``
+        False: a link dropped on the window)."""
         from planner.gui.quick_add_dialog import QuickAddDialog
 
         settings = self._settings()
-        dialog = QuickAddDialog(text, settings, self.reference(settings), self._parent)
+        fetch = self.consent_to_read(text)
+        dialog = QuickAddDialog(text, settings, self.reference(settings), self._parent, fetch=fetch)
         self.quick_add_dialog = dialog
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -209,11 +218,34 @@ class DecisionsController:
             self.quick_add_dialog = None
             dialog.deleteLater()  # one preview per quick add: none piles up in the window
         if events and self._session.add_events(events) is not None:
-            self._quick_add.clear()
+            if typed:
+                self._quick_add.clear()
             self._status.showMessage(f"Added {len(events)} event{'s' if len(events) != 1 else ''}")
             first = min(events, key=lambda e: e.start)
             if week_of(first.start.date(), settings) != week_of(self._week_day(), settings):
                 self._show_week(first.start.date())
+
+    def consent_to_read(self, text: str) -> bool:
+        """Whether the links in ``text`` may be read: ``[web] fetch`` says so, or the user
+        agrees when asked (always: written to the settings file, comments kept)."""
+        links = split_links(text)
+        if not links.links:
+            return False
+        if self._session.settings.web.fetch:
+            return True  # allowed for good (the plan's settings may not say so yet)
+        answer = ask_web_consent(self._parent, links.hosts, len(links.links))
+        if answer is WebConsent.ALWAYS:
+            settings = self._session.settings
+            allowed = replace(settings, web=replace(settings.web, fetch=True))
+            self._session.set_settings(allowed, "Allow reading events' web pages")
+            if self._session.save_problem:
+                self._status.showMessage(self._session.save_problem)
+            elif self._session.settings_path is None:
+                self._status.showMessage(
+                    "Pages will be read for this session (start planner with --settings "
+                    "FILE.toml to keep it)"
+                )
+        return answer is not WebConsent.NO
 
     def reference(self, settings: Settings) -> datetime:
         """What "next Thursday" is relative to: now, in the week on screen; else its Monday."""

@@ -22,8 +22,12 @@ def details_html(d: Decision, muted: str = "gray") -> str:
     e = d.event
     esc = html.escape
     rows = [f"<h3 style='margin:0'>{esc(e.summary)}</h3>", f"<b>{esc(wording.span(e))}</b>"]
-    where = ", ".join(p for p in (e.place.label, e.place.address) if p)
-    rows.append(esc(where))
+    where = esc(", ".join(p for p in (e.place.label, e.place.address) if p))
+    if e.place.note.startswith("location unknown"):  # why: a feed gave none, nor its page
+        where = f"<i>{esc(e.place.note)}</i>"
+    elif e.place.note:  # how planner learnt it ("venue read from the event's page")
+        where += f" <i>({esc(e.place.note)})</i>"
+    rows.append(where)
     guessed = place_in_doubt(d)
     if guessed:
         rows.append(f"<i>⚠ {esc(guessed)}</i> <a href='{FIX_PLACE}'>Fix the place…</a>")

@@ -21,6 +21,9 @@ from planner.core.storage.store import Store, StoreError
 from planner.gui.background import Job, describe_error, run_in_background
 
 CHECK_EVERY_MS = 5 * 60 * 1000
+SECONDS_PER_HOST = 1.0
+"""Between two requests to one site while reading the venues feeds leave out (the same
+as :data:`planner.core.web.polite.SECONDS_PER_HOST`, which is not imported at start-up)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +33,9 @@ class Refreshed:
     fetched: tuple[str, ...]
     changed: tuple[str, ...]
     errors: tuple[str, ...]
+    venues: str = ""
+    """What reading the venues feeds leave out did ("filled 3 venues from event pages"),
+    "" when it was not allowed or nothing was wanted."""
     passwords: tuple[tuple[str, str], ...] = ()
     """(calendar address, user) of CalDAV calendars whose password nothing holds: the
     window asks for it (once per start, when no keyring keeps it)."""
@@ -43,12 +49,23 @@ class Refreshed:
             parts.append(f"changed: {', '.join(self.changed)}")
         if self.errors:
             parts.append(f"{len(self.errors)} failed (the last copy is kept): {self.errors[0]}")
+        if self.venues:
+            parts.append(self.venues)
         return "; ".join(parts)
 
 
-def refresh_all(store: Store, sources: Sequence[Source], now: datetime) -> Refreshed:
+def refresh_all(
+    store: Store,
+    sources: Sequence[Source],
+    now: datetime,
+    *,
+    fill_venues: bool = False,
+    seconds_per_host: float = SECONDS_PER_HOST,
+) -> Refreshed:
     """Refresh each feed in turn, each on its own (runs off the GUI thread; a feed that fails,
-    even by a bug, is reported and the others are still fetched)."""
+    even by a bug, is reported and the others are still fetched); then, with the user's
+    consent (``fill_venues``), read the venues the feeds leave out from the events' pages,
+    so that the re-plan that follows has them. CalDAV calendars are synchronised."""
     from planner.core.caldav import refresh as sources_refresh
     from planner.core.caldav.sync import SyncResult
 
@@ -62,7 +79,13 @@ def refresh_all(store: Store, sources: Sequence[Source], now: datetime) -> Refre
             errors.append(result.error)
         if isinstance(result, SyncResult) and result.needs_password:
             passwords.append(result.needs_password)
-    return Refreshed(tuple(fetched), tuple(changed), tuple(errors), tuple(passwords))
+    venues = ""
+    if fill_venues:
+        from planner.core.web.polite import HostPacer
+        from planner.core.web.venues import fill_venues as fill
+
+        venues = fill(store, now, pacer=HostPacer(seconds_per_host)).summary
+    return Refreshed(tuple(fetched), tuple(changed), tuple(errors), venues, tuple(passwords))
 
 
 class FeedRefresher(QObject):
@@ -78,11 +101,17 @@ class FeedRefresher(QObject):
         parent: QObject | None = None,
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC).astimezone(),
+        fill_venues: Callable[[], bool] = lambda: False,
     ) -> None:
+        """``fill_venues`` says whether the user allows reading missing venues from
+        event pages (``[web] fill_venues``), asked at each batch."""
         super().__init__(parent)
         self._store = store
         self._sources = sources
         self._now = now
+        self._fill_venues = fill_venues
+        self.seconds_per_host = SECONDS_PER_HOST
+        """The least time between two requests to one site for its event pages."""
         self._job: Job | None = None
         self._again: bool | None = None  # a request made while a batch ran (True: all)
         self.timer = QTimer(self)
@@ -114,9 +143,17 @@ class FeedRefresher(QObject):
         if self._job is not None:
             self._again = bool(self._again) or everything
             return True
-        now, store = self._now(), self._store
+        now, store, fill, pace = (
+            self._now(),
+            self._store,
+            self._fill_venues(),
+            self.seconds_per_host,
+        )
         self._job = run_in_background(
-            lambda: refresh_all(store, wanted, now), self._done, self._failed, self
+            lambda: refresh_all(store, wanted, now, fill_venues=fill, seconds_per_host=pace),
+            self._done,
+            self._failed,
+            self,
         )
         return True
 

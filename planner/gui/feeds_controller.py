@@ -66,7 +66,11 @@ class FeedsController:
         self.refresher: FeedRefresher | None = None
         if session.store is not None:
             self.refresher = FeedRefresher(
-                session.store, lambda: self._session.state.sources, parent, now=clock
+                session.store,
+                lambda: self._session.state.sources,
+                parent,
+                now=clock,
+                fill_venues=lambda: self._session.settings.web.fill_venues,
             )
             self.refresher.refreshed.connect(self._refreshed)
         changes.seen.connect(self._changes_seen)
@@ -92,6 +96,12 @@ class FeedsController:
         if self.refresher is not None:
             self._session.flush()
             self.refresher.refresh(everything=False)
+
+    def venues_allowed(self) -> None:
+        """The user allowed reading missing venues from event pages: refresh the feeds
+        now (only what changed is downloaded), which then reads them."""
+        if self.refresher is not None:
+            self.refresher.refresh(everything=True)
 
     def subscribe(self, url: str = "") -> None:
         """Ask for a feed's address and subscribe; it is fetched at once, in the background."""

@@ -22,7 +22,16 @@ import sqlite3
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
-from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QDate,
+    QEvent,
+    QItemSelectionModel,
+    QMimeData,
+    QModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -273,7 +282,8 @@ class MainWindow(QMainWindow):
 
     # --- drops on the window ------------------------------------------------------------
     def take_drop(self, mime: QMimeData) -> None:
-        """A drop on the week: a candidate is committed to, .ics data or files are imported."""
+        """A drop on the week: a candidate is committed to, .ics data or files are imported,
+        a link from a browser is previewed as if pasted into the add field."""
         dropped = read_drop(mime)
         if dropped.key and self.decisions.event(dropped.key) is not None:
             self.decisions.pin(dropped.key)
@@ -281,18 +291,30 @@ class MainWindow(QMainWindow):
             self.files.import_files([str(f) for f in dropped.files])
         elif dropped.calendar:
             self.files.import_dropped_calendar(dropped.calendar)
+        elif dropped.links:
+            self.add_links(dropped.links)
+
+    def add_links(self, links: list[str]) -> None:
+        """Links dropped on the window: the add preview reads their pages (with consent),
+        once the drop is over (the browser waits for the drop to end, not the dialog)."""
+        text = "\n".join(links)
+        QTimer.singleShot(0, self, lambda: self.decisions.add_typed(text, typed=False))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if read_drop(event.mimeData()).files:
+        dropped = read_drop(event.mimeData())
+        if dropped.files or dropped.links:
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        files = read_drop(event.mimeData()).files
-        if files:
+        dropped = read_drop(event.mimeData())
+        if dropped.files:
             event.acceptProposedAction()
-            self.files.import_files([str(f) for f in files])
+            self.files.import_files([str(f) for f in dropped.files])
+        elif dropped.links:
+            event.acceptProposedAction()
+            self.add_links(dropped.links)
 
     # --- the week shown -----------------------------------------------------------------
     @property
@@ -528,6 +550,8 @@ class MainWindow(QMainWindow):
         self.replan()
         if change.before.sources != change.after.sources:
             self.feeds.sources_changed()  # a new feed is fetched at once
+        if change.after.settings.web.fill_venues and not change.before.settings.web.fill_venues:
+            self.feeds.venues_allowed()  # the venues feeds leave out are read at once
 
     def _say_save_problem(self, *, wait: bool = False) -> None:
         """Warn once about changes that could not be kept (``wait``: after every pending

@@ -13,10 +13,18 @@ corrected; a corrected cell is no longer marked. Lines that could not be
 read are listed with the reason, to fix and paste again. The model adapts
 the parsed events and turns edits into new events; what a typed place or
 price means is decided by the core (``read_place_text``, ``read_cost_text``).
+
+A line that is a link is an event's web page, read by the core's one policy
+(:func:`planner.core.web.links.read_links`, as ``planner add`` does) only with
+consent: ``fetch`` (the user agreed when asked) or ``[web] fetch = true``. The
+pages are read in a job of their own, so typed lines show at once while the
+status says which site is being read, and Stop drops what the pages would bring.
+Each event a page holds is its own row, its guesses marked as a typed line's.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -28,6 +36,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     QTime,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QFont, QIcon
@@ -48,6 +57,7 @@ from PySide6.QtWidgets import (
 
 from planner.core.model import Event, Place
 from planner.core.settings import Settings
+from planner.core.storage.feed_download import Limits
 from planner.core.text import wording
 from planner.core.text.quick_add import (
     Parsed,
@@ -57,6 +67,8 @@ from planner.core.text.quick_add import (
     read_cost_text,
     read_place_text,
 )
+from planner.core.web.fetch import PAGE_LIMITS
+from planner.core.web.links import Links, read_links, split_links
 from planner.gui.background import Job, describe_error, run_in_background
 
 COLUMNS = ("Title", "Day", "Start", "End", "Place", "Cost", "Category")
@@ -64,6 +76,11 @@ PARTS: tuple[Part, ...] = ("title", "day", "start", "end", "place", "cost", "cat
 """The part of a parsed line each column shows, in column order."""
 ASSUMED_ROLE = Qt.ItemDataRole.UserRole + 1
 """The assumptions behind a cell, as a tuple of sentences (empty when none)."""
+NOT_ASKED = (
+    "a link: its page was not read, as you chose; nothing was requested (paste it again "
+    "to be asked again, or allow reading pages in Settings)"
+)
+STOPPED = "a link: you stopped reading its page; nothing from it was added"
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -104,6 +121,16 @@ class _Row:
     checked: bool = True
 
 
+def _row(parsed: Parsed) -> _Row:
+    assumed = {part: parsed.assumed_about(part) for part in PARTS}
+    return _Row(
+        parsed.event,
+        parsed.line_number,
+        parsed.text,
+        {part: said for part, said in assumed.items() if said},
+    )
+
+
 class QuickAddModel(QAbstractTableModel):
     """One row per understood line; every cell editable, assumed cells marked.
 
@@ -121,16 +148,19 @@ class QuickAddModel(QAbstractTableModel):
 
     def set_parsed(self, parsed: list[Parsed]) -> None:
         self.beginResetModel()
-        self._rows = [
-            _Row(
-                p.event,
-                p.line_number,
-                p.text,
-                {part: p.assumed_about(part) for part in PARTS if p.assumed_about(part)},
-            )
-            for p in parsed
-        ]
+        self._rows = [_row(p) for p in parsed]
         self.endResetModel()
+        self.checkedCountChanged.emit(self.checked_count())
+
+    def add_parsed(self, parsed: list[Parsed]) -> None:
+        """More rows below those shown (a page read after the typed lines), keeping the
+        edits already made to those."""
+        if not parsed:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(parsed) - 1)
+        self._rows += [_row(p) for p in parsed]
+        self.endInsertRows()
         self.checkedCountChanged.emit(self.checked_count())
 
     def set_warning_icon(self, icon: QIcon) -> None:
@@ -307,10 +337,12 @@ class QuickAddDialog(QDialog):
     """Reads ``text`` off the GUI thread, previews the events, adds the checked ones.
 
     ``reference`` is what relative days resolve against: the week on screen
-    (its Monday 09:00, or now when now is later in that week). After
+    (its Monday 09:00, or now when now is later in that week). ``fetch``: the
+    user agreed to read the pages of the links in ``text`` (``[web] fetch``
+    agrees for good); ``page_limits`` bound each page's download. After
     :meth:`exec` returns Accepted, :meth:`events` gives the edited events
     to hand to ``Session.add_events``. ``parsingFinished`` is emitted once
-    the preview is filled in (or the reading failed).
+    the preview is filled in (or the reading failed, or was stopped).
     """
 
     parsingFinished = Signal()
@@ -321,14 +353,21 @@ class QuickAddDialog(QDialog):
         settings: Settings,
         reference: datetime,
         parent: QWidget | None = None,
+        *,
+        fetch: bool = False,
+        page_limits: Limits = PAGE_LIMITS,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Add events")
         self.setMinimumWidth(760)
         self._unparsed: list[Unparsed] = []
-        lines = sum(1 for line in text.splitlines() if line.strip())
+        self._parsed_count = 0
+        links = split_links(text)
+        self._links = links
+        lines = sum(1 for line in links.rest.splitlines() if line.strip())
+        self._reading_pages = bool(links.links) and (fetch or settings.web.fetch)
 
-        self.status = QLabel(f"Reading {lines} line{'s' if lines != 1 else ''}…")
+        self.status = QLabel(self._reading_text(lines))
         self.status.setAccessibleName("Status")
         self.status.setWordWrap(True)
         self.progress = QProgressBar()
@@ -367,6 +406,11 @@ class QuickAddDialog(QDialog):
         self.add_button.setEnabled(False)
         self.add_button.setDefault(True)
         self.buttons.addButton(self.add_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.stop_button = QPushButton("&Stop reading")
+        self.stop_button.setToolTip("Stop reading the page: nothing more is asked of the site")
+        self.buttons.addButton(self.stop_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.stop_button.setVisible(self._reading_pages)
+        self.stop_button.clicked.connect(self.stop_reading)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.model.checkedCountChanged.connect(self._update_add_button)
@@ -379,12 +423,53 @@ class QuickAddDialog(QDialog):
         layout.addWidget(self.problems)
         layout.addWidget(self.buttons)
 
-        self._job: Job | None = run_in_background(
-            lambda: parse_lines(text, settings=settings, reference=reference),
-            self._parsed,
-            self._failed,
-            self,
-        )
+        self._job: Job | None = None
+        self._pages_job: Job | None = None
+        self._stop_pages = threading.Event()
+        self._notes: list[str] = []
+        self._failure = ""
+        rest = links.rest
+        if lines or not links.links:
+            self._job = run_in_background(
+                lambda: parse_lines(rest, settings=settings, reference=reference),
+                self._parsed,
+                self._failed,
+                self,
+            )
+        if self._reading_pages:
+            stop = self._stop_pages
+            self._pages_job = run_in_background(
+                lambda: read_links(
+                    text,
+                    fetch=True,
+                    settings=settings,
+                    reference=reference,
+                    limits=page_limits,
+                    stopped=stop.is_set,
+                ),
+                self._pages_read,
+                self._pages_failed,
+                self,
+            )
+        elif links.links:  # no consent: nothing is requested, and the lines say why
+            self._show_read([], [Unparsed(n, link, NOT_ASKED) for n, link in links.links])
+            QTimer.singleShot(0, self, self._finish_if_done)  # once the caller can listen
+
+    def _reading_text(self, lines: int) -> str:
+        """What is being read: the typed lines, and the site each page is asked of."""
+        typed = f"{lines} line{'s' if lines != 1 else ''}"
+        if not self._reading_pages:
+            return f"Reading {typed}…"
+        sites = ", ".join(self._links.hosts)
+        if not lines:
+            return f"Reading {sites}…"
+        pages = "the page" if len(self._links.links) == 1 else "the pages"
+        return f"Reading {typed} and {pages} from {sites}…"
+
+    @property
+    def reading(self) -> bool:
+        """Lines or pages are still being read."""
+        return self._job is not None or self._pages_job is not None
 
     def events(self) -> list[Event]:
         """The events to add: the checked rows, with the user's corrections."""
@@ -395,28 +480,66 @@ class QuickAddDialog(QDialog):
         return list(self._unparsed)
 
     def done(self, result: int) -> None:
-        """Closing, either way, drops a reading still under way: nothing arrives after."""
-        if self._job is not None:
-            self._job.cancel()
-            self._job = None
+        """Closing, either way, drops a reading still under way: nothing arrives after,
+        and no further page is asked for."""
+        self._stop_pages.set()
+        for job in (self._job, self._pages_job):
+            if job is not None:
+                job.cancel()
+        self._job = self._pages_job = None
         super().done(result)
+
+    def stop_reading(self) -> None:
+        """Stop reading the pages (the typed lines are kept): what they would bring is
+        dropped, and no page not yet asked for is requested."""
+        if self._pages_job is None:
+            return
+        self._stop_pages.set()
+        self._pages_job.cancel()
+        self._pages_job = None
+        self._show_read([], [Unparsed(n, link, STOPPED) for n, link in self._links.links])
+        self._finish_if_done()
 
     def _parsed(self, result: tuple[list[Parsed], list[Unparsed]]) -> None:
         self._job = None
         parsed, unparsed = result
-        self.progress.hide()
-        self.model.set_parsed(parsed)
-        self.table.resizeColumnsToContents()
-        self._unparsed = list(unparsed)
+        self._show_read(parsed, unparsed)
+        self._finish_if_done()
+
+    def _pages_read(self, read: Links) -> None:
+        self._pages_job = None
+        self._notes += [f"Line {n}: {note}" for n, _link, note in read.notes]
+        self._show_read(read.parsed, read.unparsed)
+        self._finish_if_done()
+
+    def _pages_failed(self, error: Exception) -> None:
+        self._pages_job = None
+        reason = f"its page could not be read ({describe_error(error)})"
+        self._show_read([], [Unparsed(n, link, reason) for n, link in self._links.links])
+        self._finish_if_done()
+
+    def _show_read(self, parsed: list[Parsed], unparsed: list[Unparsed]) -> None:
+        """Rows for what was read, and the lines that were not, with the reason."""
+        self.model.add_parsed(parsed)
+        self._parsed_count += len(parsed)
+        self._unparsed = sorted(self._unparsed + unparsed, key=lambda u: u.line_number)
         for item in unparsed:
             self.problems.addItem(f"Line {item.line_number}: {item.text.strip()} — {item.reason}")
-        if unparsed:
-            count = len(unparsed)
+        if self._unparsed:
+            count = len(self._unparsed)
             self.problems_title.setText(
                 f"&Not understood ({count} line{'s' if count != 1 else ''}): fix and paste again"
             )
             self.problems_title.show()
             self.problems.show()
+
+    def _finish_if_done(self) -> None:
+        """Once the lines and the pages are read: say what came of it."""
+        if self.reading:
+            return
+        self.progress.hide()
+        self.stop_button.hide()
+        self.table.resizeColumnsToContents()
         assumed = sum(
             1
             for row in range(self.model.rowCount())
@@ -424,13 +547,20 @@ class QuickAddDialog(QDialog):
                 self.model.index(row, column).data(ASSUMED_ROLE) for column in range(len(COLUMNS))
             )
         )
-        self.status.setText(self._summary(len(parsed), len(unparsed), assumed))
-        if parsed:
+        said = self._summary(self._parsed_count, len(self._unparsed), assumed)
+        if self._failure:
+            said = f"{self._failure}. {said}" if self._parsed_count else self._failure
+        if self._notes:
+            said += " Part of a page could not be read: " + "; ".join(self._notes) + "."
+        self.status.setText(said)
+        if self._parsed_count:
             self.table.setFocus()
         self.parsingFinished.emit()
 
     def _summary(self, parsed: int, unparsed: int, assumed: int) -> str:
         if not parsed:
+            if unparsed == 1:  # one line, one reason: said where it is looked for first
+                return f"No event could be read: {self._unparsed[0].reason}."
             return "No event could be read." if unparsed else "There was nothing to read."
         text = f"{parsed} event{'s' if parsed != 1 else ''} read"
         if assumed:
@@ -439,9 +569,8 @@ class QuickAddDialog(QDialog):
 
     def _failed(self, error: Exception) -> None:
         self._job = None
-        self.progress.hide()
-        self.status.setText(f"Could not read the text: {describe_error(error)}")
-        self.parsingFinished.emit()
+        self._failure = f"Could not read the text: {describe_error(error)}"
+        self._finish_if_done()
 
     def _update_add_button(self, count: int) -> None:
         self.add_button.setText(f"Add {count} event{'s' if count != 1 else ''}")

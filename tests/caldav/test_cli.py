@@ -50,13 +50,17 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.setenv(f"PLANNER_{name}_DIR", str(tmp_path / name.lower()))
     monkeypatch.delenv(credentials.PASSWORD_VARIABLE, raising=False)
     monkeypatch.setattr(feed_credentials, "_memory", {})
+    # planner.log in this test's folder: a handler an earlier test left is set aside.
     logger = logging.getLogger("planner")
     kept = list(logger.handlers)
+    for handler in kept:
+        logger.removeHandler(handler)
     yield tmp_path
     for handler in list(logger.handlers):
-        if handler not in kept:
-            logger.removeHandler(handler)
-            handler.close()
+        logger.removeHandler(handler)
+        handler.close()
+    for handler in kept:
+        logger.addHandler(handler)
 
 
 def add(server: CalDAVServer, url: str = "", *extra: str) -> int:

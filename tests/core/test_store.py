@@ -1,7 +1,7 @@
 """The local store: schema and migrations, round trips, history, the parse cache, backups."""
 
 import sqlite3
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -254,7 +254,11 @@ def test_added_events_settings_and_the_last_week_round_trip(store, tmp_path):
 def test_every_event_and_place_field_is_written():
     data = event_to_dict(event("x", at(6, 18)))
     assert set(data) == {f.name for f in fields(Event)}
-    assert set(data["place"]) == {f.name for f in fields(Place)}
+    assert set(data["place"]) == {f.name for f in fields(Place)} - {"note"}
+    # A place's note (how planner learnt it) is written only when there is one, so the
+    # events kept before it existed read as unchanged.
+    noted = replace(event("x", at(6, 18)), place=Place(name="Hall", note="read from its page"))
+    assert event_from_json(event_to_json(noted)) == noted
 
 
 def test_a_naive_datetime_is_refused():

@@ -17,7 +17,15 @@ ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "packaging" / "screenshots"
 SCRIPT = FOLDER / "make_screenshots.py"
 ONE_SIZE_DARK = ("--size", "1280x720", "--palette", "dark")
-SHOTS = ("setup-first", "setup-calendar", "demo-week", "import-week", "what-changed", "history")
+SHOTS = (
+    "setup-first",
+    "setup-calendar",
+    "demo-week",
+    "import-week",
+    "what-changed",
+    "history",
+    "link-preview",
+)
 
 
 def colours(image: QImage, step: int = 7) -> int:

@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from planner.core.model import BudgetUse, Decision, Plan, Problem, Severity, is_flexible
+from planner.core.model import BudgetUse, Decision, Place, Plan, Problem, Severity, is_flexible
 from planner.core.text import wording
 
 
@@ -25,6 +25,7 @@ def decision_json(d: Decision) -> dict[str, Any]:
         "venue": e.place.label,
         "address": e.place.address,
         "virtual": e.place.virtual,
+        "venue_note": e.place.note,
         "cost": e.cost,
         "url": e.url,
         "status": "chosen" if d.chosen else "left_out",
@@ -106,6 +107,14 @@ def plan_json(plan: Plan, problems: Sequence[Problem] = ()) -> dict[str, Any]:
     }
 
 
+def where_said(place: Place) -> str:
+    """The place as the plan names it, with how it was learnt or why it is unknown when
+    its calendar did not give it ("Spark Centre (venue read from the event's page)")."""
+    if place.note.startswith("location unknown"):
+        return place.note
+    return f"{place.label} ({place.note})" if place.note else place.label
+
+
 def over_budget(budget: BudgetUse) -> str:
     """``"over by 1 h 10 min because of events you committed to"``, or "" within budget.
 
@@ -146,7 +155,7 @@ def plan_table(plan: Plan, width: int | None = None, problems: Sequence[Problem]
     lines.append("PROPOSED")
     for d in plan.chosen:
         lines.append(f"  {wording.span(d.event):<18} {d.event.summary}")
-        where = d.event.place.label
+        where = where_said(d.event.place)
         cost = wording.money(d.event.cost)
         detail = f"{where}; {cost}; {d.explanation}"
         lines += textwrap.wrap(
@@ -175,8 +184,9 @@ def plan_table(plan: Plan, width: int | None = None, problems: Sequence[Problem]
     lines += ["", "LEFT OUT"]
     for d in plan.left_out:
         lines.append(f"  {wording.span(d.event):<18} {d.event.summary}")
+        note = f"; {d.event.place.note}" if d.event.place.note else ""
         lines += textwrap.wrap(
-            f"[{d.reason.value}] {d.explanation}",
+            f"[{d.reason.value}] {d.explanation}{note}",
             width - 4,
             initial_indent=" " * 21,
             subsequent_indent=" " * 21,

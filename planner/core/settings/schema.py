@@ -637,11 +637,20 @@ SCHEMA: tuple[Key, ...] = (
     Key(
         "web",
         "fetch",
-        "Whether `planner add` may fetch an event's web page from a link (default: ask with "
-        "--fetch each time).",
+        "Whether `planner add` and the window's add field may fetch an event's web page from "
+        "a link (default: --fetch each time; the window asks).",
         "bool",
         label="Read events from their web pages (fetches the page from its site)",
         attr="web.fetch",
+    ),
+    Key(
+        "web",
+        "fill_venues",
+        "Whether a refresh may fetch the page of a feed event that gives no place (Meetup "
+        "group feeds) to read its venue, once per version of the event (default false).",
+        "bool",
+        label="Read missing venues from the events' pages (fetches each page once)",
+        attr="web.fill_venues",
     ),
     Key(
         "caldav",

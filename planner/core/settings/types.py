@@ -74,6 +74,10 @@ class WebSettings:
     """
 
     fetch: bool = False
+    fill_venues: bool = False
+    """Whether a feed event that has a link but no place (Meetup's group feeds) may have
+    its page fetched once to read the venue: a consent of its own, since every such
+    event is one request to the site that publishes it."""
 
 
 @dataclass(frozen=True, slots=True)

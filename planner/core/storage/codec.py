@@ -51,23 +51,28 @@ def datetime_from_text(text: str) -> datetime:
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:
-    """Every field of the event and its place, as JSON values."""
+    """Every field of the event and its place, as JSON values (a place's ``note`` only
+    when it has one: events kept before it existed read the same, so a feed's copy is
+    not taken for a change)."""
     place = event.place
+    where: dict[str, Any] = {
+        "name": place.name,
+        "address": place.address,
+        "lat": place.lat,
+        "lon": place.lon,
+        "virtual": place.virtual,
+        "approximate": place.approximate,
+        "area": place.area,
+    }
+    if place.note:
+        where["note"] = place.note
     return {
         "uid": event.uid,
         "summary": event.summary,
         "start": datetime_text(event.start),
         "end": datetime_text(event.end),
         "all_day": event.all_day,
-        "place": {
-            "name": place.name,
-            "address": place.address,
-            "lat": place.lat,
-            "lon": place.lon,
-            "virtual": place.virtual,
-            "approximate": place.approximate,
-            "area": place.area,
-        },
+        "place": where,
         "url": event.url,
         "description": event.description,
         "categories": list(event.categories),
@@ -92,6 +97,7 @@ def event_from_dict(data: dict[str, Any]) -> Event:
         virtual=bool(p.get("virtual", False)),
         approximate=bool(p.get("approximate", False)),
         area=str(p.get("area", "")),
+        note=str(p.get("note", "")),
     )
     return Event(
         uid=str(data["uid"]),

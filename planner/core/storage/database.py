@@ -155,9 +155,22 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE decisions ADD COLUMN went TEXT NOT NULL DEFAULT ''
         CHECK (went IN ('', 'attended', 'skipped'));
     """,
-    # 7 (after the venues' 6 once both are merged): CalDAV calendars as sources: the
-    # account's user (never its password), the server's sync-token or CTag, and each
-    # resource's ETag and data (storage/caldav_state.py).
+    # 6: venues read from the pages of feed events that give none (storage/feed_venues.py).
+    """
+    CREATE TABLE feed_venues (
+        source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+        uid TEXT NOT NULL,
+        recurrence_id TEXT NOT NULL DEFAULT '',
+        fingerprint TEXT NOT NULL,
+        url TEXT NOT NULL,
+        place TEXT NOT NULL DEFAULT '',
+        failure TEXT NOT NULL DEFAULT '',
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (source_id, uid, recurrence_id)
+    );
+    """,
+    # 7: CalDAV calendars as sources: the account's user (never its password), the server's
+    # sync-token or CTag, and each resource's ETag and data (storage/caldav_state.py).
     """
     -- By location, not source: a calendar removed and brought back by Undo is still one.
     CREATE TABLE caldav_calendars (

@@ -45,6 +45,8 @@ TIMEOUT = 20.0
 """Seconds to wait for the server to connect or send the next bytes."""
 DOWNLOAD_SECONDS = 120.0
 """The whole download (connect, headers, body): a trickling server must not hold a refresh."""
+USER_AGENT = f"planner/{planner.__version__} (desktop event planner)"
+"""How planner introduces itself to feed servers and event pages (and their robots.txt)."""
 _CHUNK = 64 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 _COMPRESSED = frozenset({"gzip", "x-gzip", "deflate"})
@@ -52,6 +54,12 @@ _COMPRESSED = frozenset({"gzip", "x-gzip", "deflate"})
 
 class FeedError(Exception):
     """A refresh that failed; the message is for the user."""
+
+    def __init__(self, message: str = "", status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
+        """The HTTP status the server answered with (0 when it sent none): robots.txt's
+        meaning depends on it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +84,9 @@ class Fetched:
     content_type: str
     moved_to: str = ""
     """The address on another host the feed was finally read from ("" when on its own)."""
+    final_url: str = ""
+    """Where the bytes were read, after every redirect (the same host's too): what a
+    relative link in them is relative to."""
 
 
 def without_userinfo(url: str) -> str:
@@ -111,7 +122,7 @@ def download(
     request = urllib.request.Request(
         address,
         headers={
-            "User-Agent": f"planner/{planner.__version__} (desktop event planner)",
+            "User-Agent": USER_AGENT,
             "Accept": limits.accept,
             "Accept-Encoding": "gzip",
         },
@@ -137,6 +148,7 @@ def download(
                 headers.get("Last-Modified", ""),
                 headers.get_content_type(),
                 redirects.moved_to,
+                without_userinfo(response.geturl()),
             )
     except urllib.error.HTTPError as exc:
         try:
@@ -147,7 +159,7 @@ def download(
                     f"{host} answered 304 Not Modified to a first request (planner had no "
                     "copy to compare); the server is misbehaving"
                 ) from None
-            raise FeedError(_http_message(host, exc, limits.noun)) from None
+            raise FeedError(_http_message(host, exc, limits.noun), exc.code) from None
         finally:
             exc.close()
     except urllib.error.URLError as exc:

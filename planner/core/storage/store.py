@@ -13,6 +13,7 @@ calendar facade sits over its backend:
   shown, and :meth:`Store.save_state`, the session's write after every change;
 - :mod:`~planner.core.storage.sources`: imported calendars and feeds' copies,
   merged events and their changes;
+- :mod:`~planner.core.storage.feed_venues`: venues read from feed events' pages;
 - :mod:`~planner.core.storage.undo_log`: the undo history the window and the terminal
   share, written with the change it records;
 - :mod:`~planner.core.storage.history`: planned and attended weeks;
@@ -33,10 +34,20 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from planner.core.model import Choices, Event, Plan, Problem, Severity, Source, source_name
+from planner.core.model import (
+    Choices,
+    Event,
+    Place,
+    Plan,
+    Problem,
+    Severity,
+    Source,
+    source_name,
+)
 from planner.core.storage import (
     backups,
     decisions,
+    feed_venues,
     file_copies,
     history,
     parse_cache,
@@ -51,6 +62,7 @@ from planner.core.storage.database import (
     StoreError,
 )
 from planner.core.storage.decisions import DecisionKind
+from planner.core.storage.feed_venues import VenueWanted
 from planner.core.storage.file_copies import FileCopy, KeptCopy
 from planner.core.storage.history import HistoryStatus, Recorded, WeekNumbers
 from planner.core.storage.sources import (
@@ -241,7 +253,7 @@ class Store:
                 continue
             if record.last_error:
                 problems.append(Problem("", record.last_error))
-            events = self.feed_events(source.path, start, end)
+            events = feed_venues.events_with_venues(self._db, source.path, start, end)
             (mine if source.role == "commitments" else theirs).extend(events)
         return mine, theirs, problems
 
@@ -400,6 +412,17 @@ class Store:
     def feed_events(self, location: str, start: datetime, end: datetime) -> list[Event]:
         """The present events of a feed touching [start, end), as merged."""
         return calendar_rows.feed_events(self._db, location, start, end)
+
+    def venues_wanted(self, now: datetime) -> list[VenueWanted]:
+        """Candidate feed events without a place but with a link whose venue is not kept
+        for their current copy (see :mod:`~planner.core.storage.feed_venues`)."""
+        return feed_venues.wanted(self._db, now)
+
+    def keep_venue(
+        self, item: VenueWanted, place: Place | None, failure: str, fetched_at: datetime
+    ) -> None:
+        """Keep the venue read from ``item``'s page, or why none was, with its version."""
+        feed_venues.keep(self._db, item, place, failure, fetched_at)
 
     def feed_changes(self, since: datetime) -> list[EventChange]:
         """Every logged change to a feed event after ``since``, oldest first."""

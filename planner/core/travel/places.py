@@ -221,8 +221,11 @@ class PlaceResolver:
                 out.append(event)
                 continue
             resolved = self.resolve_place(place)
-            if resolved.place != place:
-                event = replace(event, place=resolved.place)
+            found = resolved.place
+            if found.note != place.note:  # answers are shared by place; notes are the event's
+                found = replace(found, note=place.note)
+            if found != place:
+                event = replace(event, place=found)
             out.append(event)
             if resolved.note:
                 concerned.setdefault(resolved.note, []).append(event.summary)

@@ -3,8 +3,10 @@
 Holds :mod:`fetch` (one page over http(s), bounded in time, size and redirects, with
 no cookies or credentials), :mod:`markup` (the page's JSON-LD, microdata and RDFa,
 read by extruct, and its calendar links), :mod:`schema_org` (a schema.org Event as
-planner's :class:`~planner.core.model.Event`, with what was assumed) and
-:mod:`reading` (a link to the events it describes, the one entry point).
+planner's :class:`~planner.core.model.Event`, with what was assumed),
+:mod:`reading` (a link to the events it describes, the one entry point) and
+:mod:`links` (the links among added lines, read only with consent: the one policy
+of ``planner add`` and the window's add field).
 
 May import: planner.core.storage (the bounded download), planner.core.calendars
 (an .ics linked from a page), planner.core.text, planner.core.settings,

@@ -64,4 +64,4 @@ def fetch_page(url: str, limits: Limits = PAGE_LIMITS) -> Page:
         raise WebError(str(exc)) from None
     if fetched is None:  # a 304 answers only a request with validators, never sent here
         raise WebError(f"{parts.hostname} sent no page (304 Not Modified)")
-    return Page(fetched.moved_to or address, fetched.body, fetched.content_type)
+    return Page(fetched.final_url or address, fetched.body, fetched.content_type)

@@ -86,6 +86,7 @@ def read_markup(page: str, url: str) -> Markup:
         ]
     except ValueError as exc:  # json.JSONDecodeError, or a script jstyleson cannot read
         found.problems.append(f"the page's JSON-LD cannot be read ({_first_line(exc)})")
+        objects += _json_ld_script_by_script(page)
     try:
         other = extruct.extract(
             page, base_url=url, syntaxes=["microdata"], uniform=True, errors="strict"
@@ -105,6 +106,29 @@ def read_markup(page: str, url: str) -> Markup:
             found.events.append(node)
     found.calendar_links = calendar_links(page, url)
     return found
+
+
+def _json_ld_script_by_script(page: str) -> list[Any]:
+    """The JSON-LD of each ``<script>`` that can be read, when one cannot: extruct reads
+    a page's scripts as one, so a broken one (a site's template error, often beside the
+    good one with the event) would cost them all."""
+    from extruct.jsonld import JsonLdExtractor
+    from extruct.utils import parse_html
+
+    try:
+        tree = parse_html(page, encoding="UTF-8")
+    except (ValueError, TypeError):  # lxml's parser errors are ValueErrors
+        return []
+    extractor = JsonLdExtractor()
+    objects: list[Any] = []
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            objects += extractor.extract_items(script)
+        except ValueError:  # this script's own fault, already said: the next one may be good
+            continue
+    return objects
 
 
 def _rdfa(page: str, url: str, found: Markup) -> list[dict[str, Any]]:

@@ -49,7 +49,7 @@ def read_link(
     page = fetch_page(url, limits)
     if page.content_type == "text/calendar":
         return _from_calendar(page, url, zone, reference, line_number)
-    text = _decoded(page)
+    text = decoded(page)
     markup = read_markup(text, page.url)
     reading = WebReading(url, problems=list(markup.problems), read_from="markup")
     for node in markup.events:
@@ -80,7 +80,7 @@ def _host(url: str) -> str:
     return urlsplit(url).hostname or url
 
 
-def _decoded(page: Page) -> str:
+def decoded(page: Page) -> str:
     """The page as text; extruct and lxml read the charset from a ``<meta>`` of bytes,
     but JSON-LD is read from text, so UTF-8 (the web's default) unless it fails."""
     try:

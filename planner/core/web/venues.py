@@ -1,0 +1,221 @@
+"""The venues feeds leave out, read from each event's own page, with consent.
+
+A Meetup group's feed links each event to its page but gives no LOCATION, so
+planner cannot plan the trip. With ``[web] fill_venues`` on, :func:`fill_venues`
+(run after a refresh, by ``planner refresh`` and by the window's feed refresher,
+never on the GUI thread) fetches the page of each candidate feed event that has a
+link and no place, once per version of the event, reads the event on it (the
+page's only event, or the one whose link, start or name is this one's) and keeps
+its venue in the store (:mod:`planner.core.storage.feed_venues`), or why there is
+none. Politely: planner's user agent and the page limits of :mod:`fetch`, at
+least :data:`~planner.core.web.polite.SECONDS_PER_HOST` between two requests to
+one host, and nothing its robots.txt forbids.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from planner.core.logs import log_failure
+from planner.core.model import Event, Place
+from planner.core.storage.database import StoreError
+from planner.core.storage.feed_download import Limits
+from planner.core.storage.feed_venues import VenueWanted
+from planner.core.storage.store import Store
+from planner.core.web import polite
+from planner.core.web.fetch import PAGE_LIMITS, WebError, fetch_page
+from planner.core.web.polite import HostPacer, RobotsRules
+
+_log = logging.getLogger(__name__)
+
+SAME_START = timedelta(minutes=1)
+"""A page's event starting this close to the feed's is the same event."""
+MAX_PAGES = 60
+"""Pages read in one run at most: a refresh stays about a minute at 1 s per site."""
+
+
+@dataclass(slots=True)
+class VenuesFilled:
+    """What one fill did: venues found, pages that gave none (title, reason), requests."""
+
+    found: list[str] = field(default_factory=list)
+    """The titles of the events whose venue was read."""
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    requests: int = 0
+    """Requests made (pages and robots.txt files)."""
+    error: str = ""
+    """Why the fill stopped early (the store could not be used), "" when it did not."""
+    left: int = 0
+    """Events left for the next refresh (more pages wanted than one run reads)."""
+
+    @property
+    def summary(self) -> str:
+        """``"filled 12 venues from event pages; 2 could not be read: …"``, "" when
+        nothing was wanted."""
+        if not self.found and not self.failed and not self.error:
+            return ""
+        count = len(self.found)
+        parts = [f"filled {count} venue{'s' if count != 1 else ''} from event pages"]
+        if self.failed:
+            reasons = "; ".join(f"{title}: {why}" for title, why in self.failed[:3])
+            more = f"; and {len(self.failed) - 3} more" if len(self.failed) > 3 else ""
+            parts.append(f"{len(self.failed)} could not be read: {reasons}{more}")
+        if self.left:
+            verb = "is" if self.left == 1 else "are"
+            parts.append(f"{self.left} more {verb} left for the next refresh")
+        if self.error:
+            parts.append(self.error)
+        return "; ".join(parts)
+
+
+def fill_venues(
+    store: Store,
+    now: datetime,
+    *,
+    zone: ZoneInfo | None = None,
+    limits: Limits = PAGE_LIMITS,
+    pacer: HostPacer | None = None,
+    max_pages: int = MAX_PAGES,
+) -> VenuesFilled:
+    """Read the venue of every candidate feed event that needs one; never raises.
+
+    Call it only with the user's consent (``settings.web.fill_venues``). A page is
+    fetched once per run however many events link to it (a recurring event's
+    occurrences); what each event's page gave, or why it gave nothing, is kept. The
+    soonest events come first, and at most ``max_pages`` pages are read in one run
+    (at 1 s per site, a minute or so): the others wait for the next refresh.
+    """
+    zone = zone or (now.tzinfo if isinstance(now.tzinfo, ZoneInfo) else ZoneInfo("UTC"))
+    pacer = pacer or HostPacer(polite.SECONDS_PER_HOST)
+    robots = RobotsRules(pacer, limits)
+    done = VenuesFilled()
+    pages: dict[str, list[dict[str, Any]] | str] = {}
+    try:
+        wanted = store.venues_wanted(now)
+        for at, item in enumerate(wanted):
+            if item.url not in pages and len(pages) >= max_pages:
+                done.left = len(wanted) - at
+                break
+            place, failure = _read_venue(item, pages, robots, pacer, limits, zone)
+            store.keep_venue(item, place, failure, now)
+            if place is not None:
+                done.found.append(item.event.summary)
+            else:
+                done.failed.append((item.event.summary, failure))
+    except (sqlite3.Error, StoreError) as exc:
+        log_failure(_log, "keeping the venues read from event pages", exc)
+        done.error = f"planner could not keep the venues it read ({exc})"
+    done.requests = sum(pacer.requests.values())
+    return done
+
+
+def _read_venue(
+    item: VenueWanted,
+    pages: dict[str, list[dict[str, Any]] | str],
+    robots: RobotsRules,
+    pacer: HostPacer,
+    limits: Limits,
+    zone: ZoneInfo,
+) -> tuple[Place | None, str]:
+    """The venue of one event from its page (read once per run), or why there is none."""
+    try:
+        if item.url not in pages:
+            pages[item.url] = _page_events(item.url, robots, pacer, limits)
+        return _venue(item.event, pages[item.url], zone)
+    except Exception as exc:  # a bug on one page must not cost the other events theirs
+        log_failure(_log, "reading the venue of a feed event from its page", exc)
+        said = (
+            f"planner failed while reading the page ({type(exc).__name__}, a bug: the "
+            "details are in planner.log)"
+        )
+        pages.setdefault(item.url, said)  # not asked again in this run
+        return None, said
+
+
+def _page_events(
+    url: str, robots: RobotsRules, pacer: HostPacer, limits: Limits
+) -> list[dict[str, Any]] | str:
+    """The Event objects of the page at ``url``, or why it could not be read."""
+    from planner.core.web.markup import read_markup
+    from planner.core.web.reading import decoded
+
+    refused = robots.refusal(url)
+    if refused:
+        return refused
+    host = urlsplit(url).hostname or url
+    try:
+        with pacer.turn(host):
+            page = fetch_page(url, limits)
+    except WebError as exc:
+        return str(exc)
+    if page.content_type == "text/calendar":
+        return f"{host} sent a calendar file, not the event's page"
+    try:
+        markup = read_markup(decoded(page), page.url)
+    except Exception as exc:  # a page must never stop the others: logged, and said
+        log_failure(_log, "reading an event's page", exc)
+        return f"{host}: planner failed while reading the page ({type(exc).__name__})"
+    if not markup.events:
+        said = f" ({'; '.join(markup.problems)})" if markup.problems else ""
+        return f"{host}: the page describes no event (no schema.org Event markup){said}"
+    return [dict(node, **{"@page": page.url}) for node in markup.events]
+
+
+def _venue(
+    event: Event, found: list[dict[str, Any]] | str, zone: ZoneInfo
+) -> tuple[Place | None, str]:
+    """The venue of the page's event that is ``event`` (or why there is none)."""
+    from planner.core.web.schema_org import NotAnEventError, event_from_object
+
+    if isinstance(found, str):
+        return None, found
+    read: list[Event] = []
+    for node in found:
+        try:
+            read.append(event_from_object(node, node["@page"], zone).event)
+        except NotAnEventError:
+            continue
+    match = _matching(event, read)
+    host = urlsplit(event.url).hostname or event.url
+    if match is None:
+        return None, f"{host}: the page describes {len(read)} events and none is this one"
+    place = match.place
+    if not (place.virtual or place.name or place.address or place.has_position):
+        return None, f"{host}: the event's page gives no place either"
+    return Place(
+        name=place.name,
+        address=place.address,
+        lat=place.lat,
+        lon=place.lon,
+        virtual=place.virtual,
+    ), ""
+
+
+def _matching(event: Event, read: Sequence[Event]) -> Event | None:
+    """The page's only event; else the one whose link, then start, then name is this
+    event's (a group page may list the next few events)."""
+    if len(read) == 1:
+        return read[0]
+    tests = (
+        lambda e: _same_link(e.url, event.url),
+        lambda e: abs(e.start - event.start) < SAME_START,
+        lambda e: e.summary.casefold() == event.summary.casefold(),
+    )
+    for test in tests:
+        matches = [e for e in read if test(e)]
+        if len(matches) == 1:
+            return matches[0]
+    return None
+
+
+def _same_link(one: str, other: str) -> bool:
+    """Whether two links name one page (scheme, host case and a final / aside)."""
+    a, b = urlsplit(one), urlsplit(other)
+    return (a.hostname or "", a.path.rstrip("/")) == (b.hostname or "", b.path.rstrip("/"))
