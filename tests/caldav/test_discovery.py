@@ -72,3 +72,11 @@ def test_a_wrong_password_is_said(caldav_server: CalDAVServer) -> None:
         discover(s)
     assert caught.value.kind == "auth"
     assert s.error(caught.value) == "127.0.0.1 refused the user name or password of sam (401)"
+
+
+def test_another_users_calendar_is_forbidden_in_words(radicale: CalDAVServer) -> None:
+    # Radicale's owner_only rights: sam may not read bob's collections.
+    with session(radicale, radicale.url + "bob/work/") as s, pytest.raises(CalDAVError) as caught:
+        discover(s)
+    assert caught.value.kind == "forbidden"
+    assert s.error(caught.value) == "127.0.0.1 does not let sam read /bob/work/ (403)"
