@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from planner.core.model import Source, is_feed, source_name
+from planner.core.model import Source, is_feed
 from planner.core.storage.store import Store, StoreError
 from planner.gui.background import Job, describe_error, run_in_background
 
@@ -36,6 +36,9 @@ class Refreshed:
     venues: str = ""
     """What reading the venues feeds leave out did ("filled 3 venues from event pages"),
     "" when it was not allowed or nothing was wanted."""
+    passwords: tuple[tuple[str, str], ...] = ()
+    """(calendar address, user) of CalDAV calendars whose password nothing holds: the
+    window asks for it (once per start, when no keyring keeps it)."""
 
     @property
     def summary(self) -> str:
@@ -62,24 +65,27 @@ def refresh_all(
     """Refresh each feed in turn, each on its own (runs off the GUI thread; a feed that fails,
     even by a bug, is reported and the others are still fetched); then, with the user's
     consent (``fill_venues``), read the venues the feeds leave out from the events' pages,
-    so that the re-plan that follows has them."""
-    from planner.core.storage import feeds
+    so that the re-plan that follows has them. CalDAV calendars are synchronised."""
+    from planner.core.caldav import refresh as sources_refresh
+    from planner.core.caldav.sync import SyncResult
 
-    fetched, changed, errors = [], [], []
-    for source, result in feeds.refresh_each(store, sources, now):
-        name = source_name(source.path)
+    fetched, changed, errors, passwords = [], [], [], []
+    for source, result in sources_refresh.refresh_each(store, sources, now):
+        name = sources_refresh.name_of(store, source.path)
         fetched.append(name)
         if result.changed:
             changed.append(name)
         if result.error:
             errors.append(result.error)
+        if isinstance(result, SyncResult) and result.needs_password:
+            passwords.append(result.needs_password)
     venues = ""
     if fill_venues:
         from planner.core.web.polite import HostPacer
         from planner.core.web.venues import fill_venues as fill
 
         venues = fill(store, now, pacer=HostPacer(seconds_per_host)).summary
-    return Refreshed(tuple(fetched), tuple(changed), tuple(errors), venues)
+    return Refreshed(tuple(fetched), tuple(changed), tuple(errors), venues, tuple(passwords))
 
 
 class FeedRefresher(QObject):

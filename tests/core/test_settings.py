@@ -106,6 +106,7 @@ def test_every_documented_key_is_read_and_every_setting_documented():
         "routing",
         "web",
         "transit",
+        "caldav",
         "keyword_stars",
         "protected",
         "flexible",

@@ -17,6 +17,7 @@ from planner.core.settings.schema import KEYS, RULES, SCHEMA, Key, Kind, field_n
 from planner.core.settings.types import (
     SCHEMA_VERSION,
     WEEKDAYS,
+    CalDAVSettings,
     CategoryRule,
     FlexibleBlock,
     GeocodingSettings,
@@ -40,6 +41,7 @@ __all__ = [
     "SCHEMA",
     "SCHEMA_VERSION",
     "WEEKDAYS",
+    "CalDAVSettings",
     "CategoryRule",
     "FlexibleBlock",
     "GeocodingSettings",

@@ -680,6 +680,23 @@ SCHEMA: tuple[Key, ...] = (
         attr="transit.min_transfer_minutes",
         bounds=(0, 60),
     ),
+    Key(
+        "caldav",
+        "publish_to",
+        "The CalDAV calendar the plan is published into (its address; chosen in the "
+        "window's CalDAV account dialog).",
+        "text",
+        label="Publish the plan to (CalDAV calendar)",
+        attr="caldav.publish_to",
+    ),
+    Key(
+        "caldav",
+        "publish_user",
+        "The user name of that calendar's account (its password stays in the keyring).",
+        "text",
+        label="Publishing account's user",
+        attr="caldav.publish_user",
+    ),
 )
 
 

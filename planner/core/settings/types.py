@@ -81,6 +81,16 @@ class WebSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CalDAVSettings:
+    """The CalDAV calendar planner publishes the plan into (chosen in the window's CalDAV
+    account dialog); the account's password is never here, only in the keyring."""
+
+    publish_to: str = ""
+    """The calendar's address ("" publishes nowhere)."""
+    publish_user: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class RoutingSettings:
     """An optional routing service (OSRM or Valhalla) for real road times; off by default."""
 
@@ -183,6 +193,7 @@ class Settings:
     routing: RoutingSettings = field(default_factory=RoutingSettings)
     web: WebSettings = field(default_factory=WebSettings)
     transit: TransitSettings = field(default_factory=TransitSettings)
+    caldav: CalDAVSettings = field(default_factory=CalDAVSettings)
     weekly_hours: float = 3.0
     counts_travel: bool = True
     max_events_per_week: int = 3

@@ -169,6 +169,27 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (source_id, uid, recurrence_id)
     );
     """,
+    # 7: CalDAV calendars as sources: the account's user (never its password), the server's
+    # sync-token or CTag, and each resource's ETag and data (storage/caldav_state.py).
+    """
+    -- By location, not source: a calendar removed and brought back by Undo is still one.
+    CREATE TABLE caldav_calendars (
+        location TEXT PRIMARY KEY,
+        user TEXT NOT NULL,
+        display_name TEXT NOT NULL DEFAULT '',
+        sync_token TEXT NOT NULL DEFAULT '',
+        ctag TEXT NOT NULL DEFAULT '',
+        synced_at TEXT NOT NULL DEFAULT '',
+        last_kind TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE caldav_resources (
+        source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+        href TEXT NOT NULL,
+        etag TEXT NOT NULL DEFAULT '',
+        body BLOB NOT NULL,
+        PRIMARY KEY (source_id, href)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -28,7 +28,7 @@ beside :class:`Store`, as everything that opens a store handles them. It never i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -55,6 +55,7 @@ from planner.core.storage import (
     undo_log,
 )
 from planner.core.storage import sources as calendar_rows  # "sources" is a parameter name
+from planner.core.storage.caldav_state import CalDAVCalendars
 from planner.core.storage.database import (
     Database,
     ReadOnlyStoreError,
@@ -402,10 +403,11 @@ class Store:
         start: datetime,
         end: datetime,
         now: datetime,
+        uids: Set[str] | None = None,
     ) -> MergeResult:
         """Merge a feed's events for [start, end) into the stored ones, by (UID, RECURRENCE-ID)
         (see :func:`planner.core.storage.sources.merge_feed`)."""
-        return calendar_rows.merge_feed(self._db, location, incoming, start, end, now)
+        return calendar_rows.merge_feed(self._db, location, incoming, start, end, now, uids)
 
     def feed_events(self, location: str, start: datetime, end: datetime) -> list[Event]:
         """The present events of a feed touching [start, end), as merged."""
@@ -425,6 +427,11 @@ class Store:
     def feed_changes(self, since: datetime) -> list[EventChange]:
         """Every logged change to a feed event after ``since``, oldest first."""
         return calendar_rows.feed_changes(self._db, since)
+
+    @property
+    def caldav(self) -> CalDAVCalendars:
+        """The CalDAV calendars' accounts and sync state (see :mod:`.caldav_state`)."""
+        return CalDAVCalendars(self._db)
 
     # --- backup -------------------------------------------------------------------------
     def export_backup(self, path: Path | str) -> None:
