@@ -175,9 +175,7 @@ def test_the_schema_covers_every_setting():
         f"routing.{f.name}" for f in fields(RoutingSettings)
     } | {f"web.{f.name}" for f in fields(WebSettings)} | {
         f"transit.{f.name}" for f in fields(TransitSettings)
-    } | {
-        f"caldav.{f.name}" for f in fields(CalDAVSettings)
-    }
+    } | {f"caldav.{f.name}" for f in fields(CalDAVSettings)}
     rows = {
         "places": SavedPlace,
         "overrides": TravelOverride,
