@@ -155,6 +155,21 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE decisions ADD COLUMN went TEXT NOT NULL DEFAULT ''
         CHECK (went IN ('', 'attended', 'skipped'));
     """,
+    # 8: what publishing to a CalDAV calendar could not write yet (storage/publish_queue.py).
+    """
+    CREATE TABLE publish_queue (
+        calendar_url TEXT NOT NULL,
+        user TEXT NOT NULL DEFAULT '',
+        week_start TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('add', 'move', 'update', 'remove', 'publish')),
+        label TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        queued_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (calendar_url, week_start, uid)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
