@@ -21,8 +21,9 @@ os.environ["PLANNER_LOG_DIR"] = str(_private / "logs")
 # Never the developer's keyring: tests that need one install an in-memory backend.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
-# The `site` fixture: a real HTTP server on 127.0.0.1 for feed tests.
-pytest_plugins = ["tests.feed_server"]
+# The `site` fixture: a real HTTP server on 127.0.0.1 for feed tests; `caldav_server`:
+# Radicale and Xandikos on 127.0.0.1 (tests/caldav_servers.py).
+pytest_plugins = ["tests.feed_server", "tests.caldav_servers"]
 
 
 @pytest.fixture(autouse=True)

@@ -31,7 +31,7 @@ PASSWORD_VARIABLE = "PLANNER_FEED_PASSWORD"
 """For scripts and machines without a keyring: the password of feeds whose address names a
 user and whose password no keyring holds."""
 
-_memory: dict[str, str] = {}
+_memory: dict[tuple[str, str], str] = {}
 _memory_lock = threading.Lock()
 
 
@@ -63,43 +63,68 @@ def user_of(location: str) -> str | None:
     return unquote(parts.username) if parts.username is not None else None
 
 
-def keep_password(location: str, password: str) -> str:
-    """Keep a feed's password; returns a sentence saying where (never the password)."""
-    backend = _keyring_backend()
+def keep_password(
+    location: str,
+    password: str,
+    *,
+    service: str = SERVICE,
+    variable: str = PASSWORD_VARIABLE,
+    keyring_too: bool = True,
+) -> str:
+    """Keep a feed's password; returns a sentence saying where (never the password).
+
+    ``service`` and ``variable`` let other accounts (CalDAV) keep theirs the same way;
+    ``keyring_too=False`` keeps it in memory only, as the user asked."""
+    backend = _keyring_backend() if keyring_too else None
     if backend is not None:
         import keyring
 
         try:
-            keyring.set_password(SERVICE, location, password)
+            keyring.set_password(service, location, password)
         except Exception as exc:  # a locked or broken keyring: the password still works now
             log_failure(_log, "keeping a feed's password in the keyring", exc)
         else:
             return f"the password is kept in the system keyring ({backend})"
     with _memory_lock:
-        _memory[location] = password
+        _memory[(service, location)] = password
+    if not keyring_too:
+        return f"the password is kept for this run only; set {variable} to give it to later runs"
     return (
         "no system keyring is available, so the password is kept for this run only; "
-        f"set {PASSWORD_VARIABLE} to give it to later runs"
+        f"set {variable} to give it to later runs"
     )
 
 
-def password_for(location: str) -> str | None:
+def password_for(
+    location: str, *, service: str = SERVICE, variable: str = PASSWORD_VARIABLE
+) -> str | None:
     """The password of a feed whose address names a user: from this run, the keyring,
     or ``PLANNER_FEED_PASSWORD``; None when none has it."""
     with _memory_lock:
-        if location in _memory:
-            return _memory[location]
+        if (service, location) in _memory:
+            return _memory[(service, location)]
     if _keyring_backend() is not None:
         import keyring
 
         try:
-            found = keyring.get_password(SERVICE, location)
+            found = keyring.get_password(service, location)
         except Exception as exc:  # a locked or broken keyring: try the environment
             log_failure(_log, "reading a feed's password from the keyring", exc)
         else:
             if found is not None:
                 return found
-    return os.environ.get(PASSWORD_VARIABLE) or None
+    return os.environ.get(variable) or None
+
+
+def forget_password(location: str, *, service: str = SERVICE) -> None:
+    """Forget a password kept for this run (a server refused it); the keyring's stays."""
+    with _memory_lock:
+        _memory.pop((service, location), None)
+
+
+def has_keyring() -> bool:
+    """Whether a usable system keyring exists (not the "fail" backend)."""
+    return _keyring_backend() is not None
 
 
 def _keyring_backend() -> str | None:
