@@ -153,7 +153,9 @@ def test_the_queue_keeps_what_was_not_written_per_week(tmp_path):
     )
     assert week.items == tuple(items[:1])
     assert week.first_queued == NOW
-    assert items[1].sentence == "“Talk” (Wed 25 Nov 19:00-20:00): not removed: the server failed (503)"
+    assert (
+        items[1].sentence == "“Talk” (Wed 25 Nov 19:00-20:00): not removed: the server failed (503)"
+    )
     store.keep_publish_queue(url, "sam", DEMO_WEEK, [], NOW)
     assert store.publish_waiting() == []
     store.close()

@@ -21,10 +21,11 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Literal, Protocol
 from urllib.parse import urljoin, urlsplit
-from xml.etree import ElementTree
 
+from planner.core.caldav import dav
 from planner.core.caldav.publish_objects import (
     Changes,
     Found,
@@ -45,8 +46,6 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 
-DAV = "{DAV:}"
-CALDAV = "{urn:ietf:params:xml:ns:caldav}"
 ICS = "text/calendar; charset=utf-8"
 XML = "application/xml; charset=utf-8"
 
@@ -170,39 +169,16 @@ def _stops_everything(reply: Answer) -> bool:
 
 
 def _report_body(start: datetime, end: datetime) -> bytes:
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>'
-        '<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
-        "<D:prop><D:getetag/><C:calendar-data/></D:prop>"
-        '<C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT">'
-        f'<C:time-range start="{_utc(start)}" end="{_utc(end)}"/>'
-        "</C:comp-filter></C:comp-filter></C:filter></C:calendar-query>"
-    ).encode()
+    """RFC 4791 calendar-query: the events touching ``start``..``end``, data and ETags."""
+    return dav.calendar_query().replace(
+        b'<c:comp-filter name="VEVENT"/>',
+        f'<c:comp-filter name="VEVENT"><c:time-range start="{_utc(start)}" '
+        f'end="{_utc(end)}"/></c:comp-filter>'.encode(),
+    )
 
 
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _responses(body: bytes) -> list[tuple[str, dict[str, ElementTree.Element]]]:
-    """A multistatus answer as (href, the properties found with status 200)."""
-    try:
-        root = ElementTree.fromstring(body)
-    except ElementTree.ParseError as exc:
-        raise CalDAVError(f"sent an answer that is not readable XML ({exc})", "malformed") from None
-    found: list[tuple[str, dict[str, ElementTree.Element]]] = []
-    for response in root.iter(f"{DAV}response"):
-        href = (response.findtext(f"{DAV}href") or "").strip()
-        props: dict[str, ElementTree.Element] = {}
-        for propstat in response.iter(f"{DAV}propstat"):
-            status = propstat.findtext(f"{DAV}status") or ""
-            if " 200 " not in f"{status} ":
-                continue
-            prop = propstat.find(f"{DAV}prop")
-            if prop is not None:
-                props.update({child.tag: child for child in prop})
-        found.append((href, props))
-    return found
 
 
 def describe_calendar(http: Http, url: str) -> tuple[str, bool]:
@@ -210,11 +186,7 @@ def describe_calendar(http: Http, url: str) -> tuple[str, bool]:
 
     Raises :class:`PublishError` when the URL names something that is not a calendar.
     """
-    body = (
-        b'<?xml version="1.0" encoding="utf-8"?>'
-        b'<D:propfind xmlns:D="DAV:"><D:prop><D:displayname/><D:resourcetype/>'
-        b"</D:prop></D:propfind>"
-    )
+    body = dav.propfind("d:displayname", "d:resourcetype")
     reply = http.request("PROPFIND", url, body, {"Content-Type": XML}, depth="0", ok=ANY_STATUS)
     if reply.status == 404:
         return _last_segment(url), False
@@ -222,13 +194,12 @@ def describe_calendar(http: Http, url: str) -> tuple[str, bool]:
         raise _ReadRefusedError(reply)  # the server's state, not the URL's: queued
     if reply.status != 207:
         raise PublishError(f"{url}: {status_words(reply)}")
-    for _href, props in _responses(reply.body):
-        kind = props.get(f"{DAV}resourcetype")
-        if kind is None or kind.find(f"{CALDAV}calendar") is None:
+    for resource in dav.read_multistatus(reply.body, "what the calendar is").resources:
+        if resource.status == 404:  # Xandikos says "nothing there" inside a 207
+            return _last_segment(url), False
+        if not resource.is_calendar():
             raise PublishError(f"{url}: not a calendar (a CalDAV calendar collection is needed)")
-        shown = props.get(f"{DAV}displayname")
-        name = (shown.text or "").strip() if shown is not None else ""
-        return name or _last_segment(url), True
+        return resource.text(dav.DAV, "displayname") or _last_segment(url), True
     raise PublishError(f"{url}: the server said nothing about it")
 
 
@@ -238,15 +209,7 @@ def _last_segment(url: str) -> str:
 
 def create_calendar(http: Http, url: str, display_name: str = "planner") -> Answer:
     """Make a calendar collection (events only) at ``url`` (MKCALENDAR)."""
-    from xml.sax.saxutils import escape
-
-    body = (
-        '<?xml version="1.0" encoding="utf-8"?>'
-        '<C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
-        f"<D:set><D:prop><D:displayname>{escape(display_name)}</D:displayname>"
-        '<C:supported-calendar-component-set><C:comp name="VEVENT"/>'
-        "</C:supported-calendar-component-set></D:prop></D:set></C:mkcalendar>"
-    ).encode()
+    body = dav.mkcalendar(display_name)
     return http.request("MKCALENDAR", url, body, {"Content-Type": XML}, ok=ANY_STATUS)
 
 
@@ -260,13 +223,12 @@ def read_week(http: Http, url: str, plan: Plan) -> list[Found]:
     if reply.status != 207:
         raise _ReadRefusedError(reply)
     found: list[Found] = []
-    for href, props in _responses(reply.body):
-        data = props.get(f"{CALDAV}calendar-data")
-        etag = props.get(f"{DAV}getetag")
-        if data is None or not (data.text or "").strip():
+    for resource in dav.read_multistatus(reply.body, "the calendar's events").resources:
+        data = resource.text(dav.CALDAV, "calendar-data")
+        if not data:
             continue
-        tag = (etag.text or "") if etag is not None else ""
-        found.append(read_found(urljoin(url, href), tag, data.text or ""))
+        href = urljoin(url, dav.quoted(resource.key))
+        found.append(read_found(href, resource.text(dav.DAV, "getetag"), data))
     return found
 
 
@@ -277,6 +239,11 @@ class _ReadRefusedError(Exception):
 
 
 # --- writing ---------------------------------------------------------------------------
+
+
+_AS_PLANNED = "\0as planned"
+"""What a write says when the server held the object as planned already (another device
+published the same plan between planner's read and its write): counted unchanged."""
 
 
 class _Writer:
@@ -321,7 +288,7 @@ class _Writer:
             elif not now.ours:
                 return "another event, not planner's, is at its place in the calendar; left alone"
             elif now.fingerprint == fingerprint(wanted.body):
-                return ""
+                return _AS_PLANNED
             else:
                 reply = self.put(wanted, url, {"If-Match": now.etag})
         if reply.status in (200, 201, 204):
@@ -410,19 +377,13 @@ def _apply(http: Http, url: str, changes: Changes, report: Published) -> None:
         )
     steps: list[tuple[Action, str, str, Callable[[], str]]] = []
     for item in changes.add:
-        steps.append(("add", item.uid, item.label, lambda item=item: writer.write(item, None)))
+        steps.append(("add", item.uid, item.label, partial(writer.write, item, None)))
     for change in changes.update:
         action: Action = "move" if change.moved else "update"
-        steps.append(
-            (
-                action,
-                change.wanted.uid,
-                change.wanted.label,
-                lambda change=change: writer.write(change.wanted, change.found),
-            )
-        )
+        write = partial(writer.write, change.wanted, change.found)
+        steps.append((action, change.wanted.uid, change.wanted.label, write))
     for gone in changes.remove:
-        steps.append(("remove", gone.uid, gone.label, lambda gone=gone: writer.delete(gone)))
+        steps.append(("remove", gone.uid, gone.label, partial(writer.delete, gone)))
     for action, uid, label, step in steps:
         if writer.stopped:
             report.waiting.append(Waiting(uid, action, label, writer.stopped))
@@ -432,6 +393,9 @@ def _apply(http: Http, url: str, changes: Changes, report: Published) -> None:
         except CalDAVError as exc:
             writer.stopped = exc.sentence("the server")
             problem = writer.stopped
+        if problem == _AS_PLANNED:
+            report.unchanged += 1
+            continue
         if problem:
             report.waiting.append(Waiting(uid, action, label, problem))
             continue

@@ -301,12 +301,12 @@ def compare(wanted: Sequence[Wanted], found: Iterable[Found], week: str) -> Chan
     """
     ours: dict[str, Found] = {}
     foreign: dict[str, Found] = {}
-    for item in found:
-        if item.ours:
-            ours.setdefault(item.uid, item)
+    for there in found:
+        if there.ours:
+            ours.setdefault(there.uid, there)
         else:
-            foreign[item.uid] = item
-            foreign[name_of(item.href)] = item
+            foreign[there.uid] = there
+            foreign[name_of(there.href)] = there
     add: list[Wanted] = []
     update: list[Update] = []
     unchanged: list[Wanted] = []
