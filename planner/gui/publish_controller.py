@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from planner.core.caldav.publish import Http, Published
     from planner.core.model import Plan
     from planner.core.session import Session
+    from planner.core.settings import Settings
     from planner.core.storage.store import Store
 
 
@@ -38,6 +39,15 @@ class Target:
 
     calendar_url: str
     user: str
+
+
+def publish_target(settings: Settings) -> Target | None:
+    """The calendar chosen to publish to in the CalDAV account (``[caldav] publish_to``
+    and the account's ``user``, kept by the CalDAV account dialog), None when none is."""
+    account = getattr(settings, "caldav", None)  # the account's settings (h-caldav, #18)
+    url = str(getattr(account, "publish_to", "") or "")
+    user = str(getattr(account, "user", "") or "")
+    return Target(url, user) if url and user else None
 
 
 def connect(target: Target) -> Http | None:
@@ -138,7 +148,8 @@ class PublishController(QObject):
         self._session = session
         self._status = status
         self._plan = plan
-        self._target = target
+        self.target = target
+        """Where to publish, asked at each publish (the settings may change meanwhile)."""
         self._automatic = automatic
         self._clock = clock
         self._job: Job | None = None
@@ -182,13 +193,13 @@ class PublishController(QObject):
 
     def plan_shown(self) -> None:
         """A plan is on screen: publish it if a decision asked for it."""
-        if self._pending and self._target() is not None:
+        if self._pending and self.target() is not None:
             self._pending = False
             self.publish()
 
     def publish(self) -> bool:
         """Publish the week on screen; False (and said why) when it cannot start."""
-        store, plan, target = self._session.store, self._plan(), self._target()
+        store, plan, target = self._session.store, self._plan(), self.target()
         if store is None:
             self._status.showMessage("Nothing is published from this window (no saved planning)")
             return False

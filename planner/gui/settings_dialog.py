@@ -70,7 +70,7 @@ PAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Protected times", ("rules.protected",)),
     ("Flexible blocks", ("flexible",)),
     ("Known trips", ("travel.override",)),
-    ("Online services", ("geocoding", "routing", "web")),
+    ("Online services", ("geocoding", "routing", "web", "caldav")),
 )
 """Which sections share a page; a section not named here gets a page of its own."""
 
@@ -78,6 +78,7 @@ GROUPS = {
     "geocoding": "Looking up addresses",
     "routing": "Road times from a routing server",
     "web": "Events from their web pages",
+    "caldav": "Your CalDAV calendar",
 }
 """Sections boxed under a heading, where a page holds more than one service."""
 

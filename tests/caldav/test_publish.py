@@ -1,6 +1,7 @@
 """Publishing the plan into real CalDAV servers (Radicale and Xandikos on 127.0.0.1)."""
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import icalendar
@@ -9,6 +10,7 @@ import pytest
 from planner.core.caldav import publish_objects as po
 from planner.core.caldav.publish import (
     PublishError,
+    describe_calendar,
     publish_and_queue,
     publish_queued,
     publish_week,
@@ -65,7 +67,7 @@ def test_first_publish_makes_the_calendar_and_writes_the_attend_list(
     (event,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
     assert str(event["RELATED-TO"]) == plan.chosen[1].event.uid
     assert str(event["X-PLANNER-WRITTEN"]) == "event"
-    assert {u for u in on_server(caldav_server, url, plan)} == {w.uid for w in wanted}
+    assert set(on_server(caldav_server, url, plan)) == {w.uid for w in wanted}
     assert report.sentence == (
         f"Published week of Mon 23 Nov to planner (127.0.0.1): {len(wanted)} added, "
         "0 moved, 0 removed, 0 unchanged."
@@ -299,4 +301,36 @@ def test_a_slow_or_dropping_server_is_said_and_queued(
     assert not report.ok
     assert all(re.search(words, w.reason) and w.action == "publish" for w in report.waiting)
     assert len(store.publish_waiting()[0].items) == 7
+    store.close()
+
+
+def test_a_calendar_deleted_to_undo_is_not_made_again_by_the_queue(
+    caldav_server: CalDAVServer, tmp_path
+) -> None:
+    a, b, _events = plans()
+    url = caldav_server.calendar_url("planner")
+    store = Store.open(tmp_path / "planner.sqlite3")
+    with session(caldav_server) as s:
+        publish_week(s, url, a, now=NOW)
+    caldav_server.unavailable()
+    with session(caldav_server) as s:
+        publish_and_queue(store, s, url, caldav_server.user, b, now=NOW)  # 503 at the read
+    caldav_server.heal()
+    status, _ = caldav_server.request("DELETE", caldav_server.home + "planner/")
+    assert status in (200, 204)
+    # A week queued after planner had read the calendar (it existed then):
+    (queued,) = store.publish_waiting()
+    store.keep_publish_queue(
+        url,
+        caldav_server.user,
+        queued.week_start,
+        [replace(i, action="add") for i in queued.items],
+        NOW,
+    )
+    with session(caldav_server) as s:
+        (again,) = publish_queued(store, lambda _url, _user: s, lambda _day: b, now=NOW)
+    assert not again.ok
+    assert "no calendar there" in again.waiting[0].reason
+    with session(caldav_server) as s:
+        assert describe_calendar(s, url) == ("planner", False)  # not made again
     store.close()

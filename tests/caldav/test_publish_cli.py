@@ -1,21 +1,29 @@
 """``planner publish URL --user NAME``: its output and exit codes, against real servers."""
 
-import shutil
+import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from planner import resources
 from tests.caldav_servers import CalDAVServer
+from tests.e2e.test_cli import planner_command
 from tests.e2e.test_cli_store import User
 
 WEEK = "2026-11-23"
 
 
-@pytest.fixture
-def planner_user(tmp_path: Path) -> User:
+@dataclass
+class Planner(User):
     """A user whose saved planning reads the demo calendars, with the demo settings."""
-    user = User(tmp_path / "user")
+
+    settings: str = ""
+
+
+@pytest.fixture
+def planner_user(tmp_path: Path) -> Planner:
+    user = Planner(tmp_path / "user")
     folder = tmp_path / "calendars"
     folder.mkdir()
     for name in ("commitments.ics", "candidates.ics", "settings.toml"):
@@ -26,17 +34,16 @@ def planner_user(tmp_path: Path) -> User:
             "sources", "add", str(folder / f"{role}.ics"), "--role", role, "--settings", settings
         )
         assert added.returncode == 0, added.stderr
-    user.settings = settings  # type: ignore[attr-defined]
+    user.settings = settings
     return user
 
 
-def publish(user: User, server: CalDAVServer, url: str, *more: str, password: str | None = None):
-    user_env = user.env
-    user_env["PLANNER_CALDAV_PASSWORD"] = password or server.password
-    import subprocess
-
-    from tests.e2e.test_cli import planner_command
-
+def publish(
+    user: Planner, server: CalDAVServer, url: str, *more: str, password: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``planner publish URL --user sam --week 2026-11-23``, the password in the environment
+    (no terminal: never asked)."""
+    user_env = user.env | {"PLANNER_CALDAV_PASSWORD": password or server.password}
     return subprocess.run(
         [
             planner_command(),
@@ -49,7 +56,7 @@ def publish(user: User, server: CalDAVServer, url: str, *more: str, password: st
             *more,
             "--settings",
             user.settings,
-        ],  # type: ignore[attr-defined]
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -60,7 +67,7 @@ def publish(user: User, server: CalDAVServer, url: str, *more: str, password: st
 
 
 def test_publish_says_what_it_did_and_twice_changes_nothing(
-    caldav_server: CalDAVServer, planner_user: User
+    caldav_server: CalDAVServer, planner_user: Planner
 ) -> None:
     url = caldav_server.calendar_url("planner")
     first = publish(planner_user, caldav_server, url)
@@ -80,7 +87,7 @@ def test_publish_says_what_it_did_and_twice_changes_nothing(
 
 
 def test_a_server_down_exits_1_says_each_event_and_the_next_publish_catches_up(
-    caldav_server: CalDAVServer, planner_user: User
+    caldav_server: CalDAVServer, planner_user: Planner
 ) -> None:
     url = caldav_server.calendar_url("planner")
     caldav_server.unavailable()
@@ -102,7 +109,7 @@ def test_a_server_down_exits_1_says_each_event_and_the_next_publish_catches_up(
         assert store.publish_waiting() == []
 
 
-def test_bad_use_exits_2(caldav_server: CalDAVServer, planner_user: User) -> None:
+def test_bad_use_exits_2(caldav_server: CalDAVServer, planner_user: Planner) -> None:
     not_a_calendar = caldav_server.url.rstrip("/") + caldav_server.home
     result = publish(planner_user, caldav_server, not_a_calendar)
     assert result.returncode == 2
@@ -114,7 +121,7 @@ def test_bad_use_exits_2(caldav_server: CalDAVServer, planner_user: User) -> Non
 
 
 def test_a_wrong_password_exits_1_and_is_said(
-    caldav_server: CalDAVServer, planner_user: User
+    caldav_server: CalDAVServer, planner_user: Planner
 ) -> None:
     url = caldav_server.calendar_url("planner")
     result = publish(planner_user, caldav_server, url, password="wrong")

@@ -25,6 +25,7 @@ from planner.core.settings import (
     GeocodingSettings,
     KeywordStars,
     ProtectedTime,
+    PublishingSettings,
     RoutingSettings,
     SavedPlace,
     Settings,
@@ -171,7 +172,9 @@ def test_the_schema_covers_every_setting():
     nested = {key.field for key in SCHEMA if "." in key.field}
     assert nested == {f"geocoding.{f.name}" for f in fields(GeocodingSettings)} | {
         f"routing.{f.name}" for f in fields(RoutingSettings)
-    } | {f"web.{f.name}" for f in fields(WebSettings)}
+    } | {f"web.{f.name}" for f in fields(WebSettings)} | {
+        f"publishing.{f.name}" for f in fields(PublishingSettings)
+    }
     rows = {
         "places": SavedPlace,
         "overrides": TravelOverride,

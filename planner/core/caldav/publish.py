@@ -450,9 +450,12 @@ def publish_queued(
         if http is None:
             continue
         plan = plan_for(queued.week_start)
+        # The calendar is made only if it was never reached: one the user deleted (to undo
+        # publishing) is not made again by a week left in the queue.
+        never_reached = all(item.action == "publish" for item in queued.items)
         try:
             report = publish_and_queue(
-                store, http, queued.calendar_url, queued.user, plan, now=now, create=False
+                store, http, queued.calendar_url, queued.user, plan, now=now, create=never_reached
             )
         except PublishError as exc:
             # The calendar is gone or is no calendar now: said, and kept for the user to see.

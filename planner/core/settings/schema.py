@@ -643,6 +643,15 @@ SCHEMA: tuple[Key, ...] = (
         label="Read events from their web pages (fetches the page from its site)",
         attr="web.fetch",
     ),
+    Key(
+        "caldav",
+        "publish_automatically",
+        "Whether the window publishes the week into your CalDAV calendar after every change "
+        "(default false: File › Publish to calendar, or `planner publish`).",
+        "bool",
+        label="Publish to your calendar after every change",
+        attr="publishing.automatically",
+    ),
 )
 
 

@@ -77,6 +77,17 @@ class WebSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PublishingSettings:
+    """Publishing the plan into a CalDAV calendar (``[caldav] publish_automatically``).
+
+    Off by default: writing into the user's own calendar after every click is theirs to
+    choose; the Publish action and ``planner publish`` work either way.
+    """
+
+    automatically: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class RoutingSettings:
     """An optional routing service (OSRM or Valhalla) for real road times; off by default."""
 
@@ -164,6 +175,7 @@ class Settings:
     geocoding: GeocodingSettings = field(default_factory=GeocodingSettings)
     routing: RoutingSettings = field(default_factory=RoutingSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    publishing: PublishingSettings = field(default_factory=PublishingSettings)
     weekly_hours: float = 3.0
     counts_travel: bool = True
     max_events_per_week: int = 3
