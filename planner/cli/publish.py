@@ -17,11 +17,10 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from planner.cli.output import EXIT_USAGE
+from planner.cli.output import EXIT_USAGE, say_published
 from planner.cli.saved import CommandError, _open_store, _saved_settings
 
 if TYPE_CHECKING:
-    from planner.core.caldav.publish import Http, Published
     from planner.core.model import Plan
     from planner.core.session import Session as PlanningSession
     from planner.core.storage.store import Store
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
 
 def run_publish(args: argparse.Namespace) -> int:
     """``planner publish``: publish the week, then the weeks still queued for that calendar."""
-    from planner.core.caldav.publish import PublishError, publish_with_queue
+    from planner.core.caldav.publish import PublishError, connect, publish_with_queue
     from planner.core.caldav.session import CalDAVError, plain_url
     from planner.core.saved import open_session
 
@@ -43,7 +42,7 @@ def run_publish(args: argparse.Namespace) -> int:
         day = args.week or session.first_week_with_candidates(session.state, now.date(), now)
         plan = _plan_for(session, now)(day)
         try:
-            http = _connect(url, args.user, ask=True)
+            http = connect(url, args.user, _ask_on_terminal)
         except CalDAVError as exc:
             raise CommandError(f"planner publish: {url}: {exc.text}", EXIT_USAGE) from None
         if http is None:
@@ -63,7 +62,7 @@ def run_publish(args: argparse.Namespace) -> int:
             http.close()
         failed = False
         for report in reports:
-            failed |= _say(report)
+            failed |= say_published(report)
         _say_queue(store, url)
     return 1 if failed else 0
 
@@ -73,18 +72,6 @@ def _plan_for(session: PlanningSession, now: datetime) -> Callable[[date], Plan]
         return session.plan(session.state, day, now)[2]
 
     return plan_for
-
-
-def _connect(url: str, user: str, *, ask: bool) -> Http | None:
-    """The CalDAV session for ``url`` as ``user``, None when no password can be had
-    (without asking when ``ask`` is False)."""
-    from planner.core.caldav import credentials
-    from planner.core.caldav.session import Session
-
-    password = credentials.password(url, user, _ask_on_terminal if ask else None)
-    if password is None:
-        return None
-    return Session(url, user, password)
 
 
 def _ask_on_terminal(account: str, host: str) -> str | None:
@@ -99,22 +86,6 @@ def _ask_on_terminal(account: str, host: str) -> str | None:
         return None
 
 
-def _say(report: Published) -> bool:
-    """Print what one publish did; True when something was not written."""
-    if report.created:
-        print(f"Made the calendar {report.calendar_name} at {report.calendar_url}.")
-    print(report.sentence)
-    for item in report.waiting:
-        print(f"planner publish: {item.sentence}", file=sys.stderr)
-    if report.waiting:
-        print(
-            f"planner publish: {len(report.waiting)} not written; kept to publish again "
-            "(`planner publish`, `planner refresh`, or the window)",
-            file=sys.stderr,
-        )
-    return not report.ok
-
-
 def _say_queue(store: Store, url: str) -> None:
     """Weeks of other calendars still waiting (their password was not asked for)."""
     from planner.core.text import wording
@@ -126,27 +97,3 @@ def _say_queue(store: Store, url: str) -> None:
                 f"{week.calendar_url} ({len(week.items)} waiting).",
                 file=sys.stderr,
             )
-
-
-def retry_queue(store: Store, session: PlanningSession, now: datetime) -> int:
-    """Publish again the weeks waiting in the queue whose password is at hand without
-    asking (``planner refresh`` calls this); returns how many weeks failed again."""
-    from planner.core.caldav.publish import publish_queued
-
-    sessions: dict[tuple[str, str], Http | None] = {}
-
-    def connect(url: str, user: str) -> Http | None:
-        if (url, user) not in sessions:
-            sessions[url, user] = _connect(url, user, ask=False)
-        return sessions[url, user]
-
-    try:
-        reports = publish_queued(store, connect, _plan_for(session, now), now=now)
-    finally:
-        for http in sessions.values():
-            if http is not None:
-                http.close()
-    failed = 0
-    for report in reports:
-        failed += _say(report)
-    return failed

@@ -26,7 +26,7 @@ from planner.gui.actions import make_action
 from planner.gui.background import Job, describe_error, run_in_background
 
 if TYPE_CHECKING:
-    from planner.core.caldav.publish import Http, Published
+    from planner.core.caldav.publish import Published
     from planner.core.model import Plan
     from planner.core.session import Session
     from planner.core.settings import Settings
@@ -50,18 +50,6 @@ def publish_target(settings: Settings) -> Target | None:
     return Target(url, user) if url and user else None
 
 
-def connect(target: Target) -> Http | None:
-    """A CalDAV session for the target, None when no password is at hand (the window
-    never blocks to ask: the CalDAV account dialog takes the password)."""
-    from planner.core.caldav import credentials
-    from planner.core.caldav.session import Session as CalDAVSession
-
-    password = credentials.password(target.calendar_url, target.user)
-    if password is None:
-        return None
-    return CalDAVSession(target.calendar_url, target.user, password)
-
-
 class NoPasswordError(Exception):
     """No password for the account publishing needs (said in the status bar)."""
 
@@ -74,9 +62,9 @@ def publish_now(
     now: datetime,
 ) -> list[Published]:
     """Runs off the GUI thread: the week, then the same calendar's queued weeks."""
-    from planner.core.caldav.publish import publish_with_queue
+    from planner.core.caldav.publish import connect, publish_with_queue
 
-    http = connect(target)
+    http = connect(target.calendar_url, target.user)
     if http is None:
         raise NoPasswordError(
             f"no password for {target.user} at {target.calendar_url}: give it in "
@@ -88,25 +76,6 @@ def publish_now(
         )
     finally:
         http.close()
-
-
-def publish_queue(store: Store, plan_for: Callable[[date], Plan], now: datetime) -> list[Published]:
-    """Runs off the GUI thread: every queued week whose password is at hand."""
-    from planner.core.caldav.publish import publish_queued
-
-    sessions: dict[tuple[str, str], Http | None] = {}
-
-    def opened(url: str, user: str) -> Http | None:
-        if (url, user) not in sessions:
-            sessions[url, user] = connect(Target(url, user))
-        return sessions[url, user]
-
-    try:
-        return publish_queued(store, opened, plan_for, now=now)
-    finally:
-        for http in sessions.values():
-            if http is not None:
-                http.close()
 
 
 def status_sentence(reports: list[Published], at: datetime) -> str:
@@ -182,8 +151,10 @@ class PublishController(QObject):
             return
         now, plan_for = self._clock(), self._plan_for()
         self.label.setText("Publishing the weeks waiting…")
+        from planner.core.caldav.publish import publish_waiting_weeks
+
         self._job = run_in_background(
-            lambda: publish_queue(store, plan_for, now), self._done, self._failed, self
+            lambda: publish_waiting_weeks(store, plan_for, now=now), self._done, self._failed, self
         )
 
     def decided(self) -> None:

@@ -128,3 +128,28 @@ def test_a_wrong_password_exits_1_and_is_said(
     assert result.returncode == 1
     assert "401" in result.stderr
     assert "wrong" not in result.stdout + result.stderr
+
+
+def test_refresh_publishes_the_weeks_waiting(caldav_server: CalDAVServer, planner_user) -> None:
+    url = caldav_server.calendar_url("planner")
+    caldav_server.stop()
+    assert publish(planner_user, caldav_server, url).returncode == 1
+    caldav_server.start()
+    env = planner_user.env | {"PLANNER_CALDAV_PASSWORD": caldav_server.password}
+    refreshed = subprocess.run(
+        [planner_command(), "refresh", "--settings", planner_user.settings],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert (
+        f"Made the calendar planner at {url}.\n"
+        "Published week of Mon 23 Nov to planner (127.0.0.1): 7 added, 0 moved, 0 removed, "
+        "0 unchanged.\n"
+    ) in refreshed.stdout
+    with planner_user.store() as store:
+        assert store.publish_waiting() == []

@@ -36,12 +36,13 @@ from planner.core.caldav.publish_objects import (
     wanted_objects,
     week_id,
 )
-from planner.core.caldav.session import Answer, CalDAVError
+from planner.core.caldav.session import Answer, CalDAVError, Session
 from planner.core.model import Plan
 from planner.core.storage.publish_queue import Waiting
 from planner.core.text import wording
 
 if TYPE_CHECKING:
+    from planner.core.caldav.credentials import Ask
     from planner.core.storage.store import Store
 
 _log = logging.getLogger(__name__)
@@ -490,3 +491,32 @@ def publish_with_queue(
         done=[(calendar_url, plan.week_start.date())],
     )
     return [first, *rest]
+
+
+def connect(calendar_url: str, user: str, ask: Ask | None = None) -> Session | None:
+    """A CalDAV session for the calendar as ``user``, None when no password is at hand
+    (``ask``, when given, is asked; the window and ``planner refresh`` never ask)."""
+    from planner.core.caldav import credentials
+
+    password = credentials.password(calendar_url, user, ask)
+    return None if password is None else Session(calendar_url, user, password)
+
+
+def publish_waiting_weeks(
+    store: Store, plan_for: Callable[[date], Plan], *, now: datetime
+) -> list[Published]:
+    """Publish again every queued week whose password is at hand without asking (the
+    window's start, ``planner refresh``)."""
+    sessions: dict[tuple[str, str], Session | None] = {}
+
+    def opened(url: str, user: str) -> Http | None:
+        if (url, user) not in sessions:
+            sessions[url, user] = connect(url, user)
+        return sessions[url, user]
+
+    try:
+        return publish_queued(store, opened, plan_for, now=now)
+    finally:
+        for http in sessions.values():
+            if http is not None:
+                http.close()
