@@ -226,6 +226,18 @@ def _add_saved_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         choices=["commitments", "candidates"],
         help="commitments: what you already have to do; candidates: events you might attend",
     )
+    add_source.add_argument(
+        "--caldav",
+        action="store_true",
+        help="LOCATION is a CalDAV server or calendar (Nextcloud, Fastmail, iCloud…)",
+    )
+    add_source.add_argument("--user", metavar="NAME", help="the CalDAV account's user name")
+    add_source.add_argument(
+        "--calendar",
+        metavar="NAME",
+        help="which of the server's calendars (display name or path); without it the "
+        "calendars are listed",
+    )
     _settings_option(add_source, nested=True)
     remove_source = action.add_parser(
         "remove",
@@ -582,6 +594,7 @@ def main(argv: list[str] | None = None) -> int:
     # module; it is light (its core imports are inside its functions), so the window's path
     # pays nothing for it either.
     from planner.cli import attend as cli_attend
+    from planner.cli import caldav as cli_caldav
     from planner.cli import decide as cli_decide
     from planner.cli import publish as cli_publish
     from planner.cli import saved as cli_saved
@@ -592,7 +605,7 @@ def main(argv: list[str] | None = None) -> int:
         "travel": run_travel,
         "settings-help": lambda _args: settings_help(),
         "add": cli_saved.run_add,
-        "sources": cli_saved.run_sources,
+        "sources": cli_caldav.run_sources,
         "refresh": cli_saved.run_refresh,
         "history": cli_saved.run_history,
         "backup": cli_saved.run_backup,

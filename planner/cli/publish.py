@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from planner.cli.output import EXIT_USAGE, say_published
-from planner.cli.saved import CommandError, _open_store, _saved_settings
+from planner.cli.saved import CommandError, _open_store, _saved_settings, terminal_ask
 
 if TYPE_CHECKING:
     from planner.core.model import Plan
@@ -42,7 +42,7 @@ def run_publish(args: argparse.Namespace) -> int:
         day = args.week or session.first_week_with_candidates(session.state, now.date(), now)
         plan = _plan_for(session, now)(day)
         try:
-            http = connect(url, args.user, _ask_on_terminal)
+            http = connect(url, args.user, terminal_ask)
         except CalDAVError as exc:
             raise CommandError(f"planner publish: {url}: {exc.text}", EXIT_USAGE) from None
         if http is None:
@@ -72,18 +72,6 @@ def _plan_for(session: PlanningSession, now: datetime) -> Callable[[date], Plan]
         return session.plan(session.state, day, now)[2]
 
     return plan_for
-
-
-def _ask_on_terminal(account: str, host: str) -> str | None:
-    """The password typed at a prompt (not echoed); None when no one is at a terminal."""
-    import getpass
-
-    if not sys.stdin.isatty():
-        return None
-    try:
-        return getpass.getpass(f"Password for {account} ({host}): ") or None
-    except (EOFError, KeyboardInterrupt):
-        return None
 
 
 def _say_queue(store: Store, url: str) -> None:

@@ -76,6 +76,19 @@ def _open_store() -> Iterator[Store]:
         store.close()
 
 
+def terminal_ask(account: str, host: str) -> str | None:
+    """A password typed on the terminal (not echoed) for ``account``; None when there is
+    no terminal to ask on (a script: ``PLANNER_CALDAV_PASSWORD`` gives it)."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return None
+    try:
+        return getpass.getpass(f"Password for {account} (not shown): ") or None
+    except (EOFError, KeyboardInterrupt):
+        return None
+
+
 def _check_saved(session: Session) -> None:
     if session.save_problem:
         raise CommandError(session.save_problem)
@@ -264,16 +277,21 @@ def _check_location(location: str) -> str:
 def _source_rows(
     store: Store, sources: Sequence[Source], zone: ZoneInfo
 ) -> list[dict[str, object]]:
+    from planner.core.caldav.refresh import name_of
     from planner.core.model import is_feed, source_name
     from planner.core.storage import feeds
 
+    caldav = store.caldav.locations()
     rows: list[dict[str, object]] = []
     for source in sources:
         row: dict[str, object] = {
             "location": source.path,
-            "name": source_name(source.path),
+            "name": name_of(store, source.path)
+            if source.path in caldav
+            else source_name(source.path),
             "role": source.role,
             "feed": is_feed(source.path),
+            "caldav": source.path in caldav,
         }
         if is_feed(source.path):
             record = store.source_record(source.path)
@@ -305,6 +323,8 @@ def _source_text(row: dict[str, object], zone: ZoneInfo) -> list[str]:
         elif not row["exists"]:
             lines.append(f"{pad}file not found: `planner sources remove` it or put it back")
         return lines
+    if row["caldav"]:
+        lines.append(f"{pad}CalDAV calendar {row['name']}")
     fetched, due = row["last_fetched"], row["next_refresh"]
     if isinstance(fetched, str):
         when = _moment(datetime.fromisoformat(fetched), zone)
@@ -430,7 +450,6 @@ def _sources_remove(args: argparse.Namespace, settings: Settings, settings_path:
 
 def run_refresh(args: argparse.Namespace) -> int:
     """``planner refresh``: download due feeds (all with ``--all``), then what changed."""
-    from planner.core.model import source_name
     from planner.core.storage import feeds
 
     settings, _path = _saved_settings(args.settings)
@@ -447,15 +466,22 @@ def run_refresh(args: argparse.Namespace) -> int:
             times = [r.next_refresh for r in records if r is not None and r.next_refresh]
             soon = f" (the next at {_moment(min(times), zone)})" if times else ""
             print(f"No feed is due{soon}; `planner refresh --all` downloads them now.")
-        for source, result in feeds.refresh_each(store, chosen, now, zone=zone):
-            name = source_name(source.path)
+        # Feeds are downloaded, CalDAV calendars synchronised (asked for a password on a
+        # terminal when nothing holds it).
+        from planner.core.caldav import refresh as sources_refresh
+
+        for source, result in sources_refresh.refresh_each(
+            store, chosen, now, zone=zone, ask=terminal_ask
+        ):
+            name = sources_refresh.name_of(store, source.path)
             for problem in result.problems:
                 print(said(problem), file=sys.stderr)
             if result.error:
                 failed += 1
-                print(f"{name}: error: {result.error}")
+                named = result.error.startswith(name)  # a CalDAV error names its calendar
+                print(f"error: {result.error}" if named else f"{name}: error: {result.error}")
             else:
-                print(f"{name}: {'changed' if result.changed else 'no change'}")
+                print(f"{name}: {sources_refresh.detail(result)}")
         unpublished = 0
         if store.publish_waiting():  # weeks `planner publish` could not write: again now
             unpublished = _publish_waiting(store, settings, args.settings)

@@ -54,7 +54,7 @@ from planner.gui.files_controller import FilesController
 from planner.gui.help_controller import HelpController
 from planner.gui.menus import fill_menus
 from planner.gui.plan_items import items_for
-from planner.gui.publish_controller import PublishController, publish_target
+from planner.gui.publish_controller import PublishController
 from planner.gui.settings_controller import SettingsController
 from planner.gui.setup_controller import SetupController
 from planner.gui.store_watch import StoreWatch
@@ -215,8 +215,7 @@ class MainWindow(QMainWindow):
             self,
             status,
             plan=lambda: self._plan,
-            target=lambda: publish_target(self._settings or self.session.settings),
-            automatic=lambda: (self._settings or self.session.settings).publishing.automatically,
+            settings=lambda: self._settings or self.session.settings,
             clock=self._clock,
         )
         fill_menus(

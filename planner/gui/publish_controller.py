@@ -42,12 +42,12 @@ class Target:
 
 
 def publish_target(settings: Settings) -> Target | None:
-    """The calendar chosen to publish to in the CalDAV account (``[caldav] publish_to``
-    and the account's ``user``, kept by the CalDAV account dialog), None when none is."""
-    account = getattr(settings, "caldav", None)  # the account's settings (h-caldav, #18)
-    url = str(getattr(account, "publish_to", "") or "")
-    user = str(getattr(account, "user", "") or "")
-    return Target(url, user) if url and user else None
+    """The calendar chosen to publish to in the CalDAV account dialog (``[caldav]
+    publish_to`` and ``publish_user``), None when none is."""
+    chosen = settings.caldav
+    if not (chosen.publish_to and chosen.publish_user):
+        return None
+    return Target(chosen.publish_to, chosen.publish_user)
 
 
 class NoPasswordError(Exception):
@@ -107,19 +107,18 @@ class PublishController(QObject):
         status: QStatusBar,
         *,
         plan: Callable[[], Plan | None],
-        target: Callable[[], Target | None],
-        automatic: Callable[[], bool],
+        settings: Callable[[], Settings],
         clock: Callable[[], datetime],
     ) -> None:
-        """``plan`` is the plan on screen; ``target`` where to publish (None: not chosen);
-        ``automatic`` whether each decision publishes."""
+        """``plan`` is the plan on screen; ``settings`` say where to publish
+        (:func:`publish_target`) and whether each change publishes."""
         super().__init__(parent)
         self._session = session
         self._status = status
         self._plan = plan
-        self.target = target
+        self.target: Callable[[], Target | None] = lambda: publish_target(settings())
         """Where to publish, asked at each publish (the settings may change meanwhile)."""
-        self._automatic = automatic
+        self._automatic = lambda: settings().caldav.publish_automatically
         self._clock = clock
         self._job: Job | None = None
         self._again = False

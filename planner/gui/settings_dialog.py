@@ -78,7 +78,7 @@ GROUPS = {
     "geocoding": "Looking up addresses",
     "routing": "Road times from a routing server",
     "web": "Events from their web pages",
-    "caldav": "Your CalDAV calendar",
+    "caldav": "Publishing to a CalDAV calendar",
 }
 """Sections boxed under a heading, where a page holds more than one service."""
 

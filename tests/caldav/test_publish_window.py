@@ -12,10 +12,9 @@ from planner.core.caldav import publish_objects as po
 from planner.core.caldav.publish import read_week
 from planner.core.caldav.session import Session
 from planner.core.demo import DEMO_WEEK, demo_settings
-from planner.core.settings import PublishingSettings
+from planner.core.settings import CalDAVSettings
 from planner.core.storage.store import Store
 from planner.gui.main_window import MainWindow
-from planner.gui.publish_controller import Target
 from tests.caldav_servers import CalDAVServer
 
 ZONE = demo_settings().zone
@@ -34,10 +33,10 @@ def _password(monkeypatch, caldav_server: CalDAVServer):
 
 
 def open_window(qtbot, store: Store, server: CalDAVServer, *, automatic=False) -> MainWindow:
-    settings = replace(demo_settings(), publishing=PublishingSettings(automatically=automatic))
+    chosen = CalDAVSettings(server.calendar_url("planner"), server.user, automatic)
+    settings = replace(demo_settings(), caldav=chosen)
     session = saved.open_session(store, settings, demo=True)
     window = MainWindow(session, DEMO_WEEK, now=NOW, ask_consent=False, remember_layout=False)
-    window.publisher.target = lambda: Target(server.calendar_url("planner"), server.user)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.planned, timeout=30_000):
         window.show()

@@ -105,7 +105,7 @@ def test_every_documented_key_is_read_and_every_setting_documented():
         "geocoding",
         "routing",
         "web",
-        "publishing",
+        "caldav",
         "keyword_stars",
         "protected",
         "flexible",

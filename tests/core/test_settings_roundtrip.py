@@ -20,12 +20,12 @@ from planner.core.settings import (
     KEYS,
     SCHEMA,
     WEEKDAYS,
+    CalDAVSettings,
     CategoryRule,
     FlexibleBlock,
     GeocodingSettings,
     KeywordStars,
     ProtectedTime,
-    PublishingSettings,
     RoutingSettings,
     SavedPlace,
     Settings,
@@ -173,7 +173,7 @@ def test_the_schema_covers_every_setting():
     assert nested == {f"geocoding.{f.name}" for f in fields(GeocodingSettings)} | {
         f"routing.{f.name}" for f in fields(RoutingSettings)
     } | {f"web.{f.name}" for f in fields(WebSettings)} | {
-        f"publishing.{f.name}" for f in fields(PublishingSettings)
+        f"caldav.{f.name}" for f in fields(CalDAVSettings)
     }
     rows = {
         "places": SavedPlace,

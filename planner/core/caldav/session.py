@@ -277,6 +277,10 @@ class Session:
                 if size > MAX_BYTES:
                     raise CalDAVError(f"sent an answer larger than {MAX_BYTES:,} bytes", "refused")
                 chunks.append(chunk)
+            if response.length:  # fewer bytes than Content-Length said, then the end
+                raise http.client.IncompleteRead(b"".join(chunks), response.length)
+            if response.status == 207 and not chunks:  # headers cut short, then the end
+                raise http.client.IncompleteRead(b"")
             answer = Answer(
                 response.status,
                 {name.lower(): value for name, value in response.getheaders()},

@@ -645,12 +645,29 @@ SCHEMA: tuple[Key, ...] = (
     ),
     Key(
         "caldav",
+        "publish_to",
+        "The CalDAV calendar the plan is published into (its address; chosen in the "
+        "window's CalDAV account dialog).",
+        "text",
+        label="Publish the plan to (CalDAV calendar)",
+        attr="caldav.publish_to",
+    ),
+    Key(
+        "caldav",
+        "publish_user",
+        "The user name of that calendar's account (its password stays in the keyring).",
+        "text",
+        label="Publishing account's user",
+        attr="caldav.publish_user",
+    ),
+    Key(
+        "caldav",
         "publish_automatically",
-        "Whether the window publishes the week into your CalDAV calendar after every change "
+        "Whether the window publishes the week into that calendar after every change "
         "(default false: File › Publish to calendar, or `planner publish`).",
         "bool",
         label="Publish to your calendar after every change",
-        attr="publishing.automatically",
+        attr="caldav.publish_automatically",
     ),
 )
 

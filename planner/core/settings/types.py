@@ -77,14 +77,16 @@ class WebSettings:
 
 
 @dataclass(frozen=True, slots=True)
-class PublishingSettings:
-    """Publishing the plan into a CalDAV calendar (``[caldav] publish_automatically``).
+class CalDAVSettings:
+    """The CalDAV calendar planner publishes the plan into (chosen in the window's CalDAV
+    account dialog); the account's password is never here, only in the keyring."""
 
-    Off by default: writing into the user's own calendar after every click is theirs to
-    choose; the Publish action and ``planner publish`` work either way.
-    """
-
-    automatically: bool = False
+    publish_to: str = ""
+    """The calendar's address ("" publishes nowhere)."""
+    publish_user: str = ""
+    publish_automatically: bool = False
+    """Whether the window publishes after every change (off: the user's own calendar is
+    written when they ask, by File › Publish to calendar or ``planner publish``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +177,7 @@ class Settings:
     geocoding: GeocodingSettings = field(default_factory=GeocodingSettings)
     routing: RoutingSettings = field(default_factory=RoutingSettings)
     web: WebSettings = field(default_factory=WebSettings)
-    publishing: PublishingSettings = field(default_factory=PublishingSettings)
+    caldav: CalDAVSettings = field(default_factory=CalDAVSettings)
     weekly_hours: float = 3.0
     counts_travel: bool = True
     max_events_per_week: int = 3

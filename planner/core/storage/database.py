@@ -155,7 +155,29 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE decisions ADD COLUMN went TEXT NOT NULL DEFAULT ''
         CHECK (went IN ('', 'attended', 'skipped'));
     """,
-    # 8: what publishing to a CalDAV calendar could not write yet (storage/publish_queue.py).
+    # 7 (after the venues' 6 once both are merged): CalDAV calendars as sources: the
+    # account's user (never its password), the server's sync-token or CTag, and each
+    # resource's ETag and data (storage/caldav_state.py).
+    """
+    CREATE TABLE caldav_calendars (
+        source_id INTEGER PRIMARY KEY REFERENCES sources (id) ON DELETE CASCADE,
+        user TEXT NOT NULL,
+        display_name TEXT NOT NULL DEFAULT '',
+        sync_token TEXT NOT NULL DEFAULT '',
+        ctag TEXT NOT NULL DEFAULT '',
+        synced_at TEXT NOT NULL DEFAULT '',
+        last_kind TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE caldav_resources (
+        source_id INTEGER NOT NULL REFERENCES caldav_calendars (source_id) ON DELETE CASCADE,
+        href TEXT NOT NULL,
+        etag TEXT NOT NULL DEFAULT '',
+        body BLOB NOT NULL,
+        PRIMARY KEY (source_id, href)
+    );
+    """,
+    # 8 (after the venues' 6 and CalDAV's 7): what publishing to a CalDAV calendar could
+    # not write yet (storage/publish_queue.py).
     """
     CREATE TABLE publish_queue (
         calendar_url TEXT NOT NULL,

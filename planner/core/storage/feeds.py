@@ -59,7 +59,12 @@ from planner.core.storage.feed_download import (
     download,
     without_userinfo,
 )
-from planner.core.storage.sources import DEFAULT_REFRESH, SourceRecord, VersionedEvent
+from planner.core.storage.sources import (
+    DEFAULT_REFRESH,
+    MergeResult,
+    SourceRecord,
+    VersionedEvent,
+)
 from planner.core.storage.store import Store
 from planner.core.text import wording
 
@@ -76,6 +81,7 @@ __all__ = [
     "changes_since",
     "due",
     "feed_url",
+    "merge_copy",
     "moved_to",
     "refresh",
     "refresh_each",
@@ -324,6 +330,18 @@ def _merge(
     store: Store, location: str, body: bytes, now: datetime, zone: ZoneInfo
 ) -> tuple[bool, tuple[Problem, ...], timedelta]:
     """Parse a feed, merge its window into the store; (changed, problems, refresh interval)."""
+    merged, problems, header = merge_copy(store, location, body, now, zone)
+    return merged.changed, problems, refresh_interval(header)
+
+
+def merge_copy(
+    store: Store, location: str, body: bytes, now: datetime, zone: ZoneInfo
+) -> tuple[MergeResult, tuple[Problem, ...], list[str]]:
+    """Merge a calendar's copy (a feed's download, a CalDAV calendar's objects) into the
+    store the feeds' way: its window, by (UID, RECURRENCE-ID), versions honoured, events
+    gone marked and changes logged. Returns what changed, the events that could not be
+    read, and the calendar's header lines. Raises :class:`FeedError` for an unreadable
+    calendar."""
     start, end = now - WINDOW_BEFORE, now + WINDOW_AFTER
     try:
         result = read_bytes(body, location, zone, start, end)
@@ -333,7 +351,7 @@ def _merge(
     versions = _Versions.of(scan, zone)
     incoming = [versions.of_event(e) for e in result.events]
     merged = store.merge_feed(location, incoming, start, end, now)
-    return merged.changed, tuple(result.problems), refresh_interval(scan.header)
+    return merged, tuple(result.problems), scan.header
 
 
 _STAMP = re.compile(r"^(\d{8}T\d{6})(Z?)$")

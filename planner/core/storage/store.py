@@ -45,6 +45,7 @@ from planner.core.storage import (
     undo_log,
 )
 from planner.core.storage import sources as calendar_rows  # "sources" is a parameter name
+from planner.core.storage.caldav_state import CalDAVCalendars
 from planner.core.storage.database import (
     Database,
     ReadOnlyStoreError,
@@ -404,6 +405,11 @@ class Store:
     def feed_changes(self, since: datetime) -> list[EventChange]:
         """Every logged change to a feed event after ``since``, oldest first."""
         return calendar_rows.feed_changes(self._db, since)
+
+    @property
+    def caldav(self) -> CalDAVCalendars:
+        """The CalDAV calendars' accounts and sync state (see :mod:`.caldav_state`)."""
+        return CalDAVCalendars(self._db)
 
     # --- backup -------------------------------------------------------------------------
     def export_backup(self, path: Path | str) -> None:
