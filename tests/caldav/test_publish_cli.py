@@ -93,7 +93,7 @@ def test_a_server_down_exits_1_says_each_event_and_the_next_publish_catches_up(
     caldav_server.unavailable()
     down = publish(planner_user, caldav_server, url)
     assert down.returncode == 1
-    assert "Published part of week of Mon 23 Nov" in down.stdout
+    assert "Could not publish week of Mon 23 Nov" in down.stdout
     lines = [line for line in down.stderr.splitlines() if "not published" in line]
     assert len(lines) == 7
     assert lines[0].startswith("planner publish: “")

@@ -83,7 +83,7 @@ def test_a_server_down_is_said_and_the_next_start_publishes_the_queue(
     with qtbot.waitSignal(window.publisher.published, timeout=30_000):
         window.publisher.publish_action.trigger()
     text = window.publisher.label.text()
-    assert "Published part of week of Mon 23 Nov" in text
+    assert "Could not publish week of Mon 23 Nov" in text
     assert "7 not written (the server failed (503)" in text
     assert "published again at the next change or start" in text
     assert len(store.publish_waiting()[0].items) == 7

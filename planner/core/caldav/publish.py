@@ -122,7 +122,8 @@ class Published:
         if self.updated:
             counts.append(f"{self.updated} updated")
         counts += [f"{self.removed} removed", f"{self.unchanged} unchanged"]
-        verb = "Published" if self.ok else "Published part of"
+        done = self.added + self.moved + self.updated + self.removed + self.unchanged
+        verb = "Published" if self.ok else "Published part of" if done else "Could not publish"
         return (
             f"{verb} week of {wording.short_date(self.week_start)} to {self.calendar_name} "
             f"({self.host}): {', '.join(counts)}."

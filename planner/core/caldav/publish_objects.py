@@ -23,7 +23,7 @@ import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 
@@ -134,6 +134,11 @@ def wanted_objects(plan: Plan, *, now: datetime | None = None) -> list[Wanted]:
     """The week's attend-list as CalDAV objects, one per event and travel block."""
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
     week = week_id(plan)
+    # The zones' rules around the week, not since 1970: a tenth of the text, and of the time.
+    span = (
+        (plan.week_start - timedelta(days=60)).date(),
+        (plan.week_end + timedelta(days=60)).date(),
+    )
     wanted: list[Wanted] = []
     for entry in attend_list.entries(plan, stamp):
         event = entry.decision.event
@@ -163,7 +168,7 @@ def wanted_objects(plan: Plan, *, now: datetime | None = None) -> list[Wanted]:
                 summary=str(vevent.get("summary", "")),
                 start=start,
                 end=end,
-                body=attend_list.finish(cal),
+                body=attend_list.finish(cal, span),
             )
         )
     return wanted

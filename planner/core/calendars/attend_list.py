@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
 import icalendar
@@ -92,10 +92,14 @@ def new_calendar(name: str) -> icalendar.Calendar:
     return cal
 
 
-def finish(cal: icalendar.Calendar) -> bytes:
-    """The calendar as bytes."""
+def finish(cal: icalendar.Calendar, span: tuple[date, date] | None = None) -> bytes:
+    """The calendar as bytes. ``span``: the days its times fall in, when known (a
+    published week): its VTIMEZONEs then hold those years' rules only, not 1970-2038's."""
     # VTIMEZONE blocks for every TZID used, so that Outlook and others can read the times.
-    cal.add_missing_timezones()
+    if span is None:
+        cal.add_missing_timezones()
+    else:
+        cal.add_missing_timezones(*span)
     return bytes(cal.to_ical())
 
 
