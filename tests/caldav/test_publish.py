@@ -264,7 +264,7 @@ def test_a_server_answering_503_midway_queues_the_rest_in_words(
         "the server failed (503); it asks to try again in 120 s"
     }
     assert report.writes == 1  # the first write failed, the rest were not sent
-    assert report.sentence.startswith("Published part of week of Mon 23 Nov to planner")
+    assert report.sentence.startswith("Could not publish week of Mon 23 Nov to planner")
     caldav_server.heal()
     (queued,) = store.publish_waiting()
     assert {i.uid for i in queued.items} == {w.uid for w in report.waiting}
