@@ -38,6 +38,12 @@ def run_publish(args: argparse.Namespace) -> int:
     settings, settings_path = _saved_settings(args.settings)
     now = datetime.now(settings.zone)
     with _open_store() as store:
+        if not (store.load_sources() or store.load_added()):  # an empty plan would remove all
+            raise CommandError(
+                "planner publish: nothing to publish: keep calendars with `planner sources "
+                "add` or events with `planner add` first",
+                EXIT_USAGE,
+            )
         session = open_session(store, settings, settings_path=settings_path)
         day = args.week or session.first_week_with_candidates(session.state, now.date(), now)
         plan = _plan_for(session, now)(day)

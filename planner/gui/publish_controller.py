@@ -193,6 +193,13 @@ class PublishController(QObject):
     def _done(self, reports: list[Published]) -> None:
         self._job = None
         text = status_sentence(reports, self._clock())
+        store = self._session.store
+        if not reports and store is not None and (waiting := store.publish_waiting()):
+            count = sum(len(week.items) for week in waiting)
+            text = (
+                f"{count} event{'s' if count != 1 else ''} waiting to be published (no "
+                "password at hand: give it in File › Calendars… › CalDAV account)"
+            )
         self.label.setText(text)
         self.label.setToolTip("\n".join(i.sentence for r in reports for i in r.waiting))
         self.published.emit(reports)

@@ -115,6 +115,10 @@ def test_bad_use_exits_2(caldav_server: CalDAVServer, planner_user: Planner) -> 
     assert result.returncode == 2
     assert result.stderr.strip().endswith("not a calendar (a CalDAV calendar collection is needed)")
     assert result.stdout == ""
+    empty = Planner(planner_user.root.parent / "new user", settings=planner_user.settings)
+    nothing = publish(empty, caldav_server, caldav_server.calendar_url("planner"))
+    assert nothing.returncode == 2
+    assert "nothing to publish" in nothing.stderr
     wrong = publish(planner_user, caldav_server, "ftp://example.org/cal/")
     assert wrong.returncode == 2
     assert "not an http(s) address" in wrong.stderr
