@@ -313,11 +313,17 @@ class CalDAVServer:
     # content -------------------------------------------------------------------------------
 
     def request(
-        self, method: str, path: str, body: str = "", headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        body: str = "",
+        headers: dict[str, str] | None = None,
+        *,
+        timeout: float = 30,
     ) -> tuple[int, bytes]:
         """One request straight to the server (not through the proxy), as the user."""
         token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
-        connection = http.client.HTTPConnection("127.0.0.1", self.backend_port, timeout=30)
+        connection = http.client.HTTPConnection("127.0.0.1", self.backend_port, timeout=timeout)
         try:
             connection.request(
                 method,

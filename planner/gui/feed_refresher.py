@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from planner.core.model import Source, is_feed, source_name
+from planner.core.model import Source, is_feed
 from planner.core.storage.store import Store, StoreError
 from planner.gui.background import Job, describe_error, run_in_background
 
@@ -30,6 +30,9 @@ class Refreshed:
     fetched: tuple[str, ...]
     changed: tuple[str, ...]
     errors: tuple[str, ...]
+    passwords: tuple[tuple[str, str], ...] = ()
+    """(calendar address, user) of CalDAV calendars whose password nothing holds: the
+    window asks for it (once per start, when no keyring keeps it)."""
 
     @property
     def summary(self) -> str:
@@ -46,17 +49,20 @@ class Refreshed:
 def refresh_all(store: Store, sources: Sequence[Source], now: datetime) -> Refreshed:
     """Refresh each feed in turn, each on its own (runs off the GUI thread; a feed that fails,
     even by a bug, is reported and the others are still fetched)."""
-    from planner.core.storage import feeds
+    from planner.core.caldav import refresh as sources_refresh
+    from planner.core.caldav.sync import SyncResult
 
-    fetched, changed, errors = [], [], []
-    for source, result in feeds.refresh_each(store, sources, now):
-        name = source_name(source.path)
+    fetched, changed, errors, passwords = [], [], [], []
+    for source, result in sources_refresh.refresh_each(store, sources, now):
+        name = sources_refresh.name_of(store, source.path)
         fetched.append(name)
         if result.changed:
             changed.append(name)
         if result.error:
             errors.append(result.error)
-    return Refreshed(tuple(fetched), tuple(changed), tuple(errors))
+        if isinstance(result, SyncResult) and result.needs_password:
+            passwords.append(result.needs_password)
+    return Refreshed(tuple(fetched), tuple(changed), tuple(errors), tuple(passwords))
 
 
 class FeedRefresher(QObject):

@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QStatusBar, QWidget
+from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QStatusBar, QWidget
 
 from planner.core.logs import log_failure
 from planner.core.session import Session
@@ -72,6 +73,9 @@ class FeedsController:
         changes.eventActivated.connect(show_event)
         self.sources_dialog: QDialog | None = None
         """The calendars dialog while it is on screen (tests reach it here)."""
+        self.ask_password: Callable[[str, str], str | None] = self._ask_password
+        """Asks for a CalDAV account's password (account, host); tests replace it."""
+        self._asked: set[tuple[str, str]] = set()
 
     def start(self) -> None:
         """List the feeds' news and start refreshing them (after the first plan)."""
@@ -128,6 +132,8 @@ class FeedsController:
 
     def _refreshed(self, result: Refreshed) -> None:
         self._status.showMessage(result.summary)
+        if result.passwords:
+            self.ask_passwords(result.passwords)
         if result.errors:
             self._status.setToolTip("\n".join(result.errors))
         if result.changed:
@@ -136,6 +142,34 @@ class FeedsController:
             # A first download, a change, or an error to report with the week: read again.
             self._reload()
         self.show_changes()
+
+    def ask_passwords(self, accounts: tuple[tuple[str, str], ...]) -> None:
+        """Ask once per start for the password of each CalDAV account nothing holds (no
+        keyring), keep it in memory for this run, and read those calendars again."""
+        from planner.core.caldav import credentials
+
+        given = False
+        for url, user in accounts:
+            if (url, user) in self._asked:
+                continue
+            self._asked.add((url, user))
+            account = credentials.account(url, user)
+            secret = self.ask_password(account, urlsplit(url).hostname or url)
+            if secret:
+                credentials.keep(url, user, secret, keyring_too=False)
+                given = True
+        if given and self.refresher is not None:
+            self.refresher.refresh(everything=True)
+
+    def _ask_password(self, account: str, host: str) -> str | None:
+        text, ok = QInputDialog.getText(
+            self._parent,
+            "CalDAV password",
+            f"The password of {account} (kept until planner closes; for iCloud and "
+            "Fastmail, an app password):",
+            QLineEdit.EchoMode.Password,
+        )
+        return text if ok and text else None
 
     def show_changes(self) -> None:
         """List what changed in the feeds for committed events since the user last looked."""

@@ -9,6 +9,7 @@ session, so it can be undone, and the decisions about its events are kept
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -52,6 +53,21 @@ def status_text(
     return "; ".join(parts)
 
 
+def caldav_status(record: SourceRecord | None, last_kind: str, now: datetime) -> str:
+    """How a CalDAV calendar stands ("synced 10:42 (incremental); next 11:12")."""
+    if record is None or (record.fetched_at is None and not record.last_error):
+        return "CalDAV, not read yet"
+    parts = []
+    if record.fetched_at is not None:
+        how = {"full": "whole calendar read", "": ""}.get(last_kind, "incremental")
+        parts.append(f"synced {_when(record.fetched_at, now)}" + (f" ({how})" if how else ""))
+    if record.last_error:
+        parts.append(f"last try failed: {record.last_error}")
+    if record.next_refresh is not None:
+        parts.append(f"next {_when(record.next_refresh, now)}")
+    return "CalDAV: " + "; ".join(parts)
+
+
 def _when(moment: datetime, now: datetime) -> str:
     local = moment.astimezone(now.tzinfo)
     return wording.clock(local) if local.date() == now.date() else wording.moment(local)
@@ -84,6 +100,16 @@ class SourcesDialog(QDialog):
         buttons.addButton(self.remove, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         self.remove.clicked.connect(self.remove_selected)
+        self.caldav = QPushButton("CalDAV &account…")
+        self.caldav.setToolTip(
+            "Read calendars from Nextcloud, Fastmail, iCloud or another CalDAV server, and "
+            "choose the calendar the plan is published to"
+        )
+        self.caldav.setEnabled(session.store is not None)
+        buttons.addButton(self.caldav, QDialogButtonBox.ButtonRole.ActionRole)
+        self.caldav.clicked.connect(self.show_caldav)
+        self.caldav_dialog: QDialog | None = None
+        """The CalDAV account dialog while it is on screen (tests reach it here)."""
         self.tree.itemSelectionChanged.connect(self._update)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree, 1)
@@ -98,11 +124,15 @@ class SourcesDialog(QDialog):
         store = self.session.store
         for source in self.session.state.sources:
             record = store.source_record(source.path) if store is not None else None
-            moved = moved_to(store, source.path) if store is not None and record else ""
-            status = status_text(source.path, record, self._now, moved)
-            item = QTreeWidgetItem(
-                [source_name(source.path), ROLE_NAMES.get(source.role, source.role), status]
-            )
+            caldav = store.caldav.state(source.path) if store is not None else None
+            name = source_name(source.path)
+            if caldav is not None:
+                name = f"{caldav.display_name} ({urlsplit(source.path).hostname})"
+                status = caldav_status(record, caldav.last_kind, self._now)
+            else:
+                moved = moved_to(store, source.path) if store is not None and record else ""
+                status = status_text(source.path, record, self._now, moved)
+            item = QTreeWidgetItem([name, ROLE_NAMES.get(source.role, source.role), status])
             item.setData(0, Qt.ItemDataRole.UserRole, source.path)
             item.setToolTip(0, source.path)
             item.setToolTip(2, status)
@@ -129,6 +159,19 @@ class SourcesDialog(QDialog):
         if item is None:
             return
         self.session.remove_source(item.data(0, Qt.ItemDataRole.UserRole))
+        self.fill()
+
+    def show_caldav(self) -> None:
+        """The CalDAV account dialog; what it imported is listed here after."""
+        from planner.gui.caldav_dialog import CalDAVAccountDialog
+
+        dialog = CalDAVAccountDialog(self.session, self)
+        self.caldav_dialog = dialog
+        try:
+            dialog.exec()
+        finally:
+            self.caldav_dialog = None
+            dialog.deleteLater()
         self.fill()
 
     def _update(self) -> None:

@@ -25,6 +25,7 @@ next refresh.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sqlite3
 from collections.abc import Iterable
@@ -39,7 +40,7 @@ from planner.core.caldav.session import CalDAVError, Session, Timeouts, host_of,
 from planner.core.logs import log_failure
 from planner.core.model import Problem, Role, Source
 from planner.core.storage.database import StoreError
-from planner.core.storage.feeds import FeedError, merge_copy
+from planner.core.storage.feeds import MERGE_AGAIN, FeedError, merge_copy
 from planner.core.storage.store import Store
 from planner.core.text import wording
 
@@ -69,6 +70,8 @@ class SyncResult:
     """Calendar objects downloaded."""
     requests: int = 0
     """HTTP requests sent."""
+    needs_password: tuple[str, str] | None = None
+    """(calendar address, user) when no password was found for the account."""
 
     @property
     def detail(self) -> str:
@@ -135,7 +138,7 @@ def sync(
     secret = credentials.password(url, state.user, ask)
     if secret is None:
         account = credentials.account(url, state.user)
-        return _failed(
+        failed = _failed(
             store,
             source.path,
             f"{name}: planner has no password for {account} (give it with `planner sources "
@@ -143,6 +146,7 @@ def sync(
             now,
             zone,
         )
+        return dataclasses.replace(failed, needs_password=(url, state.user))
     session = Session(url, state.user, secret, timeouts or Timeouts(), label=name)
     try:
         with session:
@@ -209,7 +213,10 @@ def _sync(
         ctag, token = _collection_tags(session, url)
         changed = _query_all(session, url)
         replace_all = True
-    if kind == "unchanged":
+    merged_at = record.merged_at if record is not None else None
+    recent = merged_at is not None and now - merged_at < MERGE_AGAIN
+    if kind == "unchanged" or (kind != "full" and not changed and not deleted and recent):
+        # Nothing to merge (once a day the copy is merged again, as its window moves on).
         store.save_not_modified(location, now)
         store.caldav.synced(location, sync_token=token, ctag=ctag, kind=kind, when=now)
         return SyncResult(False, "", now + REFRESH, kind=kind, requests=len(session.requests))
