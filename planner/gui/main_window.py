@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
             plan=lambda: self._plan,
             settings=lambda: self._settings or self.session.settings,
             clock=self._clock,
+            ask_password=lambda account, host: self.feeds.ask_password(account, host),
         )
         fill_menus(
             self,

@@ -109,9 +109,11 @@ class PublishController(QObject):
         plan: Callable[[], Plan | None],
         settings: Callable[[], Settings],
         clock: Callable[[], datetime],
+        ask_password: Callable[[str, str], str | None] | None = None,
     ) -> None:
         """``plan`` is the plan on screen; ``settings`` say where to publish
-        (:func:`publish_target`) and whether each change publishes."""
+        (:func:`publish_target`) and whether each change publishes; ``ask_password(account,
+        host)`` asks the user when the Publish action finds no password (kept for this run)."""
         super().__init__(parent)
         self._session = session
         self._status = status
@@ -120,11 +122,12 @@ class PublishController(QObject):
         """Where to publish, asked at each publish (the settings may change meanwhile)."""
         self._automatic = lambda: settings().caldav.publish_automatically
         self._clock = clock
+        self._ask_password = ask_password
         self._job: Job | None = None
         self._again = False
         self._pending = False  # a decision made: publish the next plan shown (automatic)
         self.publish_action = make_action(
-            parent, "&Publish to calendar", self.publish, QKeySequence("Ctrl+Shift+P")
+            parent, "&Publish to calendar", self.publish_asked, QKeySequence("Ctrl+Shift+P")
         )
         self.publish_action.setEnabled(session.store is not None)
         self.label = QLabel()
@@ -166,6 +169,23 @@ class PublishController(QObject):
         if self._pending and self.target() is not None:
             self._pending = False
             self.publish()
+
+    def publish_asked(self) -> bool:
+        """The Publish action: as :meth:`publish`, asking for the account's password first
+        when nothing holds it (automatic publishing never asks)."""
+        target = self.target()
+        if target is not None and self._ask_password is not None:
+            from urllib.parse import urlsplit
+
+            from planner.core.caldav import credentials
+
+            url, user = target.calendar_url, target.user
+            if credentials.password(url, user) is None:
+                host = urlsplit(url).hostname or url
+                secret = self._ask_password(credentials.account(url, user), host)
+                if secret:
+                    credentials.keep(url, user, secret, keyring_too=False)
+        return self.publish()
 
     def publish(self) -> bool:
         """Publish the week on screen; False (and said why) when it cannot start."""

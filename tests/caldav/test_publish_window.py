@@ -103,3 +103,31 @@ def test_without_a_calendar_chosen_the_window_says_where_to_choose_one(
     window.publisher.target = lambda: None
     window.publisher.publish_action.trigger()
     assert "Choose the calendar to publish to" in window.statusBar().currentMessage()
+
+
+def test_the_publish_action_asks_for_a_password_nothing_holds(
+    qtbot, store, caldav_server, monkeypatch
+) -> None:
+    from planner.core.caldav import credentials
+
+    monkeypatch.delenv("PLANNER_CALDAV_PASSWORD")
+    window = open_window(qtbot, store, caldav_server)
+    asked: list[tuple[str, str]] = []
+
+    def answer(account: str, host: str) -> str:
+        asked.append((account, host))
+        return caldav_server.password
+
+    window.feeds.ask_password = answer
+    url = caldav_server.calendar_url("planner")
+    try:
+        with qtbot.waitSignal(window.publisher.published, timeout=30_000) as signal:
+            window.publisher.publish_action.trigger()
+        (report,) = signal.args[0]
+        assert report.ok
+        assert asked == [(credentials.account(url, caldav_server.user), "127.0.0.1")]
+        with qtbot.waitSignal(window.publisher.published, timeout=30_000):
+            window.publisher.publish_action.trigger()  # kept for this run: not asked again
+        assert len(asked) == 1
+    finally:
+        credentials.forget(url, caldav_server.user)
