@@ -212,6 +212,11 @@ class PublishController(QObject):
 
     def _done(self, reports: list[Published]) -> None:
         self._job = None
+        target = self.target()
+        if target is not None and any(r.password_refused for r in reports):
+            from planner.core.caldav import credentials
+
+            credentials.forget(target.calendar_url, target.user)  # asked again next time
         text = status_sentence(reports, self._clock())
         store = self._session.store
         if not reports and store is not None and (waiting := store.publish_waiting()):

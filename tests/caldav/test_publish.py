@@ -335,3 +335,15 @@ def test_a_calendar_deleted_to_undo_is_not_made_again_by_the_queue(
     with session(caldav_server) as s:
         assert describe_calendar(s, url) == ("planner", False)  # not made again
     store.close()
+
+
+def test_a_refused_password_is_said_and_queued(caldav_server: CalDAVServer, tmp_path) -> None:
+    store = Store.open(tmp_path / "planner.sqlite3")
+    url = caldav_server.calendar_url("planner")
+    with Session(caldav_server.url, caldav_server.user, "not it", QUICK) as wrong:
+        report = publish_and_queue(store, wrong, url, caldav_server.user, demo_plan(), now=NOW)
+    assert report.password_refused
+    assert not report.ok
+    assert report.waiting[0].reason == "the server refused the user name or password (401)"
+    assert len(store.publish_waiting()[0].items) == 7
+    store.close()

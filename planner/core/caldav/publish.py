@@ -17,7 +17,6 @@ no redirect to another host); this module only decides what to send.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -44,8 +43,6 @@ from planner.core.text import wording
 if TYPE_CHECKING:
     from planner.core.caldav.credentials import Ask
     from planner.core.storage.store import Store
-
-_log = logging.getLogger(__name__)
 
 ICS = "text/calendar; charset=utf-8"
 XML = "application/xml; charset=utf-8"
@@ -95,6 +92,9 @@ class Published:
     """Whether the calendar was made (MKCALENDAR) by this publish."""
     retried: int = 0
     """Writes answered 412 (changed on the server since read) and tried again."""
+    password_refused: bool = False
+    """The server refused the user name or password (401): a password kept for this run
+    is wrong, and is forgotten so that the user is asked again."""
     waiting: list[Waiting] = field(default_factory=list)
     """What could not be written: kept in the publish queue, tried again later."""
     requests: list[str] = field(default_factory=list)
@@ -315,6 +315,7 @@ class _Writer:
 
     def _failed(self, reply: Answer) -> str:
         words = status_words(reply)
+        self.report.password_refused |= reply.status == 401
         if _stops_everything(reply):
             self.stopped = words
         return words
@@ -357,6 +358,7 @@ def publish_week(
         return report
     except _ReadRefusedError as exc:
         reason = str(exc)
+        report.password_refused = exc.reply.status == 401
         report.waiting = [Waiting(w.uid, "publish", w.label, reason) for w in wanted]
         return report
     changes = compare(wanted, found, week_id(plan))
