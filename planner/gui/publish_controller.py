@@ -127,7 +127,7 @@ class PublishController(QObject):
         self._again = False
         self._pending = False  # a decision made: publish the next plan shown (automatic)
         self.publish_action = make_action(
-            parent, "&Publish to calendar", self.publish_asked, QKeySequence("Ctrl+Shift+P")
+            parent, "P&ublish to calendar", self.publish_asked, QKeySequence("Ctrl+Shift+P")
         )
         self.publish_action.setEnabled(session.store is not None)
         self.label = QLabel()
