@@ -187,3 +187,19 @@ def test_the_password_is_in_no_file_after_a_sync_and_a_failure(
     for path in files:
         assert secret not in path.read_bytes(), path
         assert secret.hex().encode() not in path.read_bytes(), path
+
+
+def test_a_calendar_removed_and_brought_back_by_undo_is_still_read_as_caldav(
+    caldav_server: CalDAVServer, monkeypatch, capsys
+) -> None:
+    monkeypatch.setenv(credentials.PASSWORD_VARIABLE, caldav_server.password)
+    url = caldav_server.make_calendar("work", [STANDUP], display_name="Work")
+    assert add(caldav_server, url) == 0
+    location = url.replace("//", "//sam@", 1)
+    assert main(["sources", "remove", location]) == 0
+    assert main(["undo"]) == 0
+    capsys.readouterr()
+    assert main(["refresh", "--all"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "Work (127.0.0.1): 1 new (whole calendar read)"
+    )

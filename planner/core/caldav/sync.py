@@ -187,7 +187,7 @@ def _sync(
         except CalDAVError as exc:
             if exc.kind not in ("forbidden", "refused", "missing"):
                 raise
-            _log.info(
+            _log.warning(
                 "%s: the server no longer knows the sync-token (%s); reading the whole calendar",
                 session.label,
                 exc.text,
@@ -220,9 +220,19 @@ def _sync(
         store.save_not_modified(location, now)
         store.caldav.synced(location, sync_token=token, ctag=ctag, kind=kind, when=now)
         return SyncResult(False, "", now + REFRESH, kind=kind, requests=len(session.requests))
+    # Merged within the day: only the UIDs of what changed are merged again (their old and
+    # new versions), so one change costs its object, not the whole calendar's parse.
+    affected: set[str] | None = None
+    if kind != "full" and recent:
+        before = store.caldav.bodies(location, [*changed, *deleted])
+        affected = uids_of([*before, *(data for _etag, data in changed.values())])
     store.caldav.keep_resources(location, changed, deleted, replace_all=replace_all)
     body = combined(store.caldav.bodies(location))
-    merged, problems, _header = merge_copy(store, location, body, now, zone)
+    if affected is not None:
+        part = combined(data for _etag, data in changed.values())
+        merged, problems, _header = merge_copy(store, location, part, now, zone, affected)
+    else:
+        merged, problems, _header = merge_copy(store, location, body, now, zone)
     store.save_fetch(
         location, body=body, etag="", last_modified="", fetched_at=now, refresh=REFRESH
     )
@@ -337,6 +347,29 @@ def combined(bodies: Iterable[bytes]) -> bytes:
                 events.append(block)
     head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//planner//CalDAV copy//EN\r\n"
     return (head + "".join(zones.values()) + "".join(events) + "END:VCALENDAR\r\n").encode()
+
+
+def uids_of(bodies: Iterable[bytes]) -> set[str] | None:
+    """The UIDs of these calendar objects' events; None when one has an event without a
+    UID (planner names such an event by its start: only a whole merge finds it again)."""
+    found: set[str] = set()
+    for body in bodies:
+        for block in _components(body.decode("utf-8", errors="replace")):
+            if not block.upper().startswith("BEGIN:VEVENT"):
+                continue
+            unfolded = block.replace("\r\n ", "").replace("\r\n\t", "")
+            uid = next(
+                (
+                    line.split(":", 1)[1].strip()
+                    for line in unfolded.split("\r\n")
+                    if line.upper().startswith("UID:") or line.upper().startswith("UID;")
+                ),
+                "",
+            )
+            if not uid:
+                return None
+            found.add(uid)
+    return found
 
 
 def _components(text: str) -> list[str]:

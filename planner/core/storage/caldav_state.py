@@ -42,24 +42,22 @@ class CalDAVCalendars:
         self._db = database
 
     def remember(self, location: str, user: str, display_name: str) -> None:
-        """Mark an imported source as a CalDAV calendar of ``user`` (its sync state is
-        kept when it was one already)."""
+        """Mark a source as a CalDAV calendar of ``user`` (its sync state is kept when it
+        was one already). Kept by location, so that a calendar removed and brought back
+        (Undo) is still read as one; its objects go with the source."""
         with self._db.writing() as db:
-            source_id = _source_id(db, location)
             db.execute(
-                "INSERT INTO caldav_calendars (source_id, user, display_name) VALUES (?, ?, ?) "
-                "ON CONFLICT (source_id) DO UPDATE SET user = excluded.user, "
+                "INSERT INTO caldav_calendars (location, user, display_name) VALUES (?, ?, ?) "
+                "ON CONFLICT (location) DO UPDATE SET user = excluded.user, "
                 "display_name = excluded.display_name",
-                (source_id, user, display_name),
+                (location, user, display_name),
             )
 
     def state(self, location: str) -> CalDAVState | None:
-        """The calendar's sync state; None when the source is not a CalDAV calendar."""
+        """The calendar's sync state; None when the location is not a CalDAV calendar."""
         with self._db.reading() as db:
             row = db.execute(
-                "SELECT c.* FROM caldav_calendars c JOIN sources s ON s.id = c.source_id "
-                "WHERE s.location = ?",
-                (location,),
+                "SELECT * FROM caldav_calendars WHERE location = ?", (location,)
             ).fetchone()
         if row is None:
             return None
@@ -74,10 +72,11 @@ class CalDAVCalendars:
         )
 
     def locations(self) -> set[str]:
-        """Every source that is a CalDAV calendar."""
+        """Every imported source that is a CalDAV calendar."""
         with self._db.reading() as db:
             rows = db.execute(
-                "SELECT s.location FROM caldav_calendars c JOIN sources s ON s.id = c.source_id"
+                "SELECT c.location FROM caldav_calendars c JOIN sources s "
+                "ON s.location = c.location"
             ).fetchall()
         return {r["location"] for r in rows}
 
@@ -91,15 +90,16 @@ class CalDAVCalendars:
             ).fetchall()
         return {r["href"]: r["etag"] for r in rows}
 
-    def bodies(self, location: str) -> list[bytes]:
-        """The kept calendar objects' data, in href order."""
+    def bodies(self, location: str, hrefs: Iterable[str] | None = None) -> list[bytes]:
+        """The kept calendar objects' data (of ``hrefs`` only, when given), in href order."""
         with self._db.reading() as db:
             rows = db.execute(
-                "SELECT r.body FROM caldav_resources r JOIN sources s ON s.id = r.source_id "
-                "WHERE s.location = ? ORDER BY r.href",
+                "SELECT r.href, r.body FROM caldav_resources r JOIN sources s "
+                "ON s.id = r.source_id WHERE s.location = ? ORDER BY r.href",
                 (location,),
             ).fetchall()
-        return [bytes(r["body"]) for r in rows]
+        wanted = set(hrefs) if hrefs is not None else None
+        return [bytes(r["body"]) for r in rows if wanted is None or r["href"] in wanted]
 
     def keep_resources(
         self,
@@ -131,20 +131,18 @@ class CalDAVCalendars:
     ) -> None:
         """The sync that read the server up to ``sync_token``/``ctag`` is merged and kept."""
         with self._db.writing() as db:
-            source_id = _source_id(db, location)
             db.execute(
                 "UPDATE caldav_calendars SET sync_token = ?, ctag = ?, last_kind = ?, "
-                "synced_at = ? WHERE source_id = ?",
-                (sync_token, ctag, kind, utc_text(when), source_id),
+                "synced_at = ? WHERE location = ?",
+                (sync_token, ctag, kind, utc_text(when), location),
             )
 
     def forget_token(self, location: str) -> None:
         """The server no longer knows the token: the next sync reads the whole calendar."""
         with self._db.writing() as db:
-            source_id = _source_id(db, location)
             db.execute(
-                "UPDATE caldav_calendars SET sync_token = '', ctag = '' WHERE source_id = ?",
-                (source_id,),
+                "UPDATE caldav_calendars SET sync_token = '', ctag = '' WHERE location = ?",
+                (location,),
             )
 
 

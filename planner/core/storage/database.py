@@ -159,8 +159,9 @@ MIGRATIONS: tuple[str, ...] = (
     # account's user (never its password), the server's sync-token or CTag, and each
     # resource's ETag and data (storage/caldav_state.py).
     """
+    -- By location, not source: a calendar removed and brought back by Undo is still one.
     CREATE TABLE caldav_calendars (
-        source_id INTEGER PRIMARY KEY REFERENCES sources (id) ON DELETE CASCADE,
+        location TEXT PRIMARY KEY,
         user TEXT NOT NULL,
         display_name TEXT NOT NULL DEFAULT '',
         sync_token TEXT NOT NULL DEFAULT '',
@@ -169,7 +170,7 @@ MIGRATIONS: tuple[str, ...] = (
         last_kind TEXT NOT NULL DEFAULT ''
     );
     CREATE TABLE caldav_resources (
-        source_id INTEGER NOT NULL REFERENCES caldav_calendars (source_id) ON DELETE CASCADE,
+        source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
         href TEXT NOT NULL,
         etag TEXT NOT NULL DEFAULT '',
         body BLOB NOT NULL,

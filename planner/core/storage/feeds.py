@@ -22,7 +22,7 @@ import io
 import logging
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
@@ -335,13 +335,19 @@ def _merge(
 
 
 def merge_copy(
-    store: Store, location: str, body: bytes, now: datetime, zone: ZoneInfo
+    store: Store,
+    location: str,
+    body: bytes,
+    now: datetime,
+    zone: ZoneInfo,
+    uids: Set[str] | None = None,
 ) -> tuple[MergeResult, tuple[Problem, ...], list[str]]:
     """Merge a calendar's copy (a feed's download, a CalDAV calendar's objects) into the
     store the feeds' way: its window, by (UID, RECURRENCE-ID), versions honoured, events
     gone marked and changes logged. Returns what changed, the events that could not be
-    read, and the calendar's header lines. Raises :class:`FeedError` for an unreadable
-    calendar."""
+    read, and the calendar's header lines. With ``uids``, ``body`` holds all there is of
+    those UIDs and the source's other events are left as they are. Raises
+    :class:`FeedError` for an unreadable calendar."""
     start, end = now - WINDOW_BEFORE, now + WINDOW_AFTER
     try:
         result = read_bytes(body, location, zone, start, end)
@@ -350,7 +356,7 @@ def merge_copy(
     scan = ics_stream.scan(io.BytesIO(body), location, start, end, prefilter=False)
     versions = _Versions.of(scan, zone)
     incoming = [versions.of_event(e) for e in result.events]
-    merged = store.merge_feed(location, incoming, start, end, now)
+    merged = store.merge_feed(location, incoming, start, end, now, uids)
     return merged, tuple(result.problems), scan.header
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
@@ -208,13 +208,16 @@ def merge_feed(
     start: datetime,
     end: datetime,
     now: datetime,
+    uids: Set[str] | None = None,
 ) -> MergeResult:
     """Merge a feed's events for [start, end) into the stored ones, by (UID, RECURRENCE-ID).
 
     A version older than the stored one never replaces it; stored events in the
     window that the feed no longer has are marked not present (kept, so that a
     decision about them can be explained); every change to a known event is
-    logged for :meth:`feed_changes`.
+    logged for :meth:`feed_changes`. With ``uids``, ``incoming`` is all there is of
+    those UIDs and the source's other events are left as they are (a CalDAV
+    calendar's changed objects).
     """
     new = updated = removed = kept = 0
     stamp = utc_text(now)
@@ -223,6 +226,7 @@ def merge_feed(
         stored = {
             (r["uid"], r["recurrence_id"]): r
             for r in db.execute("SELECT * FROM events WHERE source_id = ?", (source_id,))
+            if uids is None or r["uid"] in uids
         }
         seen = set()
         for item in incoming:

@@ -27,7 +27,7 @@ beside :class:`Store`, as everything that opens a store handles them. It never i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -393,10 +393,11 @@ class Store:
         start: datetime,
         end: datetime,
         now: datetime,
+        uids: Set[str] | None = None,
     ) -> MergeResult:
         """Merge a feed's events for [start, end) into the stored ones, by (UID, RECURRENCE-ID)
         (see :func:`planner.core.storage.sources.merge_feed`)."""
-        return calendar_rows.merge_feed(self._db, location, incoming, start, end, now)
+        return calendar_rows.merge_feed(self._db, location, incoming, start, end, now, uids)
 
     def feed_events(self, location: str, start: datetime, end: datetime) -> list[Event]:
         """The present events of a feed touching [start, end), as merged."""
