@@ -158,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     trip.add_argument("--json", action="store_true", help="JSON (JSON Lines with --batch)")
     sub.add_parser("settings-help", help="list every key the settings file may hold")
     _add_saved_commands(sub)
+    _add_publish_command(sub)
     return parser
 
 
@@ -288,6 +289,30 @@ def _add_saved_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     )
     _settings_option(restore)
     _add_decide_commands(sub)
+
+
+def _add_publish_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``planner publish`` (planner/cli/publish.py): the week's plan into a CalDAV calendar."""
+    publish = sub.add_parser(
+        "publish",
+        help="write the week's plan (chosen events, travel, leave-by alarms) into a CalDAV "
+        "calendar, keeping it in step",
+        description="Adds, moves and removes only the events planner wrote there; the other "
+        "events of the calendar are never touched. What cannot be written is kept and "
+        "published again next time. Exit 0: the calendar matches the plan; 1: something "
+        "could not be written; 2: bad use.",
+    )
+    publish.add_argument(
+        "url", metavar="URL", help="the calendar's address (made when nothing is there yet)"
+    )
+    publish.add_argument("--user", required=True, metavar="NAME", help="your user name there")
+    publish.add_argument(
+        "--week",
+        type=_week,
+        metavar="YYYY-MM-DD",
+        help="a day of the week to publish (default: the week `planner plan` shows)",
+    )
+    _settings_option(publish)
 
 
 def _add_decide_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -570,6 +595,7 @@ COMMANDS = (
     "skipped",
     "undo",
     "redo",
+    "publish",
 )
 
 
@@ -596,6 +622,7 @@ def main(argv: list[str] | None = None) -> int:
     from planner.cli import attend as cli_attend
     from planner.cli import caldav as cli_caldav
     from planner.cli import decide as cli_decide
+    from planner.cli import publish as cli_publish
     from planner.cli import saved as cli_saved
 
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -614,6 +641,7 @@ def main(argv: list[str] | None = None) -> int:
         "skipped": cli_attend.run_mark,
         "undo": cli_decide.run_undo,
         "redo": cli_decide.run_undo,
+        "publish": cli_publish.run_publish,
     }
     try:
         try:

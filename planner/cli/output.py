@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from planner.core.caldav.publish import Published
     from planner.core.model import Plan, Problem
     from planner.core.planning.week import WeekData
 
@@ -87,3 +88,20 @@ def print_plan(args: argparse.Namespace, plan: Plan, problems: Sequence[Problem]
     else:
         print(report.plan_table(plan, problems=problems))
     return EXIT_SKIPPED if report.unread(problems) else 0
+
+
+def say_published(report: Published, command: str = "publish") -> bool:
+    """Print what publishing one week into a CalDAV calendar did (``planner publish`` and
+    ``planner refresh``); True when something was not written."""
+    if report.created:
+        print(f"Made the calendar {report.calendar_name} at {report.calendar_url}.")
+    print(report.sentence)
+    for item in report.waiting:
+        print(f"planner {command}: {item.sentence}", file=sys.stderr)
+    if report.waiting:
+        print(
+            f"planner {command}: {len(report.waiting)} not written; kept to publish again "
+            "(`planner publish`, `planner refresh`, or the window)",
+            file=sys.stderr,
+        )
+    return not report.ok

@@ -484,6 +484,9 @@ def run_refresh(args: argparse.Namespace) -> int:
                 print(f"{name}: {sources_refresh.detail(result)}")
         if every:
             _fill_venues(store, now, settings)
+        unpublished = 0
+        if store.publish_waiting():  # weeks `planner publish` could not write: again now
+            unpublished = _publish_waiting(store, settings, args.settings)
         seen = store.changes_seen()
         since = _moment(seen, zone) if store.value("changes_seen") else "last time"
         changes = feeds.changes_since(store, seen)
@@ -500,7 +503,22 @@ def run_refresh(args: argparse.Namespace) -> int:
             "failed; their last copies are kept",
             file=sys.stderr,
         )
-    return 1 if failed else 0
+    return 1 if failed or unpublished else 0
+
+
+def _publish_waiting(store: Store, settings: Settings, path: Path | None) -> int:
+    """Publish again the weeks waiting in the publish queue whose password is at hand
+    (never asked here); how many are still not published whole."""
+    from planner.cli.output import say_published
+    from planner.core.caldav.publish import publish_waiting_weeks
+    from planner.core.saved import open_session
+
+    session = open_session(store, settings, settings_path=path)
+    now = datetime.now(settings.zone)
+    reports = publish_waiting_weeks(
+        store, lambda day: session.plan(session.state, day, now)[2], now=now
+    )
+    return sum(say_published(report, "refresh") for report in reports)
 
 
 def _fill_venues(store: Store, now: datetime, settings: Settings) -> None:

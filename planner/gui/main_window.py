@@ -63,6 +63,7 @@ from planner.gui.files_controller import FilesController
 from planner.gui.help_controller import HelpController
 from planner.gui.menus import fill_menus
 from planner.gui.plan_items import items_for
+from planner.gui.publish_controller import PublishController
 from planner.gui.settings_controller import SettingsController
 from planner.gui.setup_controller import SetupController
 from planner.gui.store_watch import StoreWatch
@@ -223,6 +224,15 @@ class MainWindow(QMainWindow):
         self.plan_status.setAccessibleName("Planning")
         status.addPermanentWidget(self.plan_status)
         self.store_watch = StoreWatch(session, self)  # the terminal's decisions, shown live
+        self.publisher = PublishController(
+            session,
+            self,
+            status,
+            plan=lambda: self._plan,
+            settings=lambda: self._settings or self.session.settings,
+            clock=self._clock,
+            ask_password=lambda account, host: self.feeds.ask_password(account, host),
+        )
         fill_menus(
             self,
             files=self.files,
@@ -237,6 +247,7 @@ class MainWindow(QMainWindow):
             replan=self.reload,
             attendance=self.attendance,
             history=self.show_history,
+            publish=self.publisher.publish_action,
         )
         self.setup.add_to_menu(self.menuBar())
 
@@ -266,6 +277,7 @@ class MainWindow(QMainWindow):
         """The feeds' news and refreshes wait for the first plan: the window comes first."""
         self.planned.disconnect(self._after_first_plan)
         self.feeds.start()
+        self.publisher.start()  # the weeks waiting in the publish queue
 
     # --- window state -------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
@@ -481,6 +493,7 @@ class MainWindow(QMainWindow):
         self.setup.plan_shown(plan, self._day)
         self.what_changed.planned(plan)
         self._record(plan)
+        self.publisher.plan_shown()
         self.planned.emit()
         self.settings.offer_geocoding(week.pending_addresses, settings)
 
@@ -559,6 +572,7 @@ class MainWindow(QMainWindow):
         if added:  # an import: show where its events are (a feed's once it is downloaded)
             self._seek_from_today()
             self._seek_after_feeds = any(is_feed(s.path) for s in added)
+        self.publisher.decided()  # with automatic publishing, the new plan is published
         self.replan()
         if change.before.sources != change.after.sources:
             self.feeds.sources_changed()  # a new feed is fetched at once

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
 from planner.gui.actions import make_action
@@ -37,6 +37,7 @@ def fill_menus(
     replan: Callable[[], None],
     attendance: AttendanceController | None = None,
     history: Callable[[], None] | None = None,
+    publish: QAction | None = None,
 ) -> None:
     """Fill ``window``'s menu bar; ``go_week(step_days)`` moves (0: this week)."""
     keys = QKeySequence.StandardKey
@@ -46,6 +47,8 @@ def fill_menus(
         [files.import_action, feeds.subscribe_action, feeds.sources_action, feeds.refresh_action]
     )
     file_menu.addSeparator()
+    if publish is not None:  # into a CalDAV calendar (planner/gui/publish_controller.py)
+        file_menu.addAction(publish)
     file_menu.addActions(
         [
             files.export_ics_action,

@@ -10,6 +10,10 @@ keyring, ``PLANNER_CALDAV_PASSWORD``, or asked once and kept in memory; never in
 store, the settings, a backup or a log), :mod:`.sync` (a calendar as a source:
 sync-token, else CTag and ETags, else a full read, merged as feeds are) and
 :mod:`.refresh` (feeds and CalDAV calendars refreshed through one door).
+Publishing the plan into one calendar: :mod:`.publish_objects` (the week's attend-list
+as CalDAV objects with planner's own UIDs and markers, compared with what the calendar
+holds) and :mod:`.publish` (the writes: conditional PUT and DELETE, the 412 retry, what
+fails kept in the store's publish queue).
 
 May import: planner.core.storage (the store, feed merging, the keyring helpers),
 planner.core.calendars (reading what is fetched), planner.core.text,

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
-from datetime import UTC, datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Literal
 
 import icalendar
 
 from planner import __version__
-from planner.core.model import Event, Plan, Trip
+from planner.core.model import Decision, Event, Plan, Trip
 from planner.core.text import wording
 
 PRODID = f"-//planner//planner {__version__}//EN"
@@ -79,7 +81,8 @@ def event_component(event: Event, stamp: datetime) -> icalendar.Event:
     return vevent
 
 
-def _calendar(name: str) -> icalendar.Calendar:
+def new_calendar(name: str) -> icalendar.Calendar:
+    """An empty VCALENDAR with planner's PRODID: the export's, and each published object's."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -89,25 +92,43 @@ def _calendar(name: str) -> icalendar.Calendar:
     return cal
 
 
-def _finish(cal: icalendar.Calendar) -> bytes:
+def finish(cal: icalendar.Calendar, span: tuple[date, date] | None = None) -> bytes:
+    """The calendar as bytes. ``span``: the days its times fall in, when known (a
+    published week): its VTIMEZONEs then hold those years' rules only, not 1970-2038's."""
     # VTIMEZONE blocks for every TZID used, so that Outlook and others can read the times.
-    cal.add_missing_timezones()
+    if span is None:
+        cal.add_missing_timezones()
+    else:
+        cal.add_missing_timezones(*span)
     return bytes(cal.to_ical())
 
 
 def events_to_ics(events: Iterable[Event], name: str, *, now: datetime | None = None) -> bytes:
     """A plain calendar of events (used for round trips and the drag-and-drop payload)."""
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
-    cal = _calendar(name)
+    cal = new_calendar(name)
     for event in events:
         cal.add_component(event_component(event, stamp))
-    return _finish(cal)
+    return finish(cal)
 
 
-def to_ics(plan: Plan, *, now: datetime | None = None) -> bytes:
-    """The attend-list: chosen events, a busy block per trip, and a leave-by alarm."""
-    stamp = (now or datetime.now(UTC)).astimezone(UTC)
-    cal = _calendar(f"planner: week of {plan.week_start:%Y-%m-%d}")
+BlockKind = Literal["event", "travel-to", "travel-from"]
+"""What an entry of the attend-list is: the event itself, the trip there, the trip back."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One VEVENT of the attend-list and what it stands for: the .ics export writes them
+    all into one file, publishing writes each into a CalDAV calendar as its own object."""
+
+    decision: Decision
+    kind: BlockKind
+    component: icalendar.Event
+
+
+def entries(plan: Plan, stamp: datetime) -> Iterator[Entry]:
+    """The attend-list, entry by entry: each chosen event (with a leave-by alarm when
+    there is travel) followed by its busy travel blocks ("Travel to ...", "Travel home")."""
     for d in plan.chosen:
         event = d.event
         vevent = event_component(event, stamp)
@@ -121,19 +142,28 @@ def to_ics(plan: Plan, *, now: datetime | None = None) -> bytes:
             )
             alarm.add("trigger", d.leave_at - event.start, parameters={"RELATED": "START"})
             vevent.add_component(alarm)
-        cal.add_component(vevent)
-        legs = (
-            (d.trip_to, d.leave_at, event.start, f"Travel to {event.summary}", "to"),
-            (d.trip_from, event.end, d.back_at, _home_or(d.destination), "from"),
+        yield Entry(d, "event", vevent)
+        legs: tuple[tuple[Trip | None, datetime, datetime, str, BlockKind], ...] = (
+            (d.trip_to, d.leave_at, event.start, f"Travel to {event.summary}", "travel-to"),
+            (d.trip_from, event.end, d.back_at, _home_or(d.destination), "travel-from"),
         )
-        for trip, start, end, name, way in legs:
+        for trip, start, end, name, kind in legs:
             if trip is None or trip.minutes == 0:
                 continue
             note = _travel_note(trip)
-            cal.add_component(
-                _block(f"planner-travel-{way}-{event.key}", name, start, end, stamp, note)
+            way = kind.removeprefix("travel-")
+            yield Entry(
+                d, kind, _block(f"planner-travel-{way}-{event.key}", name, start, end, stamp, note)
             )
-    return _finish(cal)
+
+
+def to_ics(plan: Plan, *, now: datetime | None = None) -> bytes:
+    """The attend-list: chosen events, a busy block per trip, and a leave-by alarm."""
+    stamp = (now or datetime.now(UTC)).astimezone(UTC)
+    cal = new_calendar(f"planner: week of {plan.week_start:%Y-%m-%d}")
+    for entry in entries(plan, stamp):
+        cal.add_component(entry.component)
+    return finish(cal)
 
 
 def _travel_note(trip: Trip) -> str:

@@ -697,6 +697,15 @@ SCHEMA: tuple[Key, ...] = (
         label="Publishing account's user",
         attr="caldav.publish_user",
     ),
+    Key(
+        "caldav",
+        "publish_automatically",
+        "Whether the window publishes the week into that calendar after every change "
+        "(default false: File › Publish to calendar, or `planner publish`).",
+        "bool",
+        label="Publish to your calendar after every change",
+        attr="caldav.publish_automatically",
+    ),
 )
 
 

@@ -88,6 +88,9 @@ class CalDAVSettings:
     publish_to: str = ""
     """The calendar's address ("" publishes nowhere)."""
     publish_user: str = ""
+    publish_automatically: bool = False
+    """Whether the window publishes after every change (off: the user's own calendar is
+    written when they ask, by File › Publish to calendar or ``planner publish``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,9 @@
   (events as text), :mod:`.decisions`, :mod:`.state` (what the session saves),
   :mod:`.undo_log` (the undo history the window and the terminal share),
   :mod:`.sources` (calendars and feed copies), :mod:`.feed_venues` (venues read from
-  feed events' pages), :mod:`.file_copies` (the last read
-  copy of each imported file), :mod:`.history`, :mod:`.parse_cache` and :mod:`.backups`;
+  feed events' pages), :mod:`.file_copies` (the last read copy of each imported file),
+  :mod:`.history`, :mod:`.parse_cache`, :mod:`.backups` and :mod:`.publish_queue` (what
+  publishing to a CalDAV calendar could not write yet);
 - :mod:`.writer`: writes inline (CLI) or on one background thread in order (window);
 - :mod:`.feeds`: calendars at a URL, fetched politely and merged into the store, over
   :mod:`.feed_download` (one bounded HTTP download: deadline, size, gzip, redirects) and

@@ -190,6 +190,22 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (source_id, href)
     );
     """,
+    # 8 (after the venues' 6 and CalDAV's 7): what publishing to a CalDAV calendar could
+    # not write yet (storage/publish_queue.py).
+    """
+    CREATE TABLE publish_queue (
+        calendar_url TEXT NOT NULL,
+        user TEXT NOT NULL DEFAULT '',
+        week_start TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('add', 'move', 'update', 'remove', 'publish')),
+        label TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        queued_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (calendar_url, week_start, uid)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

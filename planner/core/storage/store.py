@@ -51,6 +51,7 @@ from planner.core.storage import (
     file_copies,
     history,
     parse_cache,
+    publish_queue,
     state,
     undo_log,
 )
@@ -65,6 +66,7 @@ from planner.core.storage.decisions import DecisionKind
 from planner.core.storage.feed_venues import VenueWanted
 from planner.core.storage.file_copies import FileCopy, KeptCopy
 from planner.core.storage.history import HistoryStatus, Recorded, WeekNumbers
+from planner.core.storage.publish_queue import QueuedWeek, Waiting
 from planner.core.storage.sources import (
     EventChange,
     MergeResult,
@@ -442,3 +444,19 @@ class Store:
     def import_backup(self, path: Path | str) -> None:
         """Replace everything with a backup, after checking it; on any doubt nothing changes."""
         backups.import_backup(self._db, path)
+
+    # --- the publish queue (planner/core/storage/publish_queue.py) -----------------------
+    def keep_publish_queue(
+        self,
+        calendar_url: str,
+        user: str,
+        week_start: date,
+        items: Sequence[Waiting],
+        now: datetime,
+    ) -> None:
+        """What publishing a week to a calendar left unwritten (none: it leaves the queue)."""
+        publish_queue.keep(self._db, calendar_url, user, week_start, items, now)
+
+    def publish_waiting(self, calendar_url: str | None = None) -> list[QueuedWeek]:
+        """The weeks still to publish (to one calendar, or to any)."""
+        return publish_queue.waiting(self._db, calendar_url)
