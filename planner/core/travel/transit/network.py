@@ -20,7 +20,8 @@ import numpy.typing as npt
 
 from planner.core.model import TravelMode
 from planner.core.travel.estimate import EARTH_RADIUS_KM, MODES
-from planner.core.travel.transit.compact import CompactFeed
+from planner.core.travel.transit.compact import CompactFeed, build
+from planner.core.travel.transit.gtfs import FeedTables
 
 WALK_KMH = MODES[TravelMode.WALK].local_kmh
 WALK_CIRCUITY = MODES[TravelMode.WALK].circuity
@@ -200,6 +201,8 @@ class Network:
     """The feeds joined: stops, patterns, services, footpaths; day views on demand."""
 
     def __init__(self, feeds: list[CompactFeed], min_transfer_seconds: int) -> None:
+        if not feeds:  # no timetable yet: an empty one, so every question has an answer
+            feeds = [build(FeedTables())]
         self.feeds = feeds
         self.stop_names: list[str] = []
         self.route_labels: list[str] = []
