@@ -188,3 +188,14 @@ def test_no_feeds_or_no_trips_answer_without_failing(tmp_path: Path) -> None:
     assert problems == []
     assert no_trips.covers(*at(0))
     assert no_trips.earliest_arrival(at(0), at(40), MONDAY_17) is None
+
+
+def test_a_compact_copy_of_an_older_format_is_replaced(tmp_path: Path) -> None:
+    feed = write_feed(tmp_path / "go.zip", simple_feed())  # type: ignore[arg-type]
+    cache = tmp_path / "cache"
+    current = cache_file(cache, feed)
+    older = current.with_name(current.name.split(".")[0] + ".v0.npz")
+    older.parent.mkdir(parents=True)
+    older.write_bytes(b"an older format")
+    Timetables.load([feed], cache_dir=cache)
+    assert sorted(p.name for p in current.parent.iterdir()) == [current.name]
