@@ -168,6 +168,7 @@ def test_timetables_for_shares_and_reloads(tmp_path: Path) -> None:
     os.utime(feed, ns=(1, 1))  # a different mtime even on a coarse clock
     three, _ = timetables_for([feed], cache)
     assert three is not one
+    assert timetables_for([feed], cache, min_transfer_minutes=5)[0] is not three
     journey = three.earliest_arrival(at(0), at(40), MONDAY_17)
     assert journey is not None
     assert journey.depart == MONDAY_17.replace(minute=58)

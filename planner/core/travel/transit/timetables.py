@@ -583,10 +583,13 @@ def default_cache_dir() -> Path:
     return default_cache_path().parent
 
 
-def timetables_for(paths: Sequence[Path], cache_dir: Path) -> tuple[Timetables, list[Problem]]:
+def timetables_for(
+    paths: Sequence[Path], cache_dir: Path, *, min_transfer_minutes: int = 2
+) -> tuple[Timetables, list[Problem]]:
     """One loaded :class:`Timetables` per process for these feed files, loaded again
-    when one of them changes (its size or modification time)."""
-    key: list[object] = [str(cache_dir)]
+    when one of them changes (its size or modification time) or the minimum transfer
+    time does."""
+    key: list[object] = [str(cache_dir), min_transfer_minutes]
     for path in paths:
         try:
             key.append((str(path), file_fingerprint(Path(path))))
@@ -596,7 +599,11 @@ def timetables_for(paths: Sequence[Path], cache_dir: Path) -> tuple[Timetables, 
     with _shared_lock:
         found = _shared.get(frozen)
         if found is None:
-            found = Timetables.load([Path(p) for p in paths], cache_dir=cache_dir)
+            found = Timetables.load(
+                [Path(p) for p in paths],
+                cache_dir=cache_dir,
+                min_transfer_minutes=min_transfer_minutes,
+            )
             same_files = [k for k in _shared if _files(k) == _files(frozen)]
             for k in same_files:  # an older version of these files
                 del _shared[k]
