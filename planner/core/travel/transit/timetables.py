@@ -102,7 +102,7 @@ class Journey:
         return self.minutes - math.floor(riding / 60)
 
     def describe(self) -> str:
-        """ "walk 6 min · GO LE 17:53 → 18:38 Union · walk 8 min"."""
+        """The legs in words: "walk 6 min · GO LE 17:53 → 18:38 Union · walk 8 min"."""
         parts = []
         for leg in self.legs:
             if leg.mode == "ride":
