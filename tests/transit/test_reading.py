@@ -168,6 +168,35 @@ def test_timetables_for_shares_and_reloads(tmp_path: Path) -> None:
     os.utime(feed, ns=(1, 1))  # a different mtime even on a coarse clock
     three, _ = timetables_for([feed], cache)
     assert three is not one
+    assert timetables_for([feed], cache, min_transfer_minutes=5)[0] is not three
     journey = three.earliest_arrival(at(0), at(40), MONDAY_17)
     assert journey is not None
     assert journey.depart == MONDAY_17.replace(minute=58)
+
+
+def test_no_feeds_or_no_trips_answer_without_failing(tmp_path: Path) -> None:
+    nothing, problems = Timetables.load([], cache_dir=tmp_path / "cache")
+    assert (nothing.feeds, problems, nothing.covers(*at(0))) == ((), [], False)
+    assert nothing.earliest_arrival(at(0), at(40), MONDAY_17) is None
+    assert nothing.last_departure(at(0), at(40), MONDAY_17.date()) is None
+    walk = nothing.earliest_arrival(at(0), at(0.5), MONDAY_17)
+    assert walk is not None
+    assert [leg.mode for leg in walk.legs] == ["walk"]
+    tables = simple_feed()
+    tables["stop_times.txt"] = "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+    empty = write_feed(tmp_path / "empty.zip", tables)  # type: ignore[arg-type]
+    no_trips, problems = Timetables.load([empty], cache_dir=tmp_path / "cache")
+    assert problems == []
+    assert no_trips.covers(*at(0))
+    assert no_trips.earliest_arrival(at(0), at(40), MONDAY_17) is None
+
+
+def test_a_compact_copy_of_an_older_format_is_replaced(tmp_path: Path) -> None:
+    feed = write_feed(tmp_path / "go.zip", simple_feed())  # type: ignore[arg-type]
+    cache = tmp_path / "cache"
+    current = cache_file(cache, feed)
+    older = current.with_name(current.name.split(".")[0] + ".v0.npz")
+    older.parent.mkdir(parents=True)
+    older.write_bytes(b"an older format")
+    Timetables.load([feed], cache_dir=cache)
+    assert sorted(p.name for p in current.parent.iterdir()) == [current.name]

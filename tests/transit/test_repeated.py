@@ -58,6 +58,8 @@ def test_one_origin_many_destinations(tmp_path: Path) -> None:
         alone = fresh.earliest_arrival(place(0), place(target), leave)
         together = shared.earliest_arrival(place(0), place(target), leave)
         assert together == alone
+        # Asked again (a re-plan): the same answer, remembered.
+        assert shared.earliest_arrival(place(0), place(target), leave) is together
         reached += alone is not None
         # And the way back, arriving by 22:00: the backward search is shared too.
         by = leave.replace(hour=22)

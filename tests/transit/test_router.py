@@ -337,3 +337,19 @@ def test_answers_in_the_zone_asked(load: LoadFeeds) -> None:
     assert journey is not None
     assert journey.depart == datetime(2026, 12, 7, 22, 53, tzinfo=utc)
     assert journey.depart.tzinfo is utc
+
+
+def test_times_on_the_days_clocks_change(load: LoadFeeds) -> None:
+    """GTFS counts from noon minus 12 hours: on both days the clocks change in Toronto
+    (2026-03-08 and 2026-11-01, Sundays), a 13:00 train leaves at 13:00 on the clock."""
+    timetables, _ = load(
+        line_feed(
+            [stop("W", "Whitby", 0), stop("U", "Union", 40)],
+            {"sun": ("LE", "WE", [("W", "13:00"), ("U", "13:45")])},
+        )
+    )
+    for day in (date(2026, 3, 8), date(2026, 11, 1)):
+        journey = timetables.earliest_arrival(at(0), at(40), when(day, "12:00"))
+        assert journey is not None
+        assert (journey.depart, journey.arrive) == (when(day, "13:00"), when(day, "13:45"))
+        assert journey.minutes == 45

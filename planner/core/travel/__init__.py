@@ -11,7 +11,8 @@
 - :mod:`.service`: known trips, the timetables (transit), a router, then the estimate:
   every trip goes here;
 - :mod:`.itinerary`: where the user is before and after an event, and the trips around it;
-- :mod:`.query`: ``planner travel`` and its ``--batch``.
+- :mod:`.query`: ``planner travel`` and its ``--batch``;
+- :mod:`.transit`: GTFS timetables and the RAPTOR router (a folder of its own).
 
 May import: planner.core.settings, planner.core.model, planner.core.logs. Never text,
 calendars or anything above.

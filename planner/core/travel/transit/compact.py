@@ -113,6 +113,10 @@ def load_or_build(path: Path, cache_dir: Path) -> tuple[CompactFeed, list[Proble
     compact = build(read_feed(path))
     compact.meta.update(size=size, mtime_ns=mtime, sha256=digest, path=str(path))
     _save(target, compact)
+    for older in target.parent.glob(target.name.split(".")[0] + ".v*.npz"):
+        if older != target:  # the same feed in a format planner no longer reads
+            with contextlib.suppress(OSError):
+                older.unlink()
     return compact, _problems(compact)
 
 

@@ -1,5 +1,6 @@
 """Several compact feeds joined into one network, the walks between their stops, and
-each service day's trips laid out for the search (:class:`DayView`).
+the timetable laid out for the search, with the patterns running each day
+(:class:`DayView`).
 
 Feeds are joined by offsetting their indices, so GO and TTC become one timetable; stops
 of different feeds within :data:`FOOTPATH_KM` of each other (GO Union and TTC Union
@@ -20,7 +21,8 @@ import numpy.typing as npt
 
 from planner.core.model import TravelMode
 from planner.core.travel.estimate import EARTH_RADIUS_KM, MODES
-from planner.core.travel.transit.compact import CompactFeed
+from planner.core.travel.transit.compact import CompactFeed, build
+from planner.core.travel.transit.gtfs import FeedTables
 
 WALK_KMH = MODES[TravelMode.WALK].local_kmh
 WALK_CIRCUITY = MODES[TravelMode.WALK].circuity
@@ -28,7 +30,8 @@ FOOTPATH_KM = 0.4
 """Stops this close (straight line) are joined by a walk: across the street, or from
 one agency's platform to another's in the same station."""
 VIEWS_KEPT = 32
-"""Day views kept: each is a mask over the whole timetable (a few hundred kB)."""
+"""Day views kept: each is a mask over the whole timetable and its running positions by
+stop (under 1 MB for GO + TTC)."""
 DAY = 86400
 INF = 1 << 30
 """No time: larger than any time of a search (int32)."""
@@ -200,6 +203,8 @@ class Network:
     """The feeds joined: stops, patterns, services, footpaths; day views on demand."""
 
     def __init__(self, feeds: list[CompactFeed], min_transfer_seconds: int) -> None:
+        if not feeds:  # no timetable yet: an empty one, so every question has an answer
+            feeds = [build(FeedTables())]
         self.feeds = feeds
         self.stop_names: list[str] = []
         self.route_labels: list[str] = []

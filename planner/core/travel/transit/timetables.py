@@ -12,6 +12,9 @@ the questions that share a start are cheap after the first few:
   handful of backward searches from home;
 - ``earliest_arrival(venue, home, end of the event)`` or ``latest_departure(office,
   venue, start of the event)`` differ per venue: one search each (~7 ms for GO + TTC).
+
+And every answer is remembered (the last :data:`ANSWER_MEMO`): a re-plan in the window
+asks the same questions again.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import math
 import threading
 import zoneinfo
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -55,6 +58,8 @@ MORNING_HOUR = 4
 """A day's searches end at 04:00 the next morning, and start at 04:00."""
 SEARCH_MEMO = 48
 """Searches remembered (each up to ~1.3 MB for 10,000 stops: eight rounds of labels)."""
+ANSWER_MEMO = 20_000
+"""Answers remembered (a journey is 1-2 kB): a week's plan asks ~5,000."""
 REACH_MEMO = 4096
 """Points whose nearby stops are remembered."""
 
@@ -97,7 +102,7 @@ class Journey:
         return self.minutes - math.floor(riding / 60)
 
     def describe(self) -> str:
-        """ "walk 6 min · GO LE 17:53 → 18:38 Union · walk 8 min"."""
+        """The legs in words: "walk 6 min · GO LE 17:53 → 18:38 Union · walk 8 min"."""
         parts = []
         for leg in self.legs:
             if leg.mode == "ride":
@@ -124,6 +129,7 @@ class Timetables:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             self.zone = _local_zone()
         self._memo: OrderedDict[tuple[object, ...], SearchResult] = OrderedDict()
+        self._answers: OrderedDict[tuple[object, ...], Journey | None] = OrderedDict()
         self._reached: OrderedDict[
             tuple[tuple[float, float], str],
             tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.bool_]],
@@ -239,6 +245,20 @@ class Timetables:
         ``egress="drive"`` drives from the last stop to ``destination`` (the way home to
         the car). ``names`` name the two ends in the legs.
         """
+        key = ("earliest", origin, destination, depart, depart.tzinfo, access, egress, names)
+        return self._answer(
+            key, lambda: self._earliest(origin, destination, depart, access, egress, names)
+        )
+
+    def _earliest(
+        self,
+        origin: tuple[float, float],
+        destination: tuple[float, float],
+        depart: datetime,
+        access: Access,
+        egress: Access,
+        names: tuple[str, str],
+    ) -> Journey | None:
         zone = depart.tzinfo or self.zone
         local = depart.astimezone(self.zone) if depart.tzinfo else depart.replace(tzinfo=self.zone)
         day = local.date()
@@ -280,6 +300,25 @@ class Timetables:
         """The journey leaving as late as possible that still arrives by ``arrive_by``
         (searching back to 04:00 that day); a direct walk when it leaves later. None when
         nothing arrives in time. ``need_ride`` leaves the direct walk out."""
+        key = ("latest", origin, destination, arrive_by, arrive_by.tzinfo, access, egress, names,
+               need_ride)  # fmt: skip
+        return self._answer(
+            key,
+            lambda: self._latest_by(
+                origin, destination, arrive_by, access, egress, names, need_ride
+            ),
+        )
+
+    def _latest_by(
+        self,
+        origin: tuple[float, float],
+        destination: tuple[float, float],
+        arrive_by: datetime,
+        access: Access,
+        egress: Access,
+        names: tuple[str, str],
+        need_ride: bool,
+    ) -> Journey | None:
         zone = arrive_by.tzinfo or self.zone
         local = (
             arrive_by.astimezone(self.zone)
@@ -306,7 +345,28 @@ class Timetables:
         morning), riding at least once: "the last train to Whitby leaves Union at 23:55"."""
         base = _day_start(day, self.zone)
         end = int(_at_hour(day + timedelta(days=1), MORNING_HOUR, self.zone) - base)
-        return self._latest(origin, destination, day, end, access, egress, names, self.zone, True)
+        key = ("last", origin, destination, day, access, egress, names)
+        return self._answer(
+            key,
+            lambda: self._latest(
+                origin, destination, day, end, access, egress, names, self.zone, True
+            ),
+        )
+
+    def _answer(
+        self, key: tuple[object, ...], compute: Callable[[], Journey | None]
+    ) -> Journey | None:
+        """The answer to a question asked before (the last :data:`ANSWER_MEMO`), else
+        computed: a re-plan in the window asks the same thousands again."""
+        with self._lock:
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return self._answers[key]
+            found = compute()
+            self._answers[key] = found
+            while len(self._answers) > ANSWER_MEMO:
+                self._answers.popitem(last=False)
+            return found
 
     def _latest(
         self,
@@ -523,10 +583,13 @@ def default_cache_dir() -> Path:
     return default_cache_path().parent
 
 
-def timetables_for(paths: Sequence[Path], cache_dir: Path) -> tuple[Timetables, list[Problem]]:
+def timetables_for(
+    paths: Sequence[Path], cache_dir: Path, *, min_transfer_minutes: int = 2
+) -> tuple[Timetables, list[Problem]]:
     """One loaded :class:`Timetables` per process for these feed files, loaded again
-    when one of them changes (its size or modification time)."""
-    key: list[object] = [str(cache_dir)]
+    when one of them changes (its size or modification time) or the minimum transfer
+    time does."""
+    key: list[object] = [str(cache_dir), min_transfer_minutes]
     for path in paths:
         try:
             key.append((str(path), file_fingerprint(Path(path))))
@@ -536,7 +599,11 @@ def timetables_for(paths: Sequence[Path], cache_dir: Path) -> tuple[Timetables, 
     with _shared_lock:
         found = _shared.get(frozen)
         if found is None:
-            found = Timetables.load([Path(p) for p in paths], cache_dir=cache_dir)
+            found = Timetables.load(
+                [Path(p) for p in paths],
+                cache_dir=cache_dir,
+                min_transfer_minutes=min_transfer_minutes,
+            )
             same_files = [k for k in _shared if _files(k) == _files(frozen)]
             for k in same_files:  # an older version of these files
                 del _shared[k]
