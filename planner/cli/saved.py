@@ -466,6 +466,8 @@ def run_refresh(args: argparse.Namespace) -> int:
             times = [r.next_refresh for r in records if r is not None and r.next_refresh]
             soon = f" (the next at {_moment(min(times), zone)})" if times else ""
             print(f"No feed is due{soon}; `planner refresh --all` downloads them now.")
+        # A CalDAV calendar among them makes the closing count one of calendars.
+        caldav_chosen = bool(store.caldav.locations() & {s.path for s in chosen})
         # Feeds are downloaded, CalDAV calendars synchronised (asked for a password on a
         # terminal when nothing holds it).
         from planner.core.caldav import refresh as sources_refresh
@@ -498,8 +500,9 @@ def run_refresh(args: argparse.Namespace) -> int:
     elif every:
         print(f"No changes since {since} to events you committed to.")
     if failed:
+        noun = "calendar" if caldav_chosen else "feed"
         print(
-            f"planner refresh: {failed} of {_count(len(chosen), 'feed')} "
+            f"planner refresh: {failed} of {_count(len(chosen), noun)} "
             "failed; their last copies are kept",
             file=sys.stderr,
         )

@@ -128,7 +128,9 @@ def test_refresh_says_what_changed_and_a_server_gone_exits_1(
 
     caldav_server.stop()
     assert main(["refresh", "--all"]) == 1
-    first = capsys.readouterr().out.splitlines()[0]
+    said = capsys.readouterr()
+    assert "planner refresh: 1 of 1 calendar failed; their last copies are kept" in said.err
+    first = said.out.splitlines()[0]
     assert first.startswith(
         "error: Work (127.0.0.1) did not answer (the connection was refused); "
         "planning with the copy from "
