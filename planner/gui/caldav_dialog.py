@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -133,12 +134,18 @@ class CalDAVAccountDialog(QDialog):
         self.create_button = QPushButton("Create a “planner” calendar")
         self.create_button.setEnabled(False)
         self.create_button.clicked.connect(self.create_calendar)
+        # Making the calendar is a choice of where to publish, so it sits beside that
+        # choice rather than among the buttons that close the dialog.
+        publish_choice = QHBoxLayout()
+        publish_choice.addWidget(self.publish, 1)
+        publish_choice.addWidget(self.create_button)
+        publish_label = QLabel("Publish the plan &to:")
+        publish_label.setBuddy(self.publish)
         publish_row = QFormLayout()
-        publish_row.addRow("Publish the plan &to:", self.publish)
+        publish_row.addRow(publish_label, publish_choice)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.addButton(self.create_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self._ok().setEnabled(False)
