@@ -5,7 +5,7 @@ wherever a trip is shown."""
 
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -176,6 +176,13 @@ def test_travel_json_gives_the_journey(feed, tmp_path, capsys):
     assert ride["arrive"] == "2026-11-24T18:38:00-05:00"
     assert "LE" in ride["route"]
     assert 0 < answer["overhead_minutes"] < answer["minutes"]
+    # Whole minutes, as a clock says them: the walk's seconds round the arrival up, so
+    # the time asked plus the minutes is the arrival.
+    times = [answer["depart"], answer["arrive"]]
+    times += [leg[end] for leg in answer["legs"] for end in ("depart", "arrive")]
+    assert all(t[16:19] == ":00" for t in times), times
+    asked = datetime.fromisoformat("2026-11-24T17:40-05:00")
+    assert datetime.fromisoformat(answer["arrive"]) == asked + timedelta(minutes=answer["minutes"])
 
 
 def test_travel_text_names_the_legs(feed, tmp_path, capsys):

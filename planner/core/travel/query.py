@@ -103,8 +103,16 @@ def _ends(trip: Trip, at: datetime) -> tuple[datetime, datetime]:
     """When the trip leaves the door and arrives: the journey's own times by the
     timetable (the first train may leave after ``at``), else ``at`` and ``at + minutes``."""
     if trip.legs:
-        return trip.legs[0].depart, trip.legs[-1].arrive
+        return _minute(trip.legs[0].depart), _minute(trip.legs[-1].arrive, up=True)
     return at, at + timedelta(minutes=trip.minutes)
+
+
+def _minute(when: datetime, *, up: bool = False) -> datetime:
+    """``when`` to the whole minute, as a timetable and a clock say it: a walk's seconds
+    are the router's arithmetic, not a time anyone keeps. Arrivals round up, as the
+    trip's minutes do, so ``at + minutes`` and ``arrive`` agree; departures round down."""
+    whole = when.replace(second=0, microsecond=0)
+    return whole + timedelta(minutes=1) if up and whole != when else whole
 
 
 def _leg_json(leg: Leg) -> dict[str, str]:
@@ -112,8 +120,8 @@ def _leg_json(leg: Leg) -> dict[str, str]:
         "mode": leg.mode,
         "from": leg.origin,
         "to": leg.destination,
-        "depart": leg.depart.isoformat(),
-        "arrive": leg.arrive.isoformat(),
+        "depart": _minute(leg.depart).isoformat(),
+        "arrive": _minute(leg.arrive, up=True).isoformat(),
         "route": leg.route,
     }
 
