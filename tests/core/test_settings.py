@@ -64,7 +64,11 @@ max_per_month = 2
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"budget": {"weekly_hour": 3}}, r"\[budget\]: unknown key\(s\) weekly_hour"),
+        (
+            {"budget": {"weekly_hour": 3}},
+            r"\[budget\]: unknown key\(s\) weekly_hour \(did you mean weekly_hours\?\)$",
+        ),
+        ({"rules": {"latest_return": "22:00"}}, r"latest_return \(did you mean latest_home\?\)"),
         ({"budget": {"weekly_hours": "three"}}, r"\[budget\] weekly_hours: expected a number"),
         ({"budget": {"max_events_per_week": True}}, "expected a whole number"),
         ({"budget": {"weekly_hours": -1}}, "must be 0 to 168, got -1"),

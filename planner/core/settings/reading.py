@@ -13,6 +13,7 @@ dialog also uses to select the field.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import tomllib
@@ -138,7 +139,14 @@ def _allowed(prefix: tuple[str, ...]) -> frozenset[str]:
 def _check_keys(table: Mapping[str, Any], allowed: frozenset[str] | set[str], where: str) -> None:
     unknown = sorted(set(table) - allowed)
     if unknown:
-        raise SettingsError(f"{where}: unknown key(s) {', '.join(unknown)}")
+        # A misspelt or half-remembered key ("latest_return") is the usual cause: name the
+        # key meant, so the fix is one edit and not a search through the README.
+        guesses = [
+            f"{name} (did you mean {close[0]}?)" if close else name
+            for name in unknown
+            for close in [difflib.get_close_matches(name, sorted(allowed), n=1, cutoff=0.6)]
+        ]
+        raise SettingsError(f"{where}: unknown key(s) {', '.join(guesses)}")
 
 
 def _assemble(found: dict[str, Any]) -> Settings:
