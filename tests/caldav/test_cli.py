@@ -9,38 +9,19 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import keyring
-import keyring.backend
 import pytest
 
 from planner.cli.main import main
 from planner.core.caldav import credentials
 from planner.core.storage import feed_credentials
 from tests.caldav_servers import CalDAVServer, vevent
+from tests.memory_keyring import MemoryKeyring
 
 # The command line reads from now on: the events are in the coming days.
 SOON = (date.today() + timedelta(days=2)).strftime("%Y%m%d")
 LATER = (date.today() + timedelta(days=3)).strftime("%Y%m%d")
 STANDUP = vevent("standup", "Standup", f"{SOON}T090000", f"{SOON}T093000")
 REVIEW = vevent("review", "Design review", f"{LATER}T140000", f"{LATER}T150000")
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A system keyring for tests, through keyring's own extension point."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.passwords.pop((service, username), None)
 
 
 @pytest.fixture(autouse=True)

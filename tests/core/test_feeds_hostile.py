@@ -21,6 +21,7 @@ from planner.core.storage import feed_credentials, feeds
 from planner.core.storage.feeds import moved_to, refresh, refresh_each
 from planner.core.storage.store import Store
 from tests.feed_server import Reply, Site, calendar, vevent
+from tests.memory_keyring import MemoryKeyring
 
 TORONTO = ZoneInfo("America/Toronto")
 NOW = datetime(2025, 5, 5, 9, 0, tzinfo=TORONTO)
@@ -200,25 +201,6 @@ def test_a_redirect_to_another_host_is_followed_and_said(site, store):
 
 
 # --- passwords --------------------------------------------------------------------------------
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring for tests, through keyring's own extension point."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.passwords.pop((service, username), None)
 
 
 @pytest.fixture
