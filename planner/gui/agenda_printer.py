@@ -10,6 +10,7 @@ printed agendas get left on desks and mixed up.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QLocale, QMarginsF, QRectF, Qt
@@ -135,12 +136,18 @@ def _keep_tables_whole(doc: QTextDocument, page_height: float) -> None:
 
 
 def _render(
-    plan: Plan, device: QPagedPaintDevice, pages: tuple[int, int] = (0, 0), copies: int = 1
+    plan: Plan,
+    device: QPagedPaintDevice,
+    pages: tuple[int, int] = (0, 0),
+    copies: int = 1,
+    notices: Sequence[str] = (),
 ) -> bool:
     """Lay the agenda out for ``device``'s pages and paint them; False if it refused.
 
     ``pages`` is the printer's 1-based from/to range, (0, 0) for every page;
-    ``copies`` is for printers (and PDF files) that cannot make copies themselves.
+    ``copies`` is for printers (and PDF files) that cannot make copies themselves;
+    ``notices`` are what the plan was made without (a calendar not read), printed at the
+    top as the terminal's ``--agenda`` prints them: paper outlives the window's bar.
     """
     dpi = device.logicalDpiY()
     paint_rect = device.pageLayout().paintRectPixels(dpi)
@@ -158,7 +165,7 @@ def _render(
     for feature in ("liga", "clig"):
         plain.setFeature(QFont.Tag(feature), 0)
     doc.setDefaultFont(plain)
-    doc.setHtml(agenda_html(plan))
+    doc.setHtml(agenda_html(plan, notices=notices))
     doc.setPageSize(body.size())
     _keep_tables_whole(doc, body.height())
     count = doc.pageCount()
@@ -195,7 +202,7 @@ def _render(
     return True
 
 
-def pdf_bytes(plan: Plan, locale: QLocale | None = None) -> bytes:
+def pdf_bytes(plan: Plan, locale: QLocale | None = None, notices: Sequence[str] = ()) -> bytes:
     """The agenda as a PDF document, in memory.
 
     Raises:
@@ -212,19 +219,19 @@ def pdf_bytes(plan: Plan, locale: QLocale | None = None) -> bytes:
     writer.setResolution(300)
     writer.setTitle(agenda_title(plan))
     writer.setCreator(f"planner {__version__}")
-    if not _render(plan, writer):
+    if not _render(plan, writer, notices=notices):
         raise RuntimeError("Qt could not start a PDF")
     buffer.close()
     return bytes(data.data())
 
 
-def write_pdf(plan: Plan, path: Path) -> None:
+def write_pdf(plan: Plan, path: Path, notices: Sequence[str] = ()) -> None:
     """Write the agenda as a PDF file, A4 or Letter by the user's locale.
 
     The PDF is made in memory and written in one go, so a path that cannot be
     written raises the usual OSError instead of leaving half a file.
     """
-    path.write_bytes(pdf_bytes(plan))
+    path.write_bytes(pdf_bytes(plan, notices=notices))
 
 
 def _printer(plan: Plan) -> QPrinter:
@@ -235,7 +242,7 @@ def _printer(plan: Plan) -> QPrinter:
     return printer
 
 
-def print_agenda(plan: Plan, parent: QWidget | None = None) -> bool:
+def print_agenda(plan: Plan, parent: QWidget | None = None, notices: Sequence[str] = ()) -> bool:
     """Ask where and how to print, then print; False when the user cancels.
 
     It is also False when the chosen printer refuses the job, which Qt
@@ -251,13 +258,13 @@ def print_agenda(plan: Plan, parent: QWidget | None = None) -> bool:
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
     copies = 1 if printer.supportsMultipleCopies() else printer.copyCount()
-    return _render(plan, printer, (printer.fromPage(), printer.toPage()), copies)
+    return _render(plan, printer, (printer.fromPage(), printer.toPage()), copies, notices)
 
 
-def preview_agenda(plan: Plan, parent: QWidget | None = None) -> bool:
+def preview_agenda(plan: Plan, parent: QWidget | None = None, notices: Sequence[str] = ()) -> bool:
     """Show the pages as they will print; True when the user printed from the preview."""
     printer = _printer(plan)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle("Agenda: print preview")
-    dialog.paintRequested.connect(lambda target: _render(plan, target))
+    dialog.paintRequested.connect(lambda target: _render(plan, target, notices=notices))
     return dialog.exec() == QDialog.DialogCode.Accepted

@@ -54,15 +54,19 @@ class FilesController:
         plan: Callable[[], Plan | None],
         clock: Callable[[], datetime],
         after_restore: Callable[[], None],
+        notices: Callable[[], Sequence[str]] = tuple,
     ) -> None:
         """``plan`` is the plan on screen (what is exported); ``after_restore`` is called
-        once a backup replaced everything (the feeds' changes are listed again)."""
+        once a backup replaced everything (the feeds' changes are listed again);
+        ``notices`` are what the window says the plan was made without, printed on the
+        agenda too."""
         self._session = session
         self._parent = parent
         self._status = status
         self._plan = plan
         self._clock = clock
         self._after_restore = after_restore
+        self._notices = notices
         keys = QKeySequence.StandardKey
         self.import_action = make_action(
             parent, "&Import calendars…", self.import_files, QKeySequence(keys.Open)
@@ -135,13 +139,14 @@ class FilesController:
 
         plan = self._plan()
         if plan is not None:
-            self._export("agenda.pdf", "PDF (*.pdf)", path, lambda p: write_pdf(plan, p))
+            notices = self._notices()
+            self._export("agenda.pdf", "PDF (*.pdf)", path, lambda p: write_pdf(plan, p, notices))
 
     def print_agenda(self) -> None:
         from planner.gui.agenda_printer import print_agenda
 
         plan = self._plan()
-        if plan is not None and print_agenda(plan, self._parent):
+        if plan is not None and print_agenda(plan, self._parent, self._notices()):
             self._status.showMessage("Agenda sent to the printer")
 
     def _export(

@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
             plan=lambda: self._plan,
             clock=self._clock,
             after_restore=self.feeds.show_changes,
+            notices=lambda: self.problems.notices,
         )
         self.decisions = DecisionsController(
             session,

@@ -52,6 +52,20 @@ def test_a_calendar_that_cannot_be_read_is_said_above_the_week(qtbot, tmp_path):
     assert win.plan is not None and win.plan.chosen  # the rest is still planned
 
 
+def test_the_agenda_the_window_writes_says_what_the_plan_was_made_without(qtbot, tmp_path):
+    from pypdf import PdfReader
+
+    missing = tmp_path / "work.ics"
+    loader = calendar_loader([missing], [DEMO / "candidates.ics"])
+    win = open_window(qtbot, Session(loader, demo_settings()))
+    pdf = tmp_path / "agenda.pdf"
+    win.files.export_pdf(str(pdf))
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+    # The long temporary path may wrap; its start and its end are on paper.
+    assert "⚠ Not read, so this plan is made without it: /" in text
+    assert "work.ics: file not found" in text
+
+
 def test_a_router_that_does_not_answer_is_said_above_the_week(qtbot, refused_url):
     settings = replace(demo_settings(), routing=RoutingSettings("osrm", refused_url, 0.3))
     loader = calendar_loader([DEMO / "commitments.ics"], [DEMO / "candidates.ics"])
