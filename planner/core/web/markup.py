@@ -84,7 +84,8 @@ def read_markup(page: str, url: str) -> Markup:
         objects += extruct.extract(page, base_url=url, syntaxes=["json-ld"], errors="strict")[
             "json-ld"
         ]
-    except ValueError as exc:  # json.JSONDecodeError, or a script jstyleson cannot read
+    except (ValueError, RecursionError) as exc:  # json.JSONDecodeError, jstyleson's, or
+        # a script nested deeper than Python's json reads ([[[[…]]]] a hundred thousand deep)
         found.problems.append(f"the page's JSON-LD cannot be read ({_first_line(exc)})")
         objects += _json_ld_script_by_script(page)
     try:
@@ -126,8 +127,8 @@ def _json_ld_script_by_script(page: str) -> list[Any]:
             continue
         try:
             objects += extractor.extract_items(script)
-        except ValueError:  # this script's own fault, already said: the next one may be good
-            continue
+        except (ValueError, RecursionError):  # this script's own fault, already said: the
+            continue  # next one may be good
     return objects
 
 
@@ -148,6 +149,8 @@ def _rdfa(page: str, url: str, found: Markup) -> list[dict[str, Any]]:
 
 
 def _first_line(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):  # "maximum recursion depth exceeded while decoding…"
+        return "it is nested too deeply"
     return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
 
 

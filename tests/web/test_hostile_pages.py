@@ -1,0 +1,59 @@
+"""Pages written to hurt: deeply nested JSON-LD, dates no calendar holds, a page claiming
+ten thousand events, a compressed page that inflates past the cap, bytes in another
+encoding. Each ends in a sentence (an event read, a note, or a :class:`WebError`), never
+a traceback. Served from 127.0.0.1."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from planner.core.web.fetch import WebError
+from planner.core.web.reading import read_link
+from tests.feed_server import Reply
+from tests.web import pages
+
+TORONTO = ZoneInfo("America/Toronto")
+REFERENCE = datetime(2026, 12, 1, 9, tzinfo=TORONTO)
+HTML = "text/html; charset=utf-8"
+GOOD = "Durham Founders & Funders Night: Pitch 'n' Mingle"
+GOOD_SCRIPT = pages.TICKETING.decode().split("<title>Events</title>")[1].split("</head>")[0]
+
+
+def event(name: str, start: str, **more: object) -> dict[str, object]:
+    return {
+        "@context": "https://schema.org",
+        "@type": "SocialEvent",
+        "name": name,
+        "startDate": start,
+        "location": {"@type": "Place", "name": "Spark Centre", "address": "2 Simcoe St S"},
+        **more,
+    }
+
+
+def read(site, body: bytes, content_type: str = HTML, **more):
+    site.replies["/e/1"] = Reply(body, content_type=content_type, **more)
+    return read_link(site.url("/e/1"), TORONTO, REFERENCE)
+
+
+# --- deeply nested JSON ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "nested", ["[" * 100_000 + "]" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000]
+)
+def test_json_ld_nested_too_deeply_costs_only_itself(site, nested):
+    reading = read(site, pages.html(pages.json_ld(None, raw=nested) + GOOD_SCRIPT))
+
+    assert [p.event.summary for p in reading.events] == [GOOD]
+    assert reading.problems == ["the page's JSON-LD cannot be read (it is nested too deeply)"]
+
+
+def test_a_page_of_nothing_but_nested_json_says_so(site):
+    with pytest.raises(WebError) as caught:
+        read(site, pages.html(pages.json_ld(None, raw="[" * 100_000 + "]" * 100_000)))
+
+    assert str(caught.value) == (
+        "127.0.0.1: no event found on the page: it has no schema.org Event markup and no "
+        "calendar link (the page's JSON-LD cannot be read (it is nested too deeply))"
+    )
