@@ -57,3 +57,35 @@ def test_a_page_of_nothing_but_nested_json_says_so(site):
         "127.0.0.1: no event found on the page: it has no schema.org Event markup and no "
         "calendar link (the page's JSON-LD cannot be read (it is nested too deeply))"
     )
+
+
+# --- dates no calendar holds -----------------------------------------------------------------
+
+
+def test_a_date_at_the_end_of_time_is_refused_in_a_sentence_and_the_others_are_read(site):
+    far = event("The Last Meetup", "9999-12-31T23:00:00-05:00")
+    ends_never = event("Forever", "2026-12-10T18:00:00-05:00", endDate="9999-12-31T23:30:00-05:00")
+    day = event("Year End", "9999-12-31")
+    first = event("Year One", "0001-01-01T00:30:00+05:00")
+    good = event("Holiday Social", "2026-12-10T18:00:00-05:00", duration="PT2H")
+    reading = read(site, pages.html(pages.json_ld([far, ends_never, day, first, good])))
+
+    assert [p.event.summary for p in reading.events] == ["Holiday Social"]
+    assert reading.problems == [
+        "“The Last Meetup” has a date planner cannot use (9999-12-31T23:00:00-05:00)",
+        "“Forever” has a date planner cannot use (9999-12-31T23:30:00-05:00)",
+        "“Year End” has a date planner cannot use (9999-12-31)",
+        "“Year One” has a date planner cannot use (0001-01-01T00:30:00+05:00)",
+    ]
+
+
+def test_an_absurd_duration_is_no_duration(site):
+    (item,) = read(
+        site,
+        pages.html(
+            pages.json_ld(event("Talks", "2026-12-10T18:00:00-05:00", duration="PT99999999999H"))
+        ),
+    ).events
+
+    assert item.event.end == datetime(2026, 12, 10, 19, 30, tzinfo=TORONTO)
+    assert "no end time on the page: 90 minutes assumed" in item.assumed
