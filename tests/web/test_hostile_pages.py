@@ -89,3 +89,28 @@ def test_an_absurd_duration_is_no_duration(site):
 
     assert item.event.end == datetime(2026, 12, 10, 19, 30, tzinfo=TORONTO)
     assert "no end time on the page: 90 minutes assumed" in item.assumed
+
+
+def test_events_long_past_or_years_ahead_are_left_out_and_said(site):
+    # Event pages stay up for years; "Add" on last year's page must not add last year's
+    # event as if it were this week's (the same window as a linked calendar's events).
+    past = event("Founders Night 2019", "2019-03-10T18:00:00-05:00")
+    ahead = event("Founders Night 2031", "2031-03-10T18:00:00-05:00")
+    good = event("Holiday Social", "2026-12-10T18:00:00-05:00", duration="PT2H")
+    reading = read(site, pages.html(pages.json_ld([past, good, ahead])))
+
+    assert [p.event.summary for p in reading.events] == ["Holiday Social"]
+    assert reading.problems == [
+        "“Founders Night 2019” (Sun 10 Mar 2019) is long past: left out",
+        "“Founders Night 2031” (Mon 10 Mar 2031) is more than a year ahead: left out",
+    ]
+
+
+def test_a_page_whose_only_event_is_long_past_says_so(site):
+    with pytest.raises(WebError) as caught:
+        read(site, pages.html(pages.json_ld(event("Founders Night 2019", "2019-03-10T18:00"))))
+
+    assert str(caught.value) == (
+        "127.0.0.1: the page describes no event from a month ago on (“Founders Night 2019” "
+        "(Sun 10 Mar 2019) is long past: left out)"
+    )

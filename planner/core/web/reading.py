@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from planner.core.calendars.reading import IcsError, read_bytes
+from planner.core.model import Event
 from planner.core.storage.feed_download import Limits
 from planner.core.text.quick_add.results import Parsed
 from planner.core.web.fetch import PAGE_LIMITS, Page, WebError, fetch_page
@@ -52,11 +53,21 @@ def read_link(
     text = decoded(page)
     markup = read_markup(text, page.url)
     reading = WebReading(url, problems=list(markup.problems), read_from="markup")
+    left_out = 0
     for node in markup.events:
         try:
-            reading.events.append(event_from_object(node, page.url, zone, line_number))
+            item = event_from_object(node, page.url, zone, line_number)
         except NotAnEventError as exc:
             reading.problems.append(str(exc))
+            continue
+        reach = _out_of_reach(item.event, reference)
+        if reach:
+            left_out += 1
+            start = item.event.start
+            day = f"{start:%a} {start.day} {start:%b} {start.year:04d}"
+            reading.problems.append(f"“{item.event.summary}” ({day}) is {reach}: left out")
+        else:
+            reading.events.append(item)
     if reading.events:
         return reading
     for link in markup.calendar_links[:3]:
@@ -68,10 +79,23 @@ def read_link(
         linked.problems[:0] = reading.problems
         return linked
     said = f" ({'; '.join(reading.problems)})" if reading.problems else ""
+    if left_out:
+        raise WebError(f"{_host(page.url)}: the page describes no event from a month ago on{said}")
     raise WebError(
         f"{_host(page.url)}: no event found on the page: it has no schema.org Event markup "
         f"and no calendar link{said}"
     )
+
+
+def _out_of_reach(event: Event, reference: datetime) -> str:
+    """Why an event of the page is not one to plan ("long past"), "" when it is: outside
+    the window a linked calendar's events are kept in. Event pages stay up for years,
+    and last year's event is no candidate for this week."""
+    if event.end < reference - ICS_BEFORE:
+        return "long past"
+    if event.start > reference + ICS_AFTER:
+        return "more than a year ahead"
+    return ""
 
 
 def _host(url: str) -> str:
