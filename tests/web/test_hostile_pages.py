@@ -3,13 +3,17 @@ ten thousand events, a compressed page that inflates past the cap, bytes in anot
 encoding. Each ends in a sentence (an event read, a note, or a :class:`WebError`), never
 a traceback. Served from 127.0.0.1."""
 
-from datetime import datetime
+import gzip
+import json
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from planner.core.storage.feed_download import Limits
+
 from planner.core.web.fetch import WebError
-from planner.core.web.reading import read_link
+from planner.core.web.reading import MAX_EVENTS, read_link
 from tests.feed_server import Reply
 from tests.web import pages
 
@@ -114,3 +118,59 @@ def test_a_page_whose_only_event_is_long_past_says_so(site):
         "127.0.0.1: the page describes no event from a month ago on (“Founders Night 2019” "
         "(Sun 10 Mar 2019) is long past: left out)"
     )
+
+
+# --- a page claiming ten thousand events -----------------------------------------------------
+
+
+def test_a_page_claiming_ten_thousand_events_gives_the_first_hundred_and_says_so(site):
+    start = datetime(2026, 12, 10, 18, tzinfo=TORONTO)
+    claimed = [
+        event(f"Meetup {n}", (start + timedelta(minutes=n)).isoformat(), duration="PT1H")
+        for n in range(10_000)
+    ]
+    reading = read(site, pages.html(pages.json_ld(claimed)))
+
+    assert MAX_EVENTS == 100
+    assert [p.event.summary for p in reading.events] == [f"Meetup {n}" for n in range(100)]
+    assert reading.problems == ["the page describes 10000 events; planner read only the first 100"]
+
+
+def test_a_calendar_of_ten_thousand_events_gives_the_first_hundred_and_says_so(site):
+    from tests.feed_server import calendar, vevent
+
+    start = datetime(2026, 12, 10, 18, tzinfo=TORONTO)
+    body = calendar(
+        *(
+            vevent(
+                f"u{n}",
+                f"Meetup {n}",
+                start + timedelta(minutes=30 * n),
+                start + timedelta(minutes=30 * n + 20),
+            )
+            for n in range(10_000)
+        )
+    )
+    reading = read(site, body, "text/calendar")
+
+    assert len(reading.events) == 100
+    assert reading.events[0].event.summary == "Meetup 0"
+    assert reading.problems == [
+        "the calendar holds 10000 events from a month ago on; planner read only the first 100"
+    ]
+
+
+def test_ten_thousand_events_planner_cannot_use_are_said_in_a_few_words(site):
+    past = [event(f"Meetup {n}", "2019-03-10T18:00:00-05:00") for n in range(5_000)]
+    start = datetime(2026, 12, 10, 18, tzinfo=TORONTO)
+    nameless = [event("", (start + timedelta(minutes=n)).isoformat()) for n in range(5_000)]
+    with pytest.raises(WebError) as caught:
+        read(site, pages.html(pages.json_ld(past + nameless)))
+
+    said = str(caught.value)
+    assert said.startswith(
+        "127.0.0.1: the page describes no event from a month ago on (“Meetup 0” "
+        "(Sun 10 Mar 2019) is long past: left out; “Meetup 1”"
+    )
+    assert said.endswith("; and 9997 more like these)")
+    assert len(said) < 600

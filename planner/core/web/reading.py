@@ -23,6 +23,11 @@ ICS_BEFORE = timedelta(days=31)
 ICS_AFTER = timedelta(days=400)
 """The events of a linked calendar kept: from a month before the reference to a year on
 (a group's calendar may hold years of past events)."""
+MAX_EVENTS = 100
+"""The events read from one link at most: a page claiming ten thousand would bury the
+preview (and the store) in rows; a community calendar's page lists a few dozen."""
+PROBLEMS_SAID = 3
+"""The problems of one page said one by one; the others are counted."""
 
 
 @dataclass(slots=True)
@@ -55,6 +60,8 @@ def read_link(
     reading = WebReading(url, problems=list(markup.problems), read_from="markup")
     left_out = 0
     for node in markup.events:
+        if len(reading.events) == MAX_EVENTS:
+            break
         try:
             item = event_from_object(node, page.url, zone, line_number)
         except NotAnEventError as exc:
@@ -68,6 +75,13 @@ def read_link(
             reading.problems.append(f"“{item.event.summary}” ({day}) is {reach}: left out")
         else:
             reading.events.append(item)
+    reading.problems = _few(reading.problems)
+    if len(reading.events) == MAX_EVENTS and len(markup.events) > MAX_EVENTS:
+        reading.problems.insert(
+            0,
+            f"the page describes {len(markup.events)} events; planner read only the first "
+            f"{MAX_EVENTS}",
+        )
     if reading.events:
         return reading
     for link in markup.calendar_links[:3]:
@@ -85,6 +99,14 @@ def read_link(
         f"{_host(page.url)}: no event found on the page: it has no schema.org Event markup "
         f"and no calendar link{said}"
     )
+
+
+def _few(problems: list[str]) -> list[str]:
+    """The first problems, and how many more: a page of ten thousand broken events is
+    a sentence, not ten thousand lines."""
+    if len(problems) <= PROBLEMS_SAID + 1:
+        return problems
+    return [*problems[:PROBLEMS_SAID], f"and {len(problems) - PROBLEMS_SAID} more like these"]
 
 
 def _out_of_reach(event: Event, reference: datetime) -> str:
@@ -124,9 +146,14 @@ def _from_calendar(
     except IcsError as exc:
         raise WebError(f"{page.url}: the calendar cannot be read ({exc})") from None
     reading = WebReading(url, read_from=page.url)
-    reading.problems += [p.text for p in result.problems]
-    for event in result.events:
+    reading.problems += _few([p.text for p in result.problems])
+    for event in result.events[:MAX_EVENTS]:
         reading.events.append(Parsed(replace(event, source=SOURCE), line_number, url))
+    if len(result.events) > MAX_EVENTS:
+        reading.problems.append(
+            f"the calendar holds {len(result.events)} events from a month ago on; planner "
+            f"read only the first {MAX_EVENTS}"
+        )
     if not reading.events:
         raise WebError(f"{page.url}: the calendar holds no event from a month ago on")
     return reading
