@@ -10,8 +10,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from planner.core.storage.feed_download import Limits
-
 from planner.core.web.fetch import WebError
 from planner.core.web.reading import MAX_EVENTS, read_link
 from tests.feed_server import Reply
@@ -174,3 +172,45 @@ def test_ten_thousand_events_planner_cannot_use_are_said_in_a_few_words(site):
     )
     assert said.endswith("; and 9997 more like these)")
     assert len(said) < 600
+
+
+# --- compressed and encoded pages ------------------------------------------------------------
+
+
+def test_a_compressed_page_that_inflates_past_5_mb_is_refused_while_unpacking(site):
+    padding = b" " * (40 * 1024 * 1024)  # 40 MB of spaces: about 40 KB compressed
+    site.replies["/e/1"] = Reply(
+        gzip.compress(padding),
+        content_type=HTML,
+        gzip=False,
+        headers=(("Content-Encoding", "gzip"),),
+    )
+    with pytest.raises(WebError) as caught:
+        read_link(site.url("/e/1"), TORONTO, REFERENCE)
+
+    assert str(caught.value) == (
+        "127.0.0.1 sent a compressed page that unpacks to more than 5 MB; planner stopped "
+        "unpacking it"
+    )
+    assert site.requests[0][1]["Accept-Encoding"] == "gzip"
+
+
+def test_a_compressed_page_within_the_cap_is_read(site):
+    site.replies["/e/1"] = Reply(pages.TICKETING, content_type=HTML, gzip=True)
+    (item,) = read_link(site.url("/e/1"), TORONTO, REFERENCE).events
+    assert item.event.summary == GOOD
+
+
+def test_a_page_in_an_older_encoding_is_read(site):
+    title = "Soirée des fondateurs à Montréal"
+    script = json.dumps(event(title, "2026-12-10T18:00:00-05:00"), ensure_ascii=False)
+    body = pages.html(pages.json_ld(None, raw=script)).decode().encode("cp1252")
+    (item,) = read(site, body, "text/html; charset=windows-1252").events
+    assert item.event.summary == title
+
+
+def test_a_page_with_bytes_no_encoding_reads_is_read_with_replacements(site):
+    body = pages.html(pages.json_ld(event("Founders \xff\xfe Night", "2026-12-10T18:00:00-05:00")))
+    body = body.replace(b"\\u00ff\\u00fe", b"\x81\x8d\x90")  # undefined in cp1252 too
+    (item,) = read(site, body).events
+    assert item.event.summary == "Founders \ufffd\ufffd\ufffd Night"
