@@ -55,11 +55,14 @@ _COMPRESSED = frozenset({"gzip", "x-gzip", "deflate"})
 class FeedError(Exception):
     """A refresh that failed; the message is for the user."""
 
-    def __init__(self, message: str = "", status: int = 0) -> None:
+    def __init__(self, message: str = "", status: int = 0, *, unanswered: bool = False) -> None:
         super().__init__(message)
         self.status = status
         """The HTTP status the server answered with (0 when it sent none): robots.txt's
         meaning depends on it."""
+        self.unanswered = unanswered
+        """No answer came (no connection, a timeout, a broken connection): the server,
+        not the address, is at fault, so its other addresses would fare no better."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,9 +166,9 @@ def download(
         finally:
             exc.close()
     except urllib.error.URLError as exc:
-        raise FeedError(_network_message(host, exc.reason, limits)) from None
+        raise FeedError(_network_message(host, exc.reason, limits), unanswered=True) from None
     except (OSError, http.client.HTTPException) as exc:
-        raise FeedError(_network_message(host, exc, limits)) from None
+        raise FeedError(_network_message(host, exc, limits), unanswered=True) from None
 
 
 # --- time ------------------------------------------------------------------------------------
