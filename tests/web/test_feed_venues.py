@@ -276,6 +276,26 @@ def test_a_robots_txt_that_fails_leaves_the_site_alone_and_a_refused_one_closes_
     assert pages_asked(site) == ["/robots.txt", "/robots.txt"]
 
 
+def test_a_robots_txt_answered_with_slow_down_leaves_the_site_alone(store, site):
+    # 429 says "too many requests", not "no robots.txt here": the site is left alone, as
+    # after a server error, rather than read as if it allowed everything.
+    serve_page(site, 1, aware(WED), SPARK)
+    subscribe(store, site, feed_event(site, 1, WED))
+    site.replies["/robots.txt"] = Reply(b"slow down", 429, "text/plain")
+    site.requests.clear()
+
+    filled = fill_venues(store, NOW, pacer=no_wait())
+
+    assert pages_asked(site) == ["/robots.txt"]
+    assert filled.failed == [
+        (
+            "Founders Coffee #1",
+            "127.0.0.1 could not be asked which pages programs may read (127.0.0.1 asked "
+            "planner to slow down (HTTP 429 Too Many Requests); it will try again later)",
+        )
+    ]
+
+
 # --- politeness -----------------------------------------------------------------------------
 
 
