@@ -4,6 +4,8 @@ by a redirect, and one broken JSON-LD script beside good ones. Served from 127.0
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from planner.core.web.reading import read_link
 from tests.feed_server import Reply
 from tests.web import pages
@@ -50,3 +52,17 @@ def test_one_broken_json_ld_script_costs_only_itself(site):
     assert item.event.place.name == "Spark Centre"
     assert len(reading.problems) == 1
     assert reading.problems[0].startswith("the page's JSON-LD cannot be read")
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/octet-stream", "text/plain; charset=utf-8", "text/html"]
+)
+def test_a_link_to_an_ics_file_served_as_another_type_is_read_as_a_calendar(site, content_type):
+    # Storage buckets, code hosts and plain web servers often serve .ics files as
+    # octet-stream or text; the file says what it is on its first line.
+    site.replies["/files/wit-dec.ics"] = Reply(b"\r\n" + pages.ICS_ONLY, content_type=content_type)
+
+    reading = read_link(site.url("/files/wit-dec.ics"), TORONTO, REFERENCE)
+
+    assert [p.event.summary for p in reading.events] == ["Women in Tech Durham: December Social"]
+    assert reading.read_from == site.url("/files/wit-dec.ics")

@@ -2,7 +2,8 @@
 
 Order of trust: the page's schema.org markup; else the calendar (.ics) it links to,
 read by planner's own calendar reader; else nothing, said plainly. A link straight
-to an .ics file (served as text/calendar) is read as a calendar.
+to an .ics file (served as text/calendar, or any type when it begins as one) is read
+as a calendar.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def read_link(
     """The events of the page at ``url``; :class:`WebError` when there is none to read
     (the page cannot be fetched, or it describes no event), with the reason."""
     page = fetch_page(url, limits)
-    if page.content_type == "text/calendar":
+    if page.content_type == "text/calendar" or is_calendar(page.body):
         return _from_calendar(page, url, zone, reference, line_number)
     text = decoded(page)
     markup = read_markup(text, page.url)
@@ -118,6 +119,12 @@ def _out_of_reach(event: Event, reference: datetime) -> str:
     if event.start > reference + ICS_AFTER:
         return "more than a year ahead"
     return ""
+
+
+def is_calendar(body: bytes) -> bool:
+    """Whether bytes are an iCalendar file, whatever type the server gave them (storage
+    buckets and code hosts serve .ics as application/octet-stream or text/plain)."""
+    return body[:64].lstrip(b"\xef\xbb\xbf \t\r\n").upper().startswith(b"BEGIN:VCALENDAR")
 
 
 def _host(url: str) -> str:
