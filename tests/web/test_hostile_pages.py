@@ -209,6 +209,21 @@ def test_a_page_in_an_older_encoding_is_read(site):
     assert item.event.summary == title
 
 
+@pytest.mark.parametrize(
+    ("content_type", "meta"),
+    [("text/html; charset=windows-1251", ""), ("text/html", '<meta charset="windows-1251">')],
+    ids=["header", "meta"],
+)
+def test_a_page_in_the_charset_it_declares_is_read_in_it(site, content_type, meta):
+    # Cyrillic in windows-1251: read as cp1252 it became "Âñòðå÷à…".
+    title = "Встреча основателей в Торонто"
+    script = json.dumps(event(title, "2026-12-10T18:00:00-05:00"), ensure_ascii=False)
+    body = pages.html(meta + pages.json_ld(None, raw=script)).decode()
+    body = body.replace('<meta charset="utf-8">', "").encode("cp1251")
+    (item,) = read(site, body, content_type).events
+    assert item.event.summary == title
+
+
 def test_a_page_with_bytes_no_encoding_reads_is_read_with_replacements(site):
     body = pages.html(pages.json_ld(event("Founders \xff\xfe Night", "2026-12-10T18:00:00-05:00")))
     body = body.replace(b"\\u00ff\\u00fe", b"\x81\x8d\x90")  # undefined in cp1252 too

@@ -90,6 +90,8 @@ class Fetched:
     final_url: str = ""
     """Where the bytes were read, after every redirect (the same host's too): what a
     relative link in them is relative to."""
+    charset: str = ""
+    """The charset the Content-Type header names ("" when none): what a page's text is in."""
 
 
 def without_userinfo(url: str) -> str:
@@ -152,6 +154,7 @@ def download(
                 headers.get_content_type(),
                 redirects.moved_to,
                 without_userinfo(response.geturl()),
+                headers.get_content_charset() or "",
             )
     except urllib.error.HTTPError as exc:
         try:

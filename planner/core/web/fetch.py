@@ -43,6 +43,8 @@ class Page:
     """Where it was read: the link, or where its redirects led."""
     body: bytes
     content_type: str
+    charset: str = ""
+    """The charset the server named for it ("" when none)."""
 
 
 def is_web_link(text: str) -> bool:
@@ -71,4 +73,4 @@ def fetch_page(url: str, limits: Limits = PAGE_LIMITS) -> Page:
         raise WebError(str(exc), site_down=down) from None
     if fetched is None:  # a 304 answers only a request with validators, never sent here
         raise WebError(f"{parts.hostname} sent no page (304 Not Modified)")
-    return Page(fetched.final_url or address, fetched.body, fetched.content_type)
+    return Page(fetched.final_url or address, fetched.body, fetched.content_type, fetched.charset)

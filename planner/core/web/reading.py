@@ -134,12 +134,22 @@ def _host(url: str) -> str:
 
 
 def decoded(page: Page) -> str:
-    """The page as text; extruct and lxml read the charset from a ``<meta>`` of bytes,
-    but JSON-LD is read from text, so UTF-8 (the web's default) unless it fails."""
+    """The page as text, in the charset it declares as a browser finds it (w3lib, which
+    extruct brings: a byte-order mark, the server's header, the page's ``<meta>``);
+    undeclared, UTF-8 (the web's default) unless the bytes are not, then cp1252."""
+    from w3lib.encoding import html_to_unicode
+
+    header = f"text/html; charset={page.charset}" if page.charset else None
+    _encoding, text = html_to_unicode(header, page.body, auto_detect_fun=_undeclared)
+    return text
+
+
+def _undeclared(body: bytes) -> str:
     try:
-        return page.body.decode("utf-8")
+        body.decode("utf-8")
     except UnicodeDecodeError:
-        return page.body.decode("cp1252", errors="replace")
+        return "cp1252"
+    return "utf-8"
 
 
 def _from_calendar(
