@@ -66,3 +66,19 @@ def test_a_link_to_an_ics_file_served_as_another_type_is_read_as_a_calendar(site
 
     assert [p.event.summary for p in reading.events] == ["Women in Tech Durham: December Social"]
     assert reading.read_from == site.url("/files/wit-dec.ics")
+
+
+def test_a_webcal_add_to_calendar_link_is_read_over_https():
+    # Apple's scheme for "subscribe": the same file over https, as planner's feeds read it.
+    from planner.core.web.markup import calendar_links
+
+    page = pages.html(
+        body='<a href="webcal://events.example.org/wit/dec.ics">Add to calendar</a>'
+        '<a href="WEBCALS://events.example.org/wit/all.ics">Subscribe</a>'
+        '<a href="javascript:alert(1)">Add to calendar (.ics)</a>'
+    ).decode()
+
+    assert calendar_links(page, "https://events.example.org/wit/") == [
+        "https://events.example.org/wit/dec.ics",
+        "https://events.example.org/wit/all.ics",
+    ]

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 EVENT_TYPES = frozenset(
     {
@@ -232,6 +232,15 @@ def calendar_links(page: str, url: str) -> list[str]:
             href and _ADD_TO_CALENDAR.search(anchor.text_content() or "") and "ics" in href
         ):
             links.append(href)
-    absolute = [urljoin(url, link.strip()) for link in links]
+    absolute = [_webcal_as_https(urljoin(url, link.strip())) for link in links]
     kept = [link for link in absolute if urlsplit(link).scheme.lower() in ("http", "https")]
     return list(dict.fromkeys(kept))
+
+
+def _webcal_as_https(link: str) -> str:
+    """``webcal://`` (Apple's "subscribe" scheme) is the same file over https, as
+    planner's feeds read it."""
+    parts = urlsplit(link)
+    if parts.scheme.lower() in ("webcal", "webcals"):
+        return urlunsplit(parts._replace(scheme="https"))
+    return link
