@@ -99,8 +99,9 @@ def read_markup(page: str, url: str) -> Markup:
     if not any(True for _ in _events_in(objects)) and _HAS_RDFA_TYPES.search(page):
         objects += _compact_rdfa(_rdfa(page, url, found))
     seen: set[str] = set()
+    graph = _Graph(objects)
     for node in _events_in(objects):
-        node = _unescaped(node)
+        node = graph.event(_unescaped(node))
         identity = repr((node.get("name"), node.get("startDate")))  # the same in two forms
         if identity not in seen:
             seen.add(identity)
@@ -167,6 +168,76 @@ def _events_in(value: Any) -> Iterator[dict[str, Any]]:
         for key, item in value.items():
             if key != "@context":
                 yield from _events_in(item)
+
+
+def _definitions(objects: list[Any]) -> dict[str, dict[str, Any]]:
+    """Each node the page defines with an ``@id`` (and something more), by that id: a
+    ``@graph`` gives each node once and names it elsewhere by ``{"@id": …}`` only
+    (WordPress's schema graph names an event's Place and Offer so). Walked without
+    recursion: the JSON may be nested as deep as Python's reader allows."""
+    defined: dict[str, dict[str, Any]] = {}
+    stack: list[Any] = [objects]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(reversed(value))
+        elif isinstance(value, dict):
+            ident = value.get("@id")
+            if isinstance(ident, str) and not _is_reference(value):
+                defined.setdefault(ident, value)
+            stack.extend(reversed(list(value.values())))
+    return defined
+
+
+def _is_reference(value: dict[str, Any]) -> bool:
+    return isinstance(value.get("@id"), str) and set(value) <= {"@id", "@type"}
+
+
+class _Graph:
+    """The nodes a page defines by ``@id``, for the parts of an event planner reads (its
+    ``location``, with the Place's ``address`` and ``geo``, and its ``offers``) when the
+    event only names them. Each node is unescaped once and shared, and each is taken
+    once per event, so a page naming one node ten thousand times holds it once."""
+
+    def __init__(self, objects: list[Any]) -> None:
+        self._defined = _definitions(objects)
+        self._read: dict[str, Any] = {}
+
+    def node(self, value: Any) -> Any:
+        """The node a reference names (unescaped), else ``value`` as it is."""
+        if not (isinstance(value, dict) and _is_reference(value)):
+            return value
+        ident = value["@id"]
+        if ident not in self._defined:
+            return value
+        if ident not in self._read:
+            self._read[ident] = _unescaped(self._defined[ident])
+        return self._read[ident]
+
+    def event(self, node: dict[str, Any]) -> dict[str, Any]:
+        """``node`` (unescaped) with the location and offers it names filled in."""
+        if not self._defined:
+            return node
+        out = dict(node)
+        for key in ("location", "offers"):
+            if key in out:
+                out[key] = self._each_once(out[key], place=key == "location")
+        return out
+
+    def _each_once(self, value: Any, *, place: bool) -> list[Any]:
+        seen: set[int] = set()
+        parts: list[Any] = []
+        for item in value if isinstance(value, list) else [value]:
+            found = self.node(item)
+            if id(found) in seen:
+                continue
+            seen.add(id(found))
+            if place and isinstance(found, dict) and ("address" in found or "geo" in found):
+                found = {
+                    k: self.node(v) if k in ("address", "geo") else v for k, v in found.items()
+                }
+            parts.append(found)
+        return parts
 
 
 def _unescaped(value: Any) -> Any:

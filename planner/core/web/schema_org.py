@@ -178,7 +178,10 @@ def _place(node: dict[str, Any], notes: _Notes) -> Place:
     name = _text(location.get("name"))
     address = _address(location.get("address"))
     lat, lon = _coordinates(location.get("geo"))
-    return Place(name=name, address=address if address != name else "", lat=lat, lon=lon)
+    place = Place(name=name, address=address if address != name else "", lat=lat, lon=lon)
+    if not (place.name or place.address or place.has_position):  # a Place named by an @id
+        notes.add("place", "the page gives no place")  # the page does not define
+    return place
 
 
 def _address(value: Any) -> str:
