@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from planner.core.calendars.reading import IcsError, read_bytes
 from planner.core.model import Event
 from planner.core.storage.feed_download import Limits
+from planner.core.text import wording
 from planner.core.text.quick_add.results import Parsed
 from planner.core.web.fetch import PAGE_LIMITS, Page, WebError, fetch_page
 from planner.core.web.markup import read_markup
@@ -71,8 +72,7 @@ def read_link(
         reach = _out_of_reach(item.event, reference)
         if reach:
             left_out += 1
-            start = item.event.start
-            day = f"{start:%a} {start.day} {start:%b} {start.year:04d}"
+            day = wording.short_date(item.event.start.date(), year=True)
             reading.problems.append(f"“{item.event.summary}” ({day}) is {reach}: left out")
         else:
             reading.events.append(item)
