@@ -42,7 +42,7 @@ def _added(user):  # noqa: F811
 
 def test_fetch_reads_the_page_and_keeps_the_event(user, site):  # noqa: F811
     site.replies["/e/1"] = Reply(pages.TICKETING, content_type=HTML)
-    result = user.run("add", "--fetch", site.url("/e/1"))
+    result = user.run("add", "--fetch", "--week", "2026-12-07", site.url("/e/1"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "Added 1 event (to plan: `planner plan --week 2026-12-10`):",
@@ -60,7 +60,7 @@ def test_fetch_reads_the_page_and_keeps_the_event(user, site):  # noqa: F811
 def test_the_json_is_that_of_typed_lines(user, site):  # noqa: F811
     site.replies["/chapter"] = Reply(pages.ASSOCIATION_MICRODATA, content_type=HTML)
     text = f"PMI mixer 2026-12-09 6-8pm @ 100 King St W $25\n{site.url('/chapter')}\nasdf qwer"
-    result = user.run("add", "--fetch", "--dry-run", "--json", text)
+    result = user.run("add", "--fetch", "--dry-run", "--json", "--week", "2026-12-07", text)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["dry_run"] is True

@@ -276,6 +276,26 @@ def test_a_robots_txt_that_fails_leaves_the_site_alone_and_a_refused_one_closes_
     assert pages_asked(site) == ["/robots.txt", "/robots.txt"]
 
 
+def test_a_robots_txt_answered_with_slow_down_leaves_the_site_alone(store, site):
+    # 429 says "too many requests", not "no robots.txt here": the site is left alone, as
+    # after a server error, rather than read as if it allowed everything.
+    serve_page(site, 1, aware(WED), SPARK)
+    subscribe(store, site, feed_event(site, 1, WED))
+    site.replies["/robots.txt"] = Reply(b"slow down", 429, "text/plain")
+    site.requests.clear()
+
+    filled = fill_venues(store, NOW, pacer=no_wait())
+
+    assert pages_asked(site) == ["/robots.txt"]
+    assert filled.failed == [
+        (
+            "Founders Coffee #1",
+            "127.0.0.1 could not be asked which pages programs may read (127.0.0.1 asked "
+            "planner to slow down (HTTP 429 Too Many Requests); it will try again later)",
+        )
+    ]
+
+
 # --- politeness -----------------------------------------------------------------------------
 
 
@@ -366,3 +386,58 @@ def test_the_table_names_the_venue_read_and_the_reason_a_place_is_unknown(store,
     table = " ".join(plan_table(plan, width=400).split())
     assert "Brock Street Brewing (venue read from the event's page)" in table
     assert "location unknown: 127.0.0.1 has no page at this address" in table
+
+
+# --- a site that asks planner to stop, or does not answer ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reply", "reason"),
+    [
+        (
+            Reply(b"slow down", 429, "text/plain", headers=(("Retry-After", "3600"),)),
+            "127.0.0.1 asked planner to slow down (HTTP 429 Too Many Requests); it will try "
+            "again later",
+        ),
+        (
+            Reply(b"", 503, "text/plain"),
+            "127.0.0.1 had a server error (HTTP 503 Service "
+            "Unavailable); this is usually temporary",
+        ),
+        (Reply(b"", 200, HTML, delay=5), "127.0.0.1 did not answer within 0.3 s"),
+    ],
+    ids=["429", "503", "no answer"],
+)
+def test_a_site_that_says_slow_down_or_does_not_answer_is_asked_for_no_more_pages(
+    store, site, reply, reason
+):
+    # Sixty events of one group on a site that is struggling: one failed request is
+    # enough; the other fifty-nine pages wait for the next refresh, and another site's
+    # pages are still read.
+    from tests.feed_server import Site
+
+    elsewhere = Site(base=site.base.replace("127.0.0.1", "localhost"))
+    site.replies[event_path(1)] = reply
+    serve_page(site, 2, aware(THU), BREWERY)
+    serve_page(site, 3, aware(FRI), SPARK)
+    serve_page(site, 4, aware(FRI), SPARK)
+    subscribe(
+        store,
+        site,
+        feed_event(site, 1, WED),
+        feed_event(site, 2, THU),
+        feed_event(site, 3, FRI),
+        feed_event(elsewhere, 4, FRI + timedelta(hours=6)),
+    )
+    site.requests.clear()
+    quick = Limits(timeout=0.3, total_seconds=1, max_bytes=PAGE_LIMITS.max_bytes, noun="page")
+
+    filled = fill_venues(store, NOW, pacer=no_wait(), limits=quick)
+
+    assert pages_asked(site) == ["/robots.txt", event_path(1), "/robots.txt", event_path(4)]
+    assert filled.found == ["Founders Coffee #4"]
+    assert dict(filled.failed) == {
+        "Founders Coffee #1": reason,
+        "Founders Coffee #2": reason,
+        "Founders Coffee #3": reason,
+    }

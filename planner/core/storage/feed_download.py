@@ -55,11 +55,14 @@ _COMPRESSED = frozenset({"gzip", "x-gzip", "deflate"})
 class FeedError(Exception):
     """A refresh that failed; the message is for the user."""
 
-    def __init__(self, message: str = "", status: int = 0) -> None:
+    def __init__(self, message: str = "", status: int = 0, *, unanswered: bool = False) -> None:
         super().__init__(message)
         self.status = status
         """The HTTP status the server answered with (0 when it sent none): robots.txt's
         meaning depends on it."""
+        self.unanswered = unanswered
+        """No answer came (no connection, a timeout, a broken connection): the server,
+        not the address, is at fault, so its other addresses would fare no better."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,8 @@ class Fetched:
     final_url: str = ""
     """Where the bytes were read, after every redirect (the same host's too): what a
     relative link in them is relative to."""
+    charset: str = ""
+    """The charset the Content-Type header names ("" when none): what a page's text is in."""
 
 
 def without_userinfo(url: str) -> str:
@@ -149,6 +154,7 @@ def download(
                 headers.get_content_type(),
                 redirects.moved_to,
                 without_userinfo(response.geturl()),
+                headers.get_content_charset() or "",
             )
     except urllib.error.HTTPError as exc:
         try:
@@ -163,9 +169,9 @@ def download(
         finally:
             exc.close()
     except urllib.error.URLError as exc:
-        raise FeedError(_network_message(host, exc.reason, limits)) from None
+        raise FeedError(_network_message(host, exc.reason, limits), unanswered=True) from None
     except (OSError, http.client.HTTPException) as exc:
-        raise FeedError(_network_message(host, exc, limits)) from None
+        raise FeedError(_network_message(host, exc, limits), unanswered=True) from None
 
 
 # --- time ------------------------------------------------------------------------------------

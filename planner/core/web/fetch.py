@@ -28,6 +28,12 @@ WEB_SCHEMES = frozenset({"http", "https"})
 class WebError(Exception):
     """A page that could not be read; the message, for the user, names the host."""
 
+    def __init__(self, message: str = "", *, site_down: bool = False) -> None:
+        super().__init__(message)
+        self.site_down = site_down
+        """The site, not this page, failed: it did not answer, had a server error or
+        asked planner to slow down (HTTP 429). Its other pages are not asked for now."""
+
 
 @dataclass(frozen=True, slots=True)
 class Page:
@@ -37,6 +43,8 @@ class Page:
     """Where it was read: the link, or where its redirects led."""
     body: bytes
     content_type: str
+    charset: str = ""
+    """The charset the server named for it ("" when none)."""
 
 
 def is_web_link(text: str) -> bool:
@@ -61,7 +69,8 @@ def fetch_page(url: str, limits: Limits = PAGE_LIMITS) -> Page:
     try:
         fetched = download(address, limits=limits)
     except FeedError as exc:
-        raise WebError(str(exc)) from None
+        down = exc.unanswered or exc.status == 429 or exc.status >= 500
+        raise WebError(str(exc), site_down=down) from None
     if fetched is None:  # a 304 answers only a request with validators, never sent here
         raise WebError(f"{parts.hostname} sent no page (304 Not Modified)")
-    return Page(fetched.final_url or address, fetched.body, fetched.content_type)
+    return Page(fetched.final_url or address, fetched.body, fetched.content_type, fetched.charset)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 EVENT_TYPES = frozenset(
     {
@@ -84,7 +84,8 @@ def read_markup(page: str, url: str) -> Markup:
         objects += extruct.extract(page, base_url=url, syntaxes=["json-ld"], errors="strict")[
             "json-ld"
         ]
-    except ValueError as exc:  # json.JSONDecodeError, or a script jstyleson cannot read
+    except (ValueError, RecursionError) as exc:  # json.JSONDecodeError, jstyleson's, or
+        # a script nested deeper than Python's json reads ([[[[…]]]] a hundred thousand deep)
         found.problems.append(f"the page's JSON-LD cannot be read ({_first_line(exc)})")
         objects += _json_ld_script_by_script(page)
     try:
@@ -98,8 +99,9 @@ def read_markup(page: str, url: str) -> Markup:
     if not any(True for _ in _events_in(objects)) and _HAS_RDFA_TYPES.search(page):
         objects += _compact_rdfa(_rdfa(page, url, found))
     seen: set[str] = set()
+    graph = _Graph(objects)
     for node in _events_in(objects):
-        node = _unescaped(node)
+        node = graph.event(_unescaped(node))
         identity = repr((node.get("name"), node.get("startDate")))  # the same in two forms
         if identity not in seen:
             seen.add(identity)
@@ -126,8 +128,8 @@ def _json_ld_script_by_script(page: str) -> list[Any]:
             continue
         try:
             objects += extractor.extract_items(script)
-        except ValueError:  # this script's own fault, already said: the next one may be good
-            continue
+        except (ValueError, RecursionError):  # this script's own fault, already said: the
+            continue  # next one may be good
     return objects
 
 
@@ -148,6 +150,8 @@ def _rdfa(page: str, url: str, found: Markup) -> list[dict[str, Any]]:
 
 
 def _first_line(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):  # "maximum recursion depth exceeded while decoding…"
+        return "it is nested too deeply"
     return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
 
 
@@ -164,6 +168,76 @@ def _events_in(value: Any) -> Iterator[dict[str, Any]]:
         for key, item in value.items():
             if key != "@context":
                 yield from _events_in(item)
+
+
+def _definitions(objects: list[Any]) -> dict[str, dict[str, Any]]:
+    """Each node the page defines with an ``@id`` (and something more), by that id: a
+    ``@graph`` gives each node once and names it elsewhere by ``{"@id": …}`` only
+    (WordPress's schema graph names an event's Place and Offer so). Walked without
+    recursion: the JSON may be nested as deep as Python's reader allows."""
+    defined: dict[str, dict[str, Any]] = {}
+    stack: list[Any] = [objects]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(reversed(value))
+        elif isinstance(value, dict):
+            ident = value.get("@id")
+            if isinstance(ident, str) and not _is_reference(value):
+                defined.setdefault(ident, value)
+            stack.extend(reversed(list(value.values())))
+    return defined
+
+
+def _is_reference(value: dict[str, Any]) -> bool:
+    return isinstance(value.get("@id"), str) and set(value) <= {"@id", "@type"}
+
+
+class _Graph:
+    """The nodes a page defines by ``@id``, for the parts of an event planner reads (its
+    ``location``, with the Place's ``address`` and ``geo``, and its ``offers``) when the
+    event only names them. Each node is unescaped once and shared, and each is taken
+    once per event, so a page naming one node ten thousand times holds it once."""
+
+    def __init__(self, objects: list[Any]) -> None:
+        self._defined = _definitions(objects)
+        self._read: dict[str, Any] = {}
+
+    def node(self, value: Any) -> Any:
+        """The node a reference names (unescaped), else ``value`` as it is."""
+        if not (isinstance(value, dict) and _is_reference(value)):
+            return value
+        ident = value["@id"]
+        if ident not in self._defined:
+            return value
+        if ident not in self._read:
+            self._read[ident] = _unescaped(self._defined[ident])
+        return self._read[ident]
+
+    def event(self, node: dict[str, Any]) -> dict[str, Any]:
+        """``node`` (unescaped) with the location and offers it names filled in."""
+        if not self._defined:
+            return node
+        out = dict(node)
+        for key in ("location", "offers"):
+            if key in out:
+                out[key] = self._each_once(out[key], place=key == "location")
+        return out
+
+    def _each_once(self, value: Any, *, place: bool) -> list[Any]:
+        seen: set[int] = set()
+        parts: list[Any] = []
+        for item in value if isinstance(value, list) else [value]:
+            found = self.node(item)
+            if id(found) in seen:
+                continue
+            seen.add(id(found))
+            if place and isinstance(found, dict) and ("address" in found or "geo" in found):
+                found = {
+                    k: self.node(v) if k in ("address", "geo") else v for k, v in found.items()
+                }
+            parts.append(found)
+        return parts
 
 
 def _unescaped(value: Any) -> Any:
@@ -229,6 +303,15 @@ def calendar_links(page: str, url: str) -> list[str]:
             href and _ADD_TO_CALENDAR.search(anchor.text_content() or "") and "ics" in href
         ):
             links.append(href)
-    absolute = [urljoin(url, link.strip()) for link in links]
+    absolute = [_webcal_as_https(urljoin(url, link.strip())) for link in links]
     kept = [link for link in absolute if urlsplit(link).scheme.lower() in ("http", "https")]
     return list(dict.fromkeys(kept))
+
+
+def _webcal_as_https(link: str) -> str:
+    """``webcal://`` (Apple's "subscribe" scheme) is the same file over https, as
+    planner's feeds read it."""
+    parts = urlsplit(link)
+    if parts.scheme.lower() in ("webcal", "webcals"):
+        return urlunsplit(parts._replace(scheme="https"))
+    return link

@@ -100,9 +100,10 @@ class RobotsRules:
         except FeedError as exc:
             if exc.status in (401, 403):  # as urllib.robotparser: the whole site is closed
                 rules.parse(["User-agent: *", "Disallow: /"])
-            elif 400 <= exc.status < 500:  # no robots.txt (404 and the like): all may be read
+            elif 400 <= exc.status < 500 and exc.status != 429:  # no robots.txt (404 and the
+                # like): all may be read; 429 ("too many requests") is the site busy, as a 5xx
                 rules.parse([])
-            else:  # a server error, or no answer: the site is left alone this run
+            else:  # a server error, "slow down" or no answer: the site is left alone this run
                 return f"{host} could not be asked which pages programs may read ({exc})"
             return rules
         text = fetched.body.decode("utf-8", errors="replace") if fetched is not None else ""

@@ -8,11 +8,12 @@ is marked as assumed, as a typed line's guesses are.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -58,7 +59,13 @@ def event_from_object(
     start, all_day = _moment(node.get("startDate"), zone, "start", notes)
     if start is None:
         raise NotAnEventError(f"“{title}” has no start date planner can read")
-    end = _end(node, start, all_day, zone, notes)
+    if not _usable(start):
+        raise NotAnEventError(_unusable(title, node.get("startDate")))
+    try:
+        end = _end(node, start, all_day, zone, notes)
+        end.astimezone(UTC)
+    except OverflowError:
+        raise NotAnEventError(_unusable(title, node.get("endDate"))) from None
     place = _place(node, notes)
     cost = _cost(node, notes)
     status = _status(node, notes)
@@ -92,6 +99,21 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
+def _usable(moment: datetime) -> bool:
+    """Whether a moment is far enough from year 1 and 9999 to be kept (as UTC) and
+    planned around (a day either side); a page may say 9999-12-31 to mean "never"."""
+    try:
+        (moment - timedelta(days=2)).astimezone(UTC)
+        (moment + timedelta(days=2)).astimezone(UTC)
+    except OverflowError:
+        return False
+    return True
+
+
+def _unusable(title: str, value: Any) -> str:
+    return f"“{title}” has a date planner cannot use ({_text(value)[:40]})"
+
+
 def _moment(value: Any, zone: ZoneInfo, part: Part, notes: _Notes) -> tuple[datetime | None, bool]:
     """An ISO 8601 date or date-time, aware; a date alone is an all-day event."""
     text = _text(value)
@@ -121,7 +143,8 @@ def _end(
     duration = _DURATION.match(_text(node.get("duration")))
     if duration and any(duration.groups()):
         hours, minutes = (int(g or 0) for g in duration.groups())
-        return start + timedelta(hours=hours, minutes=minutes)
+        with contextlib.suppress(OverflowError):  # PT99999999999H: no duration at all
+            return start + timedelta(hours=hours, minutes=minutes)
     notes.add("end", f"no end time on the page: {DEFAULT_MINUTES} minutes assumed")
     return start + timedelta(minutes=DEFAULT_MINUTES)
 
@@ -155,7 +178,10 @@ def _place(node: dict[str, Any], notes: _Notes) -> Place:
     name = _text(location.get("name"))
     address = _address(location.get("address"))
     lat, lon = _coordinates(location.get("geo"))
-    return Place(name=name, address=address if address != name else "", lat=lat, lon=lon)
+    place = Place(name=name, address=address if address != name else "", lat=lat, lon=lon)
+    if not (place.name or place.address or place.has_position):  # a Place named by an @id
+        notes.add("place", "the page gives no place")  # the page does not define
+    return place
 
 
 def _address(value: Any) -> str:

@@ -97,13 +97,14 @@ def fill_venues(
     robots = RobotsRules(pacer, limits)
     done = VenuesFilled()
     pages: dict[str, list[dict[str, Any]] | str] = {}
+    down: dict[str, str] = {}
     try:
         wanted = store.venues_wanted(now)
         for at, item in enumerate(wanted):
             if item.url not in pages and len(pages) >= max_pages:
                 done.left = len(wanted) - at
                 break
-            place, failure = _read_venue(item, pages, robots, pacer, limits, zone)
+            place, failure = _read_venue(item, pages, robots, pacer, limits, zone, down)
             store.keep_venue(item, place, failure, now)
             if place is not None:
                 done.found.append(item.event.summary)
@@ -123,11 +124,12 @@ def _read_venue(
     pacer: HostPacer,
     limits: Limits,
     zone: ZoneInfo,
+    down: dict[str, str],
 ) -> tuple[Place | None, str]:
     """The venue of one event from its page (read once per run), or why there is none."""
     try:
         if item.url not in pages:
-            pages[item.url] = _page_events(item.url, robots, pacer, limits)
+            pages[item.url] = _page_events(item.url, robots, pacer, limits, down)
         return _venue(item.event, pages[item.url], zone)
     except Exception as exc:  # a bug on one page must not cost the other events theirs
         log_failure(_log, "reading the venue of a feed event from its page", exc)
@@ -140,20 +142,28 @@ def _read_venue(
 
 
 def _page_events(
-    url: str, robots: RobotsRules, pacer: HostPacer, limits: Limits
+    url: str, robots: RobotsRules, pacer: HostPacer, limits: Limits, down: dict[str, str]
 ) -> list[dict[str, Any]] | str:
-    """The Event objects of the page at ``url``, or why it could not be read."""
+    """The Event objects of the page at ``url``, or why it could not be read.
+
+    ``down`` holds the sites that failed as a whole in this run (no answer, a server
+    error, "slow down"), with why: a struggling site is not asked for its other pages,
+    and sixty pages that each wait 30 s would hold a refresh for half an hour."""
     from planner.core.web.markup import read_markup
     from planner.core.web.reading import decoded
 
+    host = urlsplit(url).hostname or url
+    if host in down:  # it failed as a site this run: its other pages wait for the next
+        return down[host]
     refused = robots.refusal(url)
     if refused:
         return refused
-    host = urlsplit(url).hostname or url
     try:
         with pacer.turn(host):
             page = fetch_page(url, limits)
     except WebError as exc:
+        if exc.site_down:
+            down[host] = str(exc)
         return str(exc)
     if page.content_type == "text/calendar":
         return f"{host} sent a calendar file, not the event's page"
