@@ -353,17 +353,25 @@ def publish_week(
         report.requests.append(f"REPORT {name}")
         found = read_week(http, calendar_url, plan)
     except CalDAVError as exc:
-        reason = exc.sentence("the server")
-        report.waiting = [Waiting(w.uid, "publish", w.label, reason) for w in wanted]
+        report.waiting = _not_read(wanted, plan, exc.sentence("the server"))
         return report
     except _ReadRefusedError as exc:
-        reason = str(exc)
         report.password_refused = exc.reply.status == 401
-        report.waiting = [Waiting(w.uid, "publish", w.label, reason) for w in wanted]
+        report.waiting = _not_read(wanted, plan, str(exc))
         return report
     changes = compare(wanted, found, week_id(plan))
     _apply(http, calendar_url, changes, report)
     return report
+
+
+def _not_read(wanted: list[Wanted], plan: Plan, reason: str) -> list[Waiting]:
+    """Everything of the week, waiting, when the calendar could not be read: each entry
+    of the plan, or the week itself when the plan has none (planner's entries from an
+    earlier plan may still be there to remove)."""
+    if not wanted:
+        week = f"The week of {wording.short_date(plan.week_start)}"
+        return [Waiting("", "publish", week, reason)]
+    return [Waiting(w.uid, "publish", w.label, reason) for w in wanted]
 
 
 def _apply(http: Http, url: str, changes: Changes, report: Published) -> None:
