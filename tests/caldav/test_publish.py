@@ -381,3 +381,30 @@ def test_a_week_with_nothing_left_to_publish_is_queued_when_the_server_is_down(
     assert store.publish_waiting() == []
     assert on_server(caldav_server, url, none_left) == {}
     store.close()
+
+
+def test_a_calendar_deleted_while_a_week_waits_unread_is_not_made_again(
+    caldav_server: CalDAVServer, tmp_path
+) -> None:
+    """The server was down at the read (each entry waits as "publish"), then the user
+    deleted the calendar to undo publishing: the queue must not make it again."""
+    a, b, _events = plans()
+    url = caldav_server.calendar_url("planner")
+    store = Store.open(tmp_path / "planner.sqlite3")
+    with session(caldav_server) as s:
+        publish_and_queue(store, s, url, caldav_server.user, a, now=NOW)
+    caldav_server.unavailable()
+    with session(caldav_server) as s:
+        publish_and_queue(store, s, url, caldav_server.user, b, now=NOW)
+    caldav_server.heal()
+    (queued,) = store.publish_waiting()
+    assert {i.action for i in queued.items} == {"publish"}
+    status, _ = caldav_server.request("DELETE", caldav_server.home + "planner/")
+    assert status in (200, 204)
+    with session(caldav_server) as s:
+        (again,) = publish_queued(store, lambda _url, _user: s, lambda _day: b, now=NOW)
+    assert not again.ok
+    assert "no calendar there" in again.waiting[0].reason
+    with session(caldav_server) as s:
+        assert describe_calendar(s, url) == ("planner", False)  # not made again
+    store.close()
