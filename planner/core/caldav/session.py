@@ -106,6 +106,19 @@ class Origin:
         return cls(scheme, parts.hostname.lower(), port)
 
 
+def check_address(url: str) -> Origin:
+    """Where ``url`` leads, if planner may send a password there: https, or plain http to
+    this machine itself; else a :class:`CalDAVError` (kind ``"refused"``) saying why."""
+    origin = Origin.of(url)
+    if origin.scheme == "http" and origin.host not in ("127.0.0.1", "localhost", "::1"):
+        raise CalDAVError(
+            "is not on https: planner sends a password only over an encrypted "
+            "connection (use the https:// address)",
+            "refused",
+        )
+    return origin
+
+
 def plain_url(url: str) -> str:
     """``url`` without a user name or password in it (as it may be shown and kept)."""
     parts = urlsplit(url.strip())
@@ -223,13 +236,7 @@ class Session:
         return CalDAVError(f"refused {method} {path} ({status} {reason})", "refused", status)
 
     def _send(self, method: str, url: str, body: bytes, headers: dict[str, str]) -> Answer:
-        origin = Origin.of(url)
-        if origin.scheme == "http" and origin.host not in ("127.0.0.1", "localhost", "::1"):
-            raise CalDAVError(
-                "is not on https: planner sends a password only over an encrypted "
-                "connection (use the https:// address)",
-                "refused",
-            )
+        origin = check_address(url)
         parts = urlsplit(url)
         path = parts.path or "/"
         if parts.query:
