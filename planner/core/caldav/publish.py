@@ -346,7 +346,10 @@ def publish_week(
         report.found = exists
         if not exists:
             if not create:
-                raise PublishError(f"{calendar_url}: no calendar there")
+                raise PublishError(
+                    f"{calendar_url}: no calendar there (it was deleted; publish to it by hand "
+                    "to make it again)"
+                )
             report.requests.append(f"MKCALENDAR {name}")
             made = create_calendar(http, calendar_url, name)
             if made.status not in (200, 201):
@@ -508,10 +511,12 @@ def publish_with_queue(
     plan_for: Callable[[date], Plan],
     *,
     now: datetime,
+    create: bool = True,
 ) -> list[Published]:
     """Publish the plan's week, then every other week of the same calendar still queued
-    (the command line's and the window's Publish); the first report is the week's."""
-    first = publish_and_queue(store, http, calendar_url, user, plan, now=now)
+    (the command line's and the window's Publish); the first report is the week's.
+    ``create`` False: a missing calendar is a :class:`PublishError`, not made."""
+    first = publish_and_queue(store, http, calendar_url, user, plan, now=now, create=create)
     rest = publish_queued(
         store,
         lambda url, _user: http if url == calendar_url else None,
