@@ -11,8 +11,9 @@ this module is that Xandikos server.
 
 Between the client and the server sits :class:`FaultProxy`, a byte-level TCP
 relay on the port the client is given, so a test can make either server fail the
-way real ones do: stall (accept and never answer), drop the connection midway
-through an answer, answer 503, or be gone (the port refused), and then come back.
+way real ones do: stall (accept and never answer), drip (answer a byte at a time,
+each in good time, the whole far too late), drop the connection midway through an
+answer, answer 503, or be gone (the port refused), and then come back.
 :class:`CalDAVServer` also makes calendars with given events, changes and deletes
 them over HTTP (with :mod:`http.client`, independent of planner's own client), so
 the server's own state is what planner reads. Nothing here touches the internet.
@@ -58,7 +59,8 @@ class FaultProxy:
     """A TCP relay from ``port`` to the server's own port that can misbehave on demand.
 
     Modes: ``"pass"`` relays both ways; ``"stall"`` accepts and reads but never
-    answers (until the mode changes or the proxy stops); ``"drop"`` relays the
+    answers (until the mode changes or the proxy stops); ``"drip"`` relays the answer
+    one byte every :attr:`drip_seconds` (a slow drip); ``"drop"`` relays the
     request and then only the first :attr:`drop_after` bytes of the answer before
     closing the connection; ``"503"`` answers every request 503 itself. :meth:`close`
     stops listening (the port refuses connections); :meth:`open` listens again.
@@ -69,6 +71,11 @@ class FaultProxy:
         self.port = free_port()
         self.mode = "pass"
         self.drop_after = 120
+        self.drip_seconds = 0.05
+        self.held = 0
+        """Bytes of answers received from the server in ``"drip"`` mode…"""
+        self.dripped = 0
+        """…and how many of them reached the client before it stopped listening."""
         self.connections = 0
         self._listener: socket.socket | None = None
         self._released = threading.Event()
@@ -97,7 +104,7 @@ class FaultProxy:
         self._threads.clear()
 
     def set_mode(self, mode: str) -> None:
-        assert mode in {"pass", "stall", "drop", "503", "garbled"}
+        assert mode in {"pass", "stall", "drip", "drop", "503", "garbled"}
         if self.mode == "stall" and mode != "stall":
             self._released.set()
             self._released = threading.Event()
@@ -141,9 +148,34 @@ class FaultProxy:
             except OSError:
                 return
             with contextlib.closing(backend):
-                self._relay(client, backend, limit=self.drop_after if mode == "drop" else None)
+                self._relay(
+                    client,
+                    backend,
+                    limit=self.drop_after if mode == "drop" else None,
+                    drip=self.drip_seconds if mode == "drip" else None,
+                )
 
-    def _relay(self, client: socket.socket, backend: socket.socket, limit: int | None) -> None:
+    def _drip(self, sock: socket.socket, data: bytes, seconds: float) -> bool:
+        """Send ``data`` one byte every ``seconds``; False when the client has gone (or the
+        proxy stops)."""
+        released = self._released
+        for index in range(len(data)):
+            if released.wait(seconds):
+                return False
+            try:
+                sock.sendall(data[index : index + 1])
+            except OSError:
+                return False
+            self.dripped += 1
+        return True
+
+    def _relay(
+        self,
+        client: socket.socket,
+        backend: socket.socket,
+        limit: int | None,
+        drip: float | None = None,
+    ) -> None:
         sent = 0
         sockets = [client, backend]
         while True:
@@ -158,6 +190,11 @@ class FaultProxy:
                 if not data:
                     return
                 other = backend if sock is client else client
+                if sock is backend and drip is not None:
+                    self.held += len(data)
+                    if not self._drip(other, data, drip):
+                        return
+                    continue
                 if sock is backend and limit is not None:
                     data = data[: max(0, limit - sent)]
                     sent += len(data)
@@ -304,6 +341,13 @@ class CalDAVServer:
     def stall(self) -> None:
         assert self.proxy is not None
         self.proxy.set_mode("stall")
+
+    def drip(self, seconds: float = 0.05) -> None:
+        """Every answer comes one byte every ``seconds``: each byte in good time, the
+        whole answer long after any deadline."""
+        assert self.proxy is not None
+        self.proxy.drip_seconds = seconds
+        self.proxy.set_mode("drip")
 
     def drop_midway(self, after: int = 120) -> None:
         assert self.proxy is not None

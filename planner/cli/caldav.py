@@ -65,7 +65,7 @@ def add_caldav(args: argparse.Namespace, settings: Settings, settings_path: Path
     server failed (the calendar is kept and read at the next refresh), 2 on bad use."""
     from planner.core.caldav import credentials, sync
     from planner.core.caldav.discovery import discover
-    from planner.core.caldav.session import CalDAVError, Session, plain_url
+    from planner.core.caldav.session import CalDAVError, Session, check_address, host_of, plain_url
     from planner.core.model import Source
     from planner.core.saved import open_session
     from planner.core.storage.feed_credentials import split_password
@@ -74,6 +74,11 @@ def add_caldav(args: argparse.Namespace, settings: Settings, settings_path: Path
     typed = split_password(args.locations[0])
     url = plain_url(typed.location)
     user = args.user
+    try:  # an address planner never sends a password to is bad use: no password is asked
+        check_address(url)
+    except CalDAVError as exc:
+        why = exc.sentence(host_of(url))
+        raise CommandError(f"planner sources add: {why}", EXIT_USAGE) from None
     prompted: list[str] = []
 
     def ask(account: str, host: str) -> str | None:

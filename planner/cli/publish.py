@@ -29,12 +29,17 @@ if TYPE_CHECKING:
 def run_publish(args: argparse.Namespace) -> int:
     """``planner publish``: publish the week, then the weeks still queued for that calendar."""
     from planner.core.caldav.publish import PublishError, connect, publish_with_queue
-    from planner.core.caldav.session import CalDAVError, plain_url
+    from planner.core.caldav.session import CalDAVError, check_address, host_of, plain_url
     from planner.core.saved import open_session
 
     url = plain_url(args.url)
     if not url.endswith("/"):
         url += "/"
+    try:  # an address no publish can ever reach is bad use, not a week to queue
+        check_address(url)
+    except CalDAVError as exc:
+        why = exc.sentence(host_of(url))
+        raise CommandError(f"planner publish: {url}: {why}", EXIT_USAGE) from None
     settings, settings_path = _saved_settings(args.settings)
     now = datetime.now(settings.zone)
     with _open_store() as store:

@@ -60,9 +60,15 @@ def publish_now(
     plan: Plan,
     plan_for: Callable[[date], Plan],
     now: datetime,
+    *,
+    automatic: bool = False,
 ) -> list[Published]:
-    """Runs off the GUI thread: the week, then the same calendar's queued weeks."""
-    from planner.core.caldav.publish import connect, publish_with_queue
+    """Runs off the GUI thread: the week, then the same calendar's queued weeks.
+
+    Publishing by itself (``automatic``) makes the calendar only if planner never found
+    it: one the user deleted to undo publishing stays deleted (the Publish action, asked
+    for, makes it again)."""
+    from planner.core.caldav.publish import connect, publish_with_queue, was_found
 
     http = connect(target.calendar_url, target.user)
     if http is None:
@@ -71,8 +77,9 @@ def publish_now(
             "File › Calendars… › CalDAV account"
         )
     try:
+        create = not (automatic and was_found(store, target.calendar_url))
         return publish_with_queue(
-            store, http, target.calendar_url, target.user, plan, plan_for, now=now
+            store, http, target.calendar_url, target.user, plan, plan_for, now=now, create=create
         )
     finally:
         http.close()
@@ -125,6 +132,7 @@ class PublishController(QObject):
         self._ask_password = ask_password
         self._job: Job | None = None
         self._again = False
+        self._again_by_hand = False  # one of the publishes asked for meanwhile was by hand
         self._pending = False  # a decision made: publish the next plan shown (automatic)
         self.publish_action = make_action(
             parent, "P&ublish to calendar", self.publish_asked, QKeySequence("Ctrl+Shift+P")
@@ -168,7 +176,7 @@ class PublishController(QObject):
         """A plan is on screen: publish it if a decision asked for it."""
         if self._pending and self.target() is not None:
             self._pending = False
-            self.publish()
+            self.publish(automatic=True)
 
     def publish_asked(self) -> bool:
         """The Publish action: as :meth:`publish`, asking for the account's password first
@@ -187,8 +195,9 @@ class PublishController(QObject):
                     credentials.keep(url, user, secret, keyring_too=False)
         return self.publish()
 
-    def publish(self) -> bool:
-        """Publish the week on screen; False (and said why) when it cannot start."""
+    def publish(self, *, automatic: bool = False) -> bool:
+        """Publish the week on screen; False (and said why) when it cannot start.
+        ``automatic`` (after a decision) never makes again a calendar the user deleted."""
         store, plan, target = self._session.store, self._plan(), self.target()
         if store is None:
             self._status.showMessage("Nothing is published from this window (no saved planning)")
@@ -202,11 +211,15 @@ class PublishController(QObject):
             return False
         if self._job is not None:
             self._again = True  # one more run with the newest plan when this one ends
+            self._again_by_hand |= not automatic
             return True
         now, plan_for = self._clock(), self._plan_for()
         self.label.setText(f"Publishing to {target.calendar_url}…")
         self._job = run_in_background(
-            lambda: publish_now(store, target, plan, plan_for, now), self._done, self._failed, self
+            lambda: publish_now(store, target, plan, plan_for, now, automatic=automatic),
+            self._done,
+            self._failed,
+            self,
         )
         return True
 
@@ -242,5 +255,5 @@ class PublishController(QObject):
 
     def _next(self) -> None:
         if self._again:
-            self._again = False
-            self.publish()
+            by_hand, self._again, self._again_by_hand = self._again_by_hand, False, False
+            self.publish(automatic=not by_hand)

@@ -127,6 +127,18 @@ def test_bad_use_exits_2(caldav_server: CalDAVServer, capsys) -> None:
     assert "--user and --calendar are for a CalDAV account" in capsys.readouterr().err
 
 
+def test_a_plain_http_address_of_another_machine_is_bad_use(
+    caldav_server: CalDAVServer, monkeypatch, capsys
+) -> None:
+    """planner never sends the password there: exit 2 (bad use), not 1 (a server failed)."""
+    monkeypatch.setenv("PLANNER_CALDAV_PASSWORD", caldav_server.password)
+    assert add(caldav_server, "http://cloud.example.com/remote.php/dav") == 2
+    assert capsys.readouterr().err == (
+        "planner sources add: cloud.example.com is not on https: planner sends a password "
+        "only over an encrypted connection (use the https:// address)\n"
+    )
+
+
 def test_a_wrong_password_exits_1_naming_the_server(
     caldav_server: CalDAVServer, monkeypatch, capsys
 ) -> None:

@@ -80,3 +80,18 @@ def test_another_users_calendar_is_forbidden_in_words(radicale: CalDAVServer) ->
         discover(s)
     assert caught.value.kind == "forbidden"
     assert s.error(caught.value) == "127.0.0.1 does not let sam read /bob/work/ (403)"
+
+
+def test_a_plain_http_address_of_another_machine_is_said_as_such() -> None:
+    """Not "does not say where the calendars are": the address itself is why (the window's
+    Find calendars says this sentence)."""
+    with (
+        Session("http://cloud.example.com/remote.php/dav", "sam", "secret", QUICK) as s,
+        pytest.raises(CalDAVError) as caught,
+    ):
+        discover(s)
+    assert s.error(caught.value) == (
+        "cloud.example.com is not on https: planner sends a password only over an encrypted "
+        "connection (use the https:// address)"
+    )
+    assert s.requests == []

@@ -17,7 +17,7 @@ from planner.core.caldav.publish import (
     read_week,
 )
 from planner.core.caldav.session import Session, Timeouts
-from planner.core.demo import DEMO_WEEK
+from planner.core.demo import DEMO_WEEK, demo_settings, load_demo
 from planner.core.model import Choices
 from planner.core.storage.store import Store
 from tests.caldav.test_publish_objects import demo_plan
@@ -346,4 +346,65 @@ def test_a_refused_password_is_said_and_queued(caldav_server: CalDAVServer, tmp_
     assert not report.ok
     assert report.waiting[0].reason == "the server refused the user name or password (401)"
     assert len(store.publish_waiting()[0].items) == 7
+    store.close()
+
+
+def test_a_week_with_nothing_left_to_publish_is_queued_when_the_server_is_down(
+    caldav_server: CalDAVServer, tmp_path
+) -> None:
+    """Every event refused: publishing has only planner's old entries to remove, and a
+    server that cannot be read then must still keep the week to publish again."""
+    a = demo_plan()
+    candidates = load_demo(DEMO_WEEK, demo_settings()).candidates
+    none_left = demo_plan(Choices(refused=frozenset(e.key for e in candidates)))
+    assert po.wanted_objects(none_left, now=NOW) == []
+    url = caldav_server.calendar_url("planner")
+    store = Store.open(tmp_path / "planner.sqlite3")
+    with session(caldav_server) as s:
+        publish_and_queue(store, s, url, caldav_server.user, a, now=NOW)
+    caldav_server.unavailable()
+    with session(caldav_server) as s:
+        down = publish_and_queue(store, s, url, caldav_server.user, none_left, now=NOW)
+    caldav_server.heal()
+    assert not down.ok
+    assert down.sentence.startswith("Could not publish week of Mon 23 Nov")
+    assert [w.sentence for w in down.waiting] == [
+        "The week of Mon 23 Nov: not published: the server failed (503); it asks to try "
+        "again in 120 s"
+    ]
+    (queued,) = store.publish_waiting()
+    assert queued.week_start == DEMO_WEEK
+    with session(caldav_server) as s:
+        (again,) = publish_queued(store, lambda _url, _user: s, lambda _day: none_left, now=NOW)
+    assert again.ok
+    assert again.removed == 7
+    assert store.publish_waiting() == []
+    assert on_server(caldav_server, url, none_left) == {}
+    store.close()
+
+
+def test_a_calendar_deleted_while_a_week_waits_unread_is_not_made_again(
+    caldav_server: CalDAVServer, tmp_path
+) -> None:
+    """The server was down at the read (each entry waits as "publish"), then the user
+    deleted the calendar to undo publishing: the queue must not make it again."""
+    a, b, _events = plans()
+    url = caldav_server.calendar_url("planner")
+    store = Store.open(tmp_path / "planner.sqlite3")
+    with session(caldav_server) as s:
+        publish_and_queue(store, s, url, caldav_server.user, a, now=NOW)
+    caldav_server.unavailable()
+    with session(caldav_server) as s:
+        publish_and_queue(store, s, url, caldav_server.user, b, now=NOW)
+    caldav_server.heal()
+    (queued,) = store.publish_waiting()
+    assert {i.action for i in queued.items} == {"publish"}
+    status, _ = caldav_server.request("DELETE", caldav_server.home + "planner/")
+    assert status in (200, 204)
+    with session(caldav_server) as s:
+        (again,) = publish_queued(store, lambda _url, _user: s, lambda _day: b, now=NOW)
+    assert not again.ok
+    assert "no calendar there" in again.waiting[0].reason
+    with session(caldav_server) as s:
+        assert describe_calendar(s, url) == ("planner", False)  # not made again
     store.close()

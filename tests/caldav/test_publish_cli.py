@@ -124,6 +124,23 @@ def test_bad_use_exits_2(caldav_server: CalDAVServer, planner_user: Planner) -> 
     assert "not an http(s) address" in wrong.stderr
 
 
+def test_a_plain_http_address_of_another_machine_is_bad_use_and_not_queued(
+    caldav_server: CalDAVServer, planner_user: Planner
+) -> None:
+    """planner never sends the password there: no publish can ever succeed, so it is not
+    kept in the queue to be tried again at every refresh."""
+    url = "http://cloud.example.com/remote.php/dav/calendars/sam/planner/"
+    result = publish(planner_user, caldav_server, url)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"planner publish: {url}: cloud.example.com is not on https: planner sends a password "
+        "only over an encrypted connection (use the https:// address)\n"
+    )
+    assert result.stdout == ""
+    with planner_user.store() as store:
+        assert store.publish_waiting() == []
+
+
 def test_a_wrong_password_exits_1_and_is_said(
     caldav_server: CalDAVServer, planner_user: Planner
 ) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from planner.core import saved
 from planner.core.caldav import publish_objects as po
-from planner.core.caldav.publish import read_week
+from planner.core.caldav.publish import describe_calendar, read_week
 from planner.core.caldav.session import Session
 from planner.core.demo import DEMO_WEEK, demo_settings
 from planner.core.settings import CalDAVSettings
@@ -131,3 +131,24 @@ def test_the_publish_action_asks_for_a_password_nothing_holds(
         assert len(asked) == 1
     finally:
         credentials.forget(url, caldav_server.user)
+
+
+def test_automatic_publishing_never_makes_again_a_calendar_deleted_to_undo(
+    qtbot, store, caldav_server
+) -> None:
+    window = open_window(qtbot, store, caldav_server, automatic=True)
+    with qtbot.waitSignal(window.publisher.published, timeout=30_000):
+        window.publisher.publish_action.trigger()  # asked for: makes the calendar
+    status, _ = caldav_server.request("DELETE", caldav_server.home + "planner/")
+    assert status in (200, 204)
+    chosen = window.plan.chosen[0].event
+    with qtbot.waitSignal(window.publisher.published, timeout=30_000):
+        window.decisions.refuse(chosen.key)  # publishes by itself
+    qtbot.waitUntil(lambda: not window.publisher.busy, timeout=30_000)
+    url = caldav_server.calendar_url("planner")
+    with Session(caldav_server.url, caldav_server.user, caldav_server.password) as s:
+        assert describe_calendar(s, url) == ("planner", False)  # still deleted
+    assert window.publisher.label.text() == (
+        f"Not published: {url}: no calendar there (it was deleted; publish to it by hand to "
+        "make it again)"
+    )

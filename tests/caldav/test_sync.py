@@ -239,3 +239,21 @@ def test_feeds_and_caldav_calendars_refresh_through_one_door(
     assert results[source].kind == "full"  # type: ignore[union-attr]
     assert results[feed].changed
     assert set(starts(store, feed)) == {"meetup"}
+
+
+def test_an_answer_sent_a_byte_at_a_time_ends_at_the_deadline(
+    caldav_server: CalDAVServer, store
+) -> None:
+    """A slow drip: each byte comes in good time, the whole answer long after the deadline
+    (a socket timeout alone would wait for it to the end)."""
+    many = [
+        vevent(f"talk-{n}", f"Talk {n}", "20261208T090000", "20261208T093000") for n in range(40)
+    ]
+    source = added(caldav_server, store, *many)
+    caldav_server.drip(0.001)
+    result = sync.sync(store, source, NOW, timeouts=QUICK)
+    caldav_server.heal()
+    assert result.error == "Work (127.0.0.1) did not answer within 2 s; there is no earlier copy"
+    proxy = caldav_server.proxy
+    assert proxy is not None
+    assert 0 < proxy.dripped < proxy.held  # planner stopped listening at its deadline

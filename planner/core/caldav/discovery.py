@@ -18,7 +18,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from planner.core.caldav import dav
 from planner.core.caldav.dav import CALDAV, CALSERVER, DAV
-from planner.core.caldav.session import CalDAVError, Session
+from planner.core.caldav.session import CalDAVError, Session, check_address
 
 _CALENDAR_PROPS = (
     "d:resourcetype",
@@ -85,6 +85,7 @@ def discover(session: Session, url: str = "") -> Found:
     """The calendars at ``url`` (default: the session's address): the one calendar it is,
     or those of its user's calendar home. Raises :class:`CalDAVError` in words."""
     address = url or session.url
+    check_address(address)  # said as such, not lost among the refusals _describe passes over
     first = _describe(session, address)
     if first is not None and first.is_calendar():
         return Found((_info(address, first),))

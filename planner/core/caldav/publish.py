@@ -90,6 +90,8 @@ class Published:
     """Objects of the calendar planner did not write (never touched)."""
     created: bool = False
     """Whether the calendar was made (MKCALENDAR) by this publish."""
+    found: bool = False
+    """Whether the calendar was there (or was made) for this publish."""
     retried: int = 0
     """Writes answered 412 (changed on the server since read) and tried again."""
     password_refused: bool = False
@@ -341,29 +343,41 @@ def publish_week(
         report.requests.append(f"PROPFIND {_last_segment(calendar_url)}")
         name, exists = describe_calendar(http, calendar_url)
         report.calendar_name = name
+        report.found = exists
         if not exists:
             if not create:
-                raise PublishError(f"{calendar_url}: no calendar there")
+                raise PublishError(
+                    f"{calendar_url}: no calendar there (it was deleted; publish to it by hand "
+                    "to make it again)"
+                )
             report.requests.append(f"MKCALENDAR {name}")
             made = create_calendar(http, calendar_url, name)
             if made.status not in (200, 201):
                 why = status_words(made)
                 raise PublishError(f"{calendar_url}: cannot make a calendar there: {why}")
-            report.created = True
+            report.created = report.found = True
         report.requests.append(f"REPORT {name}")
         found = read_week(http, calendar_url, plan)
     except CalDAVError as exc:
-        reason = exc.sentence("the server")
-        report.waiting = [Waiting(w.uid, "publish", w.label, reason) for w in wanted]
+        report.waiting = _not_read(wanted, plan, exc.sentence("the server"))
         return report
     except _ReadRefusedError as exc:
-        reason = str(exc)
         report.password_refused = exc.reply.status == 401
-        report.waiting = [Waiting(w.uid, "publish", w.label, reason) for w in wanted]
+        report.waiting = _not_read(wanted, plan, str(exc))
         return report
     changes = compare(wanted, found, week_id(plan))
     _apply(http, calendar_url, changes, report)
     return report
+
+
+def _not_read(wanted: list[Wanted], plan: Plan, reason: str) -> list[Waiting]:
+    """Everything of the week, waiting, when the calendar could not be read: each entry
+    of the plan, or the week itself when the plan has none (planner's entries from an
+    earlier plan may still be there to remove)."""
+    if not wanted:
+        week = f"The week of {wording.short_date(plan.week_start)}"
+        return [Waiting("", "publish", week, reason)]
+    return [Waiting(w.uid, "publish", w.label, reason) for w in wanted]
 
 
 def _apply(http: Http, url: str, changes: Changes, report: Published) -> None:
@@ -427,8 +441,20 @@ def publish_and_queue(
     """:func:`publish_week`, then the publish queue made what it could not write (a week
     published whole leaves the queue)."""
     report = publish_week(http, calendar_url, plan, create=create, now=now)
+    if report.found and not was_found(store, calendar_url):
+        store.save_value(_FOUND + calendar_url, now.astimezone(UTC).isoformat())
     store.keep_publish_queue(calendar_url, user, plan.week_start.date(), report.waiting, now)
     return report
+
+
+_FOUND = "caldav calendar found "
+"""The store's note (app state) that planner found, or made, the calendar at an address."""
+
+
+def was_found(store: Store, calendar_url: str) -> bool:
+    """Whether a publish ever found (or made) the calendar at ``calendar_url``: if it is
+    missing now, the user deleted it, and the queue does not make it again."""
+    return store.value(_FOUND + calendar_url) is not None
 
 
 def publish_queued(
@@ -439,7 +465,8 @@ def publish_queued(
     now: datetime,
     done: Iterable[tuple[str, date]] = (),
 ) -> list[Published]:
-    """Publish again each week waiting in the queue, from the plan as it is now.
+    """Publish again each week waiting in the queue, from the plan as it is now (a calendar
+    is made again only if it was never found: one deleted to undo publishing stays deleted).
 
     ``connect(calendar_url, user)`` gives the session for that calendar, or None when its
     password cannot be had without asking (that week stays queued); ``done`` names the
@@ -454,12 +481,14 @@ def publish_queued(
         if http is None:
             continue
         plan = plan_for(queued.week_start)
-        # The calendar is made only if it was never reached: one the user deleted (to undo
-        # publishing) is not made again by a week left in the queue.
+        # The calendar is made only if planner never found it: one the user deleted (to undo
+        # publishing) is not made again by a week left in the queue, even one whose entries
+        # wait as "publish" because the calendar could not be read at the time.
         never_reached = all(item.action == "publish" for item in queued.items)
+        create = never_reached and not was_found(store, queued.calendar_url)
         try:
             report = publish_and_queue(
-                store, http, queued.calendar_url, queued.user, plan, now=now, create=never_reached
+                store, http, queued.calendar_url, queued.user, plan, now=now, create=create
             )
         except PublishError as exc:
             # The calendar is gone or is no calendar now: said, and kept for the user to see.
@@ -482,10 +511,12 @@ def publish_with_queue(
     plan_for: Callable[[date], Plan],
     *,
     now: datetime,
+    create: bool = True,
 ) -> list[Published]:
     """Publish the plan's week, then every other week of the same calendar still queued
-    (the command line's and the window's Publish); the first report is the week's."""
-    first = publish_and_queue(store, http, calendar_url, user, plan, now=now)
+    (the command line's and the window's Publish); the first report is the week's.
+    ``create`` False: a missing calendar is a :class:`PublishError`, not made."""
+    first = publish_and_queue(store, http, calendar_url, user, plan, now=now, create=create)
     rest = publish_queued(
         store,
         lambda url, _user: http if url == calendar_url else None,

@@ -20,10 +20,12 @@ this client is tested against two real servers instead (tests/caldav).
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 import logging
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Literal
@@ -102,6 +104,19 @@ class Origin:
             raise CalDAVError(f"cannot be reached at {url!r}: not an http(s) address", "refused")
         port = parts.port or (443 if scheme == "https" else 80)
         return cls(scheme, parts.hostname.lower(), port)
+
+
+def check_address(url: str) -> Origin:
+    """Where ``url`` leads, if planner may send a password there: https, or plain http to
+    this machine itself; else a :class:`CalDAVError` (kind ``"refused"``) saying why."""
+    origin = Origin.of(url)
+    if origin.scheme == "http" and origin.host not in ("127.0.0.1", "localhost", "::1"):
+        raise CalDAVError(
+            "is not on https: planner sends a password only over an encrypted "
+            "connection (use the https:// address)",
+            "refused",
+        )
+    return origin
 
 
 def plain_url(url: str) -> str:
@@ -221,13 +236,7 @@ class Session:
         return CalDAVError(f"refused {method} {path} ({status} {reason})", "refused", status)
 
     def _send(self, method: str, url: str, body: bytes, headers: dict[str, str]) -> Answer:
-        origin = Origin.of(url)
-        if origin.scheme == "http" and origin.host not in ("127.0.0.1", "localhost", "::1"):
-            raise CalDAVError(
-                "is not on https: planner sends a password only over an encrypted "
-                "connection (use the https:// address)",
-                "refused",
-            )
+        origin = check_address(url)
         parts = urlsplit(url)
         path = parts.path or "/"
         if parts.query:
@@ -268,36 +277,20 @@ class Session:
         total = self.timeouts.total
         try:
             connection = self._connect(origin, deadline)
-            connection.request(method, path, body=body or None, headers=headers)
-            _limit(connection, deadline)
-            response = connection.getresponse()
-            length = response.getheader("Content-Length")
-            if length is not None and length.isdigit() and int(length) > MAX_BYTES:
-                raise CalDAVError(f"sent an answer larger than {MAX_BYTES:,} bytes", "refused")
-            chunks: list[bytes] = []
-            size = 0
-            while True:
-                _limit(connection, deadline)
-                chunk = response.read(65536)
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > MAX_BYTES:
-                    raise CalDAVError(f"sent an answer larger than {MAX_BYTES:,} bytes", "refused")
-                chunks.append(chunk)
-            if response.length:  # fewer bytes than Content-Length said, then the end
-                raise http.client.IncompleteRead(b"".join(chunks), response.length)
-            if response.status == 207 and not chunks:  # headers cut short, then the end
-                raise http.client.IncompleteRead(b"")
-            answer = Answer(
-                response.status,
-                {name.lower(): value for name, value in response.getheaders()},
-                b"".join(chunks),
-                url,
-            )
-            if response.will_close:
+            watchdog = _Watchdog(connection, deadline)
+            try:
+                answer = self._answer(connection, method, path, body, headers, deadline, url)
+            except (http.client.HTTPException, OSError):
+                if watchdog.expired:  # the socket was shut at the deadline: that is why
+                    raise TimeoutError from None
+                raise
+            finally:
+                watchdog.cancel()
+            if watchdog.expired:  # an answer without a length ends where the socket was shut
+                raise TimeoutError
+            if answer.will_close:
                 self.close()
-            return answer
+            return answer.answer
         except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
             raise
         except CalDAVError:
@@ -333,6 +326,47 @@ class Session:
             why = exc.strerror or type(exc).__name__
             raise CalDAVError(f"did not answer ({why})", "unreachable") from None
 
+    def _answer(
+        self,
+        connection: http.client.HTTPConnection,
+        method: str,
+        path: str,
+        body: bytes,
+        headers: dict[str, str],
+        deadline: float,
+        url: str,
+    ) -> _Read:
+        """Send the request on ``connection`` and read the whole answer (within the size
+        limit); HTTP and socket failures are left to :meth:`_exchange` to say in words."""
+        connection.request(method, path, body=body or None, headers=headers)
+        _limit(connection, deadline)
+        response = connection.getresponse()
+        length = response.getheader("Content-Length")
+        if length is not None and length.isdigit() and int(length) > MAX_BYTES:
+            raise CalDAVError(f"sent an answer larger than {MAX_BYTES:,} bytes", "refused")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            _limit(connection, deadline)
+            chunk = response.read(65536)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > MAX_BYTES:
+                raise CalDAVError(f"sent an answer larger than {MAX_BYTES:,} bytes", "refused")
+            chunks.append(chunk)
+        if response.length:  # fewer bytes than Content-Length said, then the end
+            raise http.client.IncompleteRead(b"".join(chunks), response.length)
+        if response.status == 207 and not chunks:  # headers cut short, then the end
+            raise http.client.IncompleteRead(b"")
+        answer = Answer(
+            response.status,
+            {name.lower(): value for name, value in response.getheaders()},
+            b"".join(chunks),
+            url,
+        )
+        return _Read(answer, bool(response.will_close))
+
     def _connect(self, origin: Origin, deadline: float) -> http.client.HTTPConnection:
         if self._connection is not None and self._connected_to == origin:
             return self._connection
@@ -354,6 +388,39 @@ class Session:
             ) from None
         self._connection, self._connected_to = connection, origin
         return connection
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    answer: Answer
+    will_close: bool
+    """The server closes the connection after this answer."""
+
+
+class _Watchdog:
+    """Ends a request at its deadline however slowly the server sends.
+
+    A socket timeout bounds each wait for the next bytes, not the whole answer: a
+    server that sends its answer a byte at a time, each in good time (a slow drip),
+    would keep one read going far past the deadline. At the deadline this shuts the
+    socket down from a timer thread, which ends any read under way at once.
+    """
+
+    def __init__(self, connection: http.client.HTTPConnection, deadline: float) -> None:
+        self.expired = False
+        self._sock = connection.sock
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _expire(self) -> None:
+        self.expired = True
+        if self._sock is not None:
+            with contextlib.suppress(OSError):
+                self._sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
 
 
 def _partition_of(here: Origin, there: Origin) -> bool:
