@@ -104,6 +104,10 @@ def add_caldav(args: argparse.Namespace, settings: Settings, settings_path: Path
     calendar = _choose(found, args.calendar, url)
     if typed.password is not None or prompted:
         print(f"{credentials.account(url, user)}: {_keep(url, user, secret, bool(prompted))}.")
+    # A calendar on another host of the service is read with the same password later.
+    credentials.keep_for_calendars(
+        url, user, secret, [calendar.url], keyring_too=credentials.has_keyring()
+    )
     now = datetime.now(settings.zone)
     with _open_store() as store:
         session_ = open_session(store, settings, settings_path=settings_path)

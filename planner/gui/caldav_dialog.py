@@ -279,6 +279,13 @@ class CalDAVAccountDialog(QDialog):
         said = []
         if password:
             said.append(credentials.keep(url, user, password, keyring_too=self.keep.isChecked()))
+            credentials.keep_for_calendars(
+                url,
+                user,
+                password,
+                [c.url for c in self.calendars()],
+                keyring_too=self.keep.isChecked(),
+            )
         store = self.session.store
         wanted: list[tuple[str, Role]] = []
         dropped: list[str] = []

@@ -83,3 +83,36 @@ def test_a_calendar_home_on_another_host_only_within_the_same_service(
     here: str, there: str, allowed: bool
 ) -> None:
     assert _partition_of(Origin.of(here), Origin.of(there)) is allowed
+
+
+def test_a_calendar_home_given_with_its_host_is_asked_of_that_host() -> None:
+    from planner.core.caldav import dav
+
+    answer = b"""<?xml version="1.0"?>
+<d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">
+ <d:response><d:href>/123/principal/</d:href><d:propstat><d:prop>
+  <c:calendar-home-set><d:href>https://p42-caldav.icloud.com:443/123/calendars/</d:href>
+  </c:calendar-home-set>
+  <d:current-user-principal><d:href>/123/principal/</d:href></d:current-user-principal>
+ </d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>
+</d:multistatus>"""
+    (resource,) = dav.read_multistatus(answer, "the principal").resources
+    # iCloud answers at caldav.icloud.com and keeps the account's calendars on pNN-…: the
+    # host stays in the address (it was cut to the path, and asked of the wrong host).
+    assert resource.hrefs(dav.CALDAV, "calendar-home-set") == [
+        "https://p42-caldav.icloud.com:443/123/calendars/"
+    ]
+    assert resource.hrefs(dav.DAV, "current-user-principal") == ["/123/principal/"]
+
+
+def test_the_password_is_kept_for_calendars_on_another_host_of_the_account(monkeypatch) -> None:
+    from planner.core.caldav import credentials
+    from planner.core.storage import feed_credentials
+
+    monkeypatch.delenv(credentials.PASSWORD_VARIABLE, raising=False)
+    monkeypatch.setattr(feed_credentials, "_memory", {})
+    asked = "https://caldav.icloud.com/"
+    there = "https://p42-caldav.icloud.com/123/calendars/home/"
+    credentials.keep_for_calendars(asked, "sam", SECRET, [there, asked], keyring_too=False)
+    assert credentials.password(there, "sam") == SECRET
+    assert credentials.password(asked, "sam") is None  # kept by the caller, as it chooses

@@ -13,7 +13,7 @@ password is never written into the store, the settings, a backup or a log.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from planner.core.storage import feed_credentials
@@ -59,6 +59,18 @@ def keep(url: str, user: str, secret: str, *, keyring_too: bool = True) -> str:
         variable=PASSWORD_VARIABLE,
         keyring_too=keyring_too,
     )
+
+
+def keep_for_calendars(
+    url: str, user: str, secret: str, calendars: Iterable[str], *, keyring_too: bool = True
+) -> None:
+    """Keep the password also under each calendar's own host where it is not ``url``'s (an
+    iCloud account answers at caldav.icloud.com and keeps its calendars on
+    pNN-caldav.icloud.com), so that reading them later finds it without asking."""
+    asked = account(url, user)
+    for calendar in calendars:
+        if account(calendar, user) != asked:
+            keep(calendar, user, secret, keyring_too=keyring_too)
 
 
 def forget(url: str, user: str) -> None:

@@ -37,6 +37,14 @@ def key_of(href: str) -> str:
     return unquote(urlsplit(href.strip()).path)
 
 
+def _address(href: str) -> str:
+    """Where an href in a property points: its path, or the whole address when it names
+    a host (iCloud's calendar home is on pNN-caldav.icloud.com, not the host asked), so
+    that the home is asked of the host the server said."""
+    parts = urlsplit(href.strip())
+    return href.strip() if parts.scheme and parts.netloc else key_of(href)
+
+
 def quoted(key: str) -> str:
     """A decoded path as it goes back into a request."""
     return quote(key, safe="/@:+~!$&'()*,;=")
@@ -101,7 +109,7 @@ class Resource:
         element = self.props.get(tag(namespace, name))
         if element is None:
             return []
-        return [key_of(h.text or "") for h in element.iter(tag(DAV, "href")) if h.text]
+        return [_address(h.text) for h in element.iter(tag(DAV, "href")) if h.text]
 
     def is_calendar(self) -> bool:
         kinds = self.props.get(tag(DAV, "resourcetype"))
