@@ -127,7 +127,49 @@ def search(
     earlier than the best known at the destination are not followed (RAPTOR's target
     pruning): the result's :attr:`SearchResult.bound` says up to when it holds for
     every stop, so it can still answer other destinations reached before then.
+
+    The rounds run compiled (:func:`.compiled.rounds`, ~0.3 ms on GO + TTC where
+    :func:`search_vectorised` takes ~7 ms); the labels are the same.
     """
+    from planner.core.travel.transit.compiled import rounds
+
+    n = view.n_stops
+    ready = np.full(n, INF, dtype=np.int32)
+    np.minimum.at(ready, stops, times)
+    sources = {int(s): int(ready[s]) for s in stops}
+    if targets is None or not len(targets[0]):
+        target_stops, target_extra = np.zeros(0, np.int32), np.zeros(0, np.int64)
+    else:
+        target_stops = targets[0].astype(np.int32)
+        target_extra = targets[1].astype(np.int64)
+    arrival, alight, board_rank, ready_k, ready_from, kept, bound = rounds(
+        ready, int(limit), target_stops, target_extra, MAX_ROUNDS, INF,
+        view.pos_stop, view.pos_vpat, view.vpat_end, view.seg_start, view.seg_len,
+        view.pos_first_dep, view.pos_last_dep, int(view.hour_base), view.hour_rank,
+        view.stop_offset, view.stop_positions, view.dep, view.arr,
+        view.edge_offset, view.edge_to, view.edge_seconds,
+    )  # fmt: skip
+    return SearchResult(
+        view,
+        sources,
+        [arrival[k] for k in range(kept)],
+        [alight[k] for k in range(kept)],
+        [board_rank[k] for k in range(kept)],
+        [ready, *(ready_k[k] for k in range(kept))],
+        [np.arange(n, dtype=np.int32), *(ready_from[k] for k in range(kept))],
+        int(bound),
+    )
+
+
+def search_vectorised(
+    view: DayView,
+    stops: npt.NDArray[np.int32],
+    times: npt.NDArray[np.int32],
+    limit: int,
+    targets: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]] | None = None,
+) -> SearchResult:
+    """:func:`search` as numpy operations over all the positions of a round: the
+    reference the compiled rounds are tested against (the same labels, bit for bit)."""
     n = view.n_stops
     ready = np.full(n, INF, dtype=np.int32)
     np.minimum.at(ready, stops, times)
