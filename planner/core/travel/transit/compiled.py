@@ -20,7 +20,8 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-_NONE = np.int64(1) << 40
+_NONE = 1 << 40
+"""No trip boarded (larger than any rank)."""
 
 
 @numba.njit(cache=True, nogil=True)  # type: ignore[untyped-decorator]
@@ -40,6 +41,7 @@ def _first_departure(
         hour = 0
     if hour > hours - 1:
         hour = hours - 1
+    # (As int64: numba would mix the index's unsigned ranks and ints into floats.)
     lo = np.int64(hour_rank[position, hour])
     hi = np.int64(hour_rank[position, hour + 1])
     start = seg_start[position]
@@ -49,7 +51,7 @@ def _first_departure(
             lo = mid + 1
         else:
             hi = mid
-    return lo
+    return int(lo)
 
 
 @numba.njit(cache=True, nogil=True)  # type: ignore[untyped-decorator]
@@ -100,7 +102,7 @@ def rounds(
     vpats = len(vpat_end)
     scan_from = np.full(vpats, np.int64(-1), dtype=np.int64)
     touched = np.empty(vpats, dtype=np.int64)
-    bound = np.int64(limit) + 1
+    bound = limit + 1
     kept = 0
     if len(pos_stop) == 0:
         return arrival_k, alight_k, board_k, ready_k, ready_from_k, kept, bound
@@ -164,7 +166,7 @@ def rounds(
                 alight[s] = 0
                 board[s] = 0
         for t in range(len(target_stops)):
-            reached = np.int64(arrival[target_stops[t]]) + target_extra[t]
+            reached = int(arrival[target_stops[t]]) + int(target_extra[t])
             if reached < bound:
                 bound = reached
         # Footpaths (and the transfer time at the same stop) from the improved stops.
