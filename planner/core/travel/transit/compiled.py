@@ -148,7 +148,10 @@ def rounds(
                         alight[s] = p
                         board[s] = trip
                 q = ready[pos_stop[p]]
-                if q < bound:
+                # Boarding here only matters for a trip earlier than the one ridden: when
+                # the one before it leaves before the rider is there, none is (the
+                # departures at a position are sorted), and the search is skipped.
+                if q < bound and trip > 0 and (trip == _NONE or dep[seg_start[p] + trip - 1] >= q):
                     rank = _first_departure(hour_rank, hour_base, dep, seg_start, p, q)
                     if rank < seg_len[p] and rank < trip:
                         trip = rank
