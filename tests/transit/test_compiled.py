@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -34,9 +35,21 @@ LABELS = ("arrival", "alight", "board_rank", "ready", "ready_from")
 
 @contextmanager
 def numpy_rounds() -> Iterator[None]:
-    """Queries answered by the numpy rounds (the reference) while inside."""
+    """Queries answered by the numpy rounds, never pruned by least times (the
+    reference), while inside."""
     compiled = timetables_module.search
-    timetables_module.search = search_vectorised
+
+    def unpruned(
+        view: DayView,
+        stops: npt.NDArray[np.int32],
+        times: npt.NDArray[np.int32],
+        limit: int,
+        targets: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]] | None = None,
+        lower: npt.NDArray[np.int64] | None = None,
+    ) -> SearchResult:
+        return search_vectorised(view, stops, times, limit, targets)
+
+    timetables_module.search = unpruned
     try:
         yield
     finally:
@@ -132,6 +145,31 @@ def test_the_same_journeys_as_one_at_a_time(tmp_path: Path) -> None:
         ]
     assert answers == expected
     assert sum(j is not None for triple in answers for j in triple) > 60
+
+
+def test_the_ways_home_and_to_every_venue_as_one_at_a_time(tmp_path: Path) -> None:
+    """A plan's questions: from every venue home at its end, and from home to every venue
+    by its start. From the second on, the searches to home (and back to it) are pruned
+    by the least times to it and go first only to a horizon: the journeys are the same."""
+    feed = write_feed(tmp_path / "grid.zip", grid_feed(11))  # type: ignore[arg-type]
+    home = place(0)
+
+    def ask(loaded: Timetables) -> list[object]:
+        evening = datetime(2026, 12, 7, 18, tzinfo=loaded.zone)
+        answers: list[object] = []
+        for venue in range(1, GRID**2):
+            end = evening + timedelta(minutes=7 * venue % 240)
+            answers.append(loaded.earliest_arrival(place(venue), home, end))
+            answers.append(loaded.latest_departure(home, place(venue), end - timedelta(hours=2)))
+        return answers
+
+    fast, _ = Timetables.load([feed], cache_dir=tmp_path / "cache")
+    answers = ask(fast)
+    assert [v for v in fast._lower.values() if v is not None], "no search was pruned"
+    with numpy_rounds():
+        one_at_a_time, _ = Timetables.load([feed], cache_dir=tmp_path / "cache")
+        assert answers == ask(one_at_a_time)
+    assert sum(a is not None for a in answers) > GRID**2
 
 
 @settings(max_examples=40, deadline=None)

@@ -16,6 +16,8 @@ only loads it.
 
 from __future__ import annotations
 
+import heapq
+
 import numba
 import numpy as np
 import numpy.typing as npt
@@ -60,6 +62,7 @@ def rounds(
     limit: int,
     target_stops: npt.NDArray[np.int32],
     target_extra: npt.NDArray[np.int64],
+    lower: npt.NDArray[np.int64],
     max_rounds: int,
     inf: int,
     pos_stop: npt.NDArray[np.int32],
@@ -89,7 +92,13 @@ def rounds(
 ]:  # pragma: no cover (compiled: coverage cannot see it; tested through search)
     """The rounds of :func:`.raptor.search_vectorised` from the boarding times
     ``ready0``: per round, arrival, alight, board_rank, ready and ready_from (rows of
-    ``[max_rounds, stops]`` arrays), the number of rounds kept, and the final bound."""
+    ``[max_rounds, stops]`` arrays), the number of rounds kept, and the final bound.
+
+    ``lower`` is, per stop, a least time from it to the destination (zeros: none
+    known): a stop whose rider could not reach the destination before the bound even
+    so is not boarded from (the A* idea in RAPTOR's rounds). With a bound that holds
+    (:func:`least_seconds_to`), the best journey to the destination, and every label
+    on it, is the same as without (tests/transit/test_compiled.py)."""
     n = len(ready0)
     arrival_k = np.full((max_rounds, n), inf, dtype=np.int32)
     alight_k = np.zeros((max_rounds, n), dtype=np.int32)
@@ -112,7 +121,8 @@ def rounds(
         asked_any = False
         for s in range(n):
             at = ready[s]
-            if at >= bound:
+            # (Nothing from here reaches the destination before the bound.)
+            if at + lower[s] >= bound:
                 continue
             for j in range(stop_offset[s], stop_offset[s + 1]):
                 asked_any = True
@@ -195,3 +205,72 @@ def rounds(
         if not better:
             break
     return arrival_k, alight_k, board_k, ready_k, ready_from_k, kept, bound
+
+
+@numba.njit(cache=True, nogil=True)  # type: ignore[untyped-decorator]
+def hop_seconds(
+    pos_stop: npt.NDArray[np.int32],
+    pos_vpat: npt.NDArray[np.int32],
+    seg_start: npt.NDArray[np.int64],
+    seg_len: npt.NDArray[np.int64],
+    dep: npt.NDArray[np.int32],
+    arr: npt.NDArray[np.int32],
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+    """Every hop of a pattern (a stop to the next) with the least time any of its trips
+    takes for it, counted from leaving the first stop to leaving the next one, or to
+    arriving there if sooner: a ride's time is never less than its hops' sum. A negative
+    hop (times going back along a trip) makes it -1 (no bound can be drawn)."""
+    count = len(pos_stop)
+    frm = np.empty(count, dtype=np.int32)
+    to = np.empty(count, dtype=np.int32)
+    least = np.empty(count, dtype=np.int64)
+    hops = 0
+    for p in range(count - 1):
+        if pos_vpat[p + 1] != pos_vpat[p]:
+            continue
+        best = np.int64(1) << 40
+        for r in range(seg_len[p]):
+            leave = dep[seg_start[p] + r]
+            took = min(dep[seg_start[p + 1] + r], arr[seg_start[p + 1] + r]) - leave
+            if took < best:
+                best = took
+        if best < 0:
+            least[0] = -1
+            return frm[:1], to[:1], least[:1]
+        frm[hops] = pos_stop[p]
+        to[hops] = pos_stop[p + 1]
+        least[hops] = best
+        hops += 1
+    return frm[:hops], to[:hops], least[:hops]
+
+
+@numba.njit(cache=True, nogil=True)  # type: ignore[untyped-decorator]
+def least_seconds_to(
+    n: int,
+    targets: npt.NDArray[np.int32],
+    extra: npt.NDArray[np.int64],
+    into_offset: npt.NDArray[np.int64],
+    into_from: npt.NDArray[np.int32],
+    into_seconds: npt.NDArray[np.int64],
+    inf: int,
+) -> npt.NDArray[np.int64]:
+    """Per stop, the least time from it to the destination (a target stop, then its
+    ``extra`` seconds) over hops and footpaths at their least: Dijkstra from the
+    targets over the edges reversed (``into_*``: the edges into each stop)."""
+    least = np.full(n, np.int64(inf), dtype=np.int64)
+    heap = [(np.int64(0), np.int32(0)) for _ in range(0)]
+    for t in range(len(targets)):
+        if extra[t] < least[targets[t]]:
+            least[targets[t]] = extra[t]
+            heapq.heappush(heap, (extra[t], targets[t]))
+    while len(heap):
+        d, s = heapq.heappop(heap)
+        if d > least[s]:
+            continue
+        for e in range(into_offset[s], into_offset[s + 1]):
+            other = into_from[e]
+            through = d + into_seconds[e]
+            if through < least[other]:
+                least[other] = through
+                heapq.heappush(heap, (through, other))
+    return least

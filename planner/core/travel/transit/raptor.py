@@ -120,6 +120,7 @@ def search(
     times: npt.NDArray[np.int32],
     limit: int,
     targets: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]] | None = None,
+    lower: npt.NDArray[np.int64] | None = None,
 ) -> SearchResult:
     """Earliest arrival from ``stops`` (reached at ``times``) at every stop, up to ``limit``.
 
@@ -128,8 +129,13 @@ def search(
     pruning): the result's :attr:`SearchResult.bound` says up to when it holds for
     every stop, so it can still answer other destinations reached before then.
 
-    The rounds run compiled (:func:`.compiled.rounds`, ~0.3 ms on GO + TTC where
+    The rounds run compiled (:func:`.compiled.rounds`, ~2 ms on GO + TTC where
     :func:`search_vectorised` takes ~7 ms); the labels are the same.
+
+    ``lower`` (per stop, a least time from it to the destination: see
+    :func:`.compiled.least_seconds_to`) prunes further: the answer for ``targets`` is
+    the same, but the other stops' labels are no longer all the earliest (do not ask
+    the result about another destination).
     """
     from planner.core.travel.transit.compiled import rounds
 
@@ -143,7 +149,8 @@ def search(
         target_stops = targets[0].astype(np.int32)
         target_extra = targets[1].astype(np.int64)
     arrival, alight, board_rank, ready_k, ready_from, kept, bound = rounds(
-        ready, int(limit), target_stops, target_extra, MAX_ROUNDS, INF,
+        ready, int(limit), target_stops, target_extra,
+        np.zeros(n, np.int64) if lower is None else lower, MAX_ROUNDS, INF,
         view.pos_stop, view.pos_vpat, view.vpat_end, view.seg_start, view.seg_len,
         view.pos_first_dep, view.pos_last_dep, int(view.hour_base), view.hour_rank,
         view.stop_offset, view.stop_positions, view.dep, view.arr,
