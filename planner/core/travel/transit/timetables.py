@@ -11,7 +11,9 @@ the questions that share a start are cheap after the first few:
 - ``latest_departure(venue, home, 22:00)`` ("home by 22:00") from 1,000 venues: a
   handful of backward searches from home;
 - ``earliest_arrival(venue, home, end of the event)`` or ``latest_departure(office,
-  venue, start of the event)`` differ per venue: one search each (~7 ms for GO + TTC).
+  venue, start of the event)`` differ per venue: one search each, ~1.5 ms for GO + TTC
+  (compiled rounds, :mod:`.compiled`; and as these ask the same few destinations, the
+  searches are pruned by the least times to them, :meth:`Timetables._least_seconds`).
 
 And every answer is remembered (the last :data:`ANSWER_MEMO`): a re-plan in the window
 asks the same questions again.
