@@ -19,8 +19,8 @@ import pytest
 
 from planner import resources
 from planner.core.demo import DEMO_WEEK
-from planner.core.settings import load_settings
 from planner.core.session import Session, calendar_loader
+from planner.core.settings import load_settings
 from planner.gui.main_window import MainWindow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
