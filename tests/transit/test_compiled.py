@@ -18,6 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planner.core.settings import TransitSettings
+from planner.core.travel.by_timetable import TimetableTravel, warm_up_in_background
 from planner.core.travel.transit import Timetables
 from planner.core.travel.transit import timetables as timetables_module
 from planner.core.travel.transit.network import DayView
@@ -205,3 +207,23 @@ def test_the_same_labels_on_random_small_timetables(
                 reference.latest_departure(a, b, when + timedelta(hours=2)) for a, b in asked
             ]
     assert fast == expected
+
+
+def test_warming_up_beforehand_lays_out_the_days_and_changes_no_answer(tmp_path: Path) -> None:
+    feed = write_feed(tmp_path / "grid.zip", grid_feed(2))  # type: ignore[arg-type]
+    transit = TransitSettings(gtfs=(str(feed),))
+    assert warm_up_in_background(TransitSettings(), [MONDAY]) is None  # no feed: nothing
+    thread = warm_up_in_background(transit, [MONDAY, MONDAY + timedelta(days=1)])
+    assert thread is not None
+    thread.join()
+    travel, problems = TimetableTravel.for_settings(transit)
+    assert travel is not None and problems == []
+    warm = travel.timetables
+    assert warm.network._whole is not None and warm.network._whole_backwards is not None
+    assert set(warm._hops) == {False, True}
+    cold, _ = Timetables.load([feed], cache_dir=tmp_path / "cache")
+    leave = datetime(2026, 12, 7, 18, tzinfo=cold.zone)
+    for target in range(1, GRID**2, 5):
+        assert warm.earliest_arrival(place(0), place(target), leave) == cold.earliest_arrival(
+            place(0), place(target), leave
+        )
