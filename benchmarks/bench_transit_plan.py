@@ -69,6 +69,20 @@ def in_process(settings_path: Path, candidates: Path) -> None:
         service.trip = counted  # type: ignore[method-assign]
         return service
 
+    import planner.core.travel.transit.timetables as timetables_module
+
+    searched = [0, 0.0]
+    searching = timetables_module.search
+
+    def timed_search(*args, **kwargs):  # type: ignore[no-untyped-def]
+        """The router's searches, counted and timed."""
+        began = time.perf_counter()
+        found = searching(*args, **kwargs)
+        searched[0] += 1
+        searched[1] += time.perf_counter() - began
+        return found
+
+    timetables_module.search = timed_search
     kept = counting(TravelService(settings))
     # The window keeps its service from one plan to the next (it has no router).
     for label, service in (
@@ -77,14 +91,16 @@ def in_process(settings_path: Path, candidates: Path) -> None:
         ("re-plan, the same service (as the window)", kept),
     ):
         sources.clear()
-        began = time.perf_counter()
+        searched[:] = [0, 0.0]
+        began, cpu = time.perf_counter(), time.process_time()
         plan = plan_week(week.commitments, week.candidates, settings, DEMO_WEEK, travel=service)
-        took = time.perf_counter() - began
+        took, cpu = time.perf_counter() - began, time.process_time() - cpu
         timetabled = sum(source == "timetable" for source in sources)
         print(
-            f"plan_week in one process, {label}: {took:.2f} s for "
+            f"plan_week in one process, {label}: {took:.2f} s ({cpu:.2f} s CPU) for "
             f"{len(week.candidates):,} candidates; {len(sources):,} trips asked, "
-            f"{timetabled:,} by the timetable; {len(plan.chosen)} chosen"
+            f"{timetabled:,} by the timetable; {len(plan.chosen)} chosen; "
+            f"{searched[0]:,} router searches, {searched[1]:.2f} s"
         )
 
 

@@ -9,24 +9,28 @@ position order, as numpy's fancy assignment keeps it), so a traced journey is th
 tests/transit/test_compiled.py checks that on the hand-made feeds and on random small
 timetables.
 
-Compiled once per machine: numba keeps the machine code in its cache (``cache=True``:
-the package's ``__pycache__``, else the user's cache folder), so a warm ``planner plan``
-only loads it.
+Compiled once per machine: numba keeps the machine code in its cache (the package's
+``__pycache__``, else the user's cache folder), so a warm ``planner plan`` only loads it
+(~0.5 s, on the warm-up thread: :meth:`.timetables.Timetables.warm_up`).
 """
 
 from __future__ import annotations
 
 import heapq
+from pathlib import Path
 
 import numba
 import numpy as np
 import numpy.typing as npt
 
+_CACHE = Path(__file__).is_file()
+"""numba keeps machine code beside a source file it can read: not in the bundled app
+(packaging/), which compiles once per run instead (a few seconds, off the GUI thread)."""
 _NONE = 1 << 40
 """No trip boarded (larger than any rank)."""
 
 
-@numba.njit(cache=True, nogil=True)  # type: ignore[untyped-decorator]
+@numba.njit(cache=_CACHE, nogil=True)  # type: ignore[untyped-decorator]
 def _first_departure(
     hour_rank: npt.NDArray[np.integer],
     hour_base: int,
@@ -56,7 +60,7 @@ def _first_departure(
     return int(lo)
 
 
-@numba.njit(cache=True, nogil=True)  # type: ignore[untyped-decorator]
+@numba.njit(cache=_CACHE, nogil=True)  # type: ignore[untyped-decorator]
 def rounds(
     ready0: npt.NDArray[np.int32],
     limit: int,
@@ -207,7 +211,7 @@ def rounds(
     return arrival_k, alight_k, board_k, ready_k, ready_from_k, kept, bound
 
 
-@numba.njit(cache=True, nogil=True)  # type: ignore[untyped-decorator]
+@numba.njit(cache=_CACHE, nogil=True)  # type: ignore[untyped-decorator]
 def hop_seconds(
     pos_stop: npt.NDArray[np.int32],
     pos_vpat: npt.NDArray[np.int32],
@@ -244,7 +248,7 @@ def hop_seconds(
     return frm[:hops], to[:hops], least[:hops]
 
 
-@numba.njit(cache=True, nogil=True)  # type: ignore[untyped-decorator]
+@numba.njit(cache=_CACHE, nogil=True)  # type: ignore[untyped-decorator]
 def least_seconds_to(
     n: int,
     targets: npt.NDArray[np.int32],
