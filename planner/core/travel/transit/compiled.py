@@ -67,6 +67,7 @@ def rounds(
     target_stops: npt.NDArray[np.int32],
     target_extra: npt.NDArray[np.int64],
     lower: npt.NDArray[np.int64],
+    rising: bool,
     max_rounds: int,
     inf: int,
     pos_stop: npt.NDArray[np.int32],
@@ -102,7 +103,9 @@ def rounds(
     known): a stop whose rider could not reach the destination before the bound even
     so is not boarded from (the A* idea in RAPTOR's rounds). With a bound that holds
     (:func:`least_seconds_to`), the best journey to the destination, and every label
-    on it, is the same as without (tests/transit/test_compiled.py)."""
+    on it, is the same as without (tests/transit/test_compiled.py). ``rising``: arrivals
+    never go back in time along a trip (:func:`arrivals_rise`), so a ride past the bound
+    is not followed further."""
     n = len(ready0)
     arrival_k = np.full((max_rounds, n), inf, dtype=np.int32)
     alight_k = np.zeros((max_rounds, n), dtype=np.int32)
@@ -151,16 +154,22 @@ def rounds(
         for i in range(count):
             v = patterns[i]
             trip = _NONE
+            spent = False
             for p in range(scan_from[v], vpat_end[v]):
                 if trip < _NONE:
                     ridden = True
-                    reach = arr[seg_start[p] + trip]
-                    s = pos_stop[p]
-                    # The last of equal arrivals in position order (numpy's assignment).
-                    if reach <= arrival[s]:
-                        arrival[s] = reach
-                        alight[s] = p
-                        board[s] = trip
+                    if not spent:
+                        reach = arr[seg_start[p] + trip]
+                        s = pos_stop[p]
+                        # A ride reaching a stop at the bound or later is never kept;
+                        # with arrivals rising along every trip, nor is the rest of it.
+                        if reach >= bound:
+                            spent = rising
+                        # The last of equal arrivals in position order (numpy's assignment).
+                        elif reach <= arrival[s]:
+                            arrival[s] = reach
+                            alight[s] = p
+                            board[s] = trip
                 q = ready[pos_stop[p]]
                 # Boarding here only matters for a trip earlier than the one ridden: when
                 # the one before it leaves before the rider is there, none is (the
@@ -169,6 +178,7 @@ def rounds(
                     rank = _first_departure(hour_rank, hour_base, dep, seg_start, p, q)
                     if rank < seg_len[p] and rank < trip:
                         trip = rank
+                        spent = False
             scan_from[v] = -1
         if not ridden:
             arrival[:] = inf
@@ -278,3 +288,22 @@ def least_seconds_to(
                 least[other] = through
                 heapq.heappush(heap, (through, other))
     return least
+
+
+@numba.njit(cache=_CACHE, nogil=True)  # type: ignore[untyped-decorator]
+def arrivals_rise(
+    pos_vpat: npt.NDArray[np.int32],
+    seg_start: npt.NDArray[np.int64],
+    seg_len: npt.NDArray[np.int64],
+    arr: npt.NDArray[np.int32],
+) -> bool:  # pragma: no cover (compiled: coverage cannot see it; tested through search)
+    """Whether every trip arrives at each stop no earlier than at the one before (true of
+    any sane feed; a search relies on it only to stop following a ride past its bound)."""
+    for p in range(len(pos_vpat) - 1):
+        if pos_vpat[p + 1] != pos_vpat[p]:
+            continue
+        here, there = seg_start[p], seg_start[p + 1]
+        for r in range(seg_len[p]):
+            if arr[there + r] < arr[here + r]:
+                return False
+    return True

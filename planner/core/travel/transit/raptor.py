@@ -150,7 +150,7 @@ def search(
         target_extra = targets[1].astype(np.int64)
     arrival, alight, board_rank, ready_k, ready_from, kept, bound = rounds(
         ready, int(limit), target_stops, target_extra,
-        np.zeros(n, np.int64) if lower is None else lower, MAX_ROUNDS, INF,
+        np.zeros(n, np.int64) if lower is None else lower, view.arrivals_rise, MAX_ROUNDS, INF,
         view.pos_stop, view.pos_vpat, view.vpat_end, view.seg_start, view.seg_len,
         view.pos_first_dep, view.pos_last_dep, int(view.hour_base), view.hour_rank,
         view.stop_offset, view.stop_positions, view.dep, view.arr,
