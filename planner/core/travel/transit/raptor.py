@@ -1,5 +1,7 @@
 """RAPTOR (Delling, Pajor & Werneck, "Round-Based Public Transit Routing", 2012) over a
-:class:`~.network.DayView`, each round done as a handful of numpy operations.
+:class:`~.network.DayView`: :func:`search` runs the rounds compiled (:mod:`.compiled`),
+:func:`search_vectorised` as a handful of numpy operations each (the reference the
+compiled rounds are tested against: the same labels, bit for bit).
 
 Round ``k`` finds the earliest arrival at every stop with ``k`` rides. In each round,
 every position whose stop was reached (and improved) in the round before asks for the
@@ -13,7 +15,8 @@ transfer times of :mod:`.network`).
 A search is *one-to-all*: it keeps, for every round, every stop's arrival and how it
 was reached, so one search from "the office at 17:00" answers every venue
 (:class:`SearchResult`), and the backward search of a latest departure is the same
-search on the reversed view.
+search on the reversed view. (Pruned by least times to one destination, it answers
+only that one: see :func:`search`.)
 """
 
 from __future__ import annotations
