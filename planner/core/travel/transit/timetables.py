@@ -524,7 +524,9 @@ class Timetables:
         or the office: the same few destinations for ~1,000 searches. Their bounds (a
         Dijkstra over each hop's least time, ~3 ms) let those searches leave out the
         stops that cannot reach the destination before the best arrival found so far
-        (:func:`.compiled.rounds`): 2-3 times less work, the same journeys.
+        (:func:`.compiled.rounds`): the same journeys, for a third less time in the
+        plan of bench_transit_plan.py (a third fewer positions scanned, a seventh of the
+        boardings).
         """
         from planner.core.travel.transit.compiled import least_seconds_to  # numba: ~0.3 s
 
