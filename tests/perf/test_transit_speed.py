@@ -4,7 +4,7 @@ first). The feed is ``bench_transit_plan``'s, GO + TTC sized (~10 s to generate,
 to read): ~1,200 of the decisions' trips are timed by the timetable.
 
 The target is the estimate's tenth of a second (tests/perf/test_planning_speed.py, 0.08 s
-CPU on the 2-core machine); by the timetable it measured 0.12 s CPU (median of 5), the
+CPU on the 2-core machine); by the timetable it measured 0.11-0.12 s CPU (median of 5), the
 extra being outside the router (its answers are all remembered by then), so the bound
 here is 0.15 s until that is found.
 
