@@ -547,8 +547,22 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         week = load_demo(args.week, settings)
     else:
         week_day = args.week or (DEMO_WEEK if args.demo else datetime.now(settings.zone).date())
+        _prepare_timetables(settings, week_day)
         week = load_week(args.commitments, args.candidates, settings, week_day)
     return settings, place_events(week, resolver)
+
+
+def _prepare_timetables(settings, week_day: date) -> None:  # type: ignore[no-untyped-def]
+    """By transit, the timetables are loaded and laid out for the week on another
+    thread while the calendars are read (a second or more of a warm plan otherwise)."""
+    from planner.core.model import TravelMode
+    from planner.core.planning.plan import week_of
+    from planner.core.travel.by_timetable import warm_up_in_background
+
+    if settings.travel_mode is TravelMode.TRANSIT:
+        start = week_of(week_day, settings)
+        days = [start.date() + timedelta(days=n) for n in range(7)]
+        warm_up_in_background(settings.transit, days)
 
 
 def run_plan(args: argparse.Namespace) -> int:

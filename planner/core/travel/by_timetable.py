@@ -15,6 +15,7 @@ this module asks it what a plan needs and answers in the plan's terms:
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from planner.core.logs import log_failure
 from planner.core.model import Leg, Place, Problem, TravelMode, Trip
 from planner.core.settings import TransitSettings
 from planner.core.travel import estimate
@@ -42,6 +44,7 @@ def timetable_cache_dir() -> Path:
     return default_cache_dir()
 
 
+_log = logging.getLogger(__name__)
 _DEFAULT_TRANSFER = TransitSettings().min_transfer_minutes
 _own: dict[tuple[object, ...], tuple[Timetables, list[Problem]]] = {}
 _own_lock = threading.Lock()
@@ -79,6 +82,29 @@ def forget_own_timetables() -> None:
     """Drop the timetables kept for a transfer time of the user's (tests)."""
     with _own_lock:
         _own.clear()
+
+
+def warm_up_in_background(
+    transit: TransitSettings, days: Sequence[date]
+) -> threading.Thread | None:
+    """Load the timetables of ``[transit]`` and lay them out for ``days`` on a thread of
+    their own (see :meth:`Timetables.warm_up`), while the caller reads the week: the
+    plan's first transit question then finds them ready (it waits for the thread's lock
+    otherwise). None without any feed. The thread is not a daemon: a process that ends
+    before it is done waits for it (a second at most for GO + TTC)."""
+    if not transit.gtfs:
+        return None
+
+    def prepare() -> None:
+        try:
+            timetables, _ = _shared_timetables(transit)
+            timetables.warm_up(days)
+        except Exception as exc:  # the plan reads them again and reports what fails
+            log_failure(_log, "preparing the timetables", exc)
+
+    thread = threading.Thread(target=prepare, name="timetables warm-up")
+    thread.start()
+    return thread
 
 
 def service_day(when: datetime) -> date:

@@ -108,6 +108,8 @@ class DayView:
     earlier), 0 for the day's own trips, 1 for the next day's early trips."""
     pos_active: npt.NDArray[np.bool_]
     """Per position: whether its pattern runs on the view's day (see Network.view)."""
+    arrivals_rise: bool = False
+    """Whether every trip's arrivals rise along it (see :func:`.compiled.arrivals_rise`)."""
 
     @classmethod
     def build(
@@ -123,6 +125,8 @@ class DayView:
         vpat_service: IntArray,
         vpat_shift: npt.NDArray[np.int8],
     ) -> DayView:
+        from planner.core.travel.transit.compiled import arrivals_rise  # numba: ~0.3 s
+
         count = len(pos_stop)
         pos_first = np.ones(count, dtype=bool)
         pos_first[1:] = pos_vpat[1:] != pos_vpat[:-1]
@@ -168,6 +172,7 @@ class DayView:
             vpat_service=vpat_service,
             vpat_shift=vpat_shift,
             pos_active=np.ones(count, dtype=bool),
+            arrivals_rise=bool(arrivals_rise(pos_vpat, seg_start, seg_len, arr)),
         )
 
     def reversed(self) -> DayView:
