@@ -227,3 +227,34 @@ def test_warming_up_beforehand_lays_out_the_days_and_changes_no_answer(tmp_path:
         assert warm.earliest_arrival(place(0), place(target), leave) == cold.earliest_arrival(
             place(0), place(target), leave
         )
+
+
+def test_without_numba_as_in_the_bundled_app_the_journeys_are_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bundled app leaves numba out: every place that would call the compiled code
+    takes the numpy rounds (and no pruning), and the answers do not change."""
+    from planner.core.travel.transit import network, raptor
+
+    feed = write_feed(tmp_path / "grid.zip", grid_feed(4))  # type: ignore[arg-type]
+    zone = Timetables.load([feed], cache_dir=tmp_path / "cache")[0].zone
+    rng = random.Random(11)
+    questions = []
+    for _ in range(40):
+        a, b = rng.sample(range(GRID**2), 2)
+        hour = datetime(2026, 12, 7, rng.randrange(16, 23), rng.randrange(60), tzinfo=zone)
+        questions.append((place(a), place(b), hour))
+
+    def answers() -> list[object]:
+        loaded, _ = Timetables.load([feed], cache_dir=tmp_path / "cache")
+        # Each destination twice: the second asks of the least-time bounds, when they run.
+        return [
+            (loaded.earliest_arrival(a, b, t), loaded.latest_departure(a, b, t))
+            for a, b, t in questions * 2
+        ]
+
+    compiled = answers()
+    for module in (network, raptor, timetables_module):
+        monkeypatch.setattr(module, "compiled_available", lambda: False)
+    assert answers() == compiled
+    assert sum(j is not None for pair in compiled for j in pair) > 40

@@ -10,10 +10,12 @@ footpaths, each taking the walk or the minimum transfer time, whichever is longe
 
 from __future__ import annotations
 
+import importlib.util
 import math
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -125,7 +127,6 @@ class DayView:
         vpat_service: IntArray,
         vpat_shift: npt.NDArray[np.int8],
     ) -> DayView:
-        from planner.core.travel.transit.compiled import arrivals_rise  # numba: ~0.3 s
 
         count = len(pos_stop)
         pos_first = np.ones(count, dtype=bool)
@@ -172,7 +173,7 @@ class DayView:
             vpat_service=vpat_service,
             vpat_shift=vpat_shift,
             pos_active=np.ones(count, dtype=bool),
-            arrivals_rise=bool(arrivals_rise(pos_vpat, seg_start, seg_len, arr)),
+            arrivals_rise=_arrivals_rise(pos_vpat, seg_start, seg_len, arr),
         )
 
     def reversed(self) -> DayView:
@@ -499,3 +500,30 @@ def _pair_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> npt.NDArray[np.float
     dp, dl = p2 - p1, np.radians(lon2 - lon1)
     h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
     return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h))))
+
+
+def _arrivals_rise(
+    pos_vpat: IntArray,
+    seg_start: npt.NDArray[np.int64],
+    seg_len: npt.NDArray[np.int64],
+    arr: IntArray,
+) -> bool:
+    """Whether every trip's arrivals rise along it; False (no shortcut taken) where the
+    compiled rounds, the only ones to use it, cannot run."""
+    if not compiled_available():
+        return False
+    from planner.core.travel.transit.compiled import arrivals_rise  # numba: ~0.3 s
+
+    return bool(arrivals_rise(pos_vpat, seg_start, seg_len, arr))
+
+
+@cache
+def compiled_available() -> bool:
+    """Whether the compiled rounds (:mod:`.compiled`, numba) can run here.
+
+    pip installs numba with planner, and its machine code is kept after the first run. The
+    bundled app leaves numba out (packaging/pyinstaller/planner.spec): with no source file
+    to keep the code beside, it would compile for several seconds on every start, longer
+    than the numpy rounds take for a week of ordinary size. Every answer is the same
+    either way (tests/transit/test_compiled.py)."""
+    return importlib.util.find_spec("numba") is not None

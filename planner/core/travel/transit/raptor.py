@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from planner.core.travel.transit.network import INF, DayView, ranges
+from planner.core.travel.transit.network import INF, DayView, compiled_available, ranges
 
 MAX_ROUNDS = 8
 """Rides in one journey at most (seven transfers), far beyond what anyone would take."""
@@ -140,6 +140,10 @@ def search(
     the same, but the other stops' labels are no longer all the earliest (do not ask
     the result about another destination).
     """
+    if not compiled_available():
+        # Without numba (the bundled app: see its definition) the numpy rounds give the
+        # same labels; ``lower`` only prunes, so the answer for ``targets`` is the same.
+        return search_vectorised(view, stops, times, limit, targets)
     from planner.core.travel.transit.compiled import rounds
 
     n = view.n_stops

@@ -46,6 +46,7 @@ from planner.core.travel.transit.network import (
     WALK_CIRCUITY,
     DayView,
     Network,
+    compiled_available,
     walk_seconds,
 )
 from planner.core.travel.transit.raptor import SearchResult, Segment, search
@@ -529,6 +530,8 @@ class Timetables:
         plan of bench_transit_plan.py (a third fewer positions scanned, a seventh of the
         boardings).
         """
+        if not compiled_available():  # the bounds only prune the compiled rounds
+            return None
         from planner.core.travel.transit.compiled import least_seconds_to  # numba: ~0.3 s
 
         key = (backwards, targets[0].tobytes(), targets[1].tobytes())
