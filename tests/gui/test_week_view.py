@@ -573,3 +573,29 @@ def test_wrap_text_breaks_at_spaces_and_elides_the_rest_on_the_last_line(qapp):
     assert all(fm.horizontalAdvance(line) <= width for line in lines)
     assert wrap_text("Short", fm, width, 3) == ["Short"]
     assert wrap_text("Anything", fm, width, 0) == []
+
+
+def test_the_painted_grid_follows_protected_time_and_the_palette(view, qtbot):
+    """The grid is painted once and reused while it stays the same (a re-plan repaints the
+    whole view): a weekend protected or released, and a new palette, are still drawn."""
+    probe = QPoint(int(column(view, 5)[0]) + 30, view.height() - 40)  # Saturday, evening
+
+    def colour() -> str:
+        return view.grab().toImage().pixelColor(probe).name()
+
+    view.set_week(MONDAY, TZ, [])
+    free = colour()
+    view.set_week(MONDAY, TZ, [item("weekend", K.PROTECTED, at(5, 0), at(7, 0))])
+    shaded = {colour() for _ in range(2)}
+    probe += QPoint(1, 0)  # the hatch's lines: one of two neighbours is shaded
+    shaded.add(colour())
+    assert shaded != {free}
+    view.set_week(MONDAY, TZ, [])
+    assert colour() == free
+    dark = QPalette(view.palette())
+    dark.setColor(QPalette.ColorRole.Window, Qt.GlobalColor.black)
+    dark.setColor(QPalette.ColorRole.Base, Qt.GlobalColor.black)
+    dark.setColor(QPalette.ColorRole.WindowText, Qt.GlobalColor.white)
+    dark.setColor(QPalette.ColorRole.Text, Qt.GlobalColor.white)
+    view.setPalette(dark)
+    assert colour() != free
