@@ -28,11 +28,18 @@ if TYPE_CHECKING:
 
 def run_publish(args: argparse.Namespace) -> int:
     """``planner publish``: publish the week, then the weeks still queued for that calendar."""
+    from planner.core.caldav import credentials
     from planner.core.caldav.publish import PublishError, connect, publish_with_queue
     from planner.core.caldav.session import CalDAVError, check_address, host_of, plain_url
     from planner.core.saved import open_session
+    from planner.core.storage.feed_credentials import split_password
 
-    url = plain_url(args.url)
+    # A password written into the address is used for this run, as `planner sources add`
+    # uses one (never printed, never kept beyond the run).
+    typed = split_password(args.url)
+    url = plain_url(typed.location)
+    if typed.password is not None:
+        credentials.keep(url, args.user, typed.password, keyring_too=False)
     if not url.endswith("/"):
         url += "/"
     try:  # an address no publish can ever reach is bad use, not a week to queue

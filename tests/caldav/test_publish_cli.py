@@ -151,6 +151,18 @@ def test_a_wrong_password_exits_1_and_is_said(
     assert "wrong" not in result.stdout + result.stderr
 
 
+def test_a_password_written_in_the_address_is_used_and_never_said(
+    caldav_server: CalDAVServer, planner_user: Planner
+) -> None:
+    url = caldav_server.calendar_url("planner")
+    scheme, rest = url.split("://", 1)
+    given = f"{scheme}://{caldav_server.user}:{caldav_server.password}@{rest}"
+    result = publish(planner_user, caldav_server, given, password="not the password")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"Made the calendar planner at {url}.\n")
+    assert caldav_server.password not in result.stdout + result.stderr
+
+
 def test_refresh_publishes_the_weeks_waiting(caldav_server: CalDAVServer, planner_user) -> None:
     url = caldav_server.calendar_url("planner")
     caldav_server.stop()
