@@ -170,6 +170,19 @@ def test_a_page_without_an_event_says_so_and_invents_nothing(site):
     )
 
 
+def test_a_page_whose_events_are_all_unusable_says_why_not_that_it_has_none(site):
+    page = pages.html(
+        pages.json_ld(
+            {"@context": "https://schema.org", "@type": "Event", "name": "Mixer, date to come"}
+        )
+    )
+    with pytest.raises(WebError) as caught:
+        read(site, "/mixer", page)
+    said = str(caught.value)
+    assert said.startswith("127.0.0.1: no event planner can use on the page (")
+    assert "Mixer, date to come" in said and "Event markup" not in said
+
+
 def test_broken_json_ld_is_said(site):
     with pytest.raises(WebError, match=r"no event found.*JSON-LD cannot be read"):
         read(site, "/half", pages.BROKEN_JSON_LD)

@@ -96,6 +96,8 @@ def read_link(
     said = f" ({'; '.join(reading.problems)})" if reading.problems else ""
     if left_out:
         raise WebError(f"{_host(page.url)}: the page describes no event from a month ago on{said}")
+    if markup.events:  # described, but not one of them usable: the reasons say why
+        raise WebError(f"{_host(page.url)}: no event planner can use on the page{said}")
     raise WebError(
         f"{_host(page.url)}: no event found on the page: it has no schema.org Event markup "
         f"and no calendar link{said}"
