@@ -24,9 +24,9 @@ from planner.core.travel.transit import Timetables
 from planner.core.travel.transit import timetables as timetables_module
 from planner.core.travel.transit.network import DayView
 from planner.core.travel.transit.raptor import SearchResult, search, search_vectorised
-from tests.transit.feeds import at, line_feed, stop, write_feed
+from tests.transit.feeds import at, write_feed
 from tests.transit.plan_feeds import go_line
-from tests.transit.test_property import STOPS, clock
+from tests.transit.test_property import STOPS, random_feed
 from tests.transit.test_property import timetables as random_timetables
 from tests.transit.test_repeated import GRID, grid_feed, place
 from tests.transit.test_router import _two_lines
@@ -179,17 +179,8 @@ def test_the_ways_home_and_to_every_venue_as_one_at_a_time(tmp_path: Path) -> No
 def test_the_same_labels_on_random_small_timetables(
     trips: list[tuple[str, list[tuple[int, int]]]], seed: int
 ) -> None:
-    stops = [stop(f"S{n}", f"Stop {n}", 5.0 * n) for n in range(STOPS)]
-    routes = [["route_id", "agency_id", "route_short_name", "route_long_name", "route_type"]]
-    routes += [[f"R{n}", "A", f"R{n}", "", "3"] for n in range(5)]
-    tables = line_feed(
-        stops,
-        {f"t{n}": (route, "WD", [(f"S{s}", clock(m)) for s, m in times])
-         for n, (route, times) in enumerate(trips)},
-        routes=routes,
-    )  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
-        feed = write_feed(Path(folder) / "feed.zip", tables)
+        feed = write_feed(Path(folder) / "feed.zip", random_feed(trips))
         loaded, problems = Timetables.load([feed], cache_dir=Path(folder) / "cache")
         assert problems == []
         rng = random.Random(seed)

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.core.travel.transit import Timetables
-from tests.transit.feeds import at, line_feed, stop, write_feed
+from tests.transit.feeds import ROUTES_HEADER, Rows, at, line_feed, stop, write_feed
 
 TORONTO = ZoneInfo("America/Toronto")
 STOPS = 5
@@ -66,6 +66,19 @@ def clock(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
+def random_feed(trips: list[tuple[str, list[tuple[int, int]]]]) -> dict[str, Rows | str]:
+    """The feed's tables for ``trips`` (from :func:`timetables`): :data:`STOPS` stops 5 km
+    apart, so no walks between them, and none instead of a ride."""
+    stops = [stop(f"S{n}", f"Stop {n}", 5.0 * n) for n in range(STOPS)]
+    routes = [ROUTES_HEADER, *([f"R{n}", "A", f"R{n}", "", "3"] for n in range(5))]
+    return line_feed(
+        stops,
+        {f"t{n}": (route, "WD", [(f"S{s}", clock(m)) for s, m in times])
+         for n, (route, times) in enumerate(trips)},
+        routes=routes,
+    )  # fmt: skip
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     trips=timetables(),
@@ -78,18 +91,8 @@ def test_earliest_arrival_matches_a_brute_force_search(
 ) -> None:
     if origin == target:
         return
-    # Stops 5 km apart: no walks between them, and none instead of a ride.
-    stops = [stop(f"S{n}", f"Stop {n}", 5.0 * n) for n in range(STOPS)]
-    routes = [["route_id", "agency_id", "route_short_name", "route_long_name", "route_type"]]
-    routes += [[f"R{n}", "A", f"R{n}", "", "3"] for n in range(5)]
-    tables = line_feed(
-        stops,
-        {f"t{n}": (route, "WD", [(f"S{s}", clock(m)) for s, m in times])
-         for n, (route, times) in enumerate(trips)},
-        routes=routes,
-    )  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
-        feed = write_feed(Path(folder) / "feed.zip", tables)
+        feed = write_feed(Path(folder) / "feed.zip", random_feed(trips))
         loaded, problems = Timetables.load([feed], cache_dir=Path(folder) / "cache")
     assert problems == []
     depart = MIDNIGHT + timedelta(minutes=start)

@@ -300,7 +300,7 @@ class Timetables:
         names: tuple[str, str],
     ) -> Journey | None:
         zone = depart.tzinfo or self.zone
-        local = depart.astimezone(self.zone) if depart.tzinfo else depart.replace(tzinfo=self.zone)
+        local = self._local(depart)
         day = local.date()
         base = _day_start(day, self.zone)
         start = math.ceil(local.timestamp() - base)
@@ -360,11 +360,7 @@ class Timetables:
         need_ride: bool,
     ) -> Journey | None:
         zone = arrive_by.tzinfo or self.zone
-        local = (
-            arrive_by.astimezone(self.zone)
-            if arrive_by.tzinfo
-            else arrive_by.replace(tzinfo=self.zone)
-        )
+        local = self._local(arrive_by)
         day = local.date()
         if local.hour < MORNING_HOUR:
             day -= timedelta(days=1)
@@ -392,6 +388,10 @@ class Timetables:
                 origin, destination, day, end, access, egress, names, self.zone, True
             ),
         )
+
+    def _local(self, when: datetime) -> datetime:
+        """``when`` in the feeds' zone (a naive time is taken to be in it)."""
+        return when.astimezone(self.zone) if when.tzinfo else when.replace(tzinfo=self.zone)
 
     def _answer(
         self, key: tuple[object, ...], compute: Callable[[], Journey | None]
