@@ -45,15 +45,19 @@ def import_seconds(runs: int) -> float:
     return statistics.median(times)
 
 
-def filled_store(path: Path, today: datetime) -> None:
+def fill_history(path: Path, today: datetime) -> None:
+    """A year of weeks with 0 to 6 events, some marked attended or skipped (store API);
+    the screenshots' ``history`` picture shows this store too."""
     from planner.core.model import BudgetUse, Decision, Event, Place, Plan, Reason
+    from planner.core.planning.week import WeekData
     from planner.core.session import Session
     from planner.core.settings import Settings
     from planner.core.storage.store import Store
 
-    def never(*_args: object) -> None:
+    def never(*_args: object) -> tuple[Settings, WeekData]:
         raise AssertionError("no week is loaded")
 
+    titles = ("Tech meetup", "Chamber mixer", "Founders breakfast", "Design talk", "Alumni night")
     store = Store.open(path)
     session = Session.restored(store, never, Settings())
     monday = today - timedelta(days=today.weekday())
@@ -62,7 +66,7 @@ def filled_store(path: Path, today: datetime) -> None:
         events = [
             Event(
                 f"w{weeks_back}-e{n}",
-                f"Meetup {n}",
+                titles[n % len(titles)],
                 start + timedelta(days=n % 5, hours=18),
                 start + timedelta(days=n % 5, hours=20),
                 place=Place("online", virtual=True),
@@ -80,6 +84,7 @@ def filled_store(path: Path, today: datetime) -> None:
             session.mark(events[0], "attended", "met someone")
         if len(events) > 1 and weeks_back % 4 == 0:
             session.mark(events[1], "skipped")
+    session.flush()
     store.close()
 
 
@@ -116,7 +121,7 @@ def main() -> None:
     today = datetime(2026, 12, 7, 0, 0, tzinfo=UTC)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "planner.sqlite3"
-        filled_store(path, today)
+        fill_history(path, today)
         for span, seconds in open_seconds(path, today, args.runs).items():
             print(f"open the History view, {span.lower()}: {seconds * 1000:.0f} ms")
 

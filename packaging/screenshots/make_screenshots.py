@@ -13,7 +13,8 @@ gives it), the real window and dialogs:
 - ``what-changed``: the demo week right after committing to Whitby Chamber, which
   pushes two proposals out: the line saying so, with Undo;
 - ``history``: View > History on a store holding a year of weeks, written with the
-  store's own API (as ``benchmarks/bench_history_view.py`` does);
+  store's own API by ``fill_history`` of ``benchmarks/bench_history_view.py`` (the
+  store that benchmark opens);
 - ``link-preview``: the add preview over the demo week after a link was pasted: an
   events page (:data:`EVENTS_PAGE`, two events in schema.org JSON-LD) served by a
   server on 127.0.0.1 started here, read by the same code as ``planner add URL``.
@@ -169,6 +170,8 @@ class Shooter:
     ) -> list[Path]:
         history = self.root / "history.sqlite3"
         if "history" in shots:
+            from benchmarks.bench_history_view import fill_history
+
             fill_history(history, datetime(2026, 12, 7, tzinfo=UTC))
         made: list[Path] = []
         for palette in palettes:
@@ -441,49 +444,6 @@ def over(back: QImage, front: QImage) -> QImage:
     painter.drawRect(x, y, front.width() - 1, front.height() - 1)
     painter.end()
     return picture
-
-
-def fill_history(path: Path, today: datetime) -> None:
-    """A year of weeks with 0 to 6 events, some marked attended or skipped (store API)."""
-    from planner.core.model import BudgetUse, Decision, Event, Place, Plan, Reason
-    from planner.core.planning.week import WeekData
-    from planner.core.session import Session
-    from planner.core.settings import Settings
-    from planner.core.storage.store import Store
-
-    def never(*_args: object) -> tuple[Settings, WeekData]:
-        raise AssertionError("no week is loaded")
-
-    sizes = (0, 2, 3, 6, 4, 1, 5)
-    titles = ("Tech meetup", "Chamber mixer", "Founders breakfast", "Design talk", "Alumni night")
-    store = Store.open(path)
-    session = Session.restored(store, never, Settings())
-    monday = today - timedelta(days=today.weekday())
-    for weeks_back in range(52):
-        start = monday - timedelta(weeks=weeks_back)
-        events = [
-            Event(
-                f"w{weeks_back}-e{n}",
-                titles[n % len(titles)],
-                start + timedelta(days=n % 5, hours=18),
-                start + timedelta(days=n % 5, hours=20),
-                place=Place("online", virtual=True),
-                categories=(("professional", "social", "tech")[n % 3],),
-            )
-            for n in range(sizes[weeks_back % len(sizes)])
-        ]
-        decisions = tuple(
-            Decision(e, True, Reason.CHOSEN, "fits", 3.0, None, None, e.start, e.end, 120)
-            for e in events
-        )
-        budget = BudgetUse(360, 240, 0, 6, 6, 3, 3, 0.0, None)
-        store.record_week(Plan(start, "UTC", (), decisions, True, 3.0, budget, 0.01))
-        if events and weeks_back % 3:
-            session.mark(events[0], "attended", "met someone")
-        if len(events) > 1 and weeks_back % 4 == 0:
-            session.mark(events[1], "skipped")
-    session.flush()
-    store.close()
 
 
 if __name__ == "__main__":

@@ -146,12 +146,6 @@ class QuickAddModel(QAbstractTableModel):
         self._rows: list[_Row] = []
         self._warning = QIcon()
 
-    def set_parsed(self, parsed: list[Parsed]) -> None:
-        self.beginResetModel()
-        self._rows = [_row(p) for p in parsed]
-        self.endResetModel()
-        self.checkedCountChanged.emit(self.checked_count())
-
     def add_parsed(self, parsed: list[Parsed]) -> None:
         """More rows below those shown (a page read after the typed lines), keeping the
         edits already made to those."""

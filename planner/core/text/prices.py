@@ -78,10 +78,8 @@ def read_cost_text(text: str) -> float | None:
     if not text:
         return None
     match = COST.fullmatch(text)
-    if match and match.group("free"):
-        return 0.0
     if match:
-        return number(match.group("a1") or match.group("a3") or match.group("a5"))
+        return _amount(match)
     bare = re.fullmatch(rf"({_AMOUNT})", text)
     if bare:
         return number(bare.group(1))

@@ -55,6 +55,12 @@ def is_web_link(text: str) -> bool:
     return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
 
 
+def host_of(link: str) -> str:
+    """The host a link's page would be asked of: what a consent question and a reason
+    name ("tickets.example.org"; the link itself when it has none)."""
+    return urlsplit(link).hostname or link
+
+
 def fetch_page(url: str, limits: Limits = PAGE_LIMITS) -> Page:
     """The page at ``url``; :class:`WebError` for anything but a page received whole.
 

@@ -14,12 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from planner.core.settings import Settings
 from planner.core.storage.feed_download import Limits
 from planner.core.text.quick_add.results import Parsed, Unparsed
-from planner.core.web.fetch import PAGE_LIMITS, WebError, is_web_link
+from planner.core.web.fetch import PAGE_LIMITS, WebError, host_of, is_web_link
 from planner.core.web.reading import read_link
 
 NOT_ASKED = "a link: planner fetches its page only with your consent; nothing was requested"
@@ -42,11 +41,6 @@ class Links:
     def hosts(self) -> list[str]:
         """The sites the links lead to, each once, in order ("tickets.example.org")."""
         return list(dict.fromkeys(host_of(link) for _, link in self.links))
-
-
-def host_of(link: str) -> str:
-    """The host a link's page would be asked of: what a consent question names."""
-    return urlsplit(link).hostname or link
 
 
 def split_links(text: str) -> Links:

@@ -17,7 +17,7 @@ from planner.core.model import Event
 from planner.core.storage.feed_download import Limits
 from planner.core.text import wording
 from planner.core.text.quick_add.results import Parsed
-from planner.core.web.fetch import PAGE_LIMITS, Page, WebError, fetch_page
+from planner.core.web.fetch import PAGE_LIMITS, Page, WebError, fetch_page, host_of
 from planner.core.web.markup import read_markup
 from planner.core.web.schema_org import SOURCE, NotAnEventError, event_from_object
 
@@ -94,12 +94,13 @@ def read_link(
         linked.problems[:0] = reading.problems
         return linked
     said = f" ({'; '.join(reading.problems)})" if reading.problems else ""
+    host = host_of(page.url)
     if left_out:
-        raise WebError(f"{_host(page.url)}: the page describes no event from a month ago on{said}")
+        raise WebError(f"{host}: the page describes no event from a month ago on{said}")
     if markup.events:  # described, but not one of them usable: the reasons say why
-        raise WebError(f"{_host(page.url)}: no event planner can use on the page{said}")
+        raise WebError(f"{host}: no event planner can use on the page{said}")
     raise WebError(
-        f"{_host(page.url)}: no event found on the page: it has no schema.org Event markup "
+        f"{host}: no event found on the page: it has no schema.org Event markup "
         f"and no calendar link{said}"
     )
 
@@ -127,12 +128,6 @@ def is_calendar(body: bytes) -> bool:
     """Whether bytes are an iCalendar file, whatever type the server gave them (storage
     buckets and code hosts serve .ics as application/octet-stream or text/plain)."""
     return body[:64].lstrip(b"\xef\xbb\xbf \t\r\n").upper().startswith(b"BEGIN:VCALENDAR")
-
-
-def _host(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    return urlsplit(url).hostname or url
 
 
 def decoded(page: Page) -> str:

@@ -30,7 +30,7 @@ from planner.core.storage.feed_download import Limits
 from planner.core.storage.feed_venues import VenueWanted
 from planner.core.storage.store import Store
 from planner.core.web import polite
-from planner.core.web.fetch import PAGE_LIMITS, WebError, fetch_page
+from planner.core.web.fetch import PAGE_LIMITS, WebError, fetch_page, host_of
 from planner.core.web.polite import HostPacer, RobotsRules
 
 _log = logging.getLogger(__name__)
@@ -152,7 +152,7 @@ def _page_events(
     from planner.core.web.markup import read_markup
     from planner.core.web.reading import decoded
 
-    host = urlsplit(url).hostname or url
+    host = host_of(url)
     if host in down:  # it failed as a site this run: its other pages wait for the next
         return down[host]
     refused = robots.refusal(url)
@@ -193,7 +193,7 @@ def _venue(
         except NotAnEventError:
             continue
     match = _matching(event, read)
-    host = urlsplit(event.url).hostname or event.url
+    host = host_of(event.url)
     if match is None:
         return None, f"{host}: the page describes {len(read)} events and none is this one"
     place = match.place
