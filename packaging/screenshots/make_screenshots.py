@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from planner.gui.main_window import MainWindow
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+"""The checkout: ``fill_history`` is the history benchmark's, imported from benchmarks/."""
 SIZES = ((1280, 720), (1400, 900), (1920, 1080))
 PALETTES = ("light", "dark")
 SHOTS = (
@@ -170,6 +172,8 @@ class Shooter:
     ) -> list[Path]:
         history = self.root / "history.sqlite3"
         if "history" in shots:
+            if str(ROOT) not in sys.path:  # run as a script from a non-editable install
+                sys.path.insert(0, str(ROOT))
             from benchmarks.bench_history_view import fill_history
 
             fill_history(history, datetime(2026, 12, 7, tzinfo=UTC))
