@@ -1,6 +1,7 @@
 """Publishing the plan into real CalDAV servers (Radicale and Xandikos on 127.0.0.1)."""
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -25,6 +26,13 @@ from tests.caldav_servers import CalDAVServer, vevent
 
 QUICK = Timeouts(connect=2, total=5)
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(tmp_path) -> Iterator[Store]:
+    kept = Store.open(tmp_path / "planner.sqlite3")
+    yield kept
+    kept.close()
 
 
 def session(server: CalDAVServer) -> Session:
@@ -211,11 +219,10 @@ def test_another_device_publishing_the_same_first_is_no_failure(
 
 
 def test_a_stopped_server_loses_nothing_and_the_queue_publishes_when_it_is_back(
-    caldav_server: CalDAVServer, tmp_path
+    caldav_server: CalDAVServer, store: Store
 ) -> None:
     a, b, _events = plans()
     url = caldav_server.calendar_url("planner")
-    store = Store.open(tmp_path / "planner.sqlite3")
     with session(caldav_server) as s:
         publish_and_queue(store, s, url, caldav_server.user, a, now=NOW)
     assert store.publish_waiting() == []
@@ -233,15 +240,13 @@ def test_a_stopped_server_loses_nothing_and_the_queue_publishes_when_it_is_back(
     assert again.ok
     assert store.publish_waiting() == []
     assert set(on_server(caldav_server, url, b)) == {w.uid for w in po.wanted_objects(b, now=NOW)}
-    store.close()
 
 
 def test_a_server_answering_503_midway_queues_the_rest_in_words(
-    caldav_server: CalDAVServer, tmp_path
+    caldav_server: CalDAVServer, store: Store
 ) -> None:
     a, b, _events = plans()
     url = caldav_server.calendar_url("planner")
-    store = Store.open(tmp_path / "planner.sqlite3")
     with session(caldav_server) as s:
         publish_week(s, url, a, now=NOW)
 
@@ -268,7 +273,6 @@ def test_a_server_answering_503_midway_queues_the_rest_in_words(
     caldav_server.heal()
     (queued,) = store.publish_waiting()
     assert {i.uid for i in queued.items} == {w.uid for w in report.waiting}
-    store.close()
 
 
 def test_an_address_that_is_no_calendar_is_said(caldav_server: CalDAVServer) -> None:
@@ -282,10 +286,9 @@ def test_an_address_that_is_no_calendar_is_said(caldav_server: CalDAVServer) -> 
     [("stall", "did not answer within 1.5 s"), ("drop", "closed the connection|cannot read")],
 )
 def test_a_slow_or_dropping_server_is_said_and_queued(
-    caldav_server: CalDAVServer, tmp_path, fault: str, words: str
+    caldav_server: CalDAVServer, store: Store, fault: str, words: str
 ) -> None:
     url = caldav_server.calendar_url("planner")
-    store = Store.open(tmp_path / "planner.sqlite3")
     if fault == "stall":
         caldav_server.stall()
     else:
@@ -302,15 +305,13 @@ def test_a_slow_or_dropping_server_is_said_and_queued(
     assert not report.ok
     assert all(re.search(words, w.reason) and w.action == "publish" for w in report.waiting)
     assert len(store.publish_waiting()[0].items) == 7
-    store.close()
 
 
 def test_a_calendar_deleted_to_undo_is_not_made_again_by_the_queue(
-    caldav_server: CalDAVServer, tmp_path
+    caldav_server: CalDAVServer, store: Store
 ) -> None:
     a, b, _events = plans()
     url = caldav_server.calendar_url("planner")
-    store = Store.open(tmp_path / "planner.sqlite3")
     with session(caldav_server) as s:
         publish_week(s, url, a, now=NOW)
     caldav_server.unavailable()
@@ -334,11 +335,9 @@ def test_a_calendar_deleted_to_undo_is_not_made_again_by_the_queue(
     assert "no calendar there" in again.waiting[0].reason
     with session(caldav_server) as s:
         assert describe_calendar(s, url) == ("planner", False)  # not made again
-    store.close()
 
 
-def test_a_refused_password_is_said_and_queued(caldav_server: CalDAVServer, tmp_path) -> None:
-    store = Store.open(tmp_path / "planner.sqlite3")
+def test_a_refused_password_is_said_and_queued(caldav_server: CalDAVServer, store: Store) -> None:
     url = caldav_server.calendar_url("planner")
     with Session(caldav_server.url, caldav_server.user, "not it", QUICK) as wrong:
         report = publish_and_queue(store, wrong, url, caldav_server.user, demo_plan(), now=NOW)
@@ -346,11 +345,10 @@ def test_a_refused_password_is_said_and_queued(caldav_server: CalDAVServer, tmp_
     assert not report.ok
     assert report.waiting[0].reason == "the server refused the user name or password (401)"
     assert len(store.publish_waiting()[0].items) == 7
-    store.close()
 
 
 def test_a_week_with_nothing_left_to_publish_is_queued_when_the_server_is_down(
-    caldav_server: CalDAVServer, tmp_path
+    caldav_server: CalDAVServer, store: Store
 ) -> None:
     """Every event refused: publishing has only planner's old entries to remove, and a
     server that cannot be read then must still keep the week to publish again."""
@@ -359,7 +357,6 @@ def test_a_week_with_nothing_left_to_publish_is_queued_when_the_server_is_down(
     none_left = demo_plan(Choices(refused=frozenset(e.key for e in candidates)))
     assert po.wanted_objects(none_left, now=NOW) == []
     url = caldav_server.calendar_url("planner")
-    store = Store.open(tmp_path / "planner.sqlite3")
     with session(caldav_server) as s:
         publish_and_queue(store, s, url, caldav_server.user, a, now=NOW)
     caldav_server.unavailable()
@@ -380,17 +377,15 @@ def test_a_week_with_nothing_left_to_publish_is_queued_when_the_server_is_down(
     assert again.removed == 7
     assert store.publish_waiting() == []
     assert on_server(caldav_server, url, none_left) == {}
-    store.close()
 
 
 def test_a_calendar_deleted_while_a_week_waits_unread_is_not_made_again(
-    caldav_server: CalDAVServer, tmp_path
+    caldav_server: CalDAVServer, store: Store
 ) -> None:
     """The server was down at the read (each entry waits as "publish"), then the user
     deleted the calendar to undo publishing: the queue must not make it again."""
     a, b, _events = plans()
     url = caldav_server.calendar_url("planner")
-    store = Store.open(tmp_path / "planner.sqlite3")
     with session(caldav_server) as s:
         publish_and_queue(store, s, url, caldav_server.user, a, now=NOW)
     caldav_server.unavailable()
@@ -407,4 +402,3 @@ def test_a_calendar_deleted_while_a_week_waits_unread_is_not_made_again(
     assert "no calendar there" in again.waiting[0].reason
     with session(caldav_server) as s:
         assert describe_calendar(s, url) == ("planner", False)  # not made again
-    store.close()

@@ -11,7 +11,7 @@ from planner.core.caldav.discovery import discover
 from planner.core.caldav.refresh import refresh_each
 from planner.core.caldav.session import Session, Timeouts
 from planner.core.model import Source
-from planner.core.storage.feeds import changes_since
+from planner.core.storage.feeds import RETRY_AFTER_ERROR, changes_since
 from planner.core.storage.store import Store
 from tests.caldav_servers import CalDAVServer, vevent
 
@@ -180,7 +180,7 @@ def test_a_failing_server_keeps_the_last_good_copy_and_says_why(
     assert [e.key for e in mine] == ["standup", "review"]
     assert [p.text for p in problems] == [error]
     record = store.source_record(source.path)
-    assert record.next_refresh == NOW + timedelta(hours=1) + sync.RETRY_AFTER_ERROR
+    assert record.next_refresh == NOW + timedelta(hours=1) + RETRY_AFTER_ERROR
 
     # Retried at the next refresh, once the server is back: the change arrives.
     if fault == "stop":

@@ -41,7 +41,7 @@ from planner.core.caldav.session import CalDAVError, Session, Timeouts, host_of,
 from planner.core.logs import log_failure
 from planner.core.model import Problem, Role, Source
 from planner.core.storage.database import StoreError
-from planner.core.storage.feeds import MERGE_AGAIN, FeedError, merge_copy
+from planner.core.storage.feeds import MERGE_AGAIN, FeedError, merge_copy, record_failure
 from planner.core.storage.store import Store
 from planner.core.text import wording
 
@@ -49,7 +49,6 @@ _log = logging.getLogger(__name__)
 
 REFRESH = timedelta(minutes=30)
 """How often a CalDAV calendar is read again (an incremental read is a request or two)."""
-RETRY_AFTER_ERROR = timedelta(minutes=15)
 MULTIGET_BATCH = 250
 """Objects asked for in one calendar-multiget."""
 
@@ -405,11 +404,7 @@ def _failed(store: Store, location: str, message: str, now: datetime, zone: Zone
         message = f"{message}; planning with the copy from {when}"
     else:
         message = f"{message}; there is no earlier copy"
-    retry = now + RETRY_AFTER_ERROR
-    try:
-        store.save_fetch_error(location, message, retry)
-    except (sqlite3.Error, StoreError) as exc:
-        log_failure(_log, "recording a CalDAV calendar's failure", exc)
-        message = f"{message} (and the store could not record it: {exc})"
+    what = "recording a CalDAV calendar's failure"
+    message, retry = record_failure(store, location, message, now, _log, what)
     _log.info("%s", message)
     return SyncResult(False, message, retry)

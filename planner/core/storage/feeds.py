@@ -83,6 +83,7 @@ __all__ = [
     "feed_url",
     "merge_copy",
     "moved_to",
+    "record_failure",
     "refresh",
     "refresh_each",
     "refresh_interval",
@@ -237,14 +238,26 @@ def _failed(
     """Record a failed refresh with its reason and retry time (if the store can)."""
     if record is not None:
         message = _keeping(message, record, zone)
+    message, retry = record_failure(
+        store, location, message, now, _log, "recording a feed's failure"
+    )
+    _log.info("%s: %s", source_name(location), message)
+    return FeedResult(False, message, retry)
+
+
+def record_failure(
+    store: Store, location: str, message: str, now: datetime, log: logging.Logger, what: str
+) -> tuple[str, datetime]:
+    """Record a failed refresh (a feed's or a CalDAV calendar's) with its retry time:
+    the words as they end up (with the store's own failure, if it could not record
+    them) and that time."""
     retry = now + RETRY_AFTER_ERROR
     try:
         store.save_fetch_error(location, message, retry)
     except (sqlite3.Error, StoreError) as exc:
-        log_failure(_log, "recording a feed's failure", exc)
+        log_failure(log, what, exc)
         message = f"{message} (and the store could not record it: {exc})"
-    _log.info("%s: %s", source_name(location), message)
-    return FeedResult(False, message, retry)
+    return message, retry
 
 
 def _merge_again(store: Store, record: SourceRecord, now: datetime, zone: ZoneInfo) -> FeedResult:

@@ -160,13 +160,27 @@ def history(
 def recorded(database: Database, start: datetime, end: datetime) -> list[Recorded]:
     """Every recorded event starting in [start, end), skipped ones included, with the
     user's mark and note, earliest first."""
+    where = "h.starts_at >= ? AND h.starts_at < ?"
+    return _recorded_where(database, where, (utc_text(start), utc_text(end)))
+
+
+def recorded_weeks(database: Database, first: date, last: date) -> list[WeekNumbers]:
+    """The numbers of each week from the Monday ``first`` to the Monday ``last`` (the
+    History view's charts): what was attended, planned, skipped, hours and categories."""
+    where = "h.week_start >= ? AND h.week_start <= ?"
+    items = _recorded_where(database, where, (first.isoformat(), last.isoformat()))
+    return week_numbers(items, first, last)
+
+
+def _recorded_where(database: Database, where: str, params: tuple[str, str]) -> list[Recorded]:
+    """The recorded events matching ``where`` with the user's mark and note, earliest first."""
     query = (
         "SELECT h.week_start, h.status, h.event, coalesce(d.went, '') AS went, "
         f"coalesce(d.note, '') AS note FROM history h {_MARKED} "
-        "WHERE h.starts_at >= ? AND h.starts_at < ? ORDER BY h.starts_at, h.key"
+        f"WHERE {where} ORDER BY h.starts_at, h.key"
     )
     with database.reading() as db:
-        rows = db.execute(query, (utc_text(start), utc_text(end))).fetchall()
+        rows = db.execute(query, params).fetchall()
     return [
         Recorded(
             event_from_json(r["event"]),
@@ -176,28 +190,6 @@ def recorded(database: Database, start: datetime, end: datetime) -> list[Recorde
         )
         for r in rows
     ]
-
-
-def recorded_weeks(database: Database, first: date, last: date) -> list[WeekNumbers]:
-    """The numbers of each week from the Monday ``first`` to the Monday ``last`` (the
-    History view's charts): what was attended, planned, skipped, hours and categories."""
-    query = (
-        "SELECT h.week_start, h.status, h.event, coalesce(d.went, '') AS went, "
-        f"coalesce(d.note, '') AS note FROM history h {_MARKED} "
-        "WHERE h.week_start >= ? AND h.week_start <= ? ORDER BY h.starts_at, h.key"
-    )
-    with database.reading() as db:
-        rows = db.execute(query, (first.isoformat(), last.isoformat())).fetchall()
-    items = [
-        Recorded(
-            event_from_json(r["event"]),
-            date.fromisoformat(r["week_start"]),
-            r["went"] or r["status"],
-            r["note"],
-        )
-        for r in rows
-    ]
-    return week_numbers(items, first, last)
 
 
 def week_numbers(items: Iterable[Recorded], first: date, last: date) -> list[WeekNumbers]:
