@@ -6,6 +6,7 @@ config, cache and data folders point at a private temporary folder, so tests nev
 read or change the developer's consent answers, geocoding cache or store.
 """
 
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -41,3 +42,18 @@ def _fresh_routers():
     forget_routers()
     forget_timetables()
     forget_own_timetables()
+
+
+@pytest.fixture
+def planner_logger():
+    """The "planner" logger without the handlers other tests gave it, restored afterwards."""
+    logger = logging.getLogger("planner")
+    kept = list(logger.handlers)
+    for handler in kept:
+        logger.removeHandler(handler)
+    yield logger
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+        handler.close()
+    for handler in kept:
+        logger.addHandler(handler)

@@ -24,6 +24,7 @@ from planner.cli.saved import (
     _moment,
     _open_store,
     _saved_settings,
+    added_words,
     terminal_ask,
 )
 from planner.cli.saved import run_sources as run_saved_sources
@@ -118,12 +119,7 @@ def add_caldav(args: argparse.Namespace, settings: Settings, settings_path: Path
         store.caldav.remember(location, user, calendar.name)
         name = sync.label(calendar.name, location)
         was = before.get(location)
-        if was is None:
-            added = f"Added {name} as {args.role}"
-        elif was != args.role:
-            added = f"{name} is now {args.role} (was {was})"
-        else:
-            added = f"{name} was kept already as {args.role}"
+        added = added_words(name, args.role, was)
         result = sync.sync(store, Source(location, args.role), now, zone=settings.zone)
         for problem in result.problems:
             print(said(problem), file=sys.stderr)

@@ -94,6 +94,15 @@ def _check_saved(session: Session) -> None:
         raise CommandError(session.save_problem)
 
 
+def added_words(name: str, role: str, was: str | None) -> str:
+    """What ``planner sources add`` did with one calendar, given the role it had before."""
+    if was is None:
+        return f"Added {name} as {role}"
+    if was != role:
+        return f"{name} is now {role} (was {was})"
+    return f"{name} was kept already as {role}"
+
+
 def _count(number: int, noun: str) -> str:
     """``"1 event"``, ``"2 events"``."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
@@ -393,12 +402,7 @@ def _sources_add(args: argparse.Namespace, settings: Settings, settings_path: Pa
         for location, glance in glances.items():
             name = source_name(location)
             was = before.get(location)
-            if was is None:
-                added = f"Added {name} as {args.role}"
-            elif was != args.role:
-                added = f"{name} is now {args.role} (was {was})"
-            else:
-                added = f"{name} was kept already as {args.role}"
+            added = added_words(name, args.role, was)
             if not is_feed(location):
                 print(f"{added}: {glance}")
                 copied = store.keep_file_copy(location, now)

@@ -4,7 +4,6 @@ contract scripts rely on (output, exit codes), and the password kept out of ever
 from __future__ import annotations
 
 import json
-import logging
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -25,23 +24,14 @@ REVIEW = vevent("review", "Design review", f"{LATER}T140000", f"{LATER}T150000")
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A store, settings and log of the test's own; no password anywhere yet."""
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, planner_logger) -> Path:
+    """A store, settings and log of the test's own; no password anywhere yet. (planner.log
+    in this test's folder: ``planner_logger`` sets aside a handler an earlier test left.)"""
     for name in ("DATA", "CONFIG", "LOG"):
         monkeypatch.setenv(f"PLANNER_{name}_DIR", str(tmp_path / name.lower()))
     monkeypatch.delenv(credentials.PASSWORD_VARIABLE, raising=False)
     monkeypatch.setattr(feed_credentials, "_memory", {})
-    # planner.log in this test's folder: a handler an earlier test left is set aside.
-    logger = logging.getLogger("planner")
-    kept = list(logger.handlers)
-    for handler in kept:
-        logger.removeHandler(handler)
-    yield tmp_path
-    for handler in list(logger.handlers):
-        logger.removeHandler(handler)
-        handler.close()
-    for handler in kept:
-        logger.addHandler(handler)
+    return tmp_path
 
 
 def add(server: CalDAVServer, url: str = "", *extra: str) -> int:

@@ -7,24 +7,8 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import platformdirs
-import pytest
 
 from planner.core import logs
-
-
-@pytest.fixture
-def planner_logger():
-    """The "planner" logger without the handlers other tests gave it, restored afterwards."""
-    logger = logging.getLogger("planner")
-    kept = list(logger.handlers)
-    for handler in kept:
-        logger.removeHandler(handler)
-    yield logger
-    for handler in list(logger.handlers):
-        logger.removeHandler(handler)
-        handler.close()
-    for handler in kept:
-        logger.addHandler(handler)
 
 
 def test_the_folder_is_the_override_when_given(monkeypatch, tmp_path):
