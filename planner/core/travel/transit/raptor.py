@@ -62,6 +62,9 @@ class SearchResult:
     ready_from: list[npt.NDArray[np.int32]]
     bound: int = INF
     """Every arrival before this is the earliest there is (later ones were not followed)."""
+    table: npt.NDArray[np.int32] | None = None
+    """:attr:`arrival` as one [rounds, stops] array, when the search made one (the
+    compiled rounds): :meth:`best` reads every round at once from it."""
 
     def answers(self, time: int, limit: int) -> bool:
         """Whether a best ``time`` found here is the true one (see :attr:`bound`)."""
@@ -72,15 +75,14 @@ class SearchResult:
     ) -> tuple[int, int, int]:
         """(time, round, stop): the earliest time at the end of ``extra`` seconds from one
         of ``targets``; ties go to fewer rides. (INF, 0, -1) when none is reached."""
-        best = (INF, 0, -1)
-        for k, arrival in enumerate(self.arrival, start=1):
-            times = arrival[targets].astype(np.int64) + extra
-            if not len(times):
-                break
-            i = int(np.argmin(times))
-            if times[i] < best[0]:
-                best = (int(times[i]), k, int(targets[i]))
-        return best
+        if not self.arrival or not len(targets):
+            return (INF, 0, -1)
+        table = self.table if self.table is not None else np.stack(self.arrival)
+        times = table[:, targets].astype(np.int64) + extra
+        # The first least in round order: the fewest rides, then the first target.
+        k, i = divmod(int(np.argmin(times)), len(targets))
+        time = int(times[k, i])
+        return (time, k + 1, int(targets[i])) if time < INF else (INF, 0, -1)
 
     def trace(self, rounds: int, stop: int) -> list[Segment]:
         """The segments of the journey ending with a ride of round ``rounds`` at ``stop``,
@@ -172,6 +174,7 @@ def search(
         [ready, *(ready_k[k] for k in range(kept))],
         [np.arange(n, dtype=np.int32), *(ready_from[k] for k in range(kept))],
         int(bound),
+        arrival[:kept],
     )
 
 

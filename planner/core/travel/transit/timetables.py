@@ -65,9 +65,13 @@ SEARCH_MEMO = 48
 """Searches remembered (each up to ~1.3 MB for 10,000 stops: eight rounds of labels)."""
 ANSWER_MEMO = 20_000
 """Answers remembered (a journey is 1-2 kB): a week's plan asks ~5,000."""
-HORIZON_SLACK = 1800
-"""A search to a destination with known least times goes first only as far as twice
-the least time from its start plus this (seconds): 98% of a plan's are answered by then."""
+HORIZONS = ((1, 1500), (1, 3600), (2, 1800))
+"""How far a search to a destination with known least times goes first, in turn until
+its answer is found by then: (factor, slack) for the least time from its start times
+``factor`` plus ``slack`` seconds; then all the way. Most of a plan's ways home arrive
+within 25 minutes of the least time, nearly all within an hour; a search that goes only
+so far scans a fraction of the timetable, and a failed one costs less than the longer
+one it spares the others (see README, "How transit time is computed")."""
 LOWER_MEMO = 64
 """Destinations whose least times are remembered (80 kB each for 10,000 stops)."""
 REACH_MEMO = 4096
@@ -494,14 +498,18 @@ class Timetables:
             lower = self._least_seconds(view, backwards, targets)
             fresh = None
             if lower is not None:
-                # First only as far as twice the least time and half an hour: the
-                # answer, if found by then, is the same as the whole search's.
-                least = int((times.astype(np.int64) + lower[stops]).min()) - int(times.min())
-                horizon = int(times.min()) + 2 * least + HORIZON_SLACK
-                if horizon < limit:
+                # First only as far as each horizon: the answer, if found by then, is the
+                # same journey as the whole search's (every label on it is earlier).
+                start = int(times.min())
+                least = int((times.astype(np.int64) + lower[stops]).min()) - start
+                for factor, slack in HORIZONS:
+                    horizon = start + factor * least + slack
+                    if horizon >= limit:
+                        break
                     fresh = search(view, stops, times, horizon, targets, lower)
-                    if fresh.best(*targets)[0] > horizon:
-                        fresh = None
+                    if fresh.best(*targets)[0] <= horizon:
+                        break
+                    fresh = None
             if fresh is None:
                 fresh = search(view, stops, times, limit, targets, lower)
             if lower is not None:
