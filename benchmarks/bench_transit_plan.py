@@ -10,9 +10,12 @@ Oshawa, Whitby); the commitments and rules are the demo's, with ``[travel] mode 
 Reports: generating and first reading the feed (the compact copy in the cache), then
 the whole ``planner plan --json`` command, cold (first read) and warm (median of
 ``--runs``), and, in one process, ``plan_week`` with the timetables loaded, with how
-many trips it asked and how many were timed by the timetable.
+many trips it asked and how many were timed by the timetable, and the router's searches
+(how many, and the seconds in them).
 
-Run: ``python benchmarks/bench_transit_plan.py [--runs 3] [--keep FOLDER]``
+Run: ``python benchmarks/bench_transit_plan.py [--runs 3] [--keep FOLDER]
+[--save-json PLAN.json]`` (``--save-json`` keeps the plan, to compare two versions'
+answers byte for byte).
 """
 
 from __future__ import annotations
@@ -117,6 +120,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="write the feed and settings here")
     parser.add_argument("--skip-cli", action="store_true", help="only plan_week in one process")
+    parser.add_argument(
+        "--save-json",
+        type=Path,
+        help="write the warm plan's JSON here (to compare two versions' plans: cmp A B)",
+    )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-transit-plan-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -157,9 +165,11 @@ def main() -> None:
     warm, cpus = [], []
     for _ in range(args.runs):
         began, cpu = time.perf_counter(), _children_cpu()
-        subprocess.run(command, check=True, capture_output=True, env=env)
+        done = subprocess.run(command, check=True, capture_output=True, env=env)
         warm.append(time.perf_counter() - began)
         cpus.append(_children_cpu() - cpu)
+        if args.save_json:
+            args.save_json.write_bytes(done.stdout)
     print(
         f"planner plan, warm: median {statistics.median(warm):.2f} s "
         f"(min {min(warm):.2f}, max {max(warm):.2f}) over {args.runs} runs, CPU median "
