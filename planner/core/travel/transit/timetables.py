@@ -68,10 +68,13 @@ ANSWER_MEMO = 20_000
 HORIZONS = ((1, 1500), (1, 3600), (2, 1800))
 """How far a search to a destination with known least times goes first, in turn until
 its answer is found by then: (factor, slack) for the least time from its start times
-``factor`` plus ``slack`` seconds; then all the way. Most of a plan's ways home arrive
-within 25 minutes of the least time, nearly all within an hour; a search that goes only
+``factor`` plus ``slack`` seconds; then all the way. Of a plan's searches (GO + TTC
+size, bench_transit_plan.py) a third find their answer within 25 minutes of the least
+time, 85% within an hour, 97% within twice it and half an hour; a search that goes only
 so far scans a fraction of the timetable, and a failed one costs less than the longer
-one it spares the others (see README, "How transit time is computed")."""
+ones it spares the others: half the positions scanned in all (README, "How transit time
+is computed"). One first horizon of an hour scanned as few there, one of 45 minutes a
+quarter more: steps are the safer bet on other timetables."""
 LOWER_MEMO = 64
 """Destinations whose least times are remembered (80 kB each for 10,000 stops)."""
 REACH_MEMO = 4096
