@@ -14,8 +14,9 @@ many trips it asked and how many were timed by the timetable, and the router's s
 (how many, and the seconds in them).
 
 Run: ``python benchmarks/bench_transit_plan.py [--runs 3] [--keep FOLDER]
-[--save-json PLAN.json]`` (``--save-json`` keeps the plan, to compare two versions'
-answers byte for byte).
+[--save-json PLAN.json] [--check-searches]`` (``--save-json`` keeps the plan, to compare
+two versions' answers byte for byte; ``--check-searches`` only compares every search of a
+first plan with the plain, unpruned one).
 """
 
 from __future__ import annotations
@@ -44,6 +45,54 @@ def write_settings(folder: Path, feed: Path) -> Path:
     path = folder / "settings.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def check_searches(settings_path: Path, candidates: Path) -> None:
+    """Every search of a first plan against the plain one (no destination, no least
+    times, no horizon: all the way to its limit): the same time, rides, stop and traced
+    journey, on the GTA-size feed (tests/transit/test_horizons.py does it on small ones)."""
+    import numpy as np
+
+    from planner.core.demo import DEMO_WEEK
+    from planner.core.planning.plan import plan_week
+    from planner.core.planning.week import load_week
+    from planner.core.settings import load_settings
+    from planner.core.travel.service import TravelService
+    from planner.core.travel.transit.raptor import search
+    from planner.core.travel.transit.timetables import Timetables
+
+    root = Path(__file__).resolve().parents[1]
+    settings = load_settings(settings_path)
+    week = load_week(
+        [root / "resources" / "demo" / "commitments.ics"], [candidates], settings, DEMO_WEEK
+    )
+    checked = [0, 0, 0]  # searches compared, with a journey, different
+    asked = Timetables._search
+
+    def compared(self, day, backwards, sources, targets, limit):  # type: ignore[no-untyped-def]
+        found, best = asked(self, day, backwards, sources, targets, limit)
+        view = self.network.view(day, backwards)
+        plain = search(view, sources[0], sources[1].astype(np.int32), limit)
+        expected = plain.best(*targets)
+        same = best == expected
+        if same and best[1]:
+            same = found.trace(best[1], best[2]) == plain.trace(best[1], best[2])
+            checked[1] += 1
+        checked[0] += 1
+        checked[2] += not same
+        return found, best
+
+    Timetables._search = compared  # type: ignore[method-assign]
+    try:
+        plan_week(
+            week.commitments, week.candidates, settings, DEMO_WEEK, travel=TravelService(settings)
+        )
+    finally:
+        Timetables._search = asked  # type: ignore[method-assign]
+    print(
+        f"every search of the first plan against the plain search: {checked[0]:,} compared "
+        f"({checked[1]:,} with a journey), {checked[2]:,} different"
+    )
 
 
 def in_process(settings_path: Path, candidates: Path) -> None:
@@ -121,6 +170,11 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="write the feed and settings here")
     parser.add_argument("--skip-cli", action="store_true", help="only plan_week in one process")
     parser.add_argument(
+        "--check-searches",
+        action="store_true",
+        help="only compare every search of a first plan with the plain, unpruned one",
+    )
+    parser.add_argument(
         "--save-json",
         type=Path,
         help="write the warm plan's JSON here (to compare two versions' plans: cmp A B)",
@@ -147,6 +201,9 @@ def main() -> None:
     candidates = folder / "candidates-1000.ics"
     write_candidates(1000, candidates)
     settings = write_settings(folder, feed)
+    if args.check_searches:
+        check_searches(settings, candidates)
+        return
     if args.skip_cli:
         in_process(settings, candidates)
         return
