@@ -224,3 +224,22 @@ def test_the_answers_are_the_ones_without_pruning(tmp_path: Path) -> None:
         patch.setattr(timetables_module, "search", reference)
         assert ask_a_plan(plain, venues, place(0), place(1), 13) == answers
     assert sum(a is not None for a in answers) > GRID**2
+
+
+def test_no_least_times_when_a_trip_leaves_a_stop_before_it_arrives(tmp_path: Path) -> None:
+    """The rounds stop following a ride by the least times only because a trip's later
+    stops are never earlier than its hops add up to: a timetable where a trip leaves a
+    stop before arriving there (the reader skips such trips; a view is made here by hand)
+    gets no least times, so no search is pruned by them."""
+    from dataclasses import replace
+
+    from planner.core.travel.transit.timetables import _reversed_edges
+
+    feed = write_feed(tmp_path / "grid.zip", grid_feed(3))  # type: ignore[arg-type]
+    loaded, _ = Timetables.load([feed], cache_dir=tmp_path / "cache")
+    for backwards in (False, True):
+        view = loaded.network.view(MONDAY, backwards)
+        assert _reversed_edges(view) is not None
+        late = view.arr.copy()
+        late[len(late) // 2] = view.dep[len(late) // 2] + 60
+        assert _reversed_edges(replace(view, arr=late)) is None

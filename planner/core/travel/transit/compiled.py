@@ -105,7 +105,12 @@ def rounds(
     (:func:`least_seconds_to`), the best journey to the destination, and every label
     on it, is the same as without (tests/transit/test_compiled.py). ``rising``: arrivals
     never go back in time along a trip (:func:`arrivals_rise`), so a ride past the bound
-    is not followed further."""
+    is not followed further; nor, with ``lower``, a ride whose arrival plus the least time
+    from there reaches the bound: every later stop of the trip is as far off, the hops'
+    least times being no longer than the trip's (:func:`hop_seconds`; a timetable with a
+    trip leaving a stop before arriving there gets no least times). Past a pattern's last
+    position asked this round nothing boards, so a pattern's scan ends there unless a
+    ride is still followed: the labels are the same."""
     n = len(ready0)
     arrival_k = np.full((max_rounds, n), inf, dtype=np.int32)
     alight_k = np.zeros((max_rounds, n), dtype=np.int32)
@@ -117,6 +122,7 @@ def rounds(
     best_ready = ready0.copy()
     vpats = len(vpat_end)
     scan_from = np.full(vpats, np.int64(-1), dtype=np.int64)
+    scan_to = np.full(vpats, np.int64(-1), dtype=np.int64)
     touched = np.empty(vpats, dtype=np.int64)
     bound = limit + 1
     kept = 0
@@ -140,8 +146,11 @@ def rounds(
                         touched[count] = v
                         count += 1
                         scan_from[v] = p
+                        scan_to[v] = p
                     elif p < scan_from[v]:
                         scan_from[v] = p
+                    elif p > scan_to[v]:
+                        scan_to[v] = p
         if not asked_any or count == 0:
             for i in range(count):
                 scan_from[touched[i]] = -1
@@ -155,15 +164,21 @@ def rounds(
             v = patterns[i]
             trip = _NONE
             spent = False
+            last = scan_to[v]
             for p in range(scan_from[v], vpat_end[v]):
+                # Past the last position asked, nothing boards: only a ride still
+                # followed needs the rest of the pattern.
+                if p > last and (trip == _NONE or spent):
+                    break
                 if trip < _NONE:
                     ridden = True
                     if not spent:
                         reach = arr[seg_start[p] + trip]
                         s = pos_stop[p]
-                        # A ride reaching a stop at the bound or later is never kept;
-                        # with arrivals rising along every trip, nor is the rest of it.
-                        if reach >= bound:
+                        # A ride reaching a stop at the bound or later, or too late to
+                        # reach the destination before it even at the least times, is
+                        # never kept; with arrivals rising, nor is the rest of it.
+                        if reach + lower[s] >= bound:
                             spent = rising
                         # The last of equal arrivals in position order (numpy's assignment).
                         elif reach <= arrival[s]:
@@ -180,6 +195,7 @@ def rounds(
                         trip = rank
                         spent = False
             scan_from[v] = -1
+            scan_to[v] = -1
         if not ridden:
             arrival[:] = inf
             alight[:] = 0

@@ -644,8 +644,14 @@ def _reversed_edges(
     view: DayView,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int64]] | None:
     """The hops (at their least time) and footpaths of a view, as the edges into each
-    stop (offsets, from, seconds); None when a hop takes negative time."""
+    stop (offsets, from, seconds); None when a hop takes negative time, or a trip leaves a
+    stop before it arrives there (the compiled rounds stop following a ride by these least
+    times, which holds only when a trip's later stops are never earlier than the hops
+    add up to)."""
     from planner.core.travel.transit.compiled import hop_seconds
+
+    if bool((view.dep < view.arr).any()):
+        return None
 
     frm, to, least = hop_seconds(
         view.pos_stop, view.pos_vpat, view.seg_start, view.seg_len, view.dep, view.arr
