@@ -262,3 +262,45 @@ def test_park_and_ride_drives_from_home_to_the_station_and_back(feed):
     assert talk.trip_to.legs[0].origin == "home"
     assert [leg.mode for leg in talk.trip_from.legs][-2:] == ["ride", "drive"]
     assert talk.trip_from.legs[-1].destination == "home"
+
+
+def _held_at_home_until(hour: int, minute: int):
+    """A call at home that ends after the train the evening needs has left."""
+    return event("call", 24, (17, 0), (hour, minute), HOME_NEAR, summary="Call with Sam")
+
+
+def test_arriving_late_takes_the_next_train_not_the_missed_one(feed):
+    """The 17:53 is the train for a 19:00 talk; a call until 17:55 misses it. The
+    estimate's answer (leave at 17:55, a few minutes late) is not how trains run: the
+    next is the 18:53, arriving 19:38, so 15 minutes late is not enough and 60 is."""
+    talk = event("talk", 24, (19, 0), (21, 0), VENUE_NEAR)
+    strict = transit_settings(feed, rules__late_minutes=15)
+    plan = plan_week([_held_at_home_until(17, 55)], [talk], strict, at(23, 0).date())
+    (left_out,) = plan.decisions
+    assert not left_out.chosen and left_out.reason is Reason.TRAVEL
+    assert re.search(
+        r"you would arrive at 19:4\d for a 19:00 start: the next way is the 18:53 GO LE, "
+        r"transit \d+ min, 4\d min late \(you allow 15 min late\)",
+        left_out.explanation,
+    ), left_out.explanation
+    easy = transit_settings(feed, rules__late_minutes=60)
+    plan = plan_week([_held_at_home_until(17, 55)], [talk], easy, at(23, 0).date())
+    (chosen,) = plan.decisions
+    assert chosen.chosen, chosen.explanation
+    rides = [leg for leg in chosen.trip_to.legs if leg.mode == "ride"]
+    assert [r.depart.strftime("%H:%M") for r in rides] == ["18:53"]
+    assert at(24, 18, 40) < chosen.leave_at < at(24, 18, 53)  # the walk to the 18:53
+    assert re.match(
+        r"fits: you would arrive at 19:4\d, 4\d min late \(you allow 60 min late\): "
+        r"leave home at 18:\d\d for the 18:53 GO LE",
+        chosen.explanation,
+    ), chosen.explanation
+
+
+def test_a_call_that_ends_in_time_for_the_same_train_is_not_late(feed):
+    talk = event("talk", 24, (19, 0), (21, 0), VENUE_NEAR)
+    rules = transit_settings(feed, rules__late_minutes=15)
+    plan = plan_week([_held_at_home_until(17, 30)], [talk], rules, at(23, 0).date())
+    (chosen,) = plan.decisions
+    assert chosen.chosen and "late" not in chosen.explanation, chosen.explanation
+    assert "for the 17:53 GO LE" in chosen.explanation

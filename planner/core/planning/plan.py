@@ -50,7 +50,7 @@ from planner.core.planning.rules import (
 from planner.core.settings import FlexibleBlock, Settings
 from planner.core.text import wording
 from planner.core.travel.by_timetable import main_ride
-from planner.core.travel.itinerary import HOME_SLACK, Legs, Whereabouts
+from planner.core.travel.itinerary import HOME_SLACK, Legs, Whereabouts, back_at
 from planner.core.travel.service import TravelService
 
 
@@ -189,6 +189,11 @@ def check_alone(
             free_at = max(c.end for c in blocking)
             arrive = free_at + timedelta(minutes=legs.trip_to.minutes)
             rush = " in rush hour" if legs.trip_to.rush_hour else ""
+            how = f"{legs.trip_to.minutes} min from {wording.place(legs.origin)}{rush}"
+            later = where.later_trip(legs.trip_to, free_at)
+            if later is not None:  # by the timetable: the train after the one missed
+                arrive = back_at(free_at, later)
+                how = f"the next way is {wording.first_ride(later.legs)}, {later.label}"
             late = ""
             if settings.late_allowed(event.category):
                 minutes_late = round((arrive - event.start).total_seconds() / 60)
@@ -196,7 +201,7 @@ def check_alone(
             return Verdict(
                 Reason.TRAVEL,
                 f"you would arrive at {wording.clock(arrive)} for {wording.a_clock(event.start)} "
-                f"start: {legs.trip_to.minutes} min from {wording.place(legs.origin)}{rush}" + late,
+                f"start: {how}" + late,
                 f"fits if you could leave {blocking[-1].summary} by {wording.clock(legs.leave_at)}",
             )
     if legs.trip_from is not None:
