@@ -280,7 +280,7 @@ def test_arriving_late_takes_the_next_train_not_the_missed_one(feed):
     assert not left_out.chosen and left_out.reason is Reason.TRAVEL
     assert re.search(
         r"you would arrive at 19:4\d for a 19:00 start: the next way is the 18:53 GO LE, "
-        r"transit \d+ min, 4\d min late \(you allow 15 min late\)",
+        r"transit 5\d min, 4\d min late \(you allow 15 min late\)",
         left_out.explanation,
     ), left_out.explanation
     easy = transit_settings(feed, rules__late_minutes=60)

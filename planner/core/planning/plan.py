@@ -19,6 +19,7 @@ The steps, each of which an explanation can point back to:
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -192,7 +193,8 @@ def check_alone(
             how = f"{legs.trip_to.minutes} min from {wording.place(legs.origin)}{rush}"
             later = where.later_trip(legs.trip_to, free_at)
             if later is not None:  # by the timetable: the train after the one missed
-                arrive = back_at(free_at, later)
+                late_by = (back_at(free_at, later) - event.start).total_seconds()
+                arrive = event.start + timedelta(minutes=math.ceil(late_by / 60))  # (as fits says)
                 how = f"the next way is {wording.first_ride(later.legs)}, {later.label}"
             late = ""
             if settings.late_allowed(event.category):

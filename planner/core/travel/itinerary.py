@@ -179,7 +179,10 @@ class Whereabouts:
         if not (trip_to.legs and trip_to.reachable):
             return None
         later = self.trip(trip_to.origin, trip_to.destination, depart=free_at)
-        return later if later.legs and later.reachable else None
+        if not (later.legs and later.reachable):
+            return None
+        # Timed from the door, as the trip it replaces: the wait before leaving is not travel.
+        return self.trip(trip_to.origin, trip_to.destination, depart=later.legs[0].depart)
 
     def _free_in_time(self, event: Event, leave_at: datetime) -> datetime | None:
         """When a commitment keeps the user past ``leave_at``, ends before ``event``
