@@ -516,7 +516,15 @@ def _read_transfers(feed: FeedTables, source: _Source, stops: dict[str, int]) ->
         reader.column(c)
         for c in ("from_stop_id", "to_stop_id", "transfer_type", "min_transfer_time")
     )
+    narrower = [
+        reader.column(c) for c in ("from_route_id", "to_route_id", "from_trip_id", "to_trip_id")
+    ]
     for row in reader.rows():
+        if any(_field(row, c) for c in narrower):
+            # A rule for some routes or trips only (a change forbidden between two lines,
+            # a timed connection): the router times changes stop to stop, so it keeps the
+            # stops' own rule rather than apply this one to every route there.
+            continue
         try:
             origin, target = stops[_field(row, c_from)], stops[_field(row, c_to)]
             kind = int(_field(row, c_type) or "0")
