@@ -152,6 +152,27 @@ class Leg:
     route: str = ""
     """The line as riders know it ("GO LE", "TTC 504"); empty for walks and drives."""
 
+    def as_json(self) -> dict[str, str]:
+        """Its parts, as the ``legs`` of ``planner travel --json`` and ``planner plan
+        --json`` give them: times to the whole minute, as a timetable says them
+        (departures down; arrivals up, as a trip's minutes round)."""
+        return {
+            "mode": self.mode,
+            "from": self.origin,
+            "to": self.destination,
+            "depart": to_minute(self.depart).isoformat(),
+            "arrive": to_minute(self.arrive, up=True).isoformat(),
+            "route": self.route,
+        }
+
+
+def to_minute(when: datetime, *, up: bool = False) -> datetime:
+    """``when`` to the whole minute, as a timetable and a clock say it: a walk's seconds
+    are the router's arithmetic, not a time anyone keeps. Arrivals round up, as the
+    trip's minutes do, so ``at + minutes`` and ``arrive`` agree; departures round down."""
+    whole = when.replace(second=0, microsecond=0)
+    return whole + timedelta(minutes=1) if up and whole != when else whole
+
 
 @dataclass(frozen=True, slots=True)
 class Trip:

@@ -304,3 +304,26 @@ def test_a_call_that_ends_in_time_for_the_same_train_is_not_late(feed):
     (chosen,) = plan.decisions
     assert chosen.chosen and "late" not in chosen.explanation, chosen.explanation
     assert "for the 17:53 GO LE" in chosen.explanation
+
+
+def test_plan_json_gives_each_way_by_the_timetable(feed):
+    from planner.core.planning.report import plan_json
+
+    plan, _ = decide(feed, event("talk", 24, (19, 0), (21, 0), VENUE_NEAR))
+    (talk,) = plan_json(plan)["candidates"]
+    assert talk["travel_source"] == "timetable"
+    rides = [leg for leg in talk["travel_to_legs"] if leg["mode"] == "ride"]
+    assert rides == [
+        {
+            "mode": "ride",
+            "from": "Whitby GO",
+            "to": "Union Station",
+            "depart": "2026-11-24T17:53:00-05:00",
+            "arrive": "2026-11-24T18:38:00-05:00",
+            "route": "GO LE",
+        }
+    ]
+    assert talk["travel_to_legs"][0]["depart"] == talk["leave_at"]
+    back = [leg["depart"] for leg in talk["travel_from_legs"] if leg["mode"] == "ride"]
+    assert back == ["2026-11-24T21:55:00-05:00"]
+    json.dumps(plan_json(plan))  # all of it plain JSON
