@@ -164,7 +164,8 @@ def split_week(
     the hours after it. Items are split at midnight; protected time goes to its
     own list (it is background), all-day items become chips packed into rows,
     and timed segments of each day are packed into columns by ``pack_columns``. An event
-    or commitment shorter than ``min_hours`` is laid out that long, so its title shows.
+    or commitment shorter than ``min_hours`` is laid out longer, so that its title shows,
+    up to the next block of the day: never so long that it pushes a neighbour aside.
     """
     week = WeekSegments()
     bounds = [datetime.combine(week_start + timedelta(d), time(), tz) for d in range(8)]
@@ -194,12 +195,13 @@ def split_week(
             h0 = _hours(seg_s)
             h1 = 24.0 if seg_e >= bounds[d + 1] else max(h0, _hours(seg_e))
             if kind not in (ItemKind.TRAVEL, ItemKind.PROTECTED):
-                h1 = min(24.0, max(h1, h0 + min_hours))
+                h1 = min(24.0, max(h1, h0 + MIN_HOURS))
             h0, h1 = max(h0, first_hour), min(h1, last_hour)
             if h1 > h0:
                 target = week.protected if kind is ItemKind.PROTECTED else week.timed
                 target[d].append(Segment(item, d, h0, h1, look))
     for day in week.timed:
+        _lengthen_short(day, min_hours, last_hour)
         pack_columns(day)
     for day in week.protected:
         day.sort(key=lambda seg: seg.from_hour)
@@ -209,6 +211,17 @@ def split_week(
         row_ends[chip.row : chip.row + 1] = [chip.last_day]
     week.all_day_rows = len(row_ends)
     return week
+
+
+def _lengthen_short(day: list[Segment], min_hours: float, last_hour: float) -> None:
+    """Lay short events and commitments out ``min_hours`` long, or up to the next start."""
+    starts = sorted((seg.from_hour, seg.item.key) for seg in day)
+    for seg in day:
+        if seg.item.kind is ItemKind.TRAVEL or seg.to_hour - seg.from_hour >= min_hours:
+            continue
+        later = (h for h, key in starts if h >= seg.to_hour - 1e-9 and key != seg.item.key)
+        limit = min(seg.from_hour + min_hours, last_hour, next(later, 24.0))
+        seg.to_hour = max(seg.to_hour, limit)
 
 
 NEST_RATIO = 0.5

@@ -553,15 +553,9 @@ class MainWindow(QMainWindow):
     def _scroll_to_evening(self) -> None:
         """When the hours do not all fit, show the week's events: all of them if their
         hours fit, else the evening, where most are (the drive home included)."""
-        band = self.week_view.events_band()
-        if band is None:
-            return
-        top, bottom = band
-        height = self.week_scroll.viewport().height()
-        middle = (top + bottom) / 2
-        self.week_scroll.verticalScrollBar().setValue(
-            round(middle - height / 2 if bottom - top < height - 20 else bottom + 10 - height)
-        )
+        value = self.week_view.events_scroll(self.week_scroll.viewport().height())
+        if value is not None:
+            self.week_scroll.verticalScrollBar().setValue(value)
 
     def _session_changed(self, change: Change) -> None:
         # Something else was done: the last message goes (what did it says its own after).

@@ -54,7 +54,8 @@ def fit_lines(
     """
     tried: list[Fitted] = []
     for font in fonts:
-        most = max(1, int(height // QFontMetricsF(font).height()))
+        # A line's descent may touch the box's edge: it is mostly empty.
+        most = max(1, int((height + 1.0) // QFontMetricsF(font).height()))
         fitted = _wrap(text, font, width, most, first_line_less)
         if fitted.whole and (fitted.shown == len(text) or _words(fitted) >= 2):
             return fitted

@@ -21,6 +21,7 @@ text), so the area scrolls only when they cannot all fit; a plain wheel is left 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -31,6 +32,7 @@ from PySide6.QtCore import (
     QMimeData,
     QPoint,
     QPointF,
+    QRect,
     QRectF,
     QSize,
     Qt,
@@ -48,6 +50,7 @@ from PySide6.QtGui import (
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
+    QMoveEvent,
     QPainter,
     QPaintEvent,
     QPen,
@@ -212,17 +215,22 @@ class WeekView(QWidget):
         """The y of a time of day (``hours`` after midnight) in the current layout."""
         return self._y(self._layout(), hours)
 
-    def events_band(self) -> tuple[float, float] | None:
-        """The y span, from the earliest start to the latest end by the hour of the day, of
-        the week's proposed and committed events with their travel: what the window opens
-        scrolled to when the hours do not all fit (``None``: no such event)."""
+    def events_scroll(self, viewport_height: int) -> int | None:
+        """Where to scroll a viewport of ``viewport_height`` to show the week's proposed and
+        committed events with their travel, by the hour of the day: all of them when they
+        fit under the header, else the evening, where most are (the drive home included).
+        ``None``: the week has none."""
         segs = [s for day in self._segments().timed for s in day if s.look in _EVENTS]
         if not segs:
             return None
         geo = self._layout()
-        first = min(s.from_hour for s in segs)
-        last = max(s.to_hour for s in segs)
-        return self._y(geo, first), self._y(geo, last)
+        top = self._y(geo, min(s.from_hour for s in segs)) - _BODY_PAD
+        bottom = self._y(geo, max(s.to_hour for s in segs)) + _BODY_PAD
+        header = geo.top - _BODY_PAD  # stays at the top of the viewport
+        room = viewport_height - header
+        if bottom - top <= room:
+            return max(0, round((top + bottom) / 2 - header - room / 2))
+        return max(0, round(bottom - viewport_height))
 
     def select(self, key: str) -> None:
         """Highlight the item(s) with ``key`` and their travel; ``""`` clears."""
@@ -245,11 +253,19 @@ class WeekView(QWidget):
 
     def item_rect(self, key: str) -> QRectF | None:
         """The rectangle of the item itself (its first day if it spans several), not its travel."""
-        geo = self._layout()
-        for block in (*geo.chips, *geo.blocks):
+        geo, stuck = self._layout(), self._stuck()
+        for block in geo.chips:
+            if block.seg.item.key == key:
+                return block.rect.translated(0, stuck)
+        for block in geo.blocks:
             if block.seg.item.key == key and block.seg.item.kind is not K.TRAVEL:
                 return QRectF(block.rect)
         return None
+
+    def _stuck(self) -> float:
+        """How far down the header (days and all-day strip) is drawn to stay at the top of
+        the scroll area's viewport while the hours scroll under it."""
+        return float(max(0, -self.y())) if self.parentWidget() is not None else 0.0
 
     def sizeHint(self) -> QSize:
         return QSize(900, self._content_height())
@@ -373,15 +389,19 @@ class WeekView(QWidget):
         return int((pos.x() - geo.gutter) // geo.day_w) if pos.x() >= geo.gutter else -1
 
     def _block_at(self, pos: QPointF) -> _Block | None:
-        geo = self._layout()
+        geo, stuck = self._layout(), self._stuck()
+        if pos.y() < stuck + geo.top - _BODY_PAD:  # on the header, over the hours under it
+            header = pos - QPointF(0, stuck)
+            return next((b for b in reversed(geo.chips) if b.rect.contains(header)), None)
         day = self._day_at(geo, pos)
-        candidates = [*geo.chips, *(geo.by_day[day] if 0 <= day < 7 else ())]
+        candidates = geo.by_day[day] if 0 <= day < 7 else []
         return next((b for b in reversed(candidates) if b.rect.contains(pos)), None)
 
     def _protected_at(self, pos: QPointF) -> Segment | None:
         geo = self._layout()
         day, hours = self._day_at(geo, pos), self._first_hour + (pos.y() - geo.top) / geo.pph
-        spans = self._segments().protected[day] if 0 <= day < 7 and pos.y() >= geo.top else []
+        below = pos.y() >= max(geo.top, self._stuck() + geo.top - _BODY_PAD)
+        spans = self._segments().protected[day] if 0 <= day < 7 and below else []
         return next((s for s in spans if s.from_hour <= hours < s.to_hour), None)
 
     def _today(self) -> tuple[int, float]:
@@ -393,6 +413,14 @@ class WeekView(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._geo = None
         super().resizeEvent(event)
+
+    def moveEvent(self, event: QMoveEvent) -> None:
+        """Scrolled: the header is drawn again at the viewport's top, and where it was."""
+        super().moveEvent(event)
+        if self.parentWidget() is not None and event.oldPos().y() != event.pos().y():
+            height = math.ceil(self._layout().top - _BODY_PAD) + 1
+            for y in (event.oldPos().y(), event.pos().y()):
+                self.update(QRect(0, max(0, -y), self.width(), height))
 
     def _style(self, look: ItemKind) -> Style:
         if look is K.COMMITMENT:
@@ -527,7 +555,8 @@ class WeekView(QWidget):
                 QToolTip.hideText()
                 event.ignore()
             else:
-                area = block.rect.toAlignedRect() if block else self.rect()
+                stuck = self._stuck() if block and block.seg.item.all_day else 0.0
+                area = block.rect.translated(0, stuck).toAlignedRect() if block else self.rect()
                 QToolTip.showText(event.globalPos(), self._tooltip(seg.item), self, area)
             return True
         return super().event(event)
@@ -554,7 +583,9 @@ class WeekView(QWidget):
         for block in sorted(visible, key=lambda b: bool(selected) and b.seg.item.key == selected):
             self._paint_block(p, block)
         self._paint_now(p, geo)
-        if exposed.top() < geo.top - _BODY_PAD:
+        stuck = self._stuck()
+        if exposed.top() < stuck + geo.top - _BODY_PAD:
+            p.translate(0, stuck)
             self._paint_header(p, geo)
         p.end()
 
