@@ -54,6 +54,8 @@ def block_lines(
     pad = 5.0 if rect.width() > 30 else 2.0
     left = pad + (3.0 if look is ItemKind.COMMITMENT else 0.0)  # past the accent bar
     width, room = rect.width() - left - pad, rect.height()
+    if width < 3 * small_fm.averageCharWidth():
+        return []  # a sliver among many overlapping blocks: a letter a line says nothing
     smaller = _smaller(title_font, fonts.small)
     title_fonts = [title_font] if title_font is fonts.small else [title_font, smaller]
     if QFontMetricsF(title_font).height() > room:  # a low block keeps its title, smaller

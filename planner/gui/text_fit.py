@@ -52,6 +52,7 @@ def fit_lines(
     At least one line is given even when ``height`` holds less. ``first_line_less``
     keeps room at the end of the first line (for the pin marker).
     """
+    text = " ".join(text.split())
     tried: list[Fitted] = []
     for font in fonts:
         # A line's descent may touch the box's edge: it is mostly empty.
@@ -109,7 +110,8 @@ def _wrap(text: str, font: QFont, width: float, most: int, first_less: float) ->
     """All lines but the last laid out by Qt (breaking a word only where it must), the
     rest on the last line, elided at a word boundary."""
     fm = QFontMetricsF(font)
-    text = " ".join(text.split())
+    if fm.horizontalAdvance(text) <= width - first_less:  # the usual short title
+        return Fitted(font, [text] if text else [], True, len(text))
     breaks = _Breaks(text)
     layout = QTextLayout(text, font)
     option = QTextOption()
