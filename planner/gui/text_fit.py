@@ -34,7 +34,7 @@ class Fitted:
     whole: bool
     """Every word shown is shown whole: none broken across lines or cut by the ellipsis."""
     shown: int
-    """How many characters of the text the lines show."""
+    """How many characters of the text (spaces aside) the lines show."""
 
 
 def fit_lines(
@@ -58,13 +58,17 @@ def fit_lines(
         # A line's descent may touch the box's edge: it is mostly empty.
         most = max(1, int((height + 1.0) // QFontMetricsF(font).height()))
         fitted = _wrap(text, font, width, most, first_line_less)
-        if fitted.whole and (fitted.shown == len(text) or _words(fitted) >= 2):
+        if fitted.whole and (fitted.shown == _letters(text) or _words(fitted) >= 2):
             return fitted
         tried.append(fitted)
     if not tried:
         raise ValueError("fit_lines needs at least one font")
     # Nothing reads well: whole words first, then as much of the title as possible.
     return max(tried, key=lambda f: (f.whole, f.shown))
+
+
+def _letters(text: str) -> int:
+    return len(text) - text.count(" ")
 
 
 def _words(fitted: Fitted) -> int:
@@ -75,6 +79,8 @@ def elide_words(text: str, fm: QFontMetricsF, width: float) -> tuple[str, bool]:
     """``text`` on one line of ``width``: whole, or cut at the last word boundary that
     leaves room for "…", or (when not even the first word fits) cut anywhere.
     Also says whether the words shown are whole."""
+    if fm.horizontalAdvance(text) <= width:
+        return text, True
     line, whole, _shown = _elide(text, _Breaks(text), 0, fm, width)
     return line, whole
 
@@ -111,7 +117,7 @@ def _wrap(text: str, font: QFont, width: float, most: int, first_less: float) ->
     rest on the last line, elided at a word boundary."""
     fm = QFontMetricsF(font)
     if fm.horizontalAdvance(text) <= width - first_less:  # the usual short title
-        return Fitted(font, [text] if text else [], True, len(text))
+        return Fitted(font, [text] if text else [], True, _letters(text))
     breaks = _Breaks(text)
     layout = QTextLayout(text, font)
     option = QTextOption()
@@ -133,7 +139,7 @@ def _wrap(text: str, font: QFont, width: float, most: int, first_less: float) ->
         lines.append(text[position:end].strip())
         position = end
     layout.endLayout()
-    shown = sum(len(line) for line in lines)
+    shown = sum(_letters(line) for line in lines)
     if position < len(text):
         room = width - (first_less if not lines else 0.0)
         last, last_whole, last_shown = _elide(text, breaks, position, fm, room)
@@ -150,7 +156,7 @@ def _elide(
     how many characters it shows."""
     rest = text[start:].strip()
     if fm.horizontalAdvance(rest) <= width:
-        return rest, True, len(rest)
+        return rest, True, _letters(rest)
     for end in reversed(breaks.ordered):
         if end <= start:
             break
@@ -158,6 +164,6 @@ def _elide(
             continue  # after the hyphen of "Parent-teacher": "Parent-tea…" says more
         piece = text[start:end].rstrip(_TRAILING)
         if piece and fm.horizontalAdvance(piece + _ELLIPSIS) <= width:
-            return piece + _ELLIPSIS, True, len(piece)
+            return piece + _ELLIPSIS, True, _letters(piece)
     cut = fm.elidedText(rest, _ELIDE, max(0.0, width))
-    return cut, False, len(cut.rstrip(_ELLIPSIS))
+    return cut, False, _letters(cut.rstrip(_ELLIPSIS))
