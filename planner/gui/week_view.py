@@ -188,11 +188,14 @@ class WeekView(QWidget):
         return the rules allow) if later."""
         self._week_start, self._tz, self._items = week_start, tz, tuple(items)
         self._home_by = home_by
+        self._fit_hours()
+        self._content_changed(fit=False)
+
+    def _fit_hours(self) -> None:
         if not self._fixed_hours:
             self._first_hour, self._last_hour = hour_span(
-                self._items, week_start, tz, home_by, self._min_hours()
+                self._items, self._week_start, self._tz, self._home_by, self._min_hours()
             )
-        self._content_changed(fit=False)
 
     def hour_range(self) -> tuple[int, int]:
         """The first and last hour shown (the last one's line closes the day)."""
@@ -429,6 +432,7 @@ class WeekView(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:
+            self._fit_hours()  # a short block's length is a line of the font
             self._content_changed(fit=True)
         elif event.type() == QEvent.Type.PaletteChange:
             self._t = Theme.of(self.palette())
