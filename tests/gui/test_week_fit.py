@@ -270,3 +270,19 @@ def test_travel_says_drive_15_min_or_15_min_as_the_column_allows(qtbot, narrow):
     assert travel_text(wide) == "drive 15 min"
     narrow.resize(54 + 7 * 72, 700)
     assert travel_text(narrow) == "15 min"
+
+
+def test_the_days_stay_on_top_while_the_hours_scroll_under_them(qtbot):
+    window = demo_window(qtbot, (1280, 520))
+    view, area = window.week_view, window.week_scroll
+    bar = area.verticalScrollBar()
+    header = int(view.hour_y(view.hour_range()[0]) - 10)
+    bar.setValue(0)
+    on_top = area.viewport().grab().toImage().copy(0, 0, view.width(), header)
+    bar.setValue(bar.maximum())
+    scrolled = area.viewport().grab().toImage().copy(0, 0, view.width(), header)
+    assert scrolled == on_top  # the same days and all-day strip, not the hours under them
+    friday = next(i for i in view.items() if i.all_day and i.title.startswith("PD Day"))
+    rect = view.item_rect(friday.key)
+    assert rect is not None and rect.top() >= bar.value()  # where it is drawn, scrolled
+    assert view.item_at(rect.center().toPoint()) == friday
