@@ -108,6 +108,15 @@ def basic_authorization(user: str, password: str) -> str:
     return f"Basic {token}"
 
 
+def webcal_as_https(link: str) -> str:
+    """``webcal://`` (and ``webcals://``), Apple's name for a calendar subscription, is
+    the same file over https: what planner requests for such a link."""
+    parts = urlsplit(link)
+    if parts.scheme.lower() in ("webcal", "webcals"):
+        return urlunsplit(parts._replace(scheme="https"))
+    return link
+
+
 def download(
     url: str,
     *,
