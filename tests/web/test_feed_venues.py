@@ -125,6 +125,25 @@ def test_a_page_listing_several_events_gives_the_one_with_this_start(store, site
     assert week_events(store, source)["Founders Coffee #1"].place.name == "Spark Centre"
 
 
+def test_a_page_showing_another_date_of_the_series_gives_no_venue(store, site):
+    """A feed event whose link leads to the series' page, which shows only its next
+    date: a group may meet somewhere else each time, so that venue is not taken."""
+    serve_page(site, 1, aware(THU), BREWERY)  # the page: Thursday's meeting
+    source = subscribe(store, site, feed_event(site, 1, WED))  # the feed: Wednesday's
+    filled = fill_venues(store, NOW, pacer=no_wait())
+    assert dict(filled.failed)["Founders Coffee #1"] == (
+        "127.0.0.1: the page describes the event of Thu 10 Dec 18:30, not this one"
+    )
+    assert week_events(store, source)["Founders Coffee #1"].place.name == ""
+
+
+def test_a_page_without_an_offset_a_few_hours_off_is_still_this_event(store, site):
+    serve_page(site, 1, aware(WED) + timedelta(hours=5), SPARK)  # read in another zone
+    source = subscribe(store, site, feed_event(site, 1, WED))
+    fill_venues(store, NOW, pacer=no_wait())
+    assert week_events(store, source)["Founders Coffee #1"].place.name == "Spark Centre"
+
+
 def test_one_run_reads_at_most_so_many_pages_and_the_next_run_goes_on(store, site):
     events = two_events_and_one_located(site)
     serve_page(site, 4, aware(FRI + timedelta(hours=6)), BREWERY)

@@ -29,6 +29,7 @@ from planner.core.storage.database import StoreError
 from planner.core.storage.feed_download import Limits
 from planner.core.storage.feed_venues import VenueWanted
 from planner.core.storage.store import Store
+from planner.core.text import wording
 from planner.core.web import polite
 from planner.core.web.fetch import PAGE_LIMITS, WebError, fetch_page, host_of
 from planner.core.web.polite import HostPacer, RobotsRules
@@ -37,6 +38,9 @@ _log = logging.getLogger(__name__)
 
 SAME_START = timedelta(minutes=1)
 """A page's event starting this close to the feed's is the same event."""
+SAME_OCCURRENCE = timedelta(hours=14)
+"""A page's event further from the feed's start is another date (a page without an
+offset read in another zone than the feed's may be up to 14 hours off)."""
 MAX_PAGES = 60
 """Pages read in one run at most: a refresh stays about a minute at 1 s per site."""
 
@@ -195,6 +199,11 @@ def _venue(
     match = _matching(event, read)
     host = host_of(event.url)
     if match is None:
+        if len(read) == 1:  # another date of a series: its venue may not be this one's
+            return None, (
+                f"{host}: the page describes the event of {wording.moment(read[0].start)}, "
+                "not this one"
+            )
         return None, f"{host}: the page describes {len(read)} events and none is this one"
     place = match.place
     if not (place.virtual or place.name or place.address or place.has_position):
@@ -209,8 +218,11 @@ def _venue(
 
 
 def _matching(event: Event, read: Sequence[Event]) -> Event | None:
-    """The page's only event; else the one whose link, then start, then name is this
-    event's (a group page may list the next few events)."""
+    """The page's event that is this one: the page's only event, else the one whose link,
+    then start, then name is this event's (a group page may list the next few events);
+    never one starting on another day (a series page showing its next date: a group
+    may meet elsewhere each time, and a wrong venue is worse than none)."""
+    read = [e for e in read if abs(e.start - event.start) < SAME_OCCURRENCE]
     if len(read) == 1:
         return read[0]
     tests = (
