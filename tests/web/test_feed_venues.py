@@ -360,6 +360,30 @@ def test_filling_waits_a_second_between_two_requests_to_one_site(store, site):
     assert clock.sleeps == [1.0, 1.0, 1.0]
 
 
+@pytest.mark.parametrize(("delay", "gap", "pages_read"), [("20", 20.0, 4), ("600", 30.0, 2)])
+def test_a_crawl_delay_widens_the_gap_and_the_rest_waits_for_the_next_refresh(
+    store, site, delay, gap, pages_read
+):
+    """robots.txt's Crawl-delay is kept (up to 30 s), and a run spends at most 90 s on a
+    site: the events whose pages it did not reach are left for the next refresh, not
+    kept as failures."""
+    site.replies["/robots.txt"] = Reply(
+        f"User-agent: *\nCrawl-delay: {delay}\n".encode(), 200, "text/plain"
+    )
+    days = [WED + timedelta(hours=n) for n in range(6)]
+    for number, start in enumerate(days, 1):
+        serve_page(site, number, aware(start), SPARK)
+    subscribe(store, site, *(feed_event(site, n, start) for n, start in enumerate(days, 1)))
+    clock = FakeClock()
+    filled = fill_venues(store, NOW, pacer=HostPacer(1.0, clock=clock, sleep=clock.sleep))
+    assert clock.sleeps == [gap] * pages_read
+    assert len(filled.found) == pages_read and filled.failed == []
+    assert filled.left == 6 - pages_read
+    assert f"{6 - pages_read} more" in filled.summary
+    again = fill_venues(store, NOW, pacer=HostPacer(1.0, clock=clock, sleep=clock.sleep))
+    assert len(again.found) == min(pages_read, 6 - pages_read)
+
+
 # --- the plan -------------------------------------------------------------------------------
 
 

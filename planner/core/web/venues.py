@@ -106,8 +106,11 @@ def fill_venues(
         wanted = store.venues_wanted(now)
         for at, item in enumerate(wanted):
             if item.url not in pages and len(pages) >= max_pages:
-                done.left = len(wanted) - at
+                done.left += len(wanted) - at
                 break
+            if item.url not in pages and not pacer.has_time(host_of(item.url)):
+                done.left += 1  # its site asks for long gaps: the next refresh goes on
+                continue
             place, failure = _read_venue(item, pages, robots, pacer, limits, zone, down)
             store.keep_venue(item, place, failure, now)
             if place is not None:
