@@ -5,8 +5,10 @@ damaged, locked or read-only one costs speed, never an answer."""
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
+import shutil
 import sqlite3
 import stat
 import time
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import grimp
 import pytest
 
 import planner.core.travel.transit.kept as kept_module
@@ -275,3 +278,44 @@ def test_a_journey_reads_back_in_the_zone_it_was_asked_in(feed: Path, tmp_path: 
     assert again is not None and again.legs == journey.legs
     assert [leg.depart.tzinfo for leg in journey.legs] == [TORONTO] * len(journey.legs)
     assert from_text(to_text(None), TORONTO) is None
+
+
+def _stamp_of_copy(travel: Path) -> str:
+    """The routing stamp as kept.py computes it from the sources beside it in ``travel``
+    (a copy of planner/core/travel)."""
+    spec = importlib.util.spec_from_file_location("kept_copy", travel / "transit" / "kept.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    stamp: str = module.routing_stamp(["abc"], 2)
+    return stamp
+
+
+def test_a_change_to_any_code_an_answer_runs_is_a_new_stamp(tmp_path: Path) -> None:
+    """Every module of planner.core.travel the timetables import computes answers (the
+    walking speed and the park-and-ride drive are in estimate.py): a new planner whose
+    code there changed must not read the answers of the old one."""
+    travel_source = Path(kept_module.__file__).parents[1]
+    travel = tmp_path / "travel"
+    shutil.copytree(travel_source, travel, ignore=shutil.ignore_patterns("__pycache__"))
+    before = _stamp_of_copy(travel)
+    graph = grimp.build_graph("planner")
+    runs = graph.find_upstream_modules("planner.core.travel.transit.timetables")
+    runs |= {"planner.core.travel.transit.timetables", "planner.core.travel.transit"}
+    not_answers = {
+        "planner.core.travel.geocode_cache",  # only where the cache folder is
+        "planner.core.travel.place_text",  # (imported by geocode_cache)
+    }
+    modules = sorted(m for m in runs - not_answers if m.startswith("planner.core.travel."))
+    assert "planner.core.travel.estimate" in modules
+    for name in modules:
+        relative = Path(*name.split(".")[3:])
+        path = travel / relative / "__init__.py"
+        if not path.exists():
+            path = travel / relative.with_suffix(".py")
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n# changed\n")
+        try:
+            assert _stamp_of_copy(travel) != before, name
+        finally:
+            path.write_bytes(original)

@@ -39,16 +39,15 @@ UNUSED_DAYS = 30
 """A file of other feeds or settings not opened for this long is removed."""
 _PREFIX = "journeys-"
 _SUFFIX = ".sqlite"
-_ROUTING_MODULES = (
-    "compact.py",
-    "compiled.py",
-    "gtfs.py",
-    "journey.py",
-    "network.py",
-    "raptor.py",
-    "timetables.py",
-)
-"""The code whose answers are kept: any change to it is a new file."""
+
+
+def routing_sources() -> list[Path]:
+    """The code whose answers are kept, where its source can be read: any change to it
+    is a new file. Every module of this folder (a new helper is counted without being
+    listed) and the walking and driving models the journeys are timed with
+    (estimate.py: the walk to a stop, the drive to a park-and-ride station)."""
+    here = Path(__file__).parent
+    return [*sorted(here.glob("*.py")), here.parent / "estimate.py"]
 
 
 def routing_stamp(feed_hashes: Sequence[str], min_transfer_minutes: int) -> str:
@@ -59,10 +58,9 @@ def routing_stamp(feed_hashes: Sequence[str], min_transfer_minutes: int) -> str:
     for feed in feed_hashes:
         digest.update(feed.encode() + b"\0")
     digest.update(str(min_transfer_minutes).encode() + b"\0")
-    here = Path(__file__).parent
     try:
-        for name in _ROUTING_MODULES:
-            digest.update((here / name).read_bytes())
+        for source in routing_sources():
+            digest.update(source.name.encode() + b"\0" + source.read_bytes())
     except OSError:
         from planner import __version__
 
