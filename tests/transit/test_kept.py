@@ -189,6 +189,30 @@ def test_a_damaged_answer_is_searched_again(
     assert searches[0] > searched
 
 
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        '[["walk", "a", "b", 1e300, 1e300, ""]]',  # beyond any clock: OverflowError
+        '[["walk", "a", "b", 1e18, 1e18, ""]]',  # beyond the platform's: OSError
+        "[" * 100_000,  # nested past the parser's depth: RecursionError
+    ],
+)
+def test_an_answer_damaged_beyond_reading_is_searched_again(
+    feed: Path, tmp_path: Path, searches: list[int], damaged: str
+) -> None:
+    cache = tmp_path / "cache"
+    first = a_run(feed, cache)
+    answers = ask_all(first)
+    first.keep()
+    (path,) = kept_files(cache)
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE journeys SET answer = ?", (damaged,))
+    connection.close()
+    searched = searches[0]
+    assert ask_all(a_run(feed, cache)) == answers
+    assert searches[0] > searched
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only folders")
 def test_a_read_only_cache_folder_costs_only_speed(feed: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"

@@ -416,7 +416,8 @@ class Timetables:
             return False, None
         try:
             return True, from_text(kept, zone)
-        except (ValueError, TypeError, KeyError) as exc:
+        except (ValueError, TypeError, KeyError, OverflowError, OSError, RecursionError) as exc:
+            # (A time beyond the clock's range, or JSON nested past the parser's depth.)
             _log.info("kept journey for %s unreadable (%s)", text_key, exc)
             return False, None
 
