@@ -144,6 +144,25 @@ def test_a_page_without_an_offset_a_few_hours_off_is_still_this_event(store, sit
     assert week_events(store, source)["Founders Coffee #1"].place.name == "Spark Centre"
 
 
+def test_a_page_giving_only_the_day_of_the_event_is_still_this_event(store, site):
+    """schema.org allows a date alone as the startDate: the evening event of that day is
+    this one (its "start", midnight, is 18 hours before the feed's 18:00)."""
+    serve_page(site, 1, WED.date(), SPARK)  # "startDate": "2026-12-09"
+    source = subscribe(store, site, feed_event(site, 1, WED))
+    fill_venues(store, NOW, pacer=no_wait())
+    assert week_events(store, source)["Founders Coffee #1"].place.name == "Spark Centre"
+
+
+def test_a_page_giving_only_another_day_is_another_date(store, site):
+    serve_page(site, 1, THU.date(), BREWERY)
+    source = subscribe(store, site, feed_event(site, 1, WED))
+    filled = fill_venues(store, NOW, pacer=no_wait())
+    assert dict(filled.failed)["Founders Coffee #1"] == (
+        "127.0.0.1: the page describes the event of Thu 10 Dec, not this one"
+    )
+    assert week_events(store, source)["Founders Coffee #1"].place.name == ""
+
+
 def test_one_run_reads_at_most_so_many_pages_and_the_next_run_goes_on(store, site):
     events = two_events_and_one_located(site)
     serve_page(site, 4, aware(FRI + timedelta(hours=6)), BREWERY)

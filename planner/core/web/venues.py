@@ -203,10 +203,9 @@ def _venue(
     host = host_of(event.url)
     if match is None:
         if len(read) == 1:  # another date of a series: its venue may not be this one's
-            return None, (
-                f"{host}: the page describes the event of {wording.moment(read[0].start)}, "
-                "not this one"
-            )
+            other = read[0]
+            when = wording.short_date(other.start) if other.all_day else wording.moment(other.start)
+            return None, f"{host}: the page describes the event of {when}, not this one"
         return None, f"{host}: the page describes {len(read)} events and none is this one"
     place = match.place
     if not (place.virtual or place.name or place.address or place.has_position):
@@ -225,7 +224,7 @@ def _matching(event: Event, read: Sequence[Event]) -> Event | None:
     then start, then name is this event's (a group page may list the next few events);
     never one starting on another day (a series page showing its next date: a group
     may meet elsewhere each time, and a wrong venue is worse than none)."""
-    read = [e for e in read if abs(e.start - event.start) < SAME_OCCURRENCE]
+    read = [e for e in read if _same_occurrence(e, event)]
     if len(read) == 1:
         return read[0]
     tests = (
@@ -238,6 +237,15 @@ def _matching(event: Event, read: Sequence[Event]) -> Event | None:
         if len(matches) == 1:
             return matches[0]
     return None
+
+
+def _same_occurrence(page: Event, event: Event) -> bool:
+    """Whether the page's event can be ``event`` by its date: a day (or days) alone, as
+    schema.org allows, when ``event`` starts on it; else a start within
+    :data:`SAME_OCCURRENCE` of this one's."""
+    if page.all_day:  # its start is midnight: an evening event is 18 hours after it
+        return page.start <= event.start < page.end
+    return abs(page.start - event.start) < SAME_OCCURRENCE
 
 
 def _same_link(one: str, other: str) -> bool:
