@@ -343,3 +343,31 @@ def test_a_change_to_any_code_an_answer_runs_is_a_new_stamp(tmp_path: Path) -> N
             assert _stamp_of_copy(travel) != before, name
         finally:
             path.write_bytes(original)
+
+
+def test_the_repeated_hour_when_clocks_go_back_is_two_questions(tmp_path: Path) -> None:
+    """01:05 happens twice on 1 Nov 2026 in Toronto (EDT, then EST an hour later), and
+    the two times compare equal in one zone: the second is not answered with the first's
+    journey, which left before it (or arrived after it)."""
+    night = {
+        "n1": ("LE", "WE", [("W", "00:30"), ("U", "01:15")]),  # Sunday's: 01:30 EDT
+        "n2": ("LE", "WE", [("W", "01:10"), ("U", "01:55")]),  # 01:10 EST
+        "s1": ("LE", "WE", [("W", "24:40"), ("U", "25:20")]),  # Saturday's: to 01:20 EDT
+        "s3": ("LE", "WE", [("W", "26:00"), ("U", "26:40")]),  # to 01:40 EST
+    }
+    feed = write_feed(tmp_path / "night.zip", line_feed(LINE, night))
+    first = datetime(2026, 11, 1, 1, 5, tzinfo=TORONTO)
+    second = first.replace(fold=1)
+    assert second == first and second.timestamp() - first.timestamp() == 3600
+    timetables = a_run(feed, tmp_path / "cache")
+    edt = timetables.earliest_arrival(at(0), at(40.3), first)
+    est = timetables.earliest_arrival(at(0), at(40.3), second)
+    assert edt is not None and est is not None
+    assert edt.depart.timestamp() >= first.timestamp()
+    assert est.depart.timestamp() >= second.timestamp()
+    by = first.replace(minute=45)
+    by_edt = timetables.latest_departure(at(0), at(40.3), by)
+    by_est = timetables.latest_departure(at(0), at(40.3), by.replace(fold=1))
+    assert by_edt is not None and by_est is not None
+    assert by_edt.arrive.timestamp() <= by.timestamp()
+    assert by_est.depart.timestamp() - by_edt.depart.timestamp() > 1800

@@ -267,7 +267,10 @@ class Timetables:
         ``egress="drive"`` drives from the last stop to ``destination`` (the way home to
         the car). ``names`` name the two ends in the legs.
         """
-        key = ("earliest", origin, destination, depart, depart.tzinfo, access, egress, names)
+        # (The zone and fold too: equal datetimes in two zones, or in the hour clocks go
+        # back twice, are different moments.)
+        key = ("earliest", origin, destination, depart, depart.tzinfo, depart.fold, access,
+               egress, names)  # fmt: skip
         return self._answer(
             key,
             lambda: self._earliest(origin, destination, depart, access, egress, names),
@@ -325,8 +328,8 @@ class Timetables:
         """The journey leaving as late as possible that still arrives by ``arrive_by``
         (searching back to 04:00 that day); a direct walk when it leaves later. None when
         nothing arrives in time. ``need_ride`` leaves the direct walk out."""
-        key = ("latest", origin, destination, arrive_by, arrive_by.tzinfo, access, egress, names,
-               need_ride)  # fmt: skip
+        key = ("latest", origin, destination, arrive_by, arrive_by.tzinfo, arrive_by.fold,
+               access, egress, names, need_ride)  # fmt: skip
         return self._answer(
             key,
             lambda: self._latest_by(
