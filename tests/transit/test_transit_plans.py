@@ -327,3 +327,36 @@ def test_plan_json_gives_each_way_by_the_timetable(feed):
     back = [leg["depart"] for leg in talk["travel_from_legs"] if leg["mode"] == "ride"]
     assert back == ["2026-11-24T21:55:00-05:00"]
     json.dumps(plan_json(plan))  # all of it plain JSON
+
+
+def test_the_repeated_hour_when_clocks_go_back_is_two_trips(tmp_path):
+    """01:05 happens twice on 1 Nov 2026 (EDT, then EST), and the two compare equal: the
+    trip asked at the second is not the one remembered for the first, which left before."""
+    from zoneinfo import ZoneInfo
+
+    from planner.core.model import Place
+    from tests.transit.feeds import at as point
+    from tests.transit.feeds import line_feed, stop, write_feed
+
+    line = [stop("W", "Whitby", 0), stop("U", "Union", 40)]
+    night = {
+        "n1": ("LE", "WE", [("W", "00:30"), ("U", "01:15")]),  # 01:30 EDT
+        "n2": ("LE", "WE", [("W", "01:10"), ("U", "01:55")]),  # 01:10 EST
+    }
+    feed = write_feed(tmp_path / "night.zip", line_feed(line, night))
+    (lat, lon), (far_lat, far_lon) = point(0), point(40.3)
+    service = TravelService(
+        settings(
+            home={"location": f"{lat}, {lon}"},
+            travel={"mode": "transit"},
+            transit={"gtfs": [str(feed)]},
+        )
+    )
+    home, venue = Place("home", lat=lat, lon=lon), Place("venue", lat=far_lat, lon=far_lon)
+    first = datetime(2026, 11, 1, 1, 5, tzinfo=ZoneInfo("America/Toronto"))
+    second = first.replace(fold=1)
+    edt = service.trip(home, venue, depart=first)
+    est = service.trip(home, venue, depart=second)
+    assert edt.source == est.source == "timetable"
+    assert edt.legs[0].depart.timestamp() >= first.timestamp()
+    assert est.legs[0].depart.timestamp() >= second.timestamp()

@@ -71,7 +71,8 @@ class TravelService:
         )
         self._outside_timetables: set[tuple[Place, Place]] = set()
         self._memo: dict[
-            tuple[Place, Place, datetime | None, datetime | None, TravelMode], Trip
+            tuple[Place, Place, datetime | None, datetime | None, tuple[int, ...], TravelMode],
+            Trip,
         ] = {}
 
     def trip(
@@ -93,7 +94,9 @@ class TravelService:
         if origin.virtual or destination.virtual:
             return Trip(origin, destination, mode, 0, 0.0)
         routed = self._router is not None and origin.has_position and destination.has_position
-        key = (origin, destination, depart, arrive, mode)
+        # (With the folds: the hour clocks go back holds two equal, distinct 01:05s.)
+        folds = tuple(when.fold if when is not None else 0 for when in (depart, arrive))
+        key = (origin, destination, depart, arrive, folds, mode)
         if not routed:
             remembered = self._memo.get(key)
             if remembered is not None:
