@@ -171,7 +171,13 @@ def to_minute(when: datetime, *, up: bool = False) -> datetime:
     are the router's arithmetic, not a time anyone keeps. Arrivals round up, as the
     trip's minutes do, so ``at + minutes`` and ``arrive`` agree; departures round down."""
     whole = when.replace(second=0, microsecond=0)
-    return whole + timedelta(minutes=1) if up and whole != when else whole
+    if not (up and whole != when):
+        return whole
+    if when.tzinfo is None:
+        return whole + timedelta(minutes=1)
+    # A minute of real time: on the wall clock, 01:59 + 1 min is 02:00 even when clocks
+    # go back at 02:00 EDT and the next minute is 01:00 EST.
+    return (whole.astimezone(UTC) + timedelta(minutes=1)).astimezone(when.tzinfo)
 
 
 @dataclass(frozen=True, slots=True)
