@@ -153,6 +153,25 @@ def test_a_page_giving_only_the_day_of_the_event_is_still_this_event(store, site
     assert week_events(store, source)["Founders Coffee #1"].place.name == "Spark Centre"
 
 
+def test_a_feed_event_giving_the_day_alone_takes_the_venue_of_that_day(store, site):
+    serve_page(site, 1, aware(WED), SPARK)  # 18:00, 18 hours after the feed's midnight
+    whole_day = "\r\n".join(
+        [
+            "BEGIN:VEVENT",
+            "UID:event_301234501@meetup.com",
+            "SUMMARY:Founders Coffee #1",
+            "DTSTART;VALUE=DATE:20261209",
+            "DTEND;VALUE=DATE:20261210",
+            f"URL;VALUE=URI:{site.url(event_path(1))}",
+            "END:VEVENT",
+        ]
+    )
+    source = subscribe(store, site, whole_day)
+    filled = fill_venues(store, NOW, pacer=no_wait())
+    assert filled.failed == []
+    assert week_events(store, source)["Founders Coffee #1"].place.name == "Spark Centre"
+
+
 def test_a_page_giving_only_another_day_is_another_date(store, site):
     serve_page(site, 1, THU.date(), BREWERY)
     source = subscribe(store, site, feed_event(site, 1, WED))

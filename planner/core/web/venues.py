@@ -241,10 +241,12 @@ def _matching(event: Event, read: Sequence[Event]) -> Event | None:
 
 def _same_occurrence(page: Event, event: Event) -> bool:
     """Whether the page's event can be ``event`` by its date: a day (or days) alone, as
-    schema.org allows, when ``event`` starts on it; else a start within
+    schema.org and iCalendar allow, when the other starts on it; else a start within
     :data:`SAME_OCCURRENCE` of this one's."""
     if page.all_day:  # its start is midnight: an evening event is 18 hours after it
         return page.start <= event.start < page.end
+    if event.all_day:
+        return event.start <= page.start < event.end
     return abs(page.start - event.start) < SAME_OCCURRENCE
 
 
