@@ -529,7 +529,7 @@ def _read_transfers(feed: FeedTables, source: _Source, stops: dict[str, int]) ->
             origin, target = stops[_field(row, c_from)], stops[_field(row, c_to)]
             kind = int(_field(row, c_type) or "0")
             seconds = int(float(_field(row, c_min) or "0"))
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, OverflowError):  # (OverflowError: "1e400" seconds)
             reader.problem("skipped a transfer: unknown stop or a bad transfer_type")
             continue
         if kind not in (0, 1, 2, 3):
