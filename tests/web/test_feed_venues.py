@@ -23,6 +23,7 @@ from tests.web.meetup import (
     BREWERY,
     HTML,
     SPARK,
+    Venue,
     event_path,
     feed_event,
     pages_asked,
@@ -170,6 +171,18 @@ def test_a_feed_event_giving_the_day_alone_takes_the_venue_of_that_day(store, si
     filled = fill_venues(store, NOW, pacer=no_wait())
     assert filled.failed == []
     assert week_events(store, source)["Founders Coffee #1"].place.name == "Spark Centre"
+
+
+def test_a_venue_name_with_half_an_emoji_is_kept_not_a_crash(store, site):
+    """JSON-LD may escape half of a surrogate pair ("Caf\\ud83d"): json reads it as a lone
+    surrogate, which no UTF-8 database takes; the venue is kept with U+FFFD in its
+    place, and fill_venues, which never raises, did raise UnicodeEncodeError."""
+    odd = Venue("Caf\ud83d", SPARK.street, SPARK.city, SPARK.lat, SPARK.lon)
+    serve_page(site, 1, aware(WED), odd)
+    source = subscribe(store, site, feed_event(site, 1, WED))
+    filled = fill_venues(store, NOW, pacer=no_wait())
+    assert filled.failed == [] and filled.error == ""
+    assert week_events(store, source)["Founders Coffee #1"].place.name == "Caf\ufffd"
 
 
 def test_a_page_giving_only_another_day_is_another_date(store, site):
