@@ -345,6 +345,24 @@ def test_a_change_to_any_code_an_answer_runs_is_a_new_stamp(tmp_path: Path) -> N
             path.write_bytes(original)
 
 
+def test_a_name_that_is_not_utf_8_is_kept_and_read_back(
+    feed: Path, tmp_path: Path, searches: list[int]
+) -> None:
+    """A place typed in a terminal that is not UTF-8 reaches Python as a lone surrogate
+    ("Caf\\udce9", the byte 0xE9): it is kept and read back as it was, instead of an
+    UnicodeEncodeError from the database when the answers are written."""
+    cache = tmp_path / "cache"
+    first = a_run(feed, cache)
+    names = ("home", "Caf\udce9")
+    journey = first.earliest_arrival(at(0), at(40.3), when("17:30"), names=names)
+    assert journey is not None and journey.legs[-1].destination == "Caf\udce9"
+    first.keep()
+    searched = searches[0]
+    again = a_run(feed, cache).earliest_arrival(at(0), at(40.3), when("17:30"), names=names)
+    assert again == journey and again.legs == journey.legs
+    assert searches[0] == searched
+
+
 def test_the_repeated_hour_when_clocks_go_back_is_two_questions(tmp_path: Path) -> None:
     """01:05 happens twice on 1 Nov 2026 in Toronto (EDT, then EST an hour later), and
     the two times compare equal in one zone: the second is not answered with the first's

@@ -52,11 +52,9 @@ def to_text(journey: Journey | None) -> str:
     read back in the question's zone, it is the same journey (and quick to read)."""
     if journey is None:
         return "null"
-    return json.dumps(
-        [_leg_row(leg) for leg in journey.legs],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    # ASCII: a name holding a lone surrogate (a place typed in a terminal that is not
+    # UTF-8) is escaped, which the database takes, and read back as it was.
+    return json.dumps([_leg_row(leg) for leg in journey.legs], separators=(",", ":"))
 
 
 def _leg_row(leg: Leg) -> list[str | float]:
