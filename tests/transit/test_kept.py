@@ -144,6 +144,7 @@ def test_the_routing_code_is_part_of_what_answers_depend_on() -> None:
     assert stamp != kept_module.routing_stamp(["abd"], 2)
     assert stamp != kept_module.routing_stamp(["abc"], 3)
     assert stamp != kept_module.routing_stamp(["abc", "def"], 2)
+    assert stamp != kept_module.routing_stamp(["abc"], 2, zone="datetime.timezone.utc")
 
 
 def test_the_file_is_readable_by_its_owner_only(feed: Path, tmp_path: Path) -> None:
@@ -389,3 +390,29 @@ def test_the_repeated_hour_when_clocks_go_back_is_two_questions(tmp_path: Path) 
     assert by_edt is not None and by_est is not None
     assert by_edt.arrive.timestamp() <= by.timestamp()
     assert by_est.depart.timestamp() - by_edt.depart.timestamp() > 1800
+
+
+def test_a_plan_writes_its_answers_when_it_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not only at the end of the process: a window that ends badly, or a ``planner plan``
+    run beside it, finds the answers of every plan made."""
+    from planner.core.planning.plan import plan_week
+    from tests.core.week_builder import at as week_at
+    from tests.core.week_builder import event, settings
+    from tests.transit.plan_feeds import HOME_NEAR, VENUE_NEAR, go_line
+
+    monkeypatch.setenv("PLANNER_CACHE_DIR", str(tmp_path / "cache"))
+    feed = go_line(tmp_path / "go.zip")
+    rules = settings(
+        home={"location": f"{HOME_NEAR.lat}, {HOME_NEAR.lon}"},
+        travel={"mode": "transit"},
+        transit={"gtfs": [str(feed)]},
+    )
+    talk = event("talk", 24, (19, 0), (21, 0), VENUE_NEAR)
+    plan_week([], [talk], rules, week_at(23, 0).date())
+    (path,) = kept_files(tmp_path / "cache")
+    with sqlite3.connect(path) as connection:
+        (count,) = connection.execute("SELECT count(*) FROM journeys").fetchone()
+    connection.close()
+    assert count >= 2  # there, and back

@@ -535,6 +535,7 @@ def plan_week(
         decisions.append(_decision(event, True, verdict, value, legs, charged))
 
     evenings = {o.day for o in chosen if o.evening}
+    where.travel.keep()  # the timetable answers found, for the next run
     protected = tuple(
         (week + timedelta(days=d), week + timedelta(days=d + 1))
         for d in (5, 6)

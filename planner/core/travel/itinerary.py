@@ -39,7 +39,8 @@ class Legs:
     """The commitment the user goes to after the event, when not home."""
     late: int = 0
     """Minutes after the start the user arrives, within what their rules allow for the
-    event (``leave_at`` is then when the commitment before it ends)."""
+    event (``leave_at`` is then when the commitment before it ends, or by the timetable
+    the departure from the door for the first journey after it)."""
 
 
 class Whereabouts:

@@ -167,6 +167,13 @@ class TravelService:
         # The sentence names the router and says what it means; it has no source file.
         return found + [Problem("", text) for text in self._router.problems()]
 
+    def keep(self) -> None:
+        """Write the timetable answers found so far for the next run (see
+        :mod:`planner.core.travel.transit.kept`): after each plan, so a window that
+        ends badly or a ``planner plan`` run beside it loses none."""
+        if self.timetables is not None:
+            self.timetables.timetables.keep()
+
     def last_ride(self, trip: Trip, when: datetime) -> Leg | None:
         """For a trip by the timetable asked at ``when``, the main ride of that transit
         day's last journey between its two ends ("the last GO LE to Whitby GO leaves

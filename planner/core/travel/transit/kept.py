@@ -50,14 +50,14 @@ def routing_sources() -> list[Path]:
     return [*sorted(here.glob("*.py")), here.parent / "estimate.py"]
 
 
-def routing_stamp(feed_hashes: Sequence[str], min_transfer_minutes: int) -> str:
+def routing_stamp(feed_hashes: Sequence[str], min_transfer_minutes: int, zone: str = "") -> str:
     """What the kept answers depend on, as a short hash: the feeds' contents, the minimum
-    transfer time and planner's routing code (its source where it can be read, else
-    planner's version: the bundled app)."""
+    transfer time, the zone their times are read in and planner's routing code (its
+    source where it can be read, else planner's version: the bundled app)."""
     digest = hashlib.sha256()
     for feed in feed_hashes:
         digest.update(feed.encode() + b"\0")
-    digest.update(str(min_transfer_minutes).encode() + b"\0")
+    digest.update(f"{min_transfer_minutes}\0{zone}\0".encode())
     try:
         for source in routing_sources():
             digest.update(source.name.encode() + b"\0" + source.read_bytes())

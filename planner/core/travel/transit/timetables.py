@@ -105,19 +105,21 @@ class Timetables:
         """``keep_in``: the cache folder whose ``transit`` folder keeps every answer for
         the next run (:mod:`.kept`); None keeps them only in memory."""
         self.network = Network([c for _, c in feeds], min_transfer_minutes * 60)
-        self._kept: KeptJourneys | None = None
-        if keep_in is not None and feeds:
-            stamp = routing_stamp(
-                [c.meta.get("sha256", "") for _, c in feeds], min_transfer_minutes
-            )
-            self._kept = KeptJourneys(keep_in / "transit", stamp)
-            weakref.finalize(self, self._kept.close)  # what is pending, when done with
         self.feeds = tuple(_info(path, compact) for path, compact in feeds)
         zone_name = next((c.meta["timezone"] for _, c in feeds if c.meta["timezone"]), "")
         try:
             self.zone: tzinfo = zoneinfo.ZoneInfo(zone_name) if zone_name else _local_zone()
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             self.zone = _local_zone()
+        self._kept: KeptJourneys | None = None
+        if keep_in is not None and feeds:
+            stamp = routing_stamp(
+                [c.meta.get("sha256", "") for _, c in feeds],
+                min_transfer_minutes,
+                zone=repr(self.zone),  # (without agency_timezone, this machine's offset)
+            )
+            self._kept = KeptJourneys(keep_in / "transit", stamp)
+            weakref.finalize(self, self._kept.close)  # what is pending, when done with
         self._memo: OrderedDict[tuple[object, ...], SearchResult] = OrderedDict()
         self._answers: OrderedDict[tuple[object, ...], Journey | None] = OrderedDict()
         self._reached: OrderedDict[
