@@ -360,3 +360,18 @@ def test_the_repeated_hour_when_clocks_go_back_is_two_trips(tmp_path):
     assert edt.source == est.source == "timetable"
     assert edt.legs[0].depart.timestamp() >= first.timestamp()
     assert est.legs[0].depart.timestamp() >= second.timestamp()
+
+
+def test_held_until_after_the_last_train_there_says_nothing_runs(feed):
+    """The last train towards Union leaves Whitby at 21:53; a call at home until 22:00
+    leaves no way to a 23:00 talk downtown, and the reason says so rather than an
+    arrival no train gives."""
+    talk = event("talk", 24, (23, 0), (23, 40), VENUE_NEAR)
+    rules = transit_settings(feed, rules__latest_home="23:59")
+    plan = plan_week([_held_at_home_until(22, 0)], [talk], rules, at(23, 0).date())
+    (left_out,) = plan.decisions
+    assert not left_out.chosen and left_out.reason is Reason.TRAVEL
+    assert left_out.explanation == (
+        "Call with Sam ends at 22:00, and nothing runs from home after it that gets you "
+        "there before the morning"
+    ), left_out.explanation

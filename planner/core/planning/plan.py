@@ -192,6 +192,15 @@ def check_alone(
             rush = " in rush hour" if legs.trip_to.rush_hour else ""
             how = f"{legs.trip_to.minutes} min from {wording.place(legs.origin)}{rush}"
             later = where.later_trip(legs.trip_to, free_at)
+            if later is None and legs.trip_to.legs and legs.trip_to.reachable:
+                return Verdict(
+                    Reason.TRAVEL,
+                    f"{blocking[-1].summary} ends at {wording.clock(free_at)}, and nothing "
+                    f"runs from {wording.place(legs.origin)} after it that gets you there "
+                    "before the morning",
+                    f"fits if you could leave {blocking[-1].summary} by "
+                    f"{wording.clock(legs.leave_at)}",
+                )
             if later is not None:  # by the timetable: the train after the one missed
                 late_by = (back_at(free_at, later) - event.start).total_seconds()
                 arrive = event.start + timedelta(minutes=math.ceil(late_by / 60))  # (as fits says)
