@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -31,18 +29,6 @@ IMPORT = (
     "import time, planner.gui.main_window; t = time.perf_counter(); "
     "import planner.gui.history_view; print(time.perf_counter() - t)"
 )
-
-
-def import_seconds(runs: int) -> float:
-    times = [
-        float(
-            subprocess.run(
-                [sys.executable, "-c", IMPORT], capture_output=True, text=True, check=True
-            ).stdout
-        )
-        for _ in range(runs)
-    ]
-    return statistics.median(times)
 
 
 def fill_history(path: Path, today: datetime) -> None:
@@ -116,7 +102,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    imported = import_seconds(args.runs)
+    from child_timing import median_printed_seconds  # (fill_history is imported alone)
+
+    imported = median_printed_seconds(IMPORT, args.runs)
     print(f"import planner.gui.history_view after the window: {imported * 1000:.0f} ms")
     today = datetime(2026, 12, 7, 0, 0, tzinfo=UTC)
     with tempfile.TemporaryDirectory() as folder:

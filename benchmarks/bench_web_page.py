@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -25,6 +24,8 @@ from datetime import datetime
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from child_timing import median_printed_seconds
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -40,18 +41,6 @@ FURNITURE = "".join(
     f'<div class="card"><a href="/e/{n}">Related event {n}</a><p>{"Lorem ipsum " * 20}</p></div>'
     for n in range(2000)
 )
-
-
-def import_seconds(runs: int) -> float:
-    times = [
-        float(
-            subprocess.run(
-                [sys.executable, "-c", IMPORT], capture_output=True, text=True, check=True
-            ).stdout
-        )
-        for _ in range(runs)
-    ]
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -78,7 +67,8 @@ def main() -> None:
     site.replies["/events/wit-dec.ics"] = Reply(pages.ICS_ONLY)
     zone = ZoneInfo("America/Toronto")
     reference = datetime(2026, 12, 1, 9, tzinfo=zone)
-    print(f"import planner.core.web.reading + extruct: {import_seconds(5) * 1000:.0f} ms")
+    imported = median_printed_seconds(IMPORT, 5)
+    print(f"import planner.core.web.reading + extruct: {imported * 1000:.0f} ms")
     read_link(site.url("/t"), zone, reference)  # warm: imports, lxml's first parse
     for name, (path, body) in served.items():
         times = []

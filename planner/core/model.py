@@ -152,6 +152,33 @@ class Leg:
     route: str = ""
     """The line as riders know it ("GO LE", "TTC 504"); empty for walks and drives."""
 
+    def as_json(self) -> dict[str, str]:
+        """Its parts, as the ``legs`` of ``planner travel --json`` and ``planner plan
+        --json`` give them: times to the whole minute, as a timetable says them
+        (departures down; arrivals up, as a trip's minutes round)."""
+        return {
+            "mode": self.mode,
+            "from": self.origin,
+            "to": self.destination,
+            "depart": to_minute(self.depart).isoformat(),
+            "arrive": to_minute(self.arrive, up=True).isoformat(),
+            "route": self.route,
+        }
+
+
+def to_minute(when: datetime, *, up: bool = False) -> datetime:
+    """``when`` to the whole minute, as a timetable and a clock say it: a walk's seconds
+    are the router's arithmetic, not a time anyone keeps. Arrivals round up, as the
+    trip's minutes do, so ``at + minutes`` and ``arrive`` agree; departures round down."""
+    whole = when.replace(second=0, microsecond=0)
+    if not (up and whole != when):
+        return whole
+    if when.tzinfo is None:
+        return whole + timedelta(minutes=1)
+    # A minute of real time: on the wall clock, 01:59 + 1 min is 02:00 even when clocks
+    # go back at 02:00 EDT and the next minute is 01:00 EST.
+    return (whole.astimezone(UTC) + timedelta(minutes=1)).astimezone(when.tzinfo)
+
 
 @dataclass(frozen=True, slots=True)
 class Trip:

@@ -13,6 +13,7 @@ without Qt, and the widget only scales its result. No Qt here on purpose.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -56,6 +57,8 @@ class CalendarItem:
     all_day: bool = False
     note: str = ""
     """A short line drawn right under the title ("Leave 17:15" on a proposed event)."""
+    short_title: str = ""
+    """What a block too narrow for the title says instead ("15 min" for "drive 15 min")."""
 
     def __post_init__(self) -> None:
         # A naive datetime would be silently read as the machine's local time and
@@ -105,19 +108,64 @@ def _hours(moment: datetime) -> float:
     return moment.hour + moment.minute / 60 + moment.second / 3600
 
 
+TYPICAL_DAY = (8, 18)
+"""Hours always shown: a sparse week still reads as a day, not two hours stretched tall."""
+
+
+def hour_span(
+    items: Sequence[CalendarItem],
+    week_start: date,
+    tz: tzinfo,
+    home_by: time | None = None,
+    min_hours: float = MIN_HOURS,
+) -> tuple[int, int]:
+    """The whole hours to show: from the earliest timed block of the week to the latest.
+
+    Travel counts (the drive home is part of the evening), and so does ``home_by``, the
+    latest return the rules allow, so that a re-plan that moves the last event rarely
+    moves the hours. Protected time and all-day items are background and do not count;
+    a block crossing midnight needs both ends of the day. The span always covers
+    :data:`TYPICAL_DAY`.
+    """
+    low, high = float(TYPICAL_DAY[0]), float(TYPICAL_DAY[1])
+    if home_by is not None:
+        high = max(high, home_by.hour + home_by.minute / 60 + home_by.second / 3600)
+    begin = datetime.combine(week_start, time(), tz)
+    end = datetime.combine(week_start + timedelta(7), time(), tz)
+    for item in items:
+        if item.all_day or item.kind is ItemKind.PROTECTED:
+            continue
+        s, e = item.start.astimezone(tz), max(item.start, item.end).astimezone(tz)
+        if e <= begin or s >= end:
+            continue
+        s, e = max(s, begin), min(e, end)
+        next_midnight = datetime.combine(s.date() + timedelta(1), time(), tz)
+        if e > next_midnight:  # on two days: the evening of one and the morning of the next
+            low, high = 0.0, 24.0
+            break
+        h0, h1 = _hours(s), 24.0 if e == next_midnight else _hours(e)
+        if item.kind is not ItemKind.TRAVEL:
+            h1 = min(24.0, max(h1, h0 + min_hours))
+        low, high = min(low, h0), max(high, h1)
+    return math.floor(low), min(24, math.ceil(high))
+
+
 def split_week(
     items: Sequence[CalendarItem],
     week_start: date,
     tz: tzinfo,
     first_hour: float = 0.0,
     last_hour: float = 24.0,
+    min_hours: float = MIN_HOURS,
 ) -> WeekSegments:
     """Cut items into per-day segments in ``tz``, clipped to the week and the hour range.
 
     Positions use the wall-clock time of ``tz``, so a DST change does not shift
     the hours after it. Items are split at midnight; protected time goes to its
     own list (it is background), all-day items become chips packed into rows,
-    and timed segments of each day are packed into columns by ``pack_columns``.
+    and timed segments of each day are packed into columns by ``pack_columns``. An event
+    or commitment shorter than ``min_hours`` is laid out longer, so that its title shows,
+    up to the next block of the day: never so long that it pushes a neighbour aside.
     """
     week = WeekSegments()
     bounds = [datetime.combine(week_start + timedelta(d), time(), tz) for d in range(8)]
@@ -147,12 +195,13 @@ def split_week(
             h0 = _hours(seg_s)
             h1 = 24.0 if seg_e >= bounds[d + 1] else max(h0, _hours(seg_e))
             if kind not in (ItemKind.TRAVEL, ItemKind.PROTECTED):
-                h1 = max(h1, h0 + MIN_HOURS)
+                h1 = min(24.0, max(h1, h0 + MIN_HOURS))
             h0, h1 = max(h0, first_hour), min(h1, last_hour)
             if h1 > h0:
                 target = week.protected if kind is ItemKind.PROTECTED else week.timed
                 target[d].append(Segment(item, d, h0, h1, look))
     for day in week.timed:
+        _lengthen_short(day, min_hours, last_hour)
         pack_columns(day)
     for day in week.protected:
         day.sort(key=lambda seg: seg.from_hour)
@@ -162,6 +211,17 @@ def split_week(
         row_ends[chip.row : chip.row + 1] = [chip.last_day]
     week.all_day_rows = len(row_ends)
     return week
+
+
+def _lengthen_short(day: list[Segment], min_hours: float, last_hour: float) -> None:
+    """Lay short events and commitments out ``min_hours`` long, or up to the next start."""
+    starts = sorted((seg.from_hour, seg.item.key) for seg in day)
+    for seg in day:
+        if seg.item.kind is ItemKind.TRAVEL or seg.to_hour - seg.from_hour >= min_hours:
+            continue
+        later = (h for h, key in starts if h >= seg.to_hour - 1e-9 and key != seg.item.key)
+        limit = min(seg.from_hour + min_hours, last_hour, next(later, 24.0))
+        seg.to_hour = max(seg.to_hour, limit)
 
 
 NEST_RATIO = 0.5

@@ -453,7 +453,9 @@ class MainWindow(QMainWindow):
     def _show(self, settings: Settings, week: WeekData, plan: Plan) -> None:
         self._settings, self._week, self._plan = settings, week, plan
         selected = self.week_view.selected_key()
-        self.week_view.set_week(plan.week_start.date(), settings.zone, items_for(plan))
+        self.week_view.set_week(
+            plan.week_start.date(), settings.zone, items_for(plan), settings.latest_home
+        )
         self.model.set_plan(plan, plan_stars(plan, settings, self.session.choices))
         self.filters.set_categories(sorted({d.event.category for d in plan.decisions}))
         self.budget.set_budget(plan.budget, plan.targets, quota_use(plan, settings))
@@ -549,15 +551,11 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _scroll_to_evening(self) -> None:
-        rect = (
-            self.week_view.item_rect(self.plan.chosen[0].event.key)
-            if (self.plan and self.plan.chosen)
-            else None
-        )
-        if rect is not None:
-            self.week_scroll.ensureVisible(
-                0, int(rect.center().y()), 0, int(self.week_scroll.height() / 2)
-            )
+        """When the hours do not all fit, show the week's events: all of them if their
+        hours fit, else the evening, where most are (the drive home included)."""
+        value = self.week_view.events_scroll(self.week_scroll.viewport().height())
+        if value is not None:
+            self.week_scroll.verticalScrollBar().setValue(value)
 
     def _session_changed(self, change: Change) -> None:
         # Something else was done: the last message goes (what did it says its own after).

@@ -81,6 +81,7 @@ def items_for(plan: Plan) -> list[CalendarItem]:
                     f"Travel to {e.summary}: {d.trip_to.label} from {d.origin}, "
                     f"leave at {wording.clock(d.leave_at)}"
                     + (" (rush hour)" if d.trip_to.rush_hour else ""),
+                    short_title=f"{d.trip_to.minutes} min",
                 )
             )
         if d.trip_from is not None and d.trip_from.minutes:
@@ -94,6 +95,7 @@ def items_for(plan: Plan) -> list[CalendarItem]:
                     f"to {d.destination}",
                     f"Travel from {e.summary} to {d.destination}: "
                     f"{d.trip_from.label}, arrive {wording.clock(d.back_at)}",
+                    short_title=f"{d.trip_from.minutes} min",
                 )
             )
     return items

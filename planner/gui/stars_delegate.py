@@ -15,6 +15,7 @@ follow the selection colour.
 
 from __future__ import annotations
 
+import functools
 import math
 from functools import partial
 
@@ -94,11 +95,17 @@ def toggled(current: int | None, clicked: int) -> int:
 
 
 def star_path(box: QRectF) -> QPainterPath:
+    """The star filling ``box`` (the one shape for its size, moved into place)."""
+    return _star_of_size(box.width()).translated(box.topLeft())
+
+
+@functools.lru_cache(maxsize=8)
+def _star_of_size(width: float) -> QPainterPath:
     # A five-pointed star's points reach higher than its lower arms reach down;
     # shifting it by half the difference centres it optically in the box.
-    radius = box.width() / 2
+    radius = width / 2
     inner = radius * 0.4
-    centre = box.center() + QPointF(0, radius * (1 - math.cos(math.radians(36))) / 2)
+    centre = QPointF(radius, radius) + QPointF(0, radius * (1 - math.cos(math.radians(36))) / 2)
     path = QPainterPath()
     for i in range(2 * MAX_STARS):
         r = radius if i % 2 == 0 else inner

@@ -10,16 +10,21 @@ slow to build and to relayout. Instead the view keeps two caches:
 * geometry: the pixel rectangles of the segments, rebuilt on resize, zoom and
   font change; each block's elided text is computed on its first paint and kept.
 
-``paintEvent`` then only draws what intersects the exposed area. The view is
-meant to live in a QScrollArea (``widgetResizable=True``): its minimum height is
-the full day at the current zoom, and a plain wheel is left to the scroll area.
+``paintEvent`` then only draws what intersects the exposed area.
+
+The hours shown are the week's own: from its earliest timed block to its latest,
+travel and the "home by" limit included (``hour_span``). The view is meant to live in
+a QScrollArea (``widgetResizable=True``): the hours stretch to fill the viewport, and
+its minimum height is those hours at the smallest readable hour height (two lines of
+text), so the area scrolls only when they cannot all fit; a plain wheel is left to it.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
@@ -27,6 +32,7 @@ from PySide6.QtCore import (
     QMimeData,
     QPoint,
     QPointF,
+    QRect,
     QRectF,
     QSize,
     Qt,
@@ -44,9 +50,9 @@ from PySide6.QtGui import (
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
+    QMoveEvent,
     QPainter,
     QPaintEvent,
-    QPalette,
     QPen,
     QPixmap,
     QResizeEvent,
@@ -55,90 +61,27 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from planner.core.text import wording
-from planner.gui.calendar_item import CalendarItem, ItemKind, Segment, WeekSegments, split_week
-from planner.gui.contrast import mix as _mix
-from planner.gui.contrast import readable
-from planner.gui.text_fit import wrap_text
+from planner.gui.block_text import BlockFonts, Line, block_lines
+from planner.gui.calendar_item import (
+    MIN_HOURS,
+    CalendarItem,
+    ItemKind,
+    Segment,
+    WeekSegments,
+    hour_span,
+    split_week,
+)
+from planner.gui.week_theme import STYLES, WHITE, Style, Theme
 
 K = ItemKind
 _BODY_PAD = 10.0  # room above the first and below the last hour line for their labels
 _RADIUS = 4.0
-_MIN_PPH, _MAX_PPH, _DEFAULT_PPH = 24.0, 120.0, 40.0
-_ACCENT_LIGHT, _NOW, _PIN = QColor("#1a73e8"), QColor("#d93025"), QColor("#ffc940")
-_WHITE = QColor("#ffffff")
+_MIN_PPH, _MAX_PPH = 24.0, 120.0  # the zoom's limits, in pixels per hour
+_NOW, _PIN = QColor("#d93025"), QColor("#ffc940")
 _ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _ELIDE = Qt.TextElideMode.ElideRight
 _INDENT = 10.0  # how far right a block drawn over a longer one is shifted, per level
-
-
-@dataclass(frozen=True, slots=True)
-class _Style:
-    fill: QColor
-    border: QColor  # also the accent bar of commitments and the text of travel blocks
-    text: QColor
-    subtext: QColor
-
-
-def _strong(fill: str, border: str, subtext: str) -> _Style:
-    """A strong fill with white text; its second lines blended to reach AA on the fill."""
-    back = QColor(fill)
-    return _Style(back, QColor(border), _WHITE, readable(QColor(subtext), [back], _WHITE))
-
-
-_STYLES = {
-    K.PROPOSED: _strong("#2e7d32", "#23692a", "#d7ecd8"),
-    K.PINNED: _strong("#1f4fa0", "#173d80", "#d5e1f5"),
-}
-_COMMITMENT_HUE = QColor("#5d7ba3")
-
-
-@dataclass(frozen=True, slots=True)
-class _Theme:
-    """The view's colours, derived from the system palette (light or dark).
-
-    Proposed and committed events keep their strong colours with white text,
-    which read on both; everything else (background, grid, labels, the muted
-    commitments, protected time) is a mix of the palette's text and base.
-    """
-
-    bg: QColor
-    grid: QColor
-    grid_half: QColor
-    label: QColor
-    header_text: QColor
-    accent: QColor
-    protected_fill: QColor
-    protected_hatch: QColor
-    select: QColor
-    commitment: _Style
-    travel_text: dict[ItemKind, QColor]
-    """The text of travel labels, per look, on their label's background (``bg``)."""
-
-    @classmethod
-    def of(cls, palette: QPalette) -> _Theme:
-        bg = palette.color(QPalette.ColorRole.Base)
-        text = palette.color(QPalette.ColorRole.Text)
-        dark = bg.lightnessF() < 0.5
-        accent = palette.color(QPalette.ColorRole.Highlight)
-        fill = _mix(_COMMITMENT_HUE, bg, 0.30 if dark else 0.16)
-        return cls(
-            bg=bg,
-            grid=_mix(text, bg, 0.13),
-            grid_half=_mix(text, bg, 0.06),
-            label=_mix(text, bg, 0.55),
-            header_text=_mix(text, bg, 0.85),
-            accent=accent if accent.isValid() else _ACCENT_LIGHT,
-            protected_fill=_mix(text, bg, 0.045),
-            protected_hatch=_mix(text, bg, 0.12),
-            select=text,
-            commitment=_Style(
-                fill,
-                _mix(_COMMITMENT_HUE, bg, 0.85 if dark else 0.65),
-                readable(_mix(text, bg, 0.85), [fill], text),
-                readable(_mix(text, bg, 0.6), [fill], text),
-            ),
-            travel_text={look: readable(style.fill, [bg], text) for look, style in _STYLES.items()},
-        )
+_EVENTS = frozenset({K.PROPOSED, K.PINNED})  # what the view opens scrolled to
 
 
 _PAINT_ORDER = {K.COMMITMENT: 0, K.TRAVEL: 1, K.PROPOSED: 2, K.PINNED: 3}
@@ -149,14 +92,11 @@ def _paint_key(seg: Segment) -> tuple[int, int, float]:
     return seg.indent, _PAINT_ORDER[seg.item.kind], seg.from_hour
 
 
-_Line = tuple[QFont, QColor, QPointF, str]
-
-
 @dataclass(slots=True)
 class _Block:
     seg: Segment
     rect: QRectF
-    lines: list[_Line] | None = None  # elided on first paint
+    lines: list[Line] | None = None  # elided on first paint
     patches: list[QRectF] = field(default_factory=list)  # behind a travel block's lines
 
 
@@ -170,7 +110,7 @@ class _Geometry:
     header_h: float = 0.0
     chip_h: float = 0.0
     top: float = 0.0  # y of the first hour line
-    pph: float = _DEFAULT_PPH
+    pph: float = _MIN_PPH
     day_w: float = 0.0
     gutter: float = 0.0  # width of the hour-label column
     blocks: list[_Block] = field(default_factory=list)  # timed, in paint order
@@ -209,8 +149,10 @@ class WeekView(QWidget):
         self._week_start = today - timedelta(days=today.weekday())
         self._tz: tzinfo = UTC
         self._items: tuple[CalendarItem, ...] = ()
-        self._first_hour, self._last_hour = 7, 24
-        self._pph = _DEFAULT_PPH
+        self._first_hour, self._last_hour = 8, 22
+        self._fixed_hours = False  # set_hour_range: the week's own span no longer applies
+        self._home_by: time | None = None
+        self._zoom_pph: float | None = None  # None: the hours fit the viewport
         self._selected = ""
         self._now: datetime | None = None
         self._pressed: str | None = None
@@ -228,27 +170,70 @@ class WeekView(QWidget):
         self.accepts_mime: Callable[[QMimeData], bool] = lambda _mime: False
         """Set by the owner: whether a drag's data is something it can take."""
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-        self._t = _Theme.of(self.palette())
+        self._t = Theme.of(self.palette())
         self._clock = QTimer(self)  # moves the now-line when showing the real time
         self._clock.timeout.connect(lambda: self._now is None and self.update())
         self._clock.start(60_000)
 
     # ---------------------------------------------------------------- public API
-    def set_week(self, week_start: date, tz: ZoneInfo, items: Sequence[CalendarItem]) -> None:
-        """Show the seven days from ``week_start`` (a Monday) in ``tz``."""
+    def set_week(
+        self,
+        week_start: date,
+        tz: ZoneInfo,
+        items: Sequence[CalendarItem],
+        home_by: time | None = None,
+    ) -> None:
+        """Show the seven days from ``week_start`` (a Monday) in ``tz``, over the hours
+        from the earliest timed block to the latest, or to ``home_by`` (the latest
+        return the rules allow) if later."""
         self._week_start, self._tz, self._items = week_start, tz, tuple(items)
+        self._home_by = home_by
+        self._fit_hours()
         self._content_changed(fit=False)
+
+    def _fit_hours(self) -> None:
+        if not self._fixed_hours:
+            self._first_hour, self._last_hour = hour_span(
+                self._items, self._week_start, self._tz, self._home_by, self._min_hours()
+            )
+
+    def hour_range(self) -> tuple[int, int]:
+        """The first and last hour shown (the last one's line closes the day)."""
+        return self._first_hour, self._last_hour
 
     def items(self) -> tuple[CalendarItem, ...]:
         """The items given to the last :meth:`set_week`, as given."""
         return self._items
 
     def set_hour_range(self, first_hour: int, last_hour: int) -> None:
-        """Show the hours ``first_hour``..``last_hour`` (0..24) of each day."""
+        """Show the hours ``first_hour``..``last_hour`` (0..24) of each day, whatever the
+        week holds."""
         if not 0 <= first_hour < last_hour <= 24:
             raise ValueError(f"bad hour range {first_hour}..{last_hour}")
         self._first_hour, self._last_hour = first_hour, last_hour
+        self._fixed_hours = True
         self._content_changed(fit=True)
+
+    def hour_y(self, hours: float) -> float:
+        """The y of a time of day (``hours`` after midnight) in the current layout."""
+        return self._y(self._layout(), hours)
+
+    def events_scroll(self, viewport_height: int) -> int | None:
+        """Where to scroll a viewport of ``viewport_height`` to show the week's proposed and
+        committed events with their travel, by the hour of the day: all of them when they
+        fit under the header, else the evening, where most are (the drive home included).
+        ``None``: the week has none."""
+        segs = [s for day in self._segments().timed for s in day if s.look in _EVENTS]
+        if not segs:
+            return None
+        geo = self._layout()
+        top = self._y(geo, min(s.from_hour for s in segs)) - _BODY_PAD
+        bottom = self._y(geo, max(s.to_hour for s in segs)) + _BODY_PAD
+        header = geo.top - _BODY_PAD  # stays at the top of the viewport
+        room = viewport_height - header
+        if bottom - top <= room:
+            return max(0, round((top + bottom) / 2 - header - room / 2))
+        return max(0, round(bottom - viewport_height))
 
     def select(self, key: str) -> None:
         """Highlight the item(s) with ``key`` and their travel; ``""`` clears."""
@@ -271,11 +256,19 @@ class WeekView(QWidget):
 
     def item_rect(self, key: str) -> QRectF | None:
         """The rectangle of the item itself (its first day if it spans several), not its travel."""
-        geo = self._layout()
-        for block in (*geo.chips, *geo.blocks):
+        geo, stuck = self._layout(), self._stuck()
+        for block in geo.chips:
+            if block.seg.item.key == key:
+                return block.rect.translated(0, stuck)
+        for block in geo.blocks:
             if block.seg.item.key == key and block.seg.item.kind is not K.TRAVEL:
                 return QRectF(block.rect)
         return None
+
+    def _stuck(self) -> float:
+        """How far down the header (days and all-day strip) is drawn to stay at the top of
+        the scroll area's viewport while the hours scroll under it."""
+        return float(max(0, -self.y())) if self.parentWidget() is not None else 0.0
 
     def sizeHint(self) -> QSize:
         return QSize(900, self._content_height())
@@ -288,15 +281,43 @@ class WeekView(QWidget):
         """Drop the caches; grow the height to the content (or fit it exactly, after a zoom).
 
         The resize matters when no layout manages the view (zooming out would
-        otherwise be undone by stretching to the old height); in a resizable
-        QScrollArea, the area then resizes the view to fill its viewport.
+        otherwise be undone by stretching to the old height). In a resizable
+        QScrollArea (the parent is its viewport) the view is sized at once as the
+        area would size it later, no shorter than the viewport: what is asked of its
+        geometry right after (where to scroll to) is then already true.
         """
         self._week, self._geo = None, None
         self.updateGeometry()
         needed = self._content_height()
-        if self.height() < needed or (fit and self.height() != needed):
-            self.resize(self.width(), needed)
+        viewport = self.parentWidget()
+        target = max(needed, viewport.height()) if viewport is not None else needed
+        if self.height() < needed or ((fit or viewport is not None) and self.height() != target):
+            self.resize(self.width(), target)
         self.update()
+
+    def _line_height(self) -> float:
+        return QFontMetricsF(self.font()).height()
+
+    def _readable_pph(self) -> float:
+        """The smallest hour height the hours are fitted to: an hour-long block shows its
+        title and one more line; below it, the view scrolls."""
+        return max(_MIN_PPH, 2 * self._line_height() + 2)
+
+    def _min_hours(self) -> float:
+        """How long a short block is laid out: one line of small text at the readable
+        hour height (a 15-minute meeting shows its title, as calendars do)."""
+        small = QFontMetricsF(self._fonts().small).height()
+        return max(MIN_HOURS, (small + 3) / self._readable_pph())
+
+    def _fonts(self) -> BlockFonts:
+        font = QFont(self.font())
+        bold, small = QFont(font), QFont(font)
+        bold.setBold(True)
+        if font.pointSizeF() > 0:
+            small.setPointSizeF(max(6.5, font.pointSizeF() * 0.86))
+        else:
+            small.setPixelSize(max(9, round(font.pixelSize() * 0.86)))
+        return BlockFonts(font, bold, small)
 
     def _metrics(self) -> tuple[float, float, float]:
         """Header height, all-day chip height and all-day strip height, from the font."""
@@ -308,13 +329,16 @@ class WeekView(QWidget):
     def _content_height(self) -> int:
         header_h, _, strip_h = self._metrics()
         hours = self._last_hour - self._first_hour
-        return int(header_h + strip_h + 2 * _BODY_PAD + hours * self._pph + 0.999)
+        pph = self._zoom_pph or self._readable_pph()
+        return int(header_h + strip_h + 2 * _BODY_PAD + hours * pph + 0.999)
 
     def _segments(self) -> WeekSegments:
         """The week cut into days and packed (cached until the items or hours change)."""
         if self._week is None:
             first, last = self._first_hour, self._last_hour
-            self._week = split_week(self._items, self._week_start, self._tz, first, last)
+            self._week = split_week(
+                self._items, self._week_start, self._tz, first, last, self._min_hours()
+            )
         return self._week
 
     def _layout(self) -> _Geometry:
@@ -323,18 +347,14 @@ class WeekView(QWidget):
         geo = self._geo
         if geo is not None and (geo.width, geo.height) == (self.width(), self.height()):
             return geo
-        font = QFont(self.font())
-        geo = _Geometry(self.width(), self.height(), font, QFont(font), QFont(font))
-        geo.bold.setBold(True)
-        if font.pointSizeF() > 0:
-            geo.small.setPointSizeF(max(6.5, font.pointSizeF() * 0.86))
-        else:
-            geo.small.setPixelSize(max(9, round(font.pixelSize() * 0.86)))
+        fonts = self._fonts()
+        geo = _Geometry(self.width(), self.height(), fonts.font, fonts.bold, fonts.small)
         geo.header_h, geo.chip_h, strip_h = self._metrics()
         geo.top = geo.header_h + strip_h + _BODY_PAD
         hours = self._last_hour - self._first_hour
         # Stretch to a taller viewport rather than leave an empty band under the last hour.
-        geo.pph = max(self._pph, (geo.height - geo.top - _BODY_PAD) / hours)
+        least = self._zoom_pph or self._readable_pph()
+        geo.pph = max(least, (geo.height - geo.top - _BODY_PAD) / hours)
         fm = QFontMetricsF(geo.small)
         geo.gutter = round(max(fm.horizontalAdvance(t) for t in ("00:00", "all-day")) + 20)
         geo.day_w = day_w = max(8.0, (geo.width - geo.gutter) / 7)
@@ -372,15 +392,19 @@ class WeekView(QWidget):
         return int((pos.x() - geo.gutter) // geo.day_w) if pos.x() >= geo.gutter else -1
 
     def _block_at(self, pos: QPointF) -> _Block | None:
-        geo = self._layout()
+        geo, stuck = self._layout(), self._stuck()
+        if pos.y() < stuck + geo.top - _BODY_PAD:  # on the header, over the hours under it
+            header = pos - QPointF(0, stuck)
+            return next((b for b in reversed(geo.chips) if b.rect.contains(header)), None)
         day = self._day_at(geo, pos)
-        candidates = [*geo.chips, *(geo.by_day[day] if 0 <= day < 7 else ())]
+        candidates = geo.by_day[day] if 0 <= day < 7 else []
         return next((b for b in reversed(candidates) if b.rect.contains(pos)), None)
 
     def _protected_at(self, pos: QPointF) -> Segment | None:
         geo = self._layout()
         day, hours = self._day_at(geo, pos), self._first_hour + (pos.y() - geo.top) / geo.pph
-        spans = self._segments().protected[day] if 0 <= day < 7 and pos.y() >= geo.top else []
+        below = pos.y() >= max(geo.top, self._stuck() + geo.top - _BODY_PAD)
+        spans = self._segments().protected[day] if 0 <= day < 7 and below else []
         return next((s for s in spans if s.from_hour <= hours < s.to_hour), None)
 
     def _today(self) -> tuple[int, float]:
@@ -393,16 +417,25 @@ class WeekView(QWidget):
         self._geo = None
         super().resizeEvent(event)
 
-    def _style(self, look: ItemKind) -> _Style:
+    def moveEvent(self, event: QMoveEvent) -> None:
+        """Scrolled: the header is drawn again at the viewport's top, and where it was."""
+        super().moveEvent(event)
+        if self.parentWidget() is not None and event.oldPos().y() != event.pos().y():
+            height = math.ceil(self._layout().top - _BODY_PAD) + 1
+            for y in (event.oldPos().y(), event.pos().y()):
+                self.update(QRect(0, max(0, -y), self.width(), height))
+
+    def _style(self, look: ItemKind) -> Style:
         if look is K.COMMITMENT:
             return self._t.commitment
-        return _STYLES.get(look, _STYLES[K.PROPOSED])
+        return STYLES.get(look, STYLES[K.PROPOSED])
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:
+            self._fit_hours()  # a short block's length is a line of the font
             self._content_changed(fit=True)
         elif event.type() == QEvent.Type.PaletteChange:
-            self._t = _Theme.of(self.palette())
+            self._t = Theme.of(self.palette())
             self._geo = None  # the elided lines hold their colours
             self.update()
         super().changeEvent(event)
@@ -417,10 +450,13 @@ class WeekView(QWidget):
         event.accept()
 
     def zoom(self, steps: float) -> None:
-        """Make the hours taller (``steps`` > 0) or shorter, within readable limits."""
-        pph = min(_MAX_PPH, max(_MIN_PPH, self._pph * 1.15**steps))
-        if pph != self._pph:
-            self._pph = pph
+        """Make the hours taller (``steps`` > 0) or shorter, within readable limits; from
+        the height shown, so the first step in a fitted view is seen. Hours that fit the
+        viewport do not get shorter: there is nothing more to show."""
+        shown = self._layout().pph
+        pph = min(_MAX_PPH, max(_MIN_PPH, shown * 1.15**steps))
+        if pph != shown:
+            self._zoom_pph = pph
             self._content_changed(fit=True)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -523,7 +559,8 @@ class WeekView(QWidget):
                 QToolTip.hideText()
                 event.ignore()
             else:
-                area = block.rect.toAlignedRect() if block else self.rect()
+                stuck = self._stuck() if block and block.seg.item.all_day else 0.0
+                area = block.rect.translated(0, stuck).toAlignedRect() if block else self.rect()
                 QToolTip.showText(event.globalPos(), self._tooltip(seg.item), self, area)
             return True
         return super().event(event)
@@ -550,7 +587,9 @@ class WeekView(QWidget):
         for block in sorted(visible, key=lambda b: bool(selected) and b.seg.item.key == selected):
             self._paint_block(p, block)
         self._paint_now(p, geo)
-        if exposed.top() < geo.top - _BODY_PAD:
+        stuck = self._stuck()
+        if exposed.top() < stuck + geo.top - _BODY_PAD:
+            p.translate(0, stuck)
             self._paint_header(p, geo)
         p.end()
 
@@ -660,7 +699,7 @@ class WeekView(QWidget):
                 p.setBrush(self._t.accent)
                 p.drawEllipse(circle)
             p.setFont(geo.bold)
-            p.setPen(_WHITE if day == today else self._t.header_text)
+            p.setPen(WHITE if day == today else self._t.header_text)
             p.drawText(circle, Qt.AlignmentFlag.AlignCenter, str(when.day))
         p.setPen(self._t.grid)
         for day in range(8):
@@ -708,11 +747,11 @@ class WeekView(QWidget):
             p.setPen(QPen(self._t.select, 2))
             p.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), _RADIUS + 1, _RADIUS + 1)
             if kind is not K.COMMITMENT:  # a white rim keeps dark fills apart from the outline
-                p.setPen(QPen(_alpha(_WHITE, 200), 1))
+                p.setPen(QPen(_alpha(WHITE, 200), 1))
                 p.drawRoundedRect(inner, _RADIUS, _RADIUS)
         if kind is K.PINNED and rect.width() >= 24 and rect.height() >= 14:
             cx, cy = rect.right() - 8, rect.top() + 6.5  # a drawn pin: no emoji font needed
-            p.setPen(QPen(_WHITE, 1.5))
+            p.setPen(QPen(WHITE, 1.5))
             p.drawLine(QPointF(cx, cy + 2), QPointF(cx, cy + 7))
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(_PIN)
@@ -731,61 +770,16 @@ class WeekView(QWidget):
             p.setPen(color)
             p.drawText(at, text)
 
-    def _text_lines(self, block: _Block) -> list[_Line]:
-        """The title wrapped on as many lines as the block allows (the last one elided),
-        then the note ("Leave 17:15"), the detail and the time range, as many as fit.
-
-        Computed on a block's first paint and kept until the next layout, because
-        wrapping a thousand labels on every repaint is what would make scrolling stutter.
-        """
-        geo, rect, item, look = self._layout(), block.rect, block.seg.item, block.seg.look
-        style, travel = self._style(look), item.kind is K.TRAVEL
-        title_font = geo.small if travel else geo.font if look is K.COMMITMENT else geo.bold
-        sub_color = self._t.travel_text.get(look, style.border) if travel else style.subtext
-        pad = (5.0 if rect.width() > 30 else 2.0) + (3 if look is K.COMMITMENT else 0)
-        marker = 12 if item.kind is K.PINNED else 0
-        width, room = rect.width() - 2 * pad, rect.height() - 2
-        fm = QFontMetricsF(title_font)
-        if fm.height() > room:  # a low block keeps its title, smaller
-            title_font, fm = geo.small, QFontMetricsF(geo.small)
-            if fm.height() > rect.height() + 3:
-                return []
-        after: list[tuple[QFont, QColor, str]] = []
-        if not item.all_day:
-            if item.note:
-                after.append((geo.small, style.text, item.note))
-            if item.detail:
-                after.append((geo.small, sub_color, item.detail))
-            if not travel:
-                s, e = item.start.astimezone(self._tz), item.end.astimezone(self._tz)
-                after.append((geo.small, sub_color, f"{s:%H:%M}–{e:%H:%M}"))
-        # The title first, but a line is kept for the note when there is room for both.
-        reserve = QFontMetricsF(geo.small).height() if item.note else 0.0
-        most = max(1, int((room - reserve) // fm.height()))
-        title_color = sub_color if travel else style.text
-        chosen = [
-            (title_font, title_color, fm, text)
-            for text in wrap_text(item.title, fm, width, most, first_line_less=marker)
-        ]
-        used = len(chosen) * fm.height()
-        for font, color, text in after:
-            line_fm = QFontMetricsF(font)
-            if not chosen or used + line_fm.height() > room:
-                break
-            elided = line_fm.elidedText(text, _ELIDE, width)
-            if not elided:
-                break
-            chosen.append((font, color, line_fm, elided))
-            used += line_fm.height()
-        # Several lines hang from the top edge; a single line in a low block is centred.
-        y = rect.top() + (2.0 if len(chosen) > 1 else min(2.0, (rect.height() - used) / 2))
-        if item.all_day:
-            y = rect.top() + (rect.height() - used) / 2
-        lines: list[_Line] = []
-        for font, color, line_fm, text in chosen:
-            lines.append((font, color, QPointF(rect.left() + pad, y + line_fm.ascent()), text))
-            y += line_fm.height()
-        return lines
+    def _text_lines(self, block: _Block) -> list[Line]:
+        """What the block says (see :mod:`planner.gui.block_text`), computed on its first
+        paint and kept until the next layout: wrapping a thousand labels on every
+        repaint is what would make scrolling stutter."""
+        geo, seg = self._layout(), block.seg
+        style = self._style(seg.look)
+        travel = seg.item.kind is K.TRAVEL
+        sub = self._t.travel_text.get(seg.look, style.border) if travel else style.subtext
+        fonts = BlockFonts(geo.font, geo.bold, geo.small)
+        return block_lines(block.rect, seg.item, seg.look, fonts, (style.text, sub), self._tz)
 
     def _paint_now(self, p: QPainter, geo: _Geometry) -> None:
         day, hour = self._today()

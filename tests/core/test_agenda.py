@@ -227,3 +227,21 @@ def test_commitments_across_midnight_and_cancelled_ones(plan):
     assert "  23:00-…      Night shift" in text.splitlines()
     assert "Cancelled call" not in text
     assert "23:00–…" in agenda_html(week)
+
+
+def test_a_venue_read_from_the_events_page_says_so(plan):
+    """The place a feed left out and planner read from the event's page (or why it is
+    unknown) is named as such on paper too, as in the details and the plan."""
+    d, other = [c for c in plan.chosen if not c.event.place.virtual][:2]
+    read = replace(d.event.place, note="venue read from the event's page")
+    unknown = Place(note="location unknown: 127.0.0.1 did not answer within 10 s")
+    noted = replace(
+        plan,
+        decisions=(
+            replace(d, event=replace(d.event, place=read)),
+            replace(other, event=replace(other.event, place=unknown)),
+        ),
+    )
+    text = " ".join(agenda_text(noted).split())  # (lines wrapped to the page)
+    assert f"{read.name}, {read.address} (venue read from the event's page)" in text
+    assert "Location unknown: 127.0.0.1 did not answer within 10 s" in text

@@ -188,3 +188,16 @@ def test_csv_has_the_documented_columns():
     assert date.fromisoformat(first["date"]) == d.event.start.date()
     assert first["title"] == d.event.summary
     assert first["leave_at"] == f"{d.leave_at:%H:%M}"
+
+
+def test_a_venue_read_from_the_events_page_is_said_in_the_exported_event():
+    from dataclasses import replace
+
+    plan = demo_plan()
+    d = next(c for c in plan.chosen if not c.event.place.virtual)
+    place = replace(d.event.place, note="venue read from the event's page")
+    noted = replace(plan, decisions=(replace(d, event=replace(d.event, place=place)),))
+    other = IcsCalendarStream.calendar_from_ics(to_ics(noted).decode())
+    (exported,) = [e for e in other.events if e.uid == d.event.uid]
+    assert exported.location == f"{place.name}, {place.address}"  # what a map app reads
+    assert exported.description.endswith("\n\nVenue read from the event's page.")

@@ -89,3 +89,21 @@ def test_a_trickling_https_server_is_stopped_at_the_total_limit(tls_site, reply)
     tls_site.replies["/slow.ics"] = reply
     with pytest.raises(FeedError, match=r"took over 0\.4 s in all to send the calendar"):
         download(tls_site.url("/slow.ics"), limits=Limits(timeout=2.0, total_seconds=0.4))
+
+
+def test_a_webcal_link_is_a_link_read_over_https(tls_site):
+    """``webcal://`` (what "Add to Apple Calendar" buttons link to) typed or pasted into
+    planner add is a link like any other, to the same file over https."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from planner.core.web.links import split_links
+    from planner.core.web.reading import read_link
+
+    tls_site.replies["/a.ics"] = Reply(calendar(EVENT), content_type="text/calendar")
+    link = tls_site.url("/a.ics").replace("https://", "webcal://")
+    assert split_links(f"{link}\nDrinks Friday 6pm").links == [(1, link)]
+    toronto = ZoneInfo("America/Toronto")
+    (item,) = read_link(link, toronto, datetime(2025, 5, 1, 9, tzinfo=toronto)).events
+    assert item.event.summary == "A"
+    assert [path for path, _ in tls_site.requests] == ["/a.ics"]

@@ -24,11 +24,12 @@ import re
 import shlex
 import subprocess
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from planner.core.model import Problem, Severity
+from planner.core.model import Leg, Problem, Severity
 from planner.core.settings import load_settings
 from tests.e2e.test_cli import planner_command
 
@@ -38,7 +39,14 @@ ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 PROXIES = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 ANY_LINES = "..."
-JSON_VALUES_NAMED = {"event", "flexible", "chosen", "left_out", *(s.value for s in Severity)}
+JSON_VALUES_NAMED = {
+    "event",
+    "flexible",
+    "chosen",
+    "left_out",
+    *(s.value for s in Severity),
+    *("estimate", "router", "override", "timetable"),  # travel_source
+}
 """Words the key paragraph shows in backticks as values of a key, not as keys."""
 
 
@@ -260,5 +268,8 @@ def test_the_readme_names_every_key_planner_plan_json_prints(tmp_path):
     # Every calendar here is read, so ``problems`` is empty: its entries are Problem.as_json().
     assert plan["problems"] == []
     keys |= set(Problem("x.ics", "text", 1, Severity.WARNING).as_json())
+    # The demo goes by car: no journey by the timetable, so its legs are Leg.as_json().
+    noon = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    keys |= set(Leg("ride", "Whitby GO", "Union Station", noon, noon, "GO LE").as_json())
     assert keys - named == set(), "keys planner prints that the README does not name"
     assert named - keys - JSON_VALUES_NAMED == set(), "keys the README names that are not printed"

@@ -144,6 +144,39 @@ def test_transfer_type_3_forbids_the_change(load: LoadFeeds) -> None:
     assert forbidden.earliest_arrival(at(0), at(30), when(MONDAY, "09:30")) is None
 
 
+def test_a_transfer_rule_for_some_routes_only_is_not_applied_to_every_route(
+    load: LoadFeeds,
+) -> None:
+    """transfers.txt may forbid or time a change between two routes or trips only (the
+    GTFS from_route_id / to_route_id / from_trip_id / to_trip_id columns); the router
+    times changes stop to stop, so such a row must not forbid every change there."""
+    header = ["from_stop_id", "to_stop_id", "from_route_id", "to_route_id", "from_trip_id",
+              "to_trip_id", "transfer_type", "min_transfer_time"]  # fmt: skip
+    rows = [
+        header,
+        ["X", "X", "LE", "B9", "", "", "3", ""],  # LE to another line: forbidden
+        ["X", "X", "", "", "in", "later", "2", "900"],  # a timed change between two trips
+    ]
+    timetables, problems = load(_two_lines(rows))
+    assert problems == []
+    journey = timetables.earliest_arrival(at(0), at(30), when(MONDAY, "09:30"))
+    assert journey is not None
+    assert journey.arrive == when(MONDAY, "10:30")  # the 3-minute change, as without them
+
+
+def test_a_transfer_time_past_any_number_skips_that_row_only(load: LoadFeeds) -> None:
+    """min_transfer_time "1e400" reads as infinity: that row is skipped and said, the feed
+    and its other rows are read (it was the whole feed, as planner's own bug)."""
+    header = ["from_stop_id", "to_stop_id", "transfer_type", "min_transfer_time"]
+    rows = [header, ["X2", "X2", "2", "1e400"], ["X", "X", "2", "300"]]
+    timetables, problems = load(_two_lines(rows))
+    assert timetables.feeds
+    assert [p.text for p in problems] == ["skipped a transfer: unknown stop or a bad transfer_type"]
+    journey = timetables.earliest_arrival(at(0), at(30), when(MONDAY, "09:30"))
+    assert journey is not None
+    assert journey.arrive == when(MONDAY, "10:37")  # the other row's 5 minutes kept
+
+
 def test_frequencies_exact_and_not(load: LoadFeeds) -> None:
     stops = [stop("A", "Ajax", 0), stop("B", "Bay", 10)]
     for exact in ("1", "0"):

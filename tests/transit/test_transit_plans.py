@@ -262,3 +262,116 @@ def test_park_and_ride_drives_from_home_to_the_station_and_back(feed):
     assert talk.trip_to.legs[0].origin == "home"
     assert [leg.mode for leg in talk.trip_from.legs][-2:] == ["ride", "drive"]
     assert talk.trip_from.legs[-1].destination == "home"
+
+
+def _held_at_home_until(hour: int, minute: int):
+    """A call at home that ends after the train the evening needs has left."""
+    return event("call", 24, (17, 0), (hour, minute), HOME_NEAR, summary="Call with Sam")
+
+
+def test_arriving_late_takes_the_next_train_not_the_missed_one(feed):
+    """The 17:53 is the train for a 19:00 talk; a call until 17:55 misses it. The
+    estimate's answer (leave at 17:55, a few minutes late) is not how trains run: the
+    next is the 18:53, arriving 19:38, so 15 minutes late is not enough and 60 is."""
+    talk = event("talk", 24, (19, 0), (21, 0), VENUE_NEAR)
+    strict = transit_settings(feed, rules__late_minutes=15)
+    plan = plan_week([_held_at_home_until(17, 55)], [talk], strict, at(23, 0).date())
+    (left_out,) = plan.decisions
+    assert not left_out.chosen and left_out.reason is Reason.TRAVEL
+    assert re.search(
+        r"you would arrive at 19:4\d for a 19:00 start: the next way is the 18:53 GO LE, "
+        r"transit 5\d min, 4\d min late \(you allow 15 min late\)",
+        left_out.explanation,
+    ), left_out.explanation
+    easy = transit_settings(feed, rules__late_minutes=60)
+    plan = plan_week([_held_at_home_until(17, 55)], [talk], easy, at(23, 0).date())
+    (chosen,) = plan.decisions
+    assert chosen.chosen, chosen.explanation
+    rides = [leg for leg in chosen.trip_to.legs if leg.mode == "ride"]
+    assert [r.depart.strftime("%H:%M") for r in rides] == ["18:53"]
+    assert at(24, 18, 40) < chosen.leave_at < at(24, 18, 53)  # the walk to the 18:53
+    assert re.match(
+        r"fits: you would arrive at 19:4\d, 4\d min late \(you allow 60 min late\): "
+        r"leave home at 18:\d\d for the 18:53 GO LE",
+        chosen.explanation,
+    ), chosen.explanation
+
+
+def test_a_call_that_ends_in_time_for_the_same_train_is_not_late(feed):
+    talk = event("talk", 24, (19, 0), (21, 0), VENUE_NEAR)
+    rules = transit_settings(feed, rules__late_minutes=15)
+    plan = plan_week([_held_at_home_until(17, 30)], [talk], rules, at(23, 0).date())
+    (chosen,) = plan.decisions
+    assert chosen.chosen and "late" not in chosen.explanation, chosen.explanation
+    assert "for the 17:53 GO LE" in chosen.explanation
+
+
+def test_plan_json_gives_each_way_by_the_timetable(feed):
+    from planner.core.planning.report import plan_json
+
+    plan, _ = decide(feed, event("talk", 24, (19, 0), (21, 0), VENUE_NEAR))
+    (talk,) = plan_json(plan)["candidates"]
+    assert talk["travel_source"] == "timetable"
+    rides = [leg for leg in talk["travel_to_legs"] if leg["mode"] == "ride"]
+    assert rides == [
+        {
+            "mode": "ride",
+            "from": "Whitby GO",
+            "to": "Union Station",
+            "depart": "2026-11-24T17:53:00-05:00",
+            "arrive": "2026-11-24T18:38:00-05:00",
+            "route": "GO LE",
+        }
+    ]
+    assert talk["travel_to_legs"][0]["depart"] == talk["leave_at"]
+    back = [leg["depart"] for leg in talk["travel_from_legs"] if leg["mode"] == "ride"]
+    assert back == ["2026-11-24T21:55:00-05:00"]
+    json.dumps(plan_json(plan))  # all of it plain JSON
+
+
+def test_the_repeated_hour_when_clocks_go_back_is_two_trips(tmp_path):
+    """01:05 happens twice on 1 Nov 2026 (EDT, then EST), and the two compare equal: the
+    trip asked at the second is not the one remembered for the first, which left before."""
+    from zoneinfo import ZoneInfo
+
+    from planner.core.model import Place
+    from tests.transit.feeds import at as point
+    from tests.transit.feeds import line_feed, stop, write_feed
+
+    line = [stop("W", "Whitby", 0), stop("U", "Union", 40)]
+    night = {
+        "n1": ("LE", "WE", [("W", "00:30"), ("U", "01:15")]),  # 01:30 EDT
+        "n2": ("LE", "WE", [("W", "01:10"), ("U", "01:55")]),  # 01:10 EST
+    }
+    feed = write_feed(tmp_path / "night.zip", line_feed(line, night))
+    (lat, lon), (far_lat, far_lon) = point(0), point(40.3)
+    service = TravelService(
+        settings(
+            home={"location": f"{lat}, {lon}"},
+            travel={"mode": "transit"},
+            transit={"gtfs": [str(feed)]},
+        )
+    )
+    home, venue = Place("home", lat=lat, lon=lon), Place("venue", lat=far_lat, lon=far_lon)
+    first = datetime(2026, 11, 1, 1, 5, tzinfo=ZoneInfo("America/Toronto"))
+    second = first.replace(fold=1)
+    edt = service.trip(home, venue, depart=first)
+    est = service.trip(home, venue, depart=second)
+    assert edt.source == est.source == "timetable"
+    assert edt.legs[0].depart.timestamp() >= first.timestamp()
+    assert est.legs[0].depart.timestamp() >= second.timestamp()
+
+
+def test_held_until_after_the_last_train_there_says_nothing_runs(feed):
+    """The last train towards Union leaves Whitby at 21:53; a call at home until 22:00
+    leaves no way to a 23:00 talk downtown, and the reason says so rather than an
+    arrival no train gives."""
+    talk = event("talk", 24, (23, 0), (23, 40), VENUE_NEAR)
+    rules = transit_settings(feed, rules__latest_home="23:59")
+    plan = plan_week([_held_at_home_until(22, 0)], [talk], rules, at(23, 0).date())
+    (left_out,) = plan.decisions
+    assert not left_out.chosen and left_out.reason is Reason.TRAVEL
+    assert left_out.explanation == (
+        "Call with Sam ends at 22:00, and nothing runs from home after it that gets you "
+        "there before the morning"
+    ), left_out.explanation

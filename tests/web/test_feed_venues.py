@@ -23,6 +23,7 @@ from tests.web.meetup import (
     BREWERY,
     HTML,
     SPARK,
+    Venue,
     event_path,
     feed_event,
     pages_asked,
@@ -123,6 +124,75 @@ def test_a_page_listing_several_events_gives_the_one_with_this_start(store, site
     source = subscribe(store, site, feed_event(site, 1, WED))
     fill_venues(store, NOW, pacer=no_wait())
     assert week_events(store, source)["Founders Coffee #1"].place.name == "Spark Centre"
+
+
+def test_a_page_showing_another_date_of_the_series_gives_no_venue(store, site):
+    """A feed event whose link leads to the series' page, which shows only its next
+    date: a group may meet somewhere else each time, so that venue is not taken."""
+    serve_page(site, 1, aware(THU), BREWERY)  # the page: Thursday's meeting
+    source = subscribe(store, site, feed_event(site, 1, WED))  # the feed: Wednesday's
+    filled = fill_venues(store, NOW, pacer=no_wait())
+    assert dict(filled.failed)["Founders Coffee #1"] == (
+        "127.0.0.1: the page describes the event of Thu 10 Dec 18:30, not this one"
+    )
+    assert week_events(store, source)["Founders Coffee #1"].place.name == ""
+
+
+def test_a_page_without_an_offset_a_few_hours_off_is_still_this_event(store, site):
+    serve_page(site, 1, aware(WED) + timedelta(hours=5), SPARK)  # read in another zone
+    source = subscribe(store, site, feed_event(site, 1, WED))
+    fill_venues(store, NOW, pacer=no_wait())
+    assert week_events(store, source)["Founders Coffee #1"].place.name == "Spark Centre"
+
+
+def test_a_page_giving_only_the_day_of_the_event_is_still_this_event(store, site):
+    """schema.org allows a date alone as the startDate: the evening event of that day is
+    this one (its "start", midnight, is 18 hours before the feed's 18:00)."""
+    serve_page(site, 1, WED.date(), SPARK)  # "startDate": "2026-12-09"
+    source = subscribe(store, site, feed_event(site, 1, WED))
+    fill_venues(store, NOW, pacer=no_wait())
+    assert week_events(store, source)["Founders Coffee #1"].place.name == "Spark Centre"
+
+
+def test_a_feed_event_giving_the_day_alone_takes_the_venue_of_that_day(store, site):
+    serve_page(site, 1, aware(WED), SPARK)  # 18:00, 18 hours after the feed's midnight
+    whole_day = "\r\n".join(
+        [
+            "BEGIN:VEVENT",
+            "UID:event_301234501@meetup.com",
+            "SUMMARY:Founders Coffee #1",
+            "DTSTART;VALUE=DATE:20261209",
+            "DTEND;VALUE=DATE:20261210",
+            f"URL;VALUE=URI:{site.url(event_path(1))}",
+            "END:VEVENT",
+        ]
+    )
+    source = subscribe(store, site, whole_day)
+    filled = fill_venues(store, NOW, pacer=no_wait())
+    assert filled.failed == []
+    assert week_events(store, source)["Founders Coffee #1"].place.name == "Spark Centre"
+
+
+def test_a_venue_name_with_half_an_emoji_is_kept_not_a_crash(store, site):
+    """JSON-LD may escape half of a surrogate pair ("Caf\\ud83d"): json reads it as a lone
+    surrogate, which no UTF-8 database takes; the venue is kept with U+FFFD in its
+    place, and fill_venues, which never raises, did raise UnicodeEncodeError."""
+    odd = Venue("Caf\ud83d", SPARK.street, SPARK.city, SPARK.lat, SPARK.lon)
+    serve_page(site, 1, aware(WED), odd)
+    source = subscribe(store, site, feed_event(site, 1, WED))
+    filled = fill_venues(store, NOW, pacer=no_wait())
+    assert filled.failed == [] and filled.error == ""
+    assert week_events(store, source)["Founders Coffee #1"].place.name == "Caf\ufffd"
+
+
+def test_a_page_giving_only_another_day_is_another_date(store, site):
+    serve_page(site, 1, THU.date(), BREWERY)
+    source = subscribe(store, site, feed_event(site, 1, WED))
+    filled = fill_venues(store, NOW, pacer=no_wait())
+    assert dict(filled.failed)["Founders Coffee #1"] == (
+        "127.0.0.1: the page describes the event of Thu 10 Dec, not this one"
+    )
+    assert week_events(store, source)["Founders Coffee #1"].place.name == ""
 
 
 def test_one_run_reads_at_most_so_many_pages_and_the_next_run_goes_on(store, site):
@@ -339,6 +409,30 @@ def test_filling_waits_a_second_between_two_requests_to_one_site(store, site):
     filled = fill_venues(store, NOW, pacer=HostPacer(1.0, clock=clock, sleep=clock.sleep))
     assert filled.requests == 4  # robots.txt and three pages
     assert clock.sleeps == [1.0, 1.0, 1.0]
+
+
+@pytest.mark.parametrize(("delay", "gap", "pages_read"), [("20", 20.0, 4), ("600", 30.0, 2)])
+def test_a_crawl_delay_widens_the_gap_and_the_rest_waits_for_the_next_refresh(
+    store, site, delay, gap, pages_read
+):
+    """robots.txt's Crawl-delay is kept (up to 30 s), and a run spends at most 90 s on a
+    site: the events whose pages it did not reach are left for the next refresh, not
+    kept as failures."""
+    site.replies["/robots.txt"] = Reply(
+        f"User-agent: *\nCrawl-delay: {delay}\n".encode(), 200, "text/plain"
+    )
+    days = [WED + timedelta(hours=n) for n in range(6)]
+    for number, start in enumerate(days, 1):
+        serve_page(site, number, aware(start), SPARK)
+    subscribe(store, site, *(feed_event(site, n, start) for n, start in enumerate(days, 1)))
+    clock = FakeClock()
+    filled = fill_venues(store, NOW, pacer=HostPacer(1.0, clock=clock, sleep=clock.sleep))
+    assert clock.sleeps == [gap] * pages_read
+    assert len(filled.found) == pages_read and filled.failed == []
+    assert filled.left == 6 - pages_read
+    assert f"{6 - pages_read} more" in filled.summary
+    again = fill_venues(store, NOW, pacer=HostPacer(1.0, clock=clock, sleep=clock.sleep))
+    assert len(again.found) == min(pages_read, 6 - pages_read)
 
 
 # --- the plan -------------------------------------------------------------------------------

@@ -134,6 +134,8 @@ def _visit(d: Decision, zone: tzinfo) -> _Visit:
         venue = "" if flexible else "Online" + (f": {place.name}" if place.name else "")
     else:
         venue = ", ".join(p for p in (place.name, place.address) if p)
+    if place.note and not flexible:  # how planner learnt it, or why it is unknown
+        venue = f"{venue} ({place.note})" if venue else place.note[:1].upper() + place.note[1:]
     cost = ""
     if not flexible:
         cost = wording.money(e.cost) if not e.cost else f"Ticket {wording.money(e.cost)}"

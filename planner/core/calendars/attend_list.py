@@ -62,10 +62,14 @@ def event_component(event: Event, stamp: datetime) -> icalendar.Event:
     location = (
         place.name if place.virtual else ", ".join(p for p in (place.name, place.address) if p)
     )
+    description = event.description
+    if place.note:  # how planner learnt the venue, or why it is unknown
+        said = place.note[:1].upper() + place.note[1:] + "."
+        description = f"{description}\n\n{said}" if description else said
     optional = {
         "location": location,
         "url": event.url,
-        "description": event.description,
+        "description": description,
         "priority": event.priority or None,
         "x-cost": None if event.cost is None else f"{event.cost:.2f}",
     }

@@ -19,6 +19,7 @@ The steps, each of which an explanation can point back to:
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -50,7 +51,7 @@ from planner.core.planning.rules import (
 from planner.core.settings import FlexibleBlock, Settings
 from planner.core.text import wording
 from planner.core.travel.by_timetable import main_ride
-from planner.core.travel.itinerary import HOME_SLACK, Legs, Whereabouts
+from planner.core.travel.itinerary import HOME_SLACK, Legs, Whereabouts, back_at
 from planner.core.travel.service import TravelService
 
 
@@ -189,6 +190,21 @@ def check_alone(
             free_at = max(c.end for c in blocking)
             arrive = free_at + timedelta(minutes=legs.trip_to.minutes)
             rush = " in rush hour" if legs.trip_to.rush_hour else ""
+            how = f"{legs.trip_to.minutes} min from {wording.place(legs.origin)}{rush}"
+            later = where.later_trip(legs.trip_to, free_at)
+            if later is None and legs.trip_to.legs and legs.trip_to.reachable:
+                return Verdict(
+                    Reason.TRAVEL,
+                    f"{blocking[-1].summary} ends at {wording.clock(free_at)}, and nothing "
+                    f"runs from {wording.place(legs.origin)} after it that gets you there "
+                    "before the morning",
+                    f"fits if you could leave {blocking[-1].summary} by "
+                    f"{wording.clock(legs.leave_at)}",
+                )
+            if later is not None:  # by the timetable: the train after the one missed
+                late_by = (back_at(free_at, later) - event.start).total_seconds()
+                arrive = event.start + timedelta(minutes=math.ceil(late_by / 60))  # (as fits says)
+                how = f"the next way is {wording.first_ride(later.legs)}, {later.label}"
             late = ""
             if settings.late_allowed(event.category):
                 minutes_late = round((arrive - event.start).total_seconds() / 60)
@@ -196,7 +212,7 @@ def check_alone(
             return Verdict(
                 Reason.TRAVEL,
                 f"you would arrive at {wording.clock(arrive)} for {wording.a_clock(event.start)} "
-                f"start: {legs.trip_to.minutes} min from {wording.place(legs.origin)}{rush}" + late,
+                f"start: {how}" + late,
                 f"fits if you could leave {blocking[-1].summary} by {wording.clock(legs.leave_at)}",
             )
     if legs.trip_from is not None:
@@ -528,6 +544,7 @@ def plan_week(
         decisions.append(_decision(event, True, verdict, value, legs, charged))
 
     evenings = {o.day for o in chosen if o.evening}
+    where.travel.keep()  # the timetable answers found, for the next run
     protected = tuple(
         (week + timedelta(days=d), week + timedelta(days=d + 1))
         for d in (5, 6)

@@ -37,6 +37,9 @@ def decision_json(d: Decision) -> dict[str, Any]:
         "travel_to_minutes": d.trip_to.minutes if d.trip_to else 0,
         "travel_from_minutes": d.trip_from.minutes if d.trip_from else 0,
         "travel_mode": d.trip_to.mode.value if d.trip_to else None,
+        "travel_source": d.trip_to.source if d.trip_to else None,
+        "travel_to_legs": [leg.as_json() for leg in d.trip_to.legs] if d.trip_to else [],
+        "travel_from_legs": [leg.as_json() for leg in d.trip_from.legs] if d.trip_from else [],
         "travel_assumed": bool(
             (d.trip_to and d.trip_to.assumed) or (d.trip_from and d.trip_from.assumed)
         ),

@@ -9,8 +9,8 @@ problem; nothing here raises anything else for what a server sends.
 Time: one deadline covers connecting, the headers and the body. It is
 enforced on every read, by shrinking the socket's timeout to the time left
 (a per-read timeout alone lets a server that sends one byte every few seconds
-hold a refresh for ever). The name lookup (``getaddrinfo``) is the one step
-no socket timeout bounds.
+hold a refresh for ever). The name lookup (``getaddrinfo``), which no socket
+timeout bounds, runs on a thread of its own that is waited for no longer.
 
 Credentials: a password is sent as HTTP Basic authentication to the feed's
 own host and scheme only; a redirect to another host (or from https down to
@@ -106,6 +106,15 @@ def basic_authorization(user: str, password: str) -> str:
     """The ``Authorization`` header of HTTP Basic (RFC 7617: UTF-8, ``user:password``)."""
     token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
     return f"Basic {token}"
+
+
+def webcal_as_https(link: str) -> str:
+    """``webcal://`` (and ``webcals://``), Apple's name for a calendar subscription, is
+    the same file over https: what planner requests for such a link."""
+    parts = urlsplit(link)
+    if parts.scheme.lower() in ("webcal", "webcals"):
+        return urlunsplit(parts._replace(scheme="https"))
+    return link
 
 
 def download(
@@ -231,8 +240,46 @@ class _DeadlineSSLSocket(ssl.SSLSocket):
             raise
 
 
+class _NameLookupTimeoutError(DeadlinePassedError):
+    """The name lookup did not end within the download's time."""
+
+
+def _look_up(host: str, port: int, clock: _Deadline) -> list[tuple[Any, ...]]:
+    """``getaddrinfo`` for ``host``, within the download's time left: the lookup has no
+    timeout of its own (a resolver that does not answer can hold it for minutes), so it
+    runs on a thread of its own, left to finish on its own when the time is up."""
+    found: list[list[tuple[Any, ...]]] = []
+    failed: list[OSError] = []
+
+    def look() -> None:
+        try:
+            found.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except OSError as exc:
+            failed.append(exc)
+
+    helper = threading.Thread(target=look, name=f"looking up {host}", daemon=True)
+    helper.start()
+    helper.join(max(0.0, clock.deadline - time.monotonic()))
+    if helper.is_alive():
+        raise _NameLookupTimeoutError(f"looking up {host} took the download's time")
+    if failed:
+        raise failed[0]
+    return found[0]
+
+
 def _connect(clock: _Deadline, address: tuple[str, int], source: Any) -> socket.socket:
-    plain = socket.create_connection(address, clock.next_read(), source)
+    host, port = address
+    error: OSError | None = None
+    for *_, where in _look_up(host, port, clock):
+        try:  # (a numeric address: create_connection looks nothing up)
+            plain = socket.create_connection((where[0], port), clock.next_read(), source)
+            break
+        except DeadlinePassedError:
+            raise
+        except OSError as exc:  # the next address (IPv4 after IPv6, say)
+            error = exc
+    else:
+        raise error or OSError(f"no address found for {host}")
     sock = _DeadlineSocket(plain.family, plain.type, plain.proto, fileno=plain.detach())
     sock.settimeout(clock.next_read())
     sock.clock = clock
@@ -462,6 +509,11 @@ def _http_message(host: str, exc: urllib.error.HTTPError, noun: str) -> str:
 
 
 def _network_message(host: str, reason: object, limits: Limits) -> str:
+    if isinstance(reason, _NameLookupTimeoutError):
+        return (
+            f"looking up the server {host} took over {limits.total_seconds:g} s; check your "
+            "internet connection"
+        )
     if isinstance(reason, DeadlinePassedError):
         return (
             f"{host} took over {limits.total_seconds:g} s in all to send the {limits.noun}; "

@@ -57,6 +57,7 @@ from planner.core.storage.feed_download import (
     Limits,
     basic_authorization,
     download,
+    webcal_as_https,
     without_userinfo,
 )
 from planner.core.storage.sources import (
@@ -131,9 +132,7 @@ def feed_url(location: str) -> str:
     if scheme not in FEED_SCHEMES or not parts.hostname:
         shown = without_userinfo(location.strip())
         raise FeedError(f"{shown}: only http, https and webcal addresses can be fetched")
-    if scheme.startswith("webcal"):
-        parts = parts._replace(scheme="https")
-    return urlunsplit(parts)
+    return webcal_as_https(urlunsplit(parts))
 
 
 def refresh(

@@ -39,7 +39,8 @@ class Legs:
     """The commitment the user goes to after the event, when not home."""
     late: int = 0
     """Minutes after the start the user arrives, within what their rules allow for the
-    event (``leave_at`` is then when the commitment before it ends)."""
+    event (``leave_at`` is then when the commitment before it ends, or by the timetable
+    the departure from the door for the first journey after it)."""
 
 
 class Whereabouts:
@@ -151,8 +152,15 @@ class Whereabouts:
         late = 0
         free_at = self._free_in_time(event, leave_at)
         if free_at is not None:
-            leave_at = free_at
-            late = math.ceil((free_at - leave_at_on_time(event, trip_to)).total_seconds() / 60)
+            by_timetable = bool(trip_to.legs and trip_to.reachable)
+            later = self.later_trip(trip_to, free_at) if by_timetable else None
+            if later is not None or not by_timetable:  # (else nothing runs in time after)
+                arrive = back_at(free_at, later) if later else free_at + (event.start - leave_at)
+                minutes_late = math.ceil((arrive - event.start).total_seconds() / 60)
+                if minutes_late <= self.settings.late_allowed(event.category):
+                    late = minutes_late
+                    trip_to = later or trip_to
+                    leave_at = leave_at_on_time(event, later) if later else free_at
         return Legs(
             trip_to,
             trip_from,
@@ -165,20 +173,29 @@ class Whereabouts:
             late,
         )
 
+    def later_trip(self, trip_to: Trip, free_at: datetime) -> Trip | None:
+        """By the timetable, the journey leaving when a commitment lets the user go
+        (``free_at``): the next train, which may arrive an hour later than the one
+        missed. None for every other kind of trip (the same trip, ``free_at`` later)."""
+        if not (trip_to.legs and trip_to.reachable):
+            return None
+        later = self.trip(trip_to.origin, trip_to.destination, depart=free_at)
+        if not (later.legs and later.reachable):
+            return None
+        # Timed from the door, as the trip it replaces: the wait before leaving is not travel.
+        return self.trip(trip_to.origin, trip_to.destination, depart=later.legs[0].depart)
+
     def _free_in_time(self, event: Event, leave_at: datetime) -> datetime | None:
-        """When a commitment keeps the user past ``leave_at`` but they would still arrive
-        within the minutes late their rules allow for ``event``: when it ends (the honest
-        time to leave). None when they leave on time, or would arrive too late."""
-        allowed = self.settings.late_allowed(event.category)
-        if not allowed:
+        """When a commitment keeps the user past ``leave_at``, ends before ``event``
+        starts and the rules allow arriving late for it: when it ends (the honest time
+        to leave; the caller checks how late that arrives). None otherwise."""
+        if not self.settings.late_allowed(event.category):
             return None
         blocking = self.clashes(leave_at, event.start)
         if not blocking:
             return None
         free_at = max(c.end for c in blocking)
         if free_at >= event.start or self.clashes(free_at, event.start):
-            return None
-        if free_at - leave_at > timedelta(minutes=allowed):
             return None
         return free_at
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from planner.core.model import Leg, Problem, TravelMode, Trip
+from planner.core.model import Problem, TravelMode, Trip, to_minute
 from planner.core.settings import Settings
 from planner.core.travel.places import PlaceResolver, Resolved
 from planner.core.travel.service import TravelService
@@ -79,7 +79,7 @@ class TripQuery:
             "depart": depart.isoformat() if trip.reachable else None,
             "arrive": arrive.isoformat() if trip.reachable else None,
             "reachable": trip.reachable,
-            "legs": [_leg_json(leg) for leg in trip.legs],
+            "legs": [leg.as_json() for leg in trip.legs],
             "rush_hour": trip.rush_hour,
             "source": trip.source,
             "assumed": trip.assumed,
@@ -103,27 +103,8 @@ def _ends(trip: Trip, at: datetime) -> tuple[datetime, datetime]:
     """When the trip leaves the door and arrives: the journey's own times by the
     timetable (the first train may leave after ``at``), else ``at`` and ``at + minutes``."""
     if trip.legs:
-        return _minute(trip.legs[0].depart), _minute(trip.legs[-1].arrive, up=True)
+        return to_minute(trip.legs[0].depart), to_minute(trip.legs[-1].arrive, up=True)
     return at, at + timedelta(minutes=trip.minutes)
-
-
-def _minute(when: datetime, *, up: bool = False) -> datetime:
-    """``when`` to the whole minute, as a timetable and a clock say it: a walk's seconds
-    are the router's arithmetic, not a time anyone keeps. Arrivals round up, as the
-    trip's minutes do, so ``at + minutes`` and ``arrive`` agree; departures round down."""
-    whole = when.replace(second=0, microsecond=0)
-    return whole + timedelta(minutes=1) if up and whole != when else whole
-
-
-def _leg_json(leg: Leg) -> dict[str, str]:
-    return {
-        "mode": leg.mode,
-        "from": leg.origin,
-        "to": leg.destination,
-        "depart": _minute(leg.depart).isoformat(),
-        "arrive": _minute(leg.arrive, up=True).isoformat(),
-        "route": leg.route,
-    }
 
 
 def _place_json(text: str, found: Resolved) -> dict[str, Any]:

@@ -71,7 +71,8 @@ class TravelService:
         )
         self._outside_timetables: set[tuple[Place, Place]] = set()
         self._memo: dict[
-            tuple[Place, Place, datetime | None, datetime | None, TravelMode], Trip
+            tuple[Place, Place, datetime | None, datetime | None, tuple[int, ...], TravelMode],
+            Trip,
         ] = {}
 
     def trip(
@@ -93,7 +94,9 @@ class TravelService:
         if origin.virtual or destination.virtual:
             return Trip(origin, destination, mode, 0, 0.0)
         routed = self._router is not None and origin.has_position and destination.has_position
-        key = (origin, destination, depart, arrive, mode)
+        # (With the folds: the hour clocks go back holds two equal, distinct 01:05s.)
+        folds = tuple(when.fold if when is not None else 0 for when in (depart, arrive))
+        key = (origin, destination, depart, arrive, folds, mode)
         if not routed:
             remembered = self._memo.get(key)
             if remembered is not None:
@@ -163,6 +166,13 @@ class TravelService:
             return found
         # The sentence names the router and says what it means; it has no source file.
         return found + [Problem("", text) for text in self._router.problems()]
+
+    def keep(self) -> None:
+        """Write the timetable answers found so far for the next run (see
+        :mod:`planner.core.travel.transit.kept`): after each plan, so a window that
+        ends badly or a ``planner plan`` run beside it loses none."""
+        if self.timetables is not None:
+            self.timetables.timetables.keep()
 
     def last_ride(self, trip: Trip, when: datetime) -> Leg | None:
         """For a trip by the timetable asked at ``when``, the main ride of that transit

@@ -11,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from planner.core.storage.feed_download import FeedError, Limits, download, without_userinfo
+from planner.core.storage.feed_download import (
+    FeedError,
+    Limits,
+    download,
+    webcal_as_https,
+    without_userinfo,
+)
 
 PAGE_LIMITS = Limits(
     timeout=10.0,
@@ -22,7 +28,7 @@ PAGE_LIMITS = Limits(
 )
 """Connect or wait for the next bytes 10 s, 30 s in all, at most 5 MB."""
 
-WEB_SCHEMES = frozenset({"http", "https"})
+WEB_SCHEMES = frozenset({"http", "https", "webcal", "webcals"})
 
 
 class WebError(Exception):
@@ -48,7 +54,8 @@ class Page:
 
 
 def is_web_link(text: str) -> bool:
-    """Whether ``text`` (one line, stripped) is an http(s) link and nothing else."""
+    """Whether ``text`` (one line, stripped) is an http(s) link and nothing else (or a
+    ``webcal://`` one: a calendar file, read over https)."""
     if not text or any(ch.isspace() for ch in text):
         return False
     parts = urlsplit(text)
@@ -72,6 +79,7 @@ def fetch_page(url: str, limits: Limits = PAGE_LIMITS) -> Page:
     if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
         scheme = f"{parts.scheme}:" if parts.scheme else "no scheme"
         raise WebError(f"{address[:80]}: planner reads only http and https pages ({scheme})")
+    address = webcal_as_https(address)
     try:
         fetched = download(address, limits=limits)
     except FeedError as exc:

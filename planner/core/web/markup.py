@@ -14,7 +14,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
+
+from planner.core.storage.feed_download import webcal_as_https
 
 EVENT_TYPES = frozenset(
     {
@@ -303,15 +305,6 @@ def calendar_links(page: str, url: str) -> list[str]:
             href and _ADD_TO_CALENDAR.search(anchor.text_content() or "") and "ics" in href
         ):
             links.append(href)
-    absolute = [_webcal_as_https(urljoin(url, link.strip())) for link in links]
+    absolute = [webcal_as_https(urljoin(url, link.strip())) for link in links]
     kept = [link for link in absolute if urlsplit(link).scheme.lower() in ("http", "https")]
     return list(dict.fromkeys(kept))
-
-
-def _webcal_as_https(link: str) -> str:
-    """``webcal://`` (Apple's "subscribe" scheme) is the same file over https, as
-    planner's feeds read it."""
-    parts = urlsplit(link)
-    if parts.scheme.lower() in ("webcal", "webcals"):
-        return urlunsplit(parts._replace(scheme="https"))
-    return link

@@ -6,7 +6,9 @@ between the end of one request to a host and the start of the next; its clock an
 sleep are parameters, so a test can watch the spacing without waiting.
 :class:`RobotsRules` reads each host's ``robots.txt`` once per run, under the same
 pacing and with the same limits and user agent as the pages, and answers whether a
-page may be read (the standard library's :mod:`urllib.robotparser` reads the rules).
+page may be read (the standard library's :mod:`urllib.robotparser` reads the rules); a
+``Crawl-delay`` it gives widens that site's gap (up to :data:`MAX_CRAWL_DELAY`), and a
+run then reads fewer of its pages (:data:`SECONDS_PER_RUN_PER_HOST`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,13 @@ from planner.core.storage.feed_download import USER_AGENT, FeedError, Limits, do
 
 SECONDS_PER_HOST = 1.0
 """The least time between two requests to one host."""
+
+MAX_CRAWL_DELAY = 30.0
+"""The longest gap a site's robots.txt ``Crawl-delay`` gets (some ask for minutes)."""
+
+SECONDS_PER_RUN_PER_HOST = 90.0
+"""How long one run spends on a site's pages at most, its gaps included: a site asking
+for 20 s between requests gets four this run, and the rest wait for the next."""
 
 ROBOTS_MAX_BYTES = 512 * 1024
 """Google reads the first 500 KiB of a robots.txt; so does planner."""
@@ -44,16 +53,34 @@ class HostPacer:
         self._clock = clock
         self._sleep = sleep
         self._last: dict[str, float] = {}
+        self._asked: dict[str, float] = {}
+        """The gaps sites asked for (robots.txt ``Crawl-delay``), when longer."""
         self.requests: dict[str, int] = {}
         """Requests made to each host, for reports and benchmarks."""
+
+    def space(self, host: str, seconds: float) -> None:
+        """Keep ``seconds`` (at most :data:`MAX_CRAWL_DELAY`) between requests to
+        ``host``, as its robots.txt asks, when that is longer than the usual gap."""
+        wanted = min(max(0.0, seconds), MAX_CRAWL_DELAY)
+        if wanted > self.seconds:
+            self._asked[host.lower()] = wanted
+
+    def gap(self, host: str) -> float:
+        """The time kept between two requests to ``host``."""
+        return self._asked.get(host.lower(), self.seconds)
+
+    def has_time(self, host: str) -> bool:
+        """Whether one more request to ``host`` fits in this run's time for it
+        (:data:`SECONDS_PER_RUN_PER_HOST`, at its gap)."""
+        return self.requests.get(host.lower(), 0) * self.gap(host) < SECONDS_PER_RUN_PER_HOST
 
     @contextlib.contextmanager
     def turn(self, host: str) -> Iterator[None]:
         """Wait until ``host`` may be asked again, then hold its turn for one request."""
         key = host.lower()
         last = self._last.get(key)
-        if last is not None and self.seconds > 0:
-            gap = last + self.seconds - self._clock()
+        if last is not None and self.gap(key) > 0:
+            gap = last + self.gap(key) - self._clock()
             if gap > 0:
                 self._sleep(gap)
         self.requests[key] = self.requests.get(key, 0) + 1
@@ -110,6 +137,9 @@ class RobotsRules:
         if fetched is not None and fetched.content_type == "text/html":
             text = ""  # a site's "page not found" page served with 200 holds no rules
         rules.parse(text.splitlines())
+        delay = rules.crawl_delay(ROBOTS_AGENT)
+        if delay:
+            self._pacer.space(host, float(delay))
         return rules
 
 

@@ -96,7 +96,14 @@ def _text(value: Any) -> str:
         return _text(value[0]) if value else ""
     if isinstance(value, dict):
         return _text(value.get("name") or value.get("@value") or "")
-    return " ".join(str(value).split()) if value is not None else ""
+    if value is None:
+        return ""
+    # Half of a surrogate pair escaped in the JSON ("\\ud83d") reads as a lone surrogate,
+    # which no UTF-8 file or database takes: U+FFFD, as for any undecodable byte.
+    return " ".join(_LONE_SURROGATE.sub("\ufffd", str(value)).split())
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _usable(moment: datetime) -> bool:

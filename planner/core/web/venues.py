@@ -29,6 +29,7 @@ from planner.core.storage.database import StoreError
 from planner.core.storage.feed_download import Limits
 from planner.core.storage.feed_venues import VenueWanted
 from planner.core.storage.store import Store
+from planner.core.text import wording
 from planner.core.web import polite
 from planner.core.web.fetch import PAGE_LIMITS, WebError, fetch_page, host_of
 from planner.core.web.polite import HostPacer, RobotsRules
@@ -37,6 +38,9 @@ _log = logging.getLogger(__name__)
 
 SAME_START = timedelta(minutes=1)
 """A page's event starting this close to the feed's is the same event."""
+SAME_OCCURRENCE = timedelta(hours=14)
+"""A page's event further from the feed's start is another date (a page without an
+offset read in another zone than the feed's may be up to 14 hours off)."""
 MAX_PAGES = 60
 """Pages read in one run at most: a refresh stays about a minute at 1 s per site."""
 
@@ -102,8 +106,11 @@ def fill_venues(
         wanted = store.venues_wanted(now)
         for at, item in enumerate(wanted):
             if item.url not in pages and len(pages) >= max_pages:
-                done.left = len(wanted) - at
+                done.left += len(wanted) - at
                 break
+            if item.url not in pages and not pacer.has_time(host_of(item.url)):
+                done.left += 1  # its site asks for long gaps: the next refresh goes on
+                continue
             place, failure = _read_venue(item, pages, robots, pacer, limits, zone, down)
             store.keep_venue(item, place, failure, now)
             if place is not None:
@@ -195,6 +202,10 @@ def _venue(
     match = _matching(event, read)
     host = host_of(event.url)
     if match is None:
+        if len(read) == 1:  # another date of a series: its venue may not be this one's
+            other = read[0]
+            when = wording.short_date(other.start) if other.all_day else wording.moment(other.start)
+            return None, f"{host}: the page describes the event of {when}, not this one"
         return None, f"{host}: the page describes {len(read)} events and none is this one"
     place = match.place
     if not (place.virtual or place.name or place.address or place.has_position):
@@ -209,8 +220,11 @@ def _venue(
 
 
 def _matching(event: Event, read: Sequence[Event]) -> Event | None:
-    """The page's only event; else the one whose link, then start, then name is this
-    event's (a group page may list the next few events)."""
+    """The page's event that is this one: the page's only event, else the one whose link,
+    then start, then name is this event's (a group page may list the next few events);
+    never one starting on another day (a series page showing its next date: a group
+    may meet elsewhere each time, and a wrong venue is worse than none)."""
+    read = [e for e in read if _same_occurrence(e, event)]
     if len(read) == 1:
         return read[0]
     tests = (
@@ -223,6 +237,17 @@ def _matching(event: Event, read: Sequence[Event]) -> Event | None:
         if len(matches) == 1:
             return matches[0]
     return None
+
+
+def _same_occurrence(page: Event, event: Event) -> bool:
+    """Whether the page's event can be ``event`` by its date: a day (or days) alone, as
+    schema.org and iCalendar allow, when the other starts on it; else a start within
+    :data:`SAME_OCCURRENCE` of this one's."""
+    if page.all_day:  # its start is midnight: an evening event is 18 hours after it
+        return page.start <= event.start < page.end
+    if event.all_day:
+        return event.start <= page.start < event.end
+    return abs(page.start - event.start) < SAME_OCCURRENCE
 
 
 def _same_link(one: str, other: str) -> bool:

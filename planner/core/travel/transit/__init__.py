@@ -5,16 +5,18 @@
 - :mod:`.network`: feeds joined, footpaths between stops, the patterns running each day;
 - :mod:`.raptor`: the earliest-arrival search, one-to-all, in rounds;
 - :mod:`.timetables`: :class:`Timetables` (load, ``earliest_arrival``,
-  ``latest_departure``, ``last_departure``), :class:`Journey`, :class:`FeedInfo`.
+  ``latest_departure``, ``last_departure``), :class:`FeedInfo`;
+- :mod:`.journey`: :class:`Journey` (the answer) and its text form;
+- :mod:`.kept`: the answers kept in the cache folder for the next run.
 
 May import: planner.core.settings, planner.core.model, planner.core.logs and the rest of
 planner.core.travel (the walking and driving models of :mod:`..estimate`). Never text,
 calendars or anything above.
 """
 
+from planner.core.travel.transit.journey import Journey
 from planner.core.travel.transit.timetables import (
     FeedInfo,
-    Journey,
     Timetables,
     default_cache_dir,
     forget_timetables,

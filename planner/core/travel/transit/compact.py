@@ -36,7 +36,7 @@ import numpy.typing as npt
 from planner.core.model import Problem
 from planner.core.travel.transit.gtfs import FeedTables, read_feed
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 """Bumped whenever the arrays change meaning; an older file is then rebuilt."""
 
 IntArray = npt.NDArray[np.int32]

@@ -516,12 +516,20 @@ def _read_transfers(feed: FeedTables, source: _Source, stops: dict[str, int]) ->
         reader.column(c)
         for c in ("from_stop_id", "to_stop_id", "transfer_type", "min_transfer_time")
     )
+    narrower = [
+        reader.column(c) for c in ("from_route_id", "to_route_id", "from_trip_id", "to_trip_id")
+    ]
     for row in reader.rows():
+        if any(_field(row, c) for c in narrower):
+            # A rule for some routes or trips only (a change forbidden between two lines,
+            # a timed connection): the router times changes stop to stop, so it keeps the
+            # stops' own rule rather than apply this one to every route there.
+            continue
         try:
             origin, target = stops[_field(row, c_from)], stops[_field(row, c_to)]
             kind = int(_field(row, c_type) or "0")
             seconds = int(float(_field(row, c_min) or "0"))
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, OverflowError):  # (OverflowError: "1e400" seconds)
             reader.problem("skipped a transfer: unknown stop or a bad transfer_type")
             continue
         if kind not in (0, 1, 2, 3):

@@ -15,7 +15,7 @@ import math
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 import numpy as np
@@ -268,10 +268,15 @@ class Network:
         self._lat_sorted = self.stop_lat[self._by_lat]
         self.min_transfer_seconds = min_transfer_seconds
         self._layout()
-        self.edges = self._footpaths()
         self._views: OrderedDict[tuple[bytes, bool], DayView] = OrderedDict()
         self._whole: DayView | None = None
         self._whole_backwards: DayView | None = None
+
+    @cached_property
+    def edges(self) -> tuple[IntArray, IntArray, IntArray]:
+        """The footpaths (:meth:`_footpaths`), worked out when a search first needs them:
+        a plan whose answers are all kept (:mod:`.kept`) never does."""
+        return self._footpaths()
 
     @property
     def stops(self) -> int:

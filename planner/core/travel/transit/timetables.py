@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
+import weakref
 import zoneinfo
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -41,6 +42,8 @@ from planner.core.travel.estimate import distance_km, free_flow_minutes
 from planner.core.travel.geocode_cache import default_cache_path
 from planner.core.travel.transit.compact import CompactFeed, file_fingerprint, load_or_build
 from planner.core.travel.transit.gtfs import FeedError
+from planner.core.travel.transit.journey import Journey, from_text, to_text
+from planner.core.travel.transit.kept import KeptJourneys, routing_stamp
 from planner.core.travel.transit.network import (
     INF,
     WALK_CIRCUITY,
@@ -96,48 +99,18 @@ class FeedInfo:
     trips: int
 
 
-@dataclass(frozen=True)
-class Journey:
-    """A door-to-door journey by the timetable: when to leave, when you arrive, the legs."""
-
-    depart: datetime
-    arrive: datetime
-    legs: tuple[Leg, ...]
-
-    @property
-    def minutes(self) -> int:
-        """Door to door, rounded up."""
-        return math.ceil((self.arrive - self.depart).total_seconds() / 60)
-
-    @property
-    def overhead_minutes(self) -> int:
-        """What is not riding: walking to, from and between stops, driving to a
-        park-and-ride stop, and waiting."""
-        riding = sum(
-            (leg.arrive - leg.depart).total_seconds() for leg in self.legs if leg.mode == "ride"
-        )
-        return self.minutes - math.floor(riding / 60)
-
-    def describe(self) -> str:
-        """The legs in words: "walk 6 min · GO LE 17:53 → 18:38 Union · walk 8 min"."""
-        parts = []
-        for leg in self.legs:
-            if leg.mode == "ride":
-                parts.append(
-                    f"{leg.route} {leg.depart:%H:%M} → {leg.arrive:%H:%M} {leg.destination}"
-                )
-            else:
-                minutes = math.ceil((leg.arrive - leg.depart).total_seconds() / 60)
-                parts.append(f"{leg.mode} {minutes} min")
-        return " · ".join(parts)
-
-
 class Timetables:
     """GTFS feeds loaded together, answering door-to-door questions. Thread-safe."""
 
     def __init__(
-        self, feeds: list[tuple[Path, CompactFeed]], min_transfer_minutes: int = 2
+        self,
+        feeds: list[tuple[Path, CompactFeed]],
+        min_transfer_minutes: int = 2,
+        *,
+        keep_in: Path | None = None,
     ) -> None:
+        """``keep_in``: the cache folder whose ``transit`` folder keeps every answer for
+        the next run (:mod:`.kept`); None keeps them only in memory."""
         self.network = Network([c for _, c in feeds], min_transfer_minutes * 60)
         self.feeds = tuple(_info(path, compact) for path, compact in feeds)
         zone_name = next((c.meta["timezone"] for _, c in feeds if c.meta["timezone"]), "")
@@ -145,6 +118,15 @@ class Timetables:
             self.zone: tzinfo = zoneinfo.ZoneInfo(zone_name) if zone_name else _local_zone()
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             self.zone = _local_zone()
+        self._kept: KeptJourneys | None = None
+        if keep_in is not None and feeds:
+            stamp = routing_stamp(
+                [c.meta.get("sha256", "") for _, c in feeds],
+                min_transfer_minutes,
+                zone=repr(self.zone),  # (without agency_timezone, this machine's offset)
+            )
+            self._kept = KeptJourneys(keep_in / "transit", stamp)
+            weakref.finalize(self, self._kept.close)  # what is pending, when done with
         self._memo: OrderedDict[tuple[object, ...], SearchResult] = OrderedDict()
         self._answers: OrderedDict[tuple[object, ...], Journey | None] = OrderedDict()
         self._reached: OrderedDict[
@@ -197,7 +179,7 @@ class Timetables:
                         "(the first feed's zone)",
                     )
                 )
-        return cls(loaded, min_transfer_minutes), problems
+        return cls(loaded, min_transfer_minutes, keep_in=cache_dir), problems
 
     def warm_up(self, days: Sequence[date]) -> None:
         """Lay out the network as it runs on ``days``, both ways, and load the compiled
@@ -206,6 +188,8 @@ class Timetables:
         the calendars (:func:`planner.core.travel.by_timetable.warm_up_in_background`)."""
         if not days:
             return
+        if self._kept is not None and self._kept.knows_days(d.toordinal() for d in days):
+            return  # a week planned before: its answers are kept, laid out only if missed
         with self._lock:
             forward = self.network.view(days[0], False)
 
@@ -292,9 +276,15 @@ class Timetables:
         ``egress="drive"`` drives from the last stop to ``destination`` (the way home to
         the car). ``names`` name the two ends in the legs.
         """
-        key = ("earliest", origin, destination, depart, depart.tzinfo, access, egress, names)
+        # (The zone and fold too: equal datetimes in two zones, or in the hour clocks go
+        # back twice, are different moments.)
+        key = ("earliest", origin, destination, depart, depart.tzinfo, depart.fold, access,
+               egress, names)  # fmt: skip
         return self._answer(
-            key, lambda: self._earliest(origin, destination, depart, access, egress, names)
+            key,
+            lambda: self._earliest(origin, destination, depart, access, egress, names),
+            self._local(depart).date(),
+            depart.tzinfo or self.zone,
         )
 
     def _earliest(
@@ -347,13 +337,15 @@ class Timetables:
         """The journey leaving as late as possible that still arrives by ``arrive_by``
         (searching back to 04:00 that day); a direct walk when it leaves later. None when
         nothing arrives in time. ``need_ride`` leaves the direct walk out."""
-        key = ("latest", origin, destination, arrive_by, arrive_by.tzinfo, access, egress, names,
-               need_ride)  # fmt: skip
+        key = ("latest", origin, destination, arrive_by, arrive_by.tzinfo, arrive_by.fold,
+               access, egress, names, need_ride)  # fmt: skip
         return self._answer(
             key,
             lambda: self._latest_by(
                 origin, destination, arrive_by, access, egress, names, need_ride
             ),
+            self._local(arrive_by).date(),
+            arrive_by.tzinfo or self.zone,
         )
 
     def _latest_by(
@@ -394,6 +386,8 @@ class Timetables:
             lambda: self._latest(
                 origin, destination, day, end, access, egress, names, self.zone, True
             ),
+            day,
+            self.zone,
         )
 
     def _local(self, when: datetime) -> datetime:
@@ -401,19 +395,49 @@ class Timetables:
         return when.astimezone(self.zone) if when.tzinfo else when.replace(tzinfo=self.zone)
 
     def _answer(
-        self, key: tuple[object, ...], compute: Callable[[], Journey | None]
+        self,
+        key: tuple[object, ...],
+        compute: Callable[[], Journey | None],
+        day: date,
+        zone: tzinfo,
     ) -> Journey | None:
-        """The answer to a question asked before (the last :data:`ANSWER_MEMO`), else
-        computed: a re-plan in the window asks the same thousands again."""
+        """The answer to a question asked before: in this process (the last
+        :data:`ANSWER_MEMO`: a re-plan in the window asks the same thousands again), or
+        in an earlier run (:mod:`.kept`: the week planned again); else computed, and
+        kept. ``day`` is the transit day asked about, ``zone`` the question's."""
         with self._lock:
             if key in self._answers:
                 self._answers.move_to_end(key)
                 return self._answers[key]
-            found = compute()
+            text_key = repr(key)
+            known, found = self._recall(text_key, zone)
+            if not known:
+                found = compute()
+                if self._kept is not None:
+                    self._kept.put(text_key, day.toordinal(), to_text(found))
             self._answers[key] = found
             while len(self._answers) > ANSWER_MEMO:
                 self._answers.popitem(last=False)
             return found
+
+    def _recall(self, text_key: str, zone: tzinfo) -> tuple[bool, Journey | None]:
+        """(True, the answer) when kept by an earlier run; (False, None) otherwise, or
+        when what was kept cannot be read (then it is searched again)."""
+        kept = self._kept.get(text_key) if self._kept is not None else None
+        if kept is None:
+            return False, None
+        try:
+            return True, from_text(kept, zone)
+        except (ValueError, TypeError, KeyError, OverflowError, OSError, RecursionError) as exc:
+            # (A time beyond the clock's range, or JSON nested past the parser's depth.)
+            _log.info("kept journey for %s unreadable (%s)", text_key, exc)
+            return False, None
+
+    def keep(self) -> None:
+        """Write the answers not kept on disk yet (:mod:`.kept`; otherwise they are
+        written in batches, and when the process ends)."""
+        if self._kept is not None:
+            self._kept.flush()
 
     def _latest(
         self,
