@@ -158,6 +158,7 @@ class WeekView(QWidget):
         self._pressed: str | None = None
         self._week: WeekSegments | None = None
         self._geo: _Geometry | None = None
+        self._line_for: tuple[str, float] = ("", 0.0)  # (font key, line height)
         self._grid_cache: tuple[object, QPixmap] | None = None
         self._press_pos: QPoint | None = None
         self.setMouseTracking(True)  # for the pointing-hand cursor over items
@@ -296,7 +297,13 @@ class WeekView(QWidget):
         self.update()
 
     def _line_height(self) -> float:
-        return QFontMetricsF(self.font()).height()
+        """The height of a line of the view's font (asked a few hundred times a plan:
+        measured once per font)."""
+        font = self.font()
+        key = font.key()
+        if self._line_for[0] != key:
+            self._line_for = (key, QFontMetricsF(font).height())
+        return self._line_for[1]
 
     def _readable_pph(self) -> float:
         """The smallest hour height the hours are fitted to: an hour-long block shows its
@@ -322,7 +329,7 @@ class WeekView(QWidget):
     def _metrics(self) -> tuple[float, float, float]:
         """Header height, all-day chip height and all-day strip height, from the font."""
         rows = self._segments().all_day_rows
-        line = QFontMetricsF(self.font()).height()
+        line = self._line_height()
         chip_h = line + 5
         return line + 22, chip_h, max(1, rows) * (chip_h + 2) + 6
 
