@@ -282,6 +282,11 @@ def _set_up_table(table: CandidateTable) -> None:
     head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     for column, width in COLUMN_WIDTHS.items():
         table.setColumnWidth(COLUMNS.index(column), width)
+    # A trip by transit, there and back, often takes hours: "2 h 36 min" whole, in the
+    # table's own font.
+    longest = table.fontMetrics().horizontalAdvance("10 h 55 min") + 14
+    travel = COLUMNS.index("Travel")
+    table.setColumnWidth(travel, max(COLUMN_WIDTHS["Travel"], longest))
     # The title takes whatever width the short columns leave; the reason has the row's
     # second line, the whole width (CandidateTable draws it), so its column is hidden.
     # The category is in the filter.
