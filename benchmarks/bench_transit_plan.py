@@ -55,23 +55,15 @@ def check_searches(settings_path: Path, candidates: Path, kept: Path) -> None:
     times, no horizon: all the way to its limit): the same time, rides, stop and traced
     journey, on the GTA-size feed (tests/transit/test_horizons.py does it on small ones).
     The journeys kept in ``kept`` by earlier runs are deleted first, so it searches."""
-    for path in kept.glob("journeys-*"):
-        path.unlink()
     import numpy as np
 
     from planner.core.demo import DEMO_WEEK
     from planner.core.planning.plan import plan_week
-    from planner.core.planning.week import load_week
-    from planner.core.settings import load_settings
     from planner.core.travel.service import TravelService
     from planner.core.travel.transit.raptor import search
     from planner.core.travel.transit.timetables import Timetables
 
-    root = Path(__file__).resolve().parents[1]
-    settings = load_settings(settings_path)
-    week = load_week(
-        [root / "resources" / "demo" / "commitments.ics"], [candidates], settings, DEMO_WEEK
-    )
+    settings, week = _week_searched_afresh(settings_path, candidates, kept)
     checked = [0, 0, 0]  # searches compared, with a journey, different
     asked = Timetables._search
 
@@ -101,22 +93,31 @@ def check_searches(settings_path: Path, candidates: Path, kept: Path) -> None:
     )
 
 
-def in_process(settings_path: Path, candidates: Path, kept: Path) -> None:
-    """plan_week with the timetables already loaded: the part a warm window re-plans
-    (the journeys kept in ``kept`` by earlier runs deleted first, so it searches)."""
-    for path in kept.glob("journeys-*"):
-        path.unlink()
+def _week_searched_afresh(settings_path: Path, candidates: Path, kept: Path):  # type: ignore[no-untyped-def]
+    """The settings and the demo week with ``candidates``, the journeys kept in ``kept``
+    by earlier runs deleted first (so a plan searches every one)."""
     from planner.core.demo import DEMO_WEEK
-    from planner.core.planning.plan import plan_week
     from planner.core.planning.week import load_week
     from planner.core.settings import load_settings
-    from planner.core.travel.service import TravelService
 
+    for path in kept.glob("journeys-*"):
+        path.unlink()
     root = Path(__file__).resolve().parents[1]
     settings = load_settings(settings_path)
     week = load_week(
         [root / "resources" / "demo" / "commitments.ics"], [candidates], settings, DEMO_WEEK
     )
+    return settings, week
+
+
+def in_process(settings_path: Path, candidates: Path, kept: Path) -> None:
+    """plan_week with the timetables already loaded: the part a warm window re-plans
+    (the journeys kept in ``kept`` by earlier runs deleted first, so it searches)."""
+    from planner.core.demo import DEMO_WEEK
+    from planner.core.planning.plan import plan_week
+    from planner.core.travel.service import TravelService
+
+    settings, week = _week_searched_afresh(settings_path, candidates, kept)
     sources: list[str] = []
 
     def counting(service: TravelService) -> TravelService:

@@ -84,6 +84,23 @@ def kept_files(cache: Path) -> list[Path]:
     return sorted((cache / "transit").glob("journeys-*.sqlite"))
 
 
+def planned_once(feed: Path, cache: Path) -> list[Journey | None]:
+    """A first run: every question asked and its answers written to the cache."""
+    first = a_run(feed, cache)
+    answers = ask_all(first)
+    first.keep()
+    return answers
+
+
+def kept_count(cache: Path) -> int:
+    """How many answers the cache's one kept-journeys file holds."""
+    (path,) = kept_files(cache)
+    with sqlite3.connect(path) as connection:
+        (count,) = connection.execute("SELECT count(*) FROM journeys").fetchone()
+    connection.close()
+    return int(count)
+
+
 def test_a_second_run_searches_nothing_and_answers_the_same(
     feed: Path, tmp_path: Path, searches: list[int]
 ) -> None:
@@ -118,9 +135,7 @@ def test_a_changed_feed_or_transfer_time_is_searched_again(
     feed: Path, tmp_path: Path, searches: list[int]
 ) -> None:
     cache = tmp_path / "cache"
-    first = a_run(feed, cache)
-    answers = ask_all(first)
-    first.keep()
+    answers = planned_once(feed, cache)
     searched = searches[0]
     a_run(feed, cache, minutes=5).earliest_arrival(at(0), at(40.3), when("17:30"))
     assert searches[0] > searched
@@ -160,12 +175,9 @@ def test_a_damaged_file_costs_only_speed(
     feed: Path, tmp_path: Path, searches: list[int], caplog: pytest.LogCaptureFixture
 ) -> None:
     cache = tmp_path / "cache"
-    first = a_run(feed, cache)
-    answers = ask_all(first)
-    first.keep()
+    answers = planned_once(feed, cache)
     (path,) = kept_files(cache)
     forget_timetables()
-    del first
     path.write_bytes(b"this is not a database" * 100)
     searched = searches[0]
     with caplog.at_level(logging.INFO, logger="planner.core.travel.transit.kept"):
@@ -178,9 +190,7 @@ def test_a_damaged_answer_is_searched_again(
     feed: Path, tmp_path: Path, searches: list[int]
 ) -> None:
     cache = tmp_path / "cache"
-    first = a_run(feed, cache)
-    answers = ask_all(first)
-    first.keep()
+    answers = planned_once(feed, cache)
     (path,) = kept_files(cache)
     with sqlite3.connect(path) as connection:
         connection.execute("UPDATE journeys SET answer = '[[1, 2]]'")
@@ -202,9 +212,7 @@ def test_an_answer_damaged_beyond_reading_is_searched_again(
     feed: Path, tmp_path: Path, searches: list[int], damaged: str
 ) -> None:
     cache = tmp_path / "cache"
-    first = a_run(feed, cache)
-    answers = ask_all(first)
-    first.keep()
+    answers = planned_once(feed, cache)
     (path,) = kept_files(cache)
     with sqlite3.connect(path) as connection:
         connection.execute("UPDATE journeys SET answer = ?", (damaged,))
@@ -251,11 +259,7 @@ def test_at_most_max_kept_answers(
     for minute in range(30):
         timetables.earliest_arrival(at(0), at(40.3), when(f"17:{minute:02d}"))
     timetables.keep()
-    (path,) = kept_files(cache)
-    with sqlite3.connect(path) as connection:
-        (count,) = connection.execute("SELECT count(*) FROM journeys").fetchone()
-    connection.close()
-    assert count == 10
+    assert kept_count(cache) == 10
 
 
 def test_unused_files_of_other_feeds_are_removed(feed: Path, tmp_path: Path) -> None:
@@ -411,8 +415,4 @@ def test_a_plan_writes_its_answers_when_it_is_made(
     )
     talk = event("talk", 24, (19, 0), (21, 0), VENUE_NEAR)
     plan_week([], [talk], rules, week_at(23, 0).date())
-    (path,) = kept_files(tmp_path / "cache")
-    with sqlite3.connect(path) as connection:
-        (count,) = connection.execute("SELECT count(*) FROM journeys").fetchone()
-    connection.close()
-    assert count >= 2  # there, and back
+    assert kept_count(tmp_path / "cache") >= 2  # there, and back
