@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import http.client
+import ipaddress
 import socket
 import ssl
 import threading
@@ -248,6 +249,8 @@ def _look_up(host: str, port: int, clock: _Deadline) -> list[tuple[Any, ...]]:
     """``getaddrinfo`` for ``host``, within the download's time left: the lookup has no
     timeout of its own (a resolver that does not answer can hold it for minutes), so it
     runs on a thread of its own, left to finish on its own when the time is up."""
+    if _is_address(host):  # nothing to look up: no resolver is asked
+        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     found: list[list[tuple[Any, ...]]] = []
     failed: list[OSError] = []
 
@@ -265,6 +268,15 @@ def _look_up(host: str, port: int, clock: _Deadline) -> list[tuple[Any, ...]]:
     if failed:
         raise failed[0]
     return found[0]
+
+
+def _is_address(host: str) -> bool:
+    """Whether ``host`` is an IP address rather than a name."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _connect(clock: _Deadline, address: tuple[str, int], source: Any) -> socket.socket:
