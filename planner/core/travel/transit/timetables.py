@@ -276,15 +276,10 @@ class Timetables:
         ``egress="drive"`` drives from the last stop to ``destination`` (the way home to
         the car). ``names`` name the two ends in the legs.
         """
-        # (The zone and fold too: equal datetimes in two zones, or in the hour clocks go
-        # back twice, are different moments.)
-        key = ("earliest", origin, destination, depart, depart.tzinfo, depart.fold, access,
-               egress, names)  # fmt: skip
-        return self._answer(
-            key,
+        return self._answer_at(
+            depart,
+            ("earliest", origin, destination, access, egress, names),
             lambda: self._earliest(origin, destination, depart, access, egress, names),
-            self._local(depart).date(),
-            depart.tzinfo or self.zone,
         )
 
     def _earliest(
@@ -337,15 +332,12 @@ class Timetables:
         """The journey leaving as late as possible that still arrives by ``arrive_by``
         (searching back to 04:00 that day); a direct walk when it leaves later. None when
         nothing arrives in time. ``need_ride`` leaves the direct walk out."""
-        key = ("latest", origin, destination, arrive_by, arrive_by.tzinfo, arrive_by.fold,
-               access, egress, names, need_ride)  # fmt: skip
-        return self._answer(
-            key,
+        return self._answer_at(
+            arrive_by,
+            ("latest", origin, destination, access, egress, names, need_ride),
             lambda: self._latest_by(
                 origin, destination, arrive_by, access, egress, names, need_ride
             ),
-            self._local(arrive_by).date(),
-            arrive_by.tzinfo or self.zone,
         )
 
     def _latest_by(
@@ -393,6 +385,22 @@ class Timetables:
     def _local(self, when: datetime) -> datetime:
         """``when`` in the feeds' zone (a naive time is taken to be in it)."""
         return when.astimezone(self.zone) if when.tzinfo else when.replace(tzinfo=self.zone)
+
+    def _answer_at(
+        self,
+        when: datetime,
+        question: tuple[object, ...],
+        compute: Callable[[], Journey | None],
+    ) -> Journey | None:
+        """:meth:`_answer` for a question asked at a moment: ``when`` goes into the key
+        with its zone and fold (equal datetimes in two zones, or in the hour clocks go
+        back twice, are different moments), and gives the day and the answer's zone."""
+        return self._answer(
+            (*question, when, when.tzinfo, when.fold),
+            compute,
+            self._local(when).date(),
+            when.tzinfo or self.zone,
+        )
 
     def _answer(
         self,
