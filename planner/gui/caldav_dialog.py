@@ -41,6 +41,7 @@ from planner.core.caldav.session import CalDAVError, Session, Timeouts, plain_ur
 from planner.core.model import Role, Source
 from planner.core.session import Session as PlanningSession
 from planner.gui.background import Job, describe_error, run_in_background
+from planner.gui.dialog_buttons import ok_cancel
 
 ROLES: tuple[tuple[str, Role | None], ...] = (
     ("Not used", None),
@@ -143,11 +144,7 @@ class CalDAVAccountDialog(QDialog):
         publish_label.setBuddy(self.publish)
         publish_row = QFormLayout()
         publish_row.addRow(publish_label, publish_choice)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self)
         self._ok().setEnabled(False)
         layout = QVBoxLayout(self)
         layout.addLayout(form)

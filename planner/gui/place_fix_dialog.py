@@ -12,7 +12,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from planner.core.model import Place
 from planner.core.settings import Settings
+from planner.gui.dialog_buttons import ok_cancel
 
 
 class PlaceFixDialog(QDialog):
@@ -47,11 +47,7 @@ class PlaceFixDialog(QDialog):
                 "until then a saved place or “lat, lon” is exact, an address its town."
             )
             hint.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.choice)

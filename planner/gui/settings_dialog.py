@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QFrame,
@@ -57,6 +56,7 @@ from planner.core.settings import (
     settings_from_dict,
     settings_to_dict,
 )
+from planner.gui.dialog_buttons import ok_cancel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -512,11 +512,7 @@ class SettingsDialog(QDialog):
         problem_layout.addWidget(self.problem, 1)
         self.problem_box.hide()
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self)
 
         body = QHBoxLayout()
         body.addWidget(self.pages)

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 from planner.core.model import Problem
 from planner.core.travel.by_timetable import read_feeds
 from planner.gui.background import describe_error, run_in_background
+from planner.gui.dialog_buttons import ok_cancel
 
 if TYPE_CHECKING:
     from planner.core.travel.transit import FeedInfo
@@ -69,11 +69,7 @@ class TimetablesDialog(QDialog):
         for button in (self.add_button, self.update_button, self.remove_button):
             row.addWidget(button)
         row.addStretch(1)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.table)
