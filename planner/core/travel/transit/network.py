@@ -269,6 +269,7 @@ class Network:
         self.min_transfer_seconds = min_transfer_seconds
         self._layout()
         self._views: OrderedDict[tuple[bytes, bool], DayView] = OrderedDict()
+        self._around: dict[int, tuple[list[npt.NDArray[np.bool_]], bytes]] = {}
         self._whole: DayView | None = None
         self._whole_backwards: DayView | None = None
 
@@ -406,9 +407,8 @@ class Network:
         on; a day only switches patterns on or off by their services that day, the day
         before and the day after. Kept for the last few sets of services asked.
         """
-        ordinal = day.toordinal()
-        runs = [self.active_services(date.fromordinal(ordinal + shift)) for shift in (-1, 0, 1)]
-        key = (b"|".join(np.packbits(r).tobytes() for r in runs), backwards)
+        runs, which = self._running_around(day.toordinal())
+        key = (which, backwards)
         found = self._views.get(key)
         if found is not None:
             self._views.move_to_end(key)
@@ -431,6 +431,19 @@ class Network:
         self._views[key] = found
         while len(self._views) > VIEWS_KEPT:
             self._views.popitem(last=False)
+        return found
+
+    def _running_around(self, ordinal: int) -> tuple[list[npt.NDArray[np.bool_]], bytes]:
+        """The services running the day before, the day and the day after, and the same
+        as bytes (what views are kept by): worked out once per day, as every search of
+        a plan asks for its day's view."""
+        found = self._around.get(ordinal)
+        if found is None:
+            runs = [self.active_services(date.fromordinal(ordinal + shift)) for shift in (-1, 0, 1)]
+            found = self._around[ordinal] = (
+                runs,
+                b"|".join(np.packbits(r).tobytes() for r in runs),
+            )
         return found
 
     def _timetable(self, backwards: bool) -> DayView:
