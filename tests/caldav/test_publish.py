@@ -51,6 +51,16 @@ def plans():
     return a, b, (refused, moved, new)
 
 
+def a_published(server: CalDAVServer):  # type: ignore[no-untyped-def]
+    """:func:`plans`' A published to the server's "planner" calendar: B (what to publish
+    next) and the calendar's URL."""
+    a, b, _events = plans()
+    url = server.calendar_url("planner")
+    with session(server) as s:
+        publish_week(s, url, a, now=NOW)
+    return b, url
+
+
 def on_server(server: CalDAVServer, url: str, plan) -> dict[str, icalendar.Event]:
     """planner's objects of the plan's week as the server holds them, by UID."""
     with session(server) as s:
@@ -245,10 +255,7 @@ def test_a_stopped_server_loses_nothing_and_the_queue_publishes_when_it_is_back(
 def test_a_server_answering_503_midway_queues_the_rest_in_words(
     caldav_server: CalDAVServer, store: Store
 ) -> None:
-    a, b, _events = plans()
-    url = caldav_server.calendar_url("planner")
-    with session(caldav_server) as s:
-        publish_week(s, url, a, now=NOW)
+    b, url = a_published(caldav_server)
 
     class FailsAfterTheRead:
         def __init__(self, http: Session) -> None:
@@ -310,10 +317,7 @@ def test_a_slow_or_dropping_server_is_said_and_queued(
 def test_a_calendar_deleted_to_undo_is_not_made_again_by_the_queue(
     caldav_server: CalDAVServer, store: Store
 ) -> None:
-    a, b, _events = plans()
-    url = caldav_server.calendar_url("planner")
-    with session(caldav_server) as s:
-        publish_week(s, url, a, now=NOW)
+    b, url = a_published(caldav_server)
     caldav_server.unavailable()
     with session(caldav_server) as s:
         publish_and_queue(store, s, url, caldav_server.user, b, now=NOW)  # 503 at the read

@@ -27,6 +27,13 @@ def _no_password_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(feed_credentials, "_memory", {})
 
 
+def account_dialog(qtbot, window) -> CalDAVAccountDialog:
+    """The window's CalDAV account dialog, with the tests' short timeouts."""
+    dialog = CalDAVAccountDialog(window.session, window, timeouts=QUICK)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
 def found(qtbot, dialog: CalDAVAccountDialog, server: CalDAVServer, password: str) -> None:
     dialog.server.setText(server.url)
     dialog.user.setText(server.user)
@@ -41,8 +48,7 @@ def test_an_account_becomes_calendars_read_and_a_calendar_to_publish_to(
     caldav_server.make_calendar("work", [TALK], display_name="Work")
     with Store.open(tmp_path / "planner.sqlite3") as store:
         window = open_window(qtbot, store)
-        dialog = CalDAVAccountDialog(window.session, window, timeouts=QUICK)
-        qtbot.addWidget(dialog)
+        dialog = account_dialog(qtbot, window)
         found(qtbot, dialog, caldav_server, caldav_server.password)
         assert ("Work", "Not used") in dialog.rows()
         assert dialog.status.text().endswith("found: choose what each is for.")
@@ -81,8 +87,7 @@ def test_a_wrong_password_is_said_in_the_dialog(
 ) -> None:
     with Store.open(tmp_path / "planner.sqlite3") as store:
         window = open_window(qtbot, store)
-        dialog = CalDAVAccountDialog(window.session, window, timeouts=QUICK)
-        qtbot.addWidget(dialog)
+        dialog = account_dialog(qtbot, window)
         found(qtbot, dialog, caldav_server, "not the password")
         assert dialog.status.text() == "127.0.0.1 refused the user name or password of sam (401)"
         assert dialog.rows() == []
@@ -95,8 +100,7 @@ def test_a_password_nothing_holds_is_asked_for_once(
     caldav_server.make_calendar("work", [TALK], display_name="Work")
     with Store.open(tmp_path / "planner.sqlite3") as store:
         window = open_window(qtbot, store)
-        dialog = CalDAVAccountDialog(window.session, window, timeouts=QUICK)
-        qtbot.addWidget(dialog)
+        dialog = account_dialog(qtbot, window)
         found(qtbot, dialog, caldav_server, caldav_server.password)
         work = [name for name, _ in dialog.rows()].index("Work")
         dialog.role_box(work).setCurrentText("Events I might attend")
